@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Okno's developer entry point. On a fresh Debian 12 machine (as root, or
+# with sudo) it installs what is missing, builds, and then:
+#   build-aux/dev.sh run     start the app on the local calendar
+#   build-aux/dev.sh test    run the whole suite; ends with "N passed, N failed"
+#   build-aux/dev.sh asan    the suite built with AddressSanitizer + UBSan
+#   build-aux/dev.sh bench   benchmarks (docs/benchmarks.md records them)
+#   build-aux/dev.sh deps    only install the Debian packages
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+# The one list of Debian packages a developer and CI need.
+BUILD_DEPS=(
+  gcc libc6-dev meson ninja-build pkg-config gettext python3
+  libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
+  libjson-glib-dev libsecret-1-dev libqrencode-dev libical-dev
+)
+TEST_DEPS=(
+  desktop-file-utils appstream-util appstream xvfb xauth dbus dbus-x11
+  gnome-keyring libsecret-tools curl fonts-noto-color-emoji fonts-dejavu-core
+)
+BENCH_DEPS=(wrk nginx-light)
+
+log() { printf '\033[1mdev.sh:\033[0m %s\n' "$*" >&2; }
+
+install_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# setup BUILDDIR [meson options…]
+setup() {
+  local dir=$1; shift
+  local opts=("$@")
+  [ "${CI:-}" = true ] && opts+=(-Dwerror=true)
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "${opts[@]}" >/dev/null
+  else
+    meson configure "$dir" "${opts[@]}" >/dev/null 2>&1 || true
+  fi
+  meson compile -C "$dir" >/dev/null 2>"$dir/compile.log" || { cat "$dir/compile.log" >&2; return 1; }
+}
+
+# summary BUILDDIR…: the "N passed, N failed" line from meson's testlogs.
+summary() {
+  python3 - "$@" <<'PY'
+import json, sys
+passed = failed = skipped = 0
+for d in sys.argv[1:]:
+    try:
+        lines = open(f"{d}/meson-logs/testlog.json").read().splitlines()
+    except FileNotFoundError:
+        continue
+    for line in lines:
+        if not line.strip():
+            continue
+        r = json.loads(line)["result"]
+        if r in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif r == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+sys.exit(1 if failed else 0)
+PY
+}
+
+run_suite() {
+  local dir=$1; shift
+  local rc=0
+  meson test -C "$dir" --print-errorlogs --num-processes "$(nproc)" "$@" || rc=$?
+  return $rc
+}
+
+cmd=${1:-}
+shift || true
+case "$cmd" in
+  deps)
+    install_packages "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}"
+    ;;
+  run)
+    install_packages "${BUILD_DEPS[@]}"
+    setup _build
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+      log "there is no display to open a window on."
+      log "Run the headless server instead:  _build/src/okno-server"
+      log "(or a virtual display:            xvfb-run -a build-aux/dev.sh run)"
+      exit 1
+    fi
+    log "starting Okno on the local calendar (data: ${XDG_DATA_HOME:-$HOME/.local/share}/okno)"
+    exec "_build/src/okno" "$@"
+    ;;
+  test)
+    install_packages "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}"
+    setup _build
+    rc=0
+    run_suite _build "$@" || rc=$?
+    summary _build || rc=1
+    exit $rc
+    ;;
+  asan)
+    install_packages "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}"
+    setup _build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1"
+    export LSAN_OPTIONS="suppressions=$ROOT/build-aux/lsan.supp:print_suppressions=0"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+    rc=0
+    run_suite _build-asan --timeout-multiplier 4 "$@" || rc=$?
+    summary _build-asan || rc=1
+    exit $rc
+    ;;
+  bench)
+    install_packages "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}" "${BENCH_DEPS[@]}"
+    setup _build -Dbuildtype=release
+    exec "$ROOT/build-aux/bench.sh" "$@"
+    ;;
+  summary)
+    summary "$@"
+    ;;
+  *)
+    echo "usage: build-aux/dev.sh run|test|asan|bench|deps" >&2
+    exit 2
+    ;;
+esac

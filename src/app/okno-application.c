@@ -1,0 +1,255 @@
+/* okno-application.c
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "OknoApplication"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "okno-application.h"
+#include "okno-preferences-window.h"
+#include "okno-window.h"
+
+#define EXIT_USAGE 2
+
+struct _OknoApplication
+{
+  AdwApplication  parent_instance;
+
+  OknoInstance   *instance;
+  char           *data_dir;
+  OknoOverrides   overrides;
+  char           *bind;
+};
+
+G_DEFINE_FINAL_TYPE (OknoApplication, okno_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Folder with the bookings, calendar and settings (default: $XDG_DATA_HOME/okno)"), N_("DIR") },
+  { "port", 'p', 0, G_OPTION_ARG_INT, NULL,
+    N_("Port of the booking page (default: the “port” setting, 8421)"), N_("N") },
+  { "bind", 'b', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Address to listen on (default: 127.0.0.1, or all with “share-on-lan”)"), N_("ADDR") },
+  { "version", 'v', 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print the version and exit"), NULL },
+  { NULL }
+};
+
+static void
+show_fatal_error (OknoApplication *self,
+                  const char      *message)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (NULL, _("Okno cannot start"), message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  g_signal_connect_swapped (dialog, "response", G_CALLBACK (gtk_window_destroy), dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  OknoApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  OknoPreferencesWindow *preferences;
+
+  if (self->instance == NULL)
+    return;
+
+  preferences = okno_preferences_window_new (okno_instance_get_settings (self->instance));
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  OknoApplication *self = user_data;
+  static const char *developers[] = { "Okno contributors", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "application-icon", APPLICATION_ID,
+                        "application-name", _("Okno"),
+                        "developer-name", _("Okno contributors"),
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Publish open slots in your week and let clients book them."),
+                        "website", "https://olgarozet.ru/okno",
+                        "developers", developers,
+                        "copyright", "© 2026 Okno contributors",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        /* Translators: your name and email, one per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { "preferences", preferences_action },
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static int
+okno_application_handle_local_options (GApplication *application,
+                                       GVariantDict *options)
+{
+  OknoApplication *self = OKNO_APPLICATION (application);
+  int port;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("okno %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  if (g_variant_dict_lookup (options, "port", "i", &port))
+    {
+      if (port < 0 || port > 65535)
+        {
+          g_printerr ("okno: %s\n", _("--port must be a number from 0 to 65535"));
+          return EXIT_USAGE;
+        }
+      self->overrides.port = port;
+    }
+
+  g_variant_dict_lookup (options, "bind", "s", &self->bind);
+  self->overrides.bind = self->bind;
+
+  /* Another data folder is another profile: let it run beside the first. */
+  if (g_variant_dict_lookup (options, "data-dir", "^ay", &self->data_dir))
+    g_application_set_flags (application,
+                             g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
+
+  return -1;
+}
+
+static void
+okno_application_startup (GApplication *application)
+{
+  OknoApplication *self = OKNO_APPLICATION (application);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+
+  G_APPLICATION_CLASS (okno_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
+}
+
+static void
+okno_application_activate (GApplication *application)
+{
+  OknoApplication *self = OKNO_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+
+  if ((window = gtk_application_get_active_window (GTK_APPLICATION (self))))
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  if (self->instance == NULL)
+    {
+      self->instance = okno_instance_new (self->data_dir, &error);
+      if (self->instance == NULL)
+        {
+          show_fatal_error (self, error->message);
+          return;
+        }
+
+      okno_instance_apply_overrides (self->instance, &self->overrides);
+      /* A busy port is not fatal: the window opens and says so. */
+      okno_instance_start_server (self->instance, NULL);
+    }
+
+  window = GTK_WINDOW (okno_window_new (self));
+  gtk_window_present (window);
+}
+
+static void
+okno_application_shutdown (GApplication *application)
+{
+  OknoApplication *self = OKNO_APPLICATION (application);
+
+  if (self->instance != NULL)
+    okno_instance_flush (self->instance);
+
+  G_APPLICATION_CLASS (okno_application_parent_class)->shutdown (application);
+}
+
+static void
+okno_application_finalize (GObject *object)
+{
+  OknoApplication *self = (OknoApplication *) object;
+
+  g_clear_object (&self->instance);
+  g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->bind, g_free);
+
+  G_OBJECT_CLASS (okno_application_parent_class)->finalize (object);
+}
+
+static void
+okno_application_class_init (OknoApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = okno_application_finalize;
+  app_class->handle_local_options = okno_application_handle_local_options;
+  app_class->startup = okno_application_startup;
+  app_class->activate = okno_application_activate;
+  app_class->shutdown = okno_application_shutdown;
+}
+
+static void
+okno_application_init (OknoApplication *self)
+{
+  OknoOverrides none = OKNO_OVERRIDES_INIT;
+
+  self->overrides = none;
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Publish open slots in your week and let clients book them."));
+}
+
+OknoApplication *
+okno_application_new (void)
+{
+  return g_object_new (OKNO_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/ru/olgarozet/Okno",
+                       NULL);
+}
+
+OknoInstance *
+okno_application_get_instance (OknoApplication *self)
+{
+  g_return_val_if_fail (OKNO_IS_APPLICATION (self), NULL);
+  return self->instance;
+}

@@ -1,0 +1,18 @@
+/* okno-preferences-window.h
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define OKNO_TYPE_PREFERENCES_WINDOW (okno_preferences_window_get_type ())
+G_DECLARE_FINAL_TYPE (OknoPreferencesWindow, okno_preferences_window, OKNO, PREFERENCES_WINDOW, AdwPreferencesWindow)
+
+OknoPreferencesWindow *okno_preferences_window_new (GSettings *settings);
+
+G_END_DECLS

@@ -1,0 +1,559 @@
+/* okno-local-calendar.c
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "OknoLocalCalendar"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "okno-data-dir.h"
+#include "okno-errors.h"
+#include "okno-local-calendar.h"
+#include "okno-time.h"
+#include "okno-token.h"
+
+/* The embedded calendar used when no Google account is connected.
+ *
+ * Events are kept in memory, sorted by start, and in calendar.json in the
+ * data folder in the shape of Google's events.list answer, so a person can
+ * read it and the Google backend shares its parser. Every change is written
+ * crash-safely (temporary file, fsync, rename) in a worker thread; changes
+ * that come while a write is under way are coalesced into the next one, and
+ * each write's callers are answered once their change is on disk. */
+
+#define CALENDAR_VERSION 1
+
+struct _OknoLocalCalendar
+{
+  GObject     parent_instance;
+
+  char       *path;
+  GPtrArray  *events;         /* sorted by okno_event_compare() */
+  GHashTable *by_id;          /* id → OknoEvent, borrowed from @events */
+  GDateTime  *loaded_at;
+  guint64     etag_counter;
+
+  gboolean    saving;
+  GPtrArray  *waiting_tasks;  /* answered by the write after the current one */
+};
+
+static void calendar_iface_init (OknoCalendarInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (OknoLocalCalendar, okno_local_calendar, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (OKNO_TYPE_CALENDAR, calendar_iface_init))
+
+static void save (OknoLocalCalendar *self);
+
+static char *
+next_etag (OknoLocalCalendar *self)
+{
+  return g_strdup_printf ("\"%" G_GINT64_FORMAT "%03" G_GUINT64_FORMAT "\"",
+                          g_get_real_time (), ++self->etag_counter % 1000);
+}
+
+static void
+insert_sorted (OknoLocalCalendar *self,
+               OknoEvent         *event)
+{
+  guint lo = 0, hi = self->events->len;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (okno_event_compare (&g_ptr_array_index (self->events, mid), &event) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  g_ptr_array_insert (self->events, lo, g_object_ref (event));
+  g_hash_table_replace (self->by_id, (gpointer) okno_event_get_id (event), event);
+}
+
+static void
+remove_event (OknoLocalCalendar *self,
+              OknoEvent         *event)
+{
+  g_hash_table_remove (self->by_id, okno_event_get_id (event));
+  g_ptr_array_remove (self->events, event);
+}
+
+static GBytes *
+serialize (OknoLocalCalendar *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  char *data;
+  gsize length;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, CALENDAR_VERSION);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, "calendar#events");
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->events->len; i++)
+    {
+      JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (node, okno_event_to_json (g_ptr_array_index (self->events, i)));
+      json_builder_add_value (builder, node);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  data = json_generator_to_data (generator, &length);
+
+  return g_bytes_new_take (data, length);
+}
+
+static gboolean
+load (OknoLocalCalendar  *self,
+      GError            **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *root;
+  JsonArray *items;
+
+  if (!g_file_test (self->path, G_FILE_TEST_EXISTS))
+    return TRUE;
+
+  if (!json_parser_load_from_mapped_file (parser, self->path, &local_error) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, OKNO_DATA_ERROR, OKNO_DATA_ERROR_CORRUPT,
+                   _("The calendar %s cannot be read (%s); it was left untouched"),
+                   self->path, local_error ? local_error->message : _("not a JSON object"));
+      return FALSE;
+    }
+
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_get_int_member_with_default (root, "version", 0) > CALENDAR_VERSION)
+    {
+      g_set_error (error, OKNO_DATA_ERROR, OKNO_DATA_ERROR_SCHEMA,
+                   _("The calendar %s was written by a newer Okno; it was left untouched"),
+                   self->path);
+      return FALSE;
+    }
+
+  if (!json_object_has_member (root, "items") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "items")))
+    return TRUE;
+
+  items = json_object_get_array_member (root, "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      g_autoptr(OknoEvent) event = NULL;
+      g_autoptr(GError) event_error = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          !(event = okno_event_new_from_json (json_node_get_object (node), &event_error)))
+        {
+          g_set_error (error, OKNO_DATA_ERROR, OKNO_DATA_ERROR_CORRUPT,
+                       _("The calendar %s has a damaged event (%s); it was left untouched"),
+                       self->path, event_error ? event_error->message : "?");
+          return FALSE;
+        }
+
+      if (!okno_event_is_cancelled (event))
+        insert_sorted (self, event);
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  char   *path;
+  GBytes *bytes;
+} SaveJob;
+
+typedef struct
+{
+  OknoLocalCalendar *self;
+  GPtrArray         *tasks;
+} SaveWaiters;
+
+static void
+save_job_free (SaveJob *job)
+{
+  g_free (job->path);
+  g_bytes_unref (job->bytes);
+  g_free (job);
+}
+
+/* Runs in a worker thread and touches nothing but its job: the worker may
+ * drop the task last, so the task must not own the calendar. */
+static void
+save_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SaveJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (job->bytes, &length);
+
+  if (!okno_write_file (job->path, data, length, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  SaveWaiters *waiters = user_data;
+  g_autoptr(OknoLocalCalendar) self = waiters->self;
+  g_autoptr(GPtrArray) tasks = waiters->tasks;
+  g_autoptr(GError) error = NULL;
+
+  g_free (waiters);
+  self->saving = FALSE;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("Cannot save the calendar: %s", error->message);
+
+  /* Each caller's task holds what it returns; an error replaces it. */
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      GTask *task = g_ptr_array_index (tasks, i);
+
+      if (error != NULL)
+        g_task_return_new_error (task, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_FAILED,
+                                 _("Cannot save the calendar: %s"), error->message);
+      else
+        {
+          gpointer value = g_object_get_data (G_OBJECT (task), "okno-result");
+
+          if (value != NULL)
+            g_task_return_pointer (task, g_object_ref (value), g_object_unref);
+          else
+            g_task_return_boolean (task, TRUE);
+        }
+    }
+
+  if (self->waiting_tasks->len > 0)
+    save (self);
+}
+
+static void
+save (OknoLocalCalendar *self)
+{
+  g_autoptr(GTask) task = NULL;
+  SaveWaiters *waiters;
+  SaveJob *job;
+
+  if (self->saving)
+    return;
+
+  self->saving = TRUE;
+  waiters = g_new0 (SaveWaiters, 1);
+  waiters->self = g_object_ref (self);
+  waiters->tasks = g_steal_pointer (&self->waiting_tasks);
+  self->waiting_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+
+  job = g_new0 (SaveJob, 1);
+  job->path = g_strdup (self->path);
+  job->bytes = serialize (self);
+
+  task = g_task_new (NULL, NULL, saved_cb, waiters);
+  g_task_set_source_tag (task, save);
+  g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
+  g_task_run_in_thread (task, save_in_thread);
+}
+
+/* Queues @task to be answered with @value once the current state is on
+ * disk, and tells everyone the calendar changed. */
+static void
+commit (OknoLocalCalendar *self,
+        GTask             *task,
+        OknoEvent         *value)
+{
+  if (value != NULL)
+    g_object_set_data_full (G_OBJECT (task), "okno-result", g_object_ref (value), g_object_unref);
+  g_ptr_array_add (self->waiting_tasks, g_object_ref (task));
+  save (self);
+
+  okno_calendar_emit_changed (OKNO_CALENDAR (self));
+}
+
+static GPtrArray *
+okno_local_calendar_list_events (OknoCalendar *calendar,
+                                 GDateTime    *start,
+                                 GDateTime    *end)
+{
+  OknoLocalCalendar *self = OKNO_LOCAL_CALENDAR (calendar);
+  GPtrArray *result = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Sorted by start: stop at the first event that starts at or after @end.
+   * Slots are short, so a linear scan from the beginning is cheap enough
+   * for the few hundred events a practitioner has. */
+  for (guint i = 0; i < self->events->len; i++)
+    {
+      OknoEvent *event = g_ptr_array_index (self->events, i);
+
+      if (g_date_time_compare (okno_event_get_start (event), end) >= 0)
+        break;
+      if (okno_time_ranges_overlap (okno_event_get_start (event), okno_event_get_end (event), start, end) ||
+          (g_date_time_equal (okno_event_get_start (event), okno_event_get_end (event)) &&
+           g_date_time_compare (okno_event_get_start (event), start) >= 0))
+        g_ptr_array_add (result, g_object_ref (event));
+    }
+
+  return result;
+}
+
+static OknoEvent *
+okno_local_calendar_lookup_event (OknoCalendar *calendar,
+                                  const char   *event_id)
+{
+  return g_hash_table_lookup (OKNO_LOCAL_CALENDAR (calendar)->by_id, event_id);
+}
+
+static const char *
+okno_local_calendar_get_state (OknoCalendar *calendar)
+{
+  return "local";
+}
+
+static GDateTime *
+okno_local_calendar_get_last_sync (OknoCalendar *calendar)
+{
+  return OKNO_LOCAL_CALENDAR (calendar)->loaded_at;
+}
+
+static void
+okno_local_calendar_insert_event_async (OknoCalendar        *calendar,
+                                        OknoEvent           *event,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  OknoLocalCalendar *self = OKNO_LOCAL_CALENDAR (calendar);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(OknoEvent) stored = okno_event_copy (event);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *etag = next_etag (self);
+
+  g_task_set_source_tag (task, okno_local_calendar_insert_event_async);
+
+  if (okno_event_get_id (stored) == NULL)
+    {
+      g_autofree char *id = okno_event_id_new ();
+      okno_event_set_id (stored, id);
+    }
+  else if (g_hash_table_contains (self->by_id, okno_event_get_id (stored)))
+    {
+      g_task_return_new_error (task, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT,
+                               "An event with id %s exists already", okno_event_get_id (stored));
+      return;
+    }
+
+  okno_event_set_etag (stored, etag);
+  okno_event_set_updated (stored, now);
+  okno_event_set_cancelled (stored, FALSE);
+  insert_sorted (self, stored);
+
+  commit (self, task, stored);
+}
+
+static OknoEvent *
+okno_local_calendar_insert_event_finish (OknoCalendar  *calendar,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+check_etag (OknoEvent   *stored,
+            const char  *etag,
+            GTask       *task)
+{
+  if (etag != NULL && g_strcmp0 (etag, okno_event_get_etag (stored)) != 0)
+    {
+      g_task_return_new_error (task, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT,
+                               _("The event was changed meanwhile"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+okno_local_calendar_update_event_async (OknoCalendar        *calendar,
+                                        OknoEvent           *event,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  OknoLocalCalendar *self = OKNO_LOCAL_CALENDAR (calendar);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(OknoEvent) updated = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *etag = NULL;
+  OknoEvent *stored;
+
+  g_task_set_source_tag (task, okno_local_calendar_update_event_async);
+
+  stored = g_hash_table_lookup (self->by_id, okno_event_get_id (event) ? okno_event_get_id (event) : "");
+  if (stored == NULL)
+    {
+      g_task_return_new_error (task, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_NOT_FOUND,
+                               _("The event no longer exists"));
+      return;
+    }
+  if (!check_etag (stored, okno_event_get_etag (event), task))
+    return;
+
+  etag = next_etag (self);
+  updated = okno_event_copy (event);
+  okno_event_set_etag (updated, etag);
+  okno_event_set_updated (updated, now);
+  okno_event_set_cancelled (updated, FALSE);
+
+  remove_event (self, stored);
+  insert_sorted (self, updated);
+
+  commit (self, task, updated);
+}
+
+static OknoEvent *
+okno_local_calendar_update_event_finish (OknoCalendar  *calendar,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+okno_local_calendar_delete_event_async (OknoCalendar        *calendar,
+                                        const char          *event_id,
+                                        const char          *etag,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  OknoLocalCalendar *self = OKNO_LOCAL_CALENDAR (calendar);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  OknoEvent *stored;
+
+  g_task_set_source_tag (task, okno_local_calendar_delete_event_async);
+
+  stored = g_hash_table_lookup (self->by_id, event_id);
+  if (stored == NULL)
+    {
+      g_task_return_new_error (task, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_NOT_FOUND,
+                               _("The event no longer exists"));
+      return;
+    }
+  if (!check_etag (stored, etag, task))
+    return;
+
+  remove_event (self, stored);
+  commit (self, task, NULL);
+}
+
+static gboolean
+okno_local_calendar_delete_event_finish (OknoCalendar  *calendar,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+calendar_iface_init (OknoCalendarInterface *iface)
+{
+  iface->list_events = okno_local_calendar_list_events;
+  iface->lookup_event = okno_local_calendar_lookup_event;
+  iface->get_state = okno_local_calendar_get_state;
+  iface->get_last_sync = okno_local_calendar_get_last_sync;
+  iface->insert_event_async = okno_local_calendar_insert_event_async;
+  iface->insert_event_finish = okno_local_calendar_insert_event_finish;
+  iface->update_event_async = okno_local_calendar_update_event_async;
+  iface->update_event_finish = okno_local_calendar_update_event_finish;
+  iface->delete_event_async = okno_local_calendar_delete_event_async;
+  iface->delete_event_finish = okno_local_calendar_delete_event_finish;
+}
+
+static void
+okno_local_calendar_finalize (GObject *object)
+{
+  OknoLocalCalendar *self = (OknoLocalCalendar *) object;
+
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->events, g_ptr_array_unref);
+  g_clear_pointer (&self->waiting_tasks, g_ptr_array_unref);
+  g_clear_pointer (&self->loaded_at, g_date_time_unref);
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (okno_local_calendar_parent_class)->finalize (object);
+}
+
+static void
+okno_local_calendar_class_init (OknoLocalCalendarClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = okno_local_calendar_finalize;
+}
+
+static void
+okno_local_calendar_init (OknoLocalCalendar *self)
+{
+  self->events = g_ptr_array_new_with_free_func (g_object_unref);
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->waiting_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/**
+ * okno_local_calendar_new:
+ * @dir: the data folder, locked by the caller
+ *
+ * Loads calendar.json; refuses (leaving it as it is) when it is damaged.
+ */
+OknoLocalCalendar *
+okno_local_calendar_new (const char  *dir,
+                         GError     **error)
+{
+  g_autoptr(OknoLocalCalendar) self = NULL;
+
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  self = g_object_new (OKNO_TYPE_LOCAL_CALENDAR, NULL);
+  self->path = g_build_filename (dir, "calendar.json", NULL);
+  if (!load (self, error))
+    return NULL;
+  self->loaded_at = g_date_time_new_now_utc ();
+
+  return g_steal_pointer (&self);
+}
+
+guint
+okno_local_calendar_get_n_events (OknoLocalCalendar *self)
+{
+  g_return_val_if_fail (OKNO_IS_LOCAL_CALENDAR (self), 0);
+  return self->events->len;
+}
+
+/* Whether a write to calendar.json is under way or waiting. */
+gboolean
+okno_local_calendar_is_saving (OknoLocalCalendar *self)
+{
+  g_return_val_if_fail (OKNO_IS_LOCAL_CALENDAR (self), FALSE);
+  return self->saving || self->waiting_tasks->len > 0;
+}

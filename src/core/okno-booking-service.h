@@ -1,0 +1,41 @@
+/* okno-booking-service.h
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "okno-booking-request.h"
+#include "okno-schedule.h"
+
+G_BEGIN_DECLS
+
+#define OKNO_TYPE_BOOKING_SERVICE (okno_booking_service_get_type ())
+G_DECLARE_FINAL_TYPE (OknoBookingService, okno_booking_service, OKNO, BOOKING_SERVICE, GObject)
+
+OknoBookingService *okno_booking_service_new          (OknoSchedule        *schedule);
+OknoSchedule       *okno_booking_service_get_schedule (OknoBookingService  *self);
+OknoBooking        *okno_booking_service_book         (OknoBookingService  *self,
+                                                       OknoBookingRequest  *request,
+                                                       const char          *idempotency_key,
+                                                       GDateTime           *now,
+                                                       char               **out_token,
+                                                       gboolean            *out_replayed,
+                                                       GError             **error);
+OknoBooking        *okno_booking_service_lookup       (OknoBookingService  *self,
+                                                       const char          *booking_id,
+                                                       const char          *token,
+                                                       GError             **error);
+gboolean            okno_booking_service_cancel       (OknoBookingService  *self,
+                                                       const char          *booking_id,
+                                                       const char          *token,
+                                                       GDateTime           *now,
+                                                       GError             **error);
+gboolean            okno_booking_service_cancel_as_owner (OknoBookingService *self,
+                                                       const char          *booking_id,
+                                                       GDateTime           *now,
+                                                       GError             **error);
+void                okno_booking_service_reconcile    (OknoBookingService  *self);
+
+G_END_DECLS

@@ -1,0 +1,50 @@
+/* okno-errors.h
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Booking rules and requests: what a client may be told. */
+#define OKNO_BOOKING_ERROR (okno_booking_error_quark ())
+typedef enum
+{
+  OKNO_BOOKING_ERROR_INVALID,
+  OKNO_BOOKING_ERROR_SLOT_NOT_FOUND,
+  OKNO_BOOKING_ERROR_SLOT_TAKEN,
+  OKNO_BOOKING_ERROR_SLOT_UNAVAILABLE,
+  OKNO_BOOKING_ERROR_NOT_FOUND,
+  OKNO_BOOKING_ERROR_FORBIDDEN,
+  OKNO_BOOKING_ERROR_IDEMPOTENCY_MISMATCH,
+} OknoBookingError;
+
+/* Calendar backends (local, Google). */
+#define OKNO_CALENDAR_ERROR (okno_calendar_error_quark ())
+typedef enum
+{
+  OKNO_CALENDAR_ERROR_NOT_FOUND,
+  OKNO_CALENDAR_ERROR_CONFLICT,
+  OKNO_CALENDAR_ERROR_INVALID,
+  OKNO_CALENDAR_ERROR_FAILED,
+} OknoCalendarError;
+
+/* Stored data: the data directory, the ledger, files. */
+#define OKNO_DATA_ERROR (okno_data_error_quark ())
+typedef enum
+{
+  OKNO_DATA_ERROR_LOCKED,
+  OKNO_DATA_ERROR_CORRUPT,
+  OKNO_DATA_ERROR_IO,
+  OKNO_DATA_ERROR_SCHEMA,
+} OknoDataError;
+
+GQuark okno_booking_error_quark  (void);
+GQuark okno_calendar_error_quark (void);
+GQuark okno_data_error_quark     (void);
+
+G_END_DECLS

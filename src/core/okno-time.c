@@ -1,0 +1,184 @@
+/* okno-time.c
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "OknoTime"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "okno-time.h"
+
+/* An IANA zone by name, or NULL when the name is unknown (GLib would
+ * silently give UTC). NULL or "" is the system's zone. */
+GTimeZone *
+okno_time_zone_new (const char *identifier)
+{
+  if (identifier == NULL || identifier[0] == '\0')
+    return g_time_zone_new_local ();
+
+  /* Only names of the tz database: no POSIX TZ strings, no paths. */
+  for (const char *p = identifier; *p; p++)
+    {
+      if (!g_ascii_isalnum (*p) && strchr ("/_-+", *p) == NULL)
+        return NULL;
+    }
+  if (identifier[0] == '/' || strstr (identifier, "..") != NULL)
+    return NULL;
+
+  return g_time_zone_new_identifier (identifier);
+}
+
+/* RFC 3339 with a mandatory offset, as Google and the API speak it. */
+GDateTime *
+okno_time_parse_rfc3339 (const char *text)
+{
+  gsize len;
+
+  if (text == NULL)
+    return NULL;
+
+  len = strlen (text);
+  if (len < 20 || len > 40)
+    return NULL;
+  if (text[10] != 'T' && text[10] != 't')
+    return NULL;
+  /* An offset is mandatory: Z or ±hh:mm at the end. */
+  if (!(text[len - 1] == 'Z' || text[len - 1] == 'z' ||
+        (len > 6 && (text[len - 6] == '+' || text[len - 6] == '-') && text[len - 3] == ':')))
+    return NULL;
+
+  return g_date_time_new_from_iso8601 (text, NULL);
+}
+
+char *
+okno_time_format_rfc3339 (GDateTime *time,
+                          GTimeZone *zone)
+{
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *base = NULL;
+  gint64 offset_minutes;
+
+  g_return_val_if_fail (time != NULL, NULL);
+
+  local = zone ? g_date_time_to_timezone (time, zone) : g_date_time_to_utc (time);
+  base = g_date_time_format (local, "%Y-%m-%dT%H:%M:%S");
+  offset_minutes = g_date_time_get_utc_offset (local) / G_TIME_SPAN_MINUTE;
+
+  if (offset_minutes == 0 && zone == NULL)
+    return g_strconcat (base, "Z", NULL);
+
+  return g_strdup_printf ("%s%c%02d:%02d", base,
+                          offset_minutes < 0 ? '-' : '+',
+                          (int) (ABS (offset_minutes) / 60),
+                          (int) (ABS (offset_minutes) % 60));
+}
+
+/* YYYY-MM-DD, the start of that day in @zone. */
+GDateTime *
+okno_time_parse_date (const char *text,
+                      GTimeZone  *zone)
+{
+  int y, m, d;
+  char tail;
+
+  if (text == NULL || strlen (text) != 10)
+    return NULL;
+  if (sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+    return NULL;
+  if (text[4] != '-' || text[7] != '-')
+    return NULL;
+  if (!g_date_valid_dmy (d, m, y))
+    return NULL;
+
+  return g_date_time_new (zone, y, m, d, 0, 0, 0);
+}
+
+char *
+okno_time_format_date (GDateTime *time,
+                       GTimeZone *zone)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (time, zone);
+
+  return g_date_time_format (local, "%Y-%m-%d");
+}
+
+/* What a person types: 2026-12-01T17:30 (local time in @zone), or the
+ * same with seconds, or with an explicit offset. */
+GDateTime *
+okno_time_parse_local (const char *text,
+                       GTimeZone  *zone)
+{
+  g_autofree char *normalized = NULL;
+
+  if (text == NULL)
+    return NULL;
+
+  /* GLib wants seconds: 17:30 becomes 17:30:00, before any offset. */
+  if (strlen (text) >= 16 && text[13] == ':' && (text[16] == '\0' || text[16] != ':'))
+    normalized = g_strdup_printf ("%.16s:00%s", text, text + 16);
+  else
+    normalized = g_strdup (text);
+  if (strlen (normalized) > 10 && normalized[10] == ' ')
+    normalized[10] = 'T';
+
+  return g_date_time_new_from_iso8601 (normalized, zone);
+}
+
+/* Half-open intervals: [a_start, a_end) and [b_start, b_end). */
+gboolean
+okno_time_ranges_overlap (GDateTime *a_start,
+                          GDateTime *a_end,
+                          GDateTime *b_start,
+                          GDateTime *b_end)
+{
+  return g_date_time_compare (a_start, b_end) < 0 &&
+         g_date_time_compare (b_start, a_end) < 0;
+}
+
+/* Monday 00:00 of the week @time falls in, in @zone. */
+GDateTime *
+okno_time_week_start (GDateTime *time,
+                      GTimeZone *zone)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (time, zone);
+  g_autoptr(GDateTime) midnight = g_date_time_new (zone,
+                                                   g_date_time_get_year (local),
+                                                   g_date_time_get_month (local),
+                                                   g_date_time_get_day_of_month (local),
+                                                   0, 0, 0);
+
+  return g_date_time_add_days (midnight, 1 - g_date_time_get_day_of_week (local));
+}
+
+/* «23 – 29 ноября 2026», «30 ноября – 6 декабря 2026»,
+ * «28 декабря 2026 – 3 января 2027». */
+char *
+okno_time_format_week (GDateTime *monday)
+{
+  g_autoptr(GDateTime) sunday = g_date_time_add_days (monday, 6);
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  const char *first_format;
+
+  if (g_date_time_get_year (monday) != g_date_time_get_year (sunday))
+    /* Translators: first day of a week that spans two years; strftime format */
+    first_format = C_("week title", "%-d %B %Y");
+  else if (g_date_time_get_month (monday) != g_date_time_get_month (sunday))
+    /* Translators: first day of a week that spans two months; strftime format */
+    first_format = C_("week title", "%-d %B");
+  else
+    /* Translators: first day of a week within one month; strftime format */
+    first_format = C_("week title", "%-d");
+
+  first = g_date_time_format (monday, first_format);
+  /* Translators: last day of a week; strftime format */
+  last = g_date_time_format (sunday, C_("week title", "%-d %B %Y"));
+
+  return g_strdup_printf ("%s – %s", first, last);
+}

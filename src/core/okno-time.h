@@ -1,0 +1,31 @@
+/* okno-time.h
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+GTimeZone *okno_time_zone_new       (const char  *identifier);
+GDateTime *okno_time_parse_rfc3339  (const char  *text);
+char      *okno_time_format_rfc3339 (GDateTime   *time,
+                                     GTimeZone   *zone);
+GDateTime *okno_time_parse_date     (const char  *text,
+                                     GTimeZone   *zone);
+char      *okno_time_format_date    (GDateTime   *time,
+                                     GTimeZone   *zone);
+GDateTime *okno_time_parse_local    (const char  *text,
+                                     GTimeZone   *zone);
+GDateTime *okno_time_week_start      (GDateTime   *time,
+                                     GTimeZone   *zone);
+char      *okno_time_format_week     (GDateTime   *monday);
+gboolean   okno_time_ranges_overlap (GDateTime   *a_start,
+                                     GDateTime   *a_end,
+                                     GDateTime   *b_start,
+                                     GDateTime   *b_end);
+
+G_END_DECLS

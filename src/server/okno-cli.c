@@ -1,0 +1,512 @@
+/* okno-cli.c: okno-server's admin commands.
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "OknoCli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "okno-cli.h"
+#include "okno-errors.h"
+#include "okno-instance.h"
+#include "okno-time.h"
+
+/* Each command works on a data folder no server holds, prints one clear
+ * line on stderr for any error, and exits non-zero then. */
+
+#define EXIT_USAGE 2
+
+typedef struct
+{
+  GMainLoop *loop;
+  GObject   *result;
+  gboolean   ok;
+  GError    *error;
+} Wait;
+
+typedef int (*CommandFunc) (OknoInstance *instance,
+                            char        **args);
+
+static char *opt_start;
+static int opt_minutes;
+static char *opt_title;
+static gboolean opt_json;
+
+static const GOptionEntry add_entries[] = {
+  { "start", 's', 0, G_OPTION_ARG_STRING, &opt_start,
+    N_("Start, local time in the configured zone (2026-12-01T17:30) or with an offset"), N_("TIME") },
+  { "minutes", 'm', 0, G_OPTION_ARG_INT, &opt_minutes,
+    N_("Length in minutes (default: the “slot-minutes” setting, 40)"), N_("N") },
+  { "title", 't', 0, G_OPTION_ARG_STRING, &opt_title,
+    N_("Session type, shown to clients"), N_("TEXT") },
+  { NULL }
+};
+
+static const GOptionEntry json_entries[] = {
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON"), NULL },
+  { NULL }
+};
+
+const char *
+okno_cli_describe_commands (void)
+{
+  return _("Commands (they work while no server uses the data folder):\n"
+           "  slots add --start TIME [--minutes N] [--title TEXT]   publish an open slot\n"
+           "  slots list [--json]                                   list upcoming slots\n"
+           "  slots rm ID                                           remove an open slot\n"
+           "  bookings list [--json]                                list bookings\n"
+           "  bookings cancel ID                                    cancel a booking\n"
+           "  settings list                                         show every setting\n"
+           "  settings get KEY                                      show one setting\n"
+           "  settings set KEY VALUE                                change a setting\n"
+           "\n"
+           "Without a command, okno-server serves the booking page until SIGINT or SIGTERM.");
+}
+
+static int
+fail (const char *format,
+      ...) G_GNUC_PRINTF (1, 2);
+
+static int
+fail (const char *format,
+      ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("okno-server: %s\n", message);
+  return EXIT_FAILURE;
+}
+
+static int
+usage (const char *message)
+{
+  g_printerr ("okno-server: %s\n", message);
+  g_printerr (_("Run “okno-server --help” to see the commands.\n"));
+  return EXIT_USAGE;
+}
+
+static void
+inserted_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = G_OBJECT (okno_calendar_insert_event_finish (OKNO_CALENDAR (object), result, &wait->error));
+  wait->ok = wait->result != NULL;
+  g_main_loop_quit (wait->loop);
+}
+
+static void
+deleted_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->ok = okno_calendar_delete_event_finish (OKNO_CALENDAR (object), result, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+static void
+wait_clear (Wait *wait)
+{
+  g_clear_pointer (&wait->loop, g_main_loop_unref);
+  g_clear_object (&wait->result);
+  g_clear_error (&wait->error);
+}
+
+static char *
+format_range (GDateTime *start,
+              GDateTime *end,
+              GTimeZone *zone)
+{
+  g_autoptr(GDateTime) local_start = g_date_time_to_timezone (start, zone);
+  g_autoptr(GDateTime) local_end = g_date_time_to_timezone (end, zone);
+  g_autofree char *a = g_date_time_format (local_start, "%Y-%m-%d %a %H:%M");
+  g_autofree char *b = g_date_time_format (local_end, "%H:%M");
+
+  return g_strdup_printf ("%s–%s", a, b);
+}
+
+static int
+slots_add (OknoInstance  *instance,
+           char         **args)
+{
+  OknoSchedule *schedule = okno_instance_get_schedule (instance);
+  OknoCalendar *calendar = okno_instance_get_calendar (instance);
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) end = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GPtrArray) overlapping = NULL;
+  g_autoptr(OknoEvent) event = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *when = NULL;
+  Wait wait = { 0 };
+  int minutes;
+
+  if (args[0] != NULL)
+    return usage (_("slots add takes no arguments besides its options"));
+  if (opt_start == NULL)
+    return usage (_("slots add needs --start, such as --start 2026-12-01T17:30"));
+
+  start = okno_time_parse_local (opt_start, okno_schedule_get_time_zone (schedule));
+  if (start == NULL)
+    return usage (_("--start must look like 2026-12-01T17:30 or 2026-12-01T17:30+03:00"));
+
+  minutes = opt_minutes > 0 ? opt_minutes : (int) g_settings_get_uint (okno_instance_get_settings (instance), "slot-minutes");
+  if (opt_minutes < 0 || minutes < 5 || minutes > 480)
+    return usage (_("--minutes must be from 5 to 480"));
+  if (g_date_time_compare (start, now) <= 0)
+    return fail (_("%s is in the past"), opt_start);
+
+  end = g_date_time_add_minutes (start, minutes);
+  overlapping = okno_calendar_list_events (calendar, start, end);
+  for (guint i = 0; i < overlapping->len; i++)
+    {
+      OknoEvent *other = g_ptr_array_index (overlapping, i);
+
+      if (okno_schedule_classify (schedule, other) != OKNO_EVENT_KIND_FREE)
+        {
+          g_autofree char *range = format_range (okno_event_get_start (other), okno_event_get_end (other),
+                                                 okno_schedule_get_time_zone (schedule));
+          return fail (_("The slot would overlap “%s” (%s)"), okno_event_get_summary (other), range);
+        }
+    }
+
+  summary = okno_slot_title_new (okno_schedule_get_slot_marker (schedule), opt_title);
+  event = okno_event_new (NULL, summary, start, end);
+  okno_event_set_private (event, OKNO_PROP_KIND, OKNO_PROP_KIND_SLOT);
+
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  okno_calendar_insert_event_async (calendar, event, NULL, inserted_cb, &wait);
+  g_main_loop_run (wait.loop);
+  if (!wait.ok)
+    {
+      int status = fail ("%s", wait.error->message);
+      wait_clear (&wait);
+      return status;
+    }
+
+  when = format_range (start, end, okno_schedule_get_time_zone (schedule));
+  g_print ("%s\t%s\t%s\n", okno_event_get_id (OKNO_EVENT (wait.result)), when, summary);
+  wait_clear (&wait);
+  return EXIT_SUCCESS;
+}
+
+static int
+slots_list (OknoInstance  *instance,
+            char         **args)
+{
+  OknoSchedule *schedule = okno_instance_get_schedule (instance);
+  GTimeZone *zone = okno_schedule_get_time_zone (schedule);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) until = g_date_time_add_years (now, 1);
+  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_instance_get_calendar (instance), now, until);
+  g_autoptr(JsonArray) array = json_array_new ();
+
+  if (args[0] != NULL)
+    return usage (_("slots list takes no arguments"));
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      OknoEvent *event = g_ptr_array_index (events, i);
+      OknoEventKind kind = okno_schedule_classify (schedule, event);
+      g_autoptr(OknoSlot) slot = NULL;
+      const char *state = kind == OKNO_EVENT_KIND_BOOKED ? "booked" : "open";
+
+      if (kind != OKNO_EVENT_KIND_SLOT && kind != OKNO_EVENT_KIND_BOOKED)
+        continue;
+      slot = okno_slot_new_from_event (event, okno_schedule_get_slot_marker (schedule),
+                                       okno_schedule_get_booked_marker (schedule));
+
+      if (opt_json)
+        {
+          JsonObject *object = json_object_new ();
+          g_autofree char *start = okno_time_format_rfc3339 (okno_event_get_start (event), zone);
+          g_autofree char *end = okno_time_format_rfc3339 (okno_event_get_end (event), zone);
+
+          json_object_set_string_member (object, "id", okno_event_get_id (event));
+          json_object_set_string_member (object, "start", start);
+          json_object_set_string_member (object, "end", end);
+          json_object_set_string_member (object, "state", state);
+          json_object_set_string_member (object, "title", okno_slot_get_session_type (slot));
+          json_array_add_object_element (array, object);
+        }
+      else
+        {
+          g_autofree char *range = format_range (okno_event_get_start (event), okno_event_get_end (event), zone);
+          g_print ("%s\t%s\t%s\t%s\n", okno_event_get_id (event), range, state, okno_event_get_summary (event));
+        }
+    }
+
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+      g_autofree char *text = NULL;
+
+      json_node_set_array (node, array);
+      text = json_to_string (node, TRUE);
+      g_print ("%s\n", text);
+    }
+
+  return EXIT_SUCCESS;
+}
+
+static int
+slots_rm (OknoInstance  *instance,
+          char         **args)
+{
+  OknoSchedule *schedule = okno_instance_get_schedule (instance);
+  OknoCalendar *calendar = okno_instance_get_calendar (instance);
+  OknoBooking *booking;
+  OknoEvent *event;
+  OknoEventKind kind;
+  Wait wait = { 0 };
+
+  if (args[0] == NULL || args[1] != NULL)
+    return usage (_("slots rm takes one slot id"));
+
+  event = okno_calendar_lookup_event (calendar, args[0]);
+  kind = event ? okno_schedule_classify (schedule, event) : OKNO_EVENT_KIND_FREE;
+  if (kind != OKNO_EVENT_KIND_SLOT && kind != OKNO_EVENT_KIND_BOOKED)
+    return fail (_("There is no slot with the id %s"), args[0]);
+
+  if ((booking = okno_ledger_lookup_active_for_slot (okno_instance_get_ledger (instance), args[0])))
+    return fail (_("Slot %s is booked by %s; cancel the booking first with “okno-server bookings cancel %s”"),
+                 args[0], okno_booking_get_name (booking), okno_booking_get_id (booking));
+  if (kind == OKNO_EVENT_KIND_BOOKED)
+    return fail (_("Slot %s is booked (“%s”); change it in the calendar"), args[0], okno_event_get_summary (event));
+
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  okno_calendar_delete_event_async (calendar, args[0], okno_event_get_etag (event), NULL, deleted_cb, &wait);
+  g_main_loop_run (wait.loop);
+  if (!wait.ok)
+    {
+      int status = fail ("%s", wait.error->message);
+      wait_clear (&wait);
+      return status;
+    }
+
+  wait_clear (&wait);
+  return EXIT_SUCCESS;
+}
+
+/* What a person may see of a booking: no hashes, salts or keys. */
+static JsonObject *
+public_booking_json (OknoBooking *booking)
+{
+  JsonObject *object = okno_booking_to_json (booking);
+  const char *secret[] = { "tokenHash", "tokenSalt", "idempotencyKeyHash", "requestHash" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (secret); i++)
+    json_object_remove_member (object, secret[i]);
+
+  return object;
+}
+
+static int
+bookings_list (OknoInstance  *instance,
+               char         **args)
+{
+  GListModel *bookings = okno_ledger_get_bookings (okno_instance_get_ledger (instance));
+  GTimeZone *zone = okno_schedule_get_time_zone (okno_instance_get_schedule (instance));
+  g_autoptr(JsonArray) array = json_array_new ();
+  guint n = g_list_model_get_n_items (bookings);
+
+  if (args[0] != NULL)
+    return usage (_("bookings list takes no arguments"));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OknoBooking) booking = g_list_model_get_item (bookings, i);
+
+      if (opt_json)
+        json_array_add_object_element (array, public_booking_json (booking));
+      else
+        {
+          g_autofree char *range = format_range (okno_booking_get_start (booking),
+                                                 okno_booking_get_end (booking), zone);
+          const char *contact = okno_booking_get_field (booking, "email");
+
+          if (contact == NULL)
+            contact = okno_booking_get_field (booking, "phone");
+          if (contact == NULL)
+            contact = okno_booking_get_field (booking, "telegram");
+
+          g_print ("%s\t%s\t%s\t%s\t%s\t%s\n",
+                   okno_booking_get_id (booking), range,
+                   okno_booking_get_status_string (booking),
+                   okno_booking_get_name (booking),
+                   contact ? contact : "",
+                   okno_booking_get_session_type (booking) ? okno_booking_get_session_type (booking) : "");
+        }
+    }
+
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+      g_autofree char *text = NULL;
+
+      json_node_set_array (node, array);
+      text = json_to_string (node, TRUE);
+      g_print ("%s\n", text);
+    }
+
+  return EXIT_SUCCESS;
+}
+
+static int
+bookings_cancel (OknoInstance  *instance,
+                 char         **args)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+
+  if (args[0] == NULL || args[1] != NULL)
+    return usage (_("bookings cancel takes one booking id"));
+
+  if (!okno_booking_service_cancel_as_owner (okno_instance_get_service (instance), args[0], now, &error))
+    return fail ("%s", error->message);
+
+  okno_instance_flush (instance);
+  return EXIT_SUCCESS;
+}
+
+static int
+settings_command (OknoInstance  *instance,
+                  char         **args)
+{
+  GSettings *settings = okno_instance_get_settings (instance);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaKey) key = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+
+  if (args[0] == NULL)
+    return usage (_("settings needs list, get KEY or set KEY VALUE"));
+
+  if (g_str_equal (args[0], "list") && args[1] == NULL)
+    {
+      g_auto(GStrv) keys = g_settings_schema_list_keys (schema);
+
+      for (guint i = 0; keys[i]; i++)
+        {
+          g_autoptr(GVariant) v = g_settings_get_value (settings, keys[i]);
+          g_autofree char *text = g_variant_print (v, FALSE);
+          g_print ("%s\t%s\n", keys[i], text);
+        }
+      return EXIT_SUCCESS;
+    }
+
+  if (args[1] == NULL || !g_settings_schema_has_key (schema, args[1]))
+    return usage (args[1] ? _("No such setting; “okno-server settings list” shows them")
+                          : _("settings get and set need a KEY"));
+  key = g_settings_schema_get_key (schema, args[1]);
+
+  if (g_str_equal (args[0], "get") && args[2] == NULL)
+    {
+      g_autoptr(GVariant) v = g_settings_get_value (settings, args[1]);
+
+      if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
+        g_print ("%s\n", g_variant_get_string (v, NULL));
+      else
+        {
+          g_autofree char *text = g_variant_print (v, FALSE);
+          g_print ("%s\n", text);
+        }
+      return EXIT_SUCCESS;
+    }
+
+  if (g_str_equal (args[0], "set") && args[2] != NULL && args[3] == NULL)
+    {
+      const GVariantType *type = g_settings_schema_key_get_value_type (key);
+
+      if (g_variant_type_equal (type, G_VARIANT_TYPE_STRING))
+        value = g_variant_ref_sink (g_variant_new_string (args[2]));
+      else
+        value = g_variant_parse (type, args[2], NULL, NULL, &error);
+
+      if (value == NULL)
+        return usage (_("That value does not fit this setting"));
+      if (!g_settings_schema_key_range_check (key, value))
+        return usage (_("That value is out of this setting’s range"));
+
+      g_settings_set_value (settings, args[1], value);
+      okno_instance_flush (instance);
+      return EXIT_SUCCESS;
+    }
+
+  return usage (_("settings needs list, get KEY or set KEY VALUE"));
+}
+
+int
+okno_cli_run (char               **args,
+              const GOptionEntry  *global_entries,
+              char               **data_dir)
+{
+  static const struct {
+    const char  *group;
+    const char  *verb;
+    CommandFunc  func;
+    const GOptionEntry *entries;
+  } commands[] = {
+    { "slots", "add", slots_add, add_entries },
+    { "slots", "list", slots_list, json_entries },
+    { "slots", "rm", slots_rm, NULL },
+    { "bookings", "list", bookings_list, json_entries },
+    { "bookings", "cancel", bookings_cancel, NULL },
+    { "settings", NULL, settings_command, NULL },
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(OknoInstance) instance = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) argv = NULL;
+  guint skip;
+  int status;
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (!g_str_equal (args[0], commands[i].group))
+        continue;
+      if (commands[i].verb != NULL && g_strcmp0 (args[1], commands[i].verb) != 0)
+        continue;
+
+      /* Parse the command's options (and the global ones, which may come
+       * after the command) from a copy whose argv[0] is the command. */
+      skip = commands[i].verb ? 2 : 1;
+      argv = g_new0 (char *, g_strv_length (args) + 2);
+      argv[0] = g_strdup ("okno-server");
+      for (guint j = skip; args[j]; j++)
+        argv[j - skip + 1] = g_strdup (args[j]);
+
+      context = g_option_context_new (NULL);
+      g_option_context_set_help_enabled (context, TRUE);
+      g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
+      if (commands[i].entries)
+        g_option_context_add_main_entries (context, commands[i].entries, GETTEXT_PACKAGE);
+      if (!g_option_context_parse_strv (context, &argv, &error))
+        return usage (error->message);
+
+      if (!(instance = okno_instance_new (*data_dir, &error)))
+        return fail ("%s", error->message);
+
+      status = commands[i].func (instance, argv + 1);
+      okno_instance_flush (instance);
+      return status;
+    }
+
+  return usage (_("Unknown command"));
+}

@@ -1,0 +1,149 @@
+/* okno-server.c: the same core without a window.
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "OknoServer"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "okno-cli.h"
+#include "okno-instance.h"
+
+#define EXIT_USAGE 2
+
+static char *opt_data_dir;
+static int opt_port = -1;
+static char *opt_bind;
+static int opt_rate_limit = -1;
+static char *opt_trusted_proxy;
+static gboolean opt_version;
+
+static const GOptionEntry global_entries[] = {
+  { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &opt_data_dir,
+    N_("Folder with the bookings, calendar and settings (default: $XDG_DATA_HOME/okno)"), N_("DIR") },
+  { "port", 'p', 0, G_OPTION_ARG_INT, &opt_port,
+    N_("Port of the booking page (default: the “port” setting, 8421)"), N_("N") },
+  { "bind", 'b', 0, G_OPTION_ARG_STRING, &opt_bind,
+    N_("Address to listen on (default: 127.0.0.1, or all with “share-on-lan”)"), N_("ADDR") },
+  { "rate-limit", 0, 0, G_OPTION_ARG_INT, &opt_rate_limit,
+    N_("Booking attempts per client per minute, 0 for no limit (default: 10)"), N_("N") },
+  { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING, &opt_trusted_proxy,
+    N_("Address of a reverse proxy whose X-Forwarded-For is believed"), N_("ADDR") },
+  { "version", 'v', 0, G_OPTION_ARG_NONE, &opt_version,
+    N_("Print the version and exit"), NULL },
+  { NULL }
+};
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+serve (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OknoInstance) instance = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *url = NULL;
+  OknoOverrides overrides = OKNO_OVERRIDES_INIT;
+  guint sigint, sigterm;
+
+  if (!(instance = okno_instance_new (opt_data_dir, &error)))
+    {
+      g_printerr ("okno-server: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  overrides.port = opt_port;
+  overrides.bind = opt_bind;
+  overrides.rate_limit = opt_rate_limit;
+  overrides.trusted_proxy = opt_trusted_proxy;
+  okno_instance_apply_overrides (instance, &overrides);
+
+  if (!okno_instance_start_server (instance, &error))
+    {
+      g_printerr ("okno-server: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  url = okno_web_server_dup_url (okno_instance_get_web_server (instance));
+  g_print (_("Okno is serving %s (data: %s)\n"), url, okno_instance_get_data_dir (instance));
+
+  loop = g_main_loop_new (NULL, FALSE);
+  sigint = g_unix_signal_add (SIGINT, quit_cb, loop);
+  sigterm = g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_main_loop_run (loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+
+  okno_instance_flush (instance);
+  g_debug ("Stopped cleanly");
+  return EXIT_SUCCESS;
+}
+
+static gboolean
+check_options (GError **error)
+{
+  if (opt_port != -1 && (opt_port < 0 || opt_port > 65535))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--port must be a number from 0 to 65535"));
+      return FALSE;
+    }
+  if (opt_rate_limit < -1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--rate-limit must be 0 or more"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) args = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  args = g_strdupv (argv);
+  context = g_option_context_new (_("[COMMAND …] — serve the booking page, or manage slots and bookings"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
+  g_option_context_set_strict_posix (context, TRUE);
+  g_option_context_set_description (context, okno_cli_describe_commands ());
+
+  if (!g_option_context_parse_strv (context, &args, &error) || !check_options (&error))
+    {
+      g_printerr ("okno-server: %s\n", error->message);
+      g_printerr (_("Run “okno-server --help” to see the options.\n"));
+      return EXIT_USAGE;
+    }
+
+  if (opt_version)
+    {
+      g_print ("okno-server %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  if (g_strv_length (args) <= 1)
+    return serve ();
+
+  return okno_cli_run (args + 1, global_entries, &opt_data_dir);
+}

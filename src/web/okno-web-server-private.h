@@ -1,0 +1,31 @@
+/* okno-web-server-private.h
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "okno-web-server.h"
+
+G_BEGIN_DECLS
+
+/* Request bodies larger than this are refused before they are read. */
+#define OKNO_WEB_MAX_BODY (16 * 1024)
+
+OknoBookingService *_okno_web_server_get_service    (OknoWebServer     *self);
+gboolean            _okno_web_server_check_rate     (OknoWebServer     *self,
+                                                     SoupServerMessage *msg);
+char               *_okno_web_server_dup_base_url   (OknoWebServer     *self,
+                                                     SoupServerMessage *msg);
+GBytes             *_okno_web_server_lookup_cached  (OknoWebServer     *self,
+                                                     const char        *key,
+                                                     const char       **etag);
+void                _okno_web_server_store_cached   (OknoWebServer     *self,
+                                                     const char        *key,
+                                                     GBytes            *body,
+                                                     GDateTime         *expires);
+
+G_END_DECLS

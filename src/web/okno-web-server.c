@@ -1,0 +1,613 @@
+/* okno-web-server.c
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "OknoWebServer"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "okno-rate-limiter.h"
+#include "okno-web-api.h"
+#include "okno-web-reply.h"
+#include "okno-web-server-private.h"
+
+/* The embedded public server: a SoupServer on the main loop, so bookings
+ * are serialized with everything else without locks. It routes requests,
+ * refuses oversized bodies before reading them, limits booking attempts per
+ * client, puts security headers on every answer, and caches the answers
+ * of GET /api/slots until the schedule changes. */
+struct _OknoWebServer
+{
+  GObject             parent_instance;
+
+  OknoBookingService *service;
+  SoupServer         *server;
+  OknoRateLimiter    *limiter;
+  GHashTable         *cache;
+  char               *csp;
+
+  guint               port;
+  guint               bound_port;
+  char               *address;
+  char               *trusted_proxy;
+  char               *frame_ancestors;
+  guint               rate_limit;
+};
+
+G_DEFINE_FINAL_TYPE (OknoWebServer, okno_web_server, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_SERVICE,
+  PROP_PORT,
+  PROP_ADDRESS,
+  PROP_RATE_LIMIT,
+  PROP_TRUSTED_PROXY,
+  PROP_FRAME_ANCESTORS,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
+#define CACHE_MAX_ENTRIES 64
+#define CACHE_MAX_AGE_USEC (5 * 60 * G_USEC_PER_SEC)
+#define LISTEN_BACKLOG 256
+
+typedef struct
+{
+  GBytes *body;
+  char   *etag;
+  gint64  expires;
+} CacheEntry;
+
+static void
+cache_entry_free (CacheEntry *entry)
+{
+  g_bytes_unref (entry->body);
+  g_free (entry->etag);
+  g_free (entry);
+}
+
+/* Only what CSP allows in a source list: no ';' or ',' to smuggle in
+ * directives, no control characters to split headers. */
+static gboolean
+is_safe_source_list (const char *value)
+{
+  if (value == NULL || value[0] == '\0')
+    return FALSE;
+
+  for (const char *p = value; *p; p++)
+    if ((guchar) *p < 0x20 || (guchar) *p >= 0x7f || *p == ';' || *p == ',')
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+update_csp (OknoWebServer *self)
+{
+  const char *ancestors = self->frame_ancestors;
+
+  if (!is_safe_source_list (ancestors))
+    ancestors = "'self'";
+
+  g_free (self->csp);
+  self->csp = g_strdup_printf ("default-src 'none'; style-src 'self'; script-src 'self'; "
+                               "img-src 'self' data:; form-action 'self'; base-uri 'none'; "
+                               "frame-ancestors %s", ancestors);
+}
+
+static void
+add_security_headers (OknoWebServer     *self,
+                      SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_message_headers_replace (headers, "Content-Security-Policy", self->csp);
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  soup_message_headers_replace (headers, "Cross-Origin-Resource-Policy", "same-origin");
+}
+
+/* The address the rate limit counts: the peer, or, when the peer is the
+ * trusted reverse proxy, the last address it put in X-Forwarded-For. */
+static char *
+dup_client_address (OknoWebServer     *self,
+                    SoupServerMessage *msg)
+{
+  const char *peer = soup_server_message_get_remote_host (msg);
+  const char *forwarded;
+
+  if (peer == NULL)
+    peer = "unknown";
+
+  if (self->trusted_proxy != NULL && g_str_equal (peer, self->trusted_proxy))
+    {
+      forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                                 "X-Forwarded-For");
+      if (forwarded != NULL)
+        {
+          const char *last = strrchr (forwarded, ',');
+          g_autofree char *client = g_strdup (last ? last + 1 : forwarded);
+
+          g_strstrip (client);
+          if (client[0] != '\0' && strlen (client) <= 64)
+            return g_steal_pointer (&client);
+        }
+    }
+
+  return g_strdup (peer);
+}
+
+static void
+schedule_changed_cb (OknoWebServer *self)
+{
+  g_hash_table_remove_all (self->cache);
+}
+
+/* Runs once the headers are in, before the body is read: refuse what is
+ * too large without reading it. */
+static void
+early_handler_cb (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  OknoWebServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  add_security_headers (self, msg);
+
+  if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      okno_web_reply_error (msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
+                            _("Send the request with a Content-Length."), NULL);
+    }
+  else if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
+           soup_message_headers_get_content_length (headers) > OKNO_WEB_MAX_BODY)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      okno_web_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                            _("The request is too large."), NULL);
+    }
+}
+
+static void
+handler_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  OknoWebServer *self = user_data;
+
+  add_security_headers (self, msg);
+
+  if (g_str_has_prefix (path, "/api/") || g_str_equal (path, "/api"))
+    okno_web_api_handle (self, msg, path, query);
+  else
+    okno_web_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", _("Nothing is here."), NULL);
+}
+
+static void
+okno_web_server_constructed (GObject *object)
+{
+  OknoWebServer *self = (OknoWebServer *) object;
+
+  G_OBJECT_CLASS (okno_web_server_parent_class)->constructed (object);
+
+  g_signal_connect_object (okno_booking_service_get_schedule (self->service), "changed",
+                           G_CALLBACK (schedule_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+okno_web_server_dispose (GObject *object)
+{
+  OknoWebServer *self = (OknoWebServer *) object;
+
+  okno_web_server_stop (self);
+  g_clear_object (&self->service);
+
+  G_OBJECT_CLASS (okno_web_server_parent_class)->dispose (object);
+}
+
+static void
+okno_web_server_finalize (GObject *object)
+{
+  OknoWebServer *self = (OknoWebServer *) object;
+
+  g_clear_object (&self->limiter);
+  g_clear_pointer (&self->cache, g_hash_table_unref);
+  g_clear_pointer (&self->csp, g_free);
+  g_clear_pointer (&self->address, g_free);
+  g_clear_pointer (&self->trusted_proxy, g_free);
+  g_clear_pointer (&self->frame_ancestors, g_free);
+
+  G_OBJECT_CLASS (okno_web_server_parent_class)->finalize (object);
+}
+
+static void
+okno_web_server_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  OknoWebServer *self = OKNO_WEB_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVICE:
+      g_value_set_object (value, self->service);
+      break;
+    case PROP_PORT:
+      g_value_set_uint (value, self->port);
+      break;
+    case PROP_ADDRESS:
+      g_value_set_string (value, self->address);
+      break;
+    case PROP_RATE_LIMIT:
+      g_value_set_uint (value, self->rate_limit);
+      break;
+    case PROP_TRUSTED_PROXY:
+      g_value_set_string (value, self->trusted_proxy);
+      break;
+    case PROP_FRAME_ANCESTORS:
+      g_value_set_string (value, self->frame_ancestors);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+set_string (OknoWebServer  *self,
+            char          **field,
+            const GValue   *value,
+            GParamSpec     *pspec)
+{
+  const char *text = g_value_get_string (value);
+
+  if (text != NULL && text[0] == '\0')
+    text = NULL;
+  if (g_strcmp0 (*field, text) == 0)
+    return;
+
+  g_free (*field);
+  *field = g_strdup (text);
+  g_object_notify_by_pspec (G_OBJECT (self), pspec);
+}
+
+static void
+okno_web_server_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  OknoWebServer *self = OKNO_WEB_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVICE:
+      self->service = g_value_dup_object (value);
+      break;
+    case PROP_PORT:
+      if (self->port != g_value_get_uint (value))
+        {
+          self->port = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_ADDRESS:
+      set_string (self, &self->address, value, pspec);
+      break;
+    case PROP_RATE_LIMIT:
+      if (self->rate_limit != g_value_get_uint (value))
+        {
+          self->rate_limit = g_value_get_uint (value);
+          okno_rate_limiter_set_per_minute (self->limiter, self->rate_limit);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_TRUSTED_PROXY:
+      set_string (self, &self->trusted_proxy, value, pspec);
+      break;
+    case PROP_FRAME_ANCESTORS:
+      set_string (self, &self->frame_ancestors, value, pspec);
+      update_csp (self);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+okno_web_server_class_init (OknoWebServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = okno_web_server_constructed;
+  object_class->dispose = okno_web_server_dispose;
+  object_class->finalize = okno_web_server_finalize;
+  object_class->get_property = okno_web_server_get_property;
+  object_class->set_property = okno_web_server_set_property;
+
+  properties [PROP_SERVICE] =
+    g_param_spec_object ("service", NULL, NULL,
+                         OKNO_TYPE_BOOKING_SERVICE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties [PROP_PORT] =
+    g_param_spec_uint ("port", NULL, NULL,
+                       0, 65535, 8421,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties [PROP_ADDRESS] =
+    g_param_spec_string ("address", NULL, NULL,
+                         "127.0.0.1",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties [PROP_RATE_LIMIT] =
+    g_param_spec_uint ("rate-limit", NULL, NULL,
+                       0, G_MAXUINT, 10,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties [PROP_TRUSTED_PROXY] =
+    g_param_spec_string ("trusted-proxy", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties [PROP_FRAME_ANCESTORS] =
+    g_param_spec_string ("frame-ancestors", NULL, NULL,
+                         "'self'",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+okno_web_server_init (OknoWebServer *self)
+{
+  self->port = 8421;
+  self->address = g_strdup ("127.0.0.1");
+  self->frame_ancestors = g_strdup ("'self'");
+  self->rate_limit = 10;
+  self->limiter = okno_rate_limiter_new (self->rate_limit);
+  self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) cache_entry_free);
+  update_csp (self);
+}
+
+OknoWebServer *
+okno_web_server_new (OknoBookingService *service)
+{
+  g_return_val_if_fail (OKNO_IS_BOOKING_SERVICE (service), NULL);
+
+  return g_object_new (OKNO_TYPE_WEB_SERVER, "service", service, NULL);
+}
+
+/* Our own socket, so that bursts of new connections find a longer listen
+ * queue than SoupServer's default. */
+static GSocket *
+listen_socket (OknoWebServer  *self,
+               GError        **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  inet = g_inet_address_new_from_string (self->address ? self->address : "127.0.0.1");
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not an IP address to listen on"), self->address);
+      return NULL;
+    }
+
+  address = g_inet_socket_address_new (inet, self->port);
+  socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return NULL;
+
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, address, TRUE, &local_error) ||
+      !g_socket_listen (socket, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                     _("Port %u is in use by another program"), self->port);
+      else
+        g_set_error (error, local_error->domain, local_error->code,
+                     _("Cannot listen on %s port %u: %s"), self->address, self->port,
+                     local_error->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&socket);
+}
+
+gboolean
+okno_web_server_start (OknoWebServer  *self,
+                       GError        **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(SoupServer) server = NULL;
+
+  g_return_val_if_fail (OKNO_IS_WEB_SERVER (self), FALSE);
+  g_return_val_if_fail (self->server == NULL, FALSE);
+
+  if (!(socket = listen_socket (self, error)))
+    return FALSE;
+
+  server = soup_server_new ("server-header", "Okno", NULL);
+  soup_server_add_early_handler (server, NULL, early_handler_cb, self, NULL);
+  soup_server_add_handler (server, NULL, handler_cb, self, NULL);
+
+  if (!soup_server_listen_socket (server, socket, 0, error))
+    return FALSE;
+
+  local = g_socket_get_local_address (socket, NULL);
+  self->bound_port = local ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : self->port;
+  self->server = g_steal_pointer (&server);
+
+  g_debug ("Listening on %s port %u", self->address, self->bound_port);
+  return TRUE;
+}
+
+void
+okno_web_server_stop (OknoWebServer *self)
+{
+  g_return_if_fail (OKNO_IS_WEB_SERVER (self));
+
+  if (self->server == NULL)
+    return;
+
+  soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  self->bound_port = 0;
+}
+
+gboolean
+okno_web_server_is_running (OknoWebServer *self)
+{
+  g_return_val_if_fail (OKNO_IS_WEB_SERVER (self), FALSE);
+  return self->server != NULL;
+}
+
+/* The port actually listened on (useful with port 0), or 0. */
+guint
+okno_web_server_get_port (OknoWebServer *self)
+{
+  g_return_val_if_fail (OKNO_IS_WEB_SERVER (self), 0);
+  return self->bound_port;
+}
+
+char *
+okno_web_server_dup_url (OknoWebServer *self)
+{
+  const char *host;
+
+  g_return_val_if_fail (OKNO_IS_WEB_SERVER (self), NULL);
+
+  if (self->server == NULL)
+    return NULL;
+
+  host = self->address;
+  if (g_strcmp0 (host, "0.0.0.0") == 0 || g_strcmp0 (host, "::") == 0)
+    host = "127.0.0.1";
+
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("http://[%s]:%u/", host, self->bound_port);
+  return g_strdup_printf ("http://%s:%u/", host, self->bound_port);
+}
+
+OknoBookingService *
+_okno_web_server_get_service (OknoWebServer *self)
+{
+  return self->service;
+}
+
+/* Counts one booking attempt; answers 429 itself when over the limit. */
+gboolean
+_okno_web_server_check_rate (OknoWebServer     *self,
+                             SoupServerMessage *msg)
+{
+  g_autofree char *client = dup_client_address (self, msg);
+  g_autofree char *retry_text = NULL;
+  guint retry_after = 0;
+
+  if (okno_rate_limiter_take (self->limiter, client, g_get_monotonic_time (), &retry_after))
+    return TRUE;
+
+  retry_text = g_strdup_printf ("%u", retry_after);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", retry_text);
+  okno_web_reply_error (msg, 429 /* Too Many Requests, not named by libsoup 3.2 */, "rate_limited",
+                        _("Too many attempts. Please wait a minute and try again."), NULL);
+  return FALSE;
+}
+
+/* Where links in answers point: the address the client used, or what the
+ * trusted proxy says it used. */
+char *
+_okno_web_server_dup_base_url (OknoWebServer     *self,
+                               SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *peer = soup_server_message_get_remote_host (msg);
+  const char *scheme = "http";
+  const char *host = soup_message_headers_get_one (headers, "Host");
+
+  if (self->trusted_proxy != NULL && g_strcmp0 (peer, self->trusted_proxy) == 0)
+    {
+      const char *proto = soup_message_headers_get_one (headers, "X-Forwarded-Proto");
+      const char *fhost = soup_message_headers_get_one (headers, "X-Forwarded-Host");
+
+      if (g_strcmp0 (proto, "https") == 0)
+        scheme = "https";
+      if (fhost != NULL)
+        host = fhost;
+    }
+
+  /* A Host header is the client's own word; still keep it to what a host
+   * can be, so nothing odd lands in a link. */
+  if (host != NULL)
+    for (const char *p = host; *p; p++)
+      if (!g_ascii_isalnum (*p) && !strchr (".-:[]_", *p))
+        {
+          host = NULL;
+          break;
+        }
+
+  if (host == NULL || host[0] == '\0')
+    {
+      g_autofree char *url = okno_web_server_dup_url (self);
+      if (url != NULL)
+        url[strlen (url) - 1] = '\0';
+      return g_steal_pointer (&url);
+    }
+
+  return g_strdup_printf ("%s://%s", scheme, host);
+}
+
+GBytes *
+_okno_web_server_lookup_cached (OknoWebServer  *self,
+                                const char     *key,
+                                const char    **etag)
+{
+  CacheEntry *entry = g_hash_table_lookup (self->cache, key);
+
+  if (entry == NULL)
+    return NULL;
+
+  if (g_get_real_time () >= entry->expires)
+    {
+      g_hash_table_remove (self->cache, key);
+      return NULL;
+    }
+
+  *etag = entry->etag;
+  return entry->body;
+}
+
+void
+_okno_web_server_store_cached (OknoWebServer *self,
+                               const char    *key,
+                               GBytes        *body,
+                               GDateTime     *expires)
+{
+  CacheEntry *entry = g_new0 (CacheEntry, 1);
+  gint64 max = g_get_real_time () + CACHE_MAX_AGE_USEC;
+
+  if (g_hash_table_size (self->cache) >= CACHE_MAX_ENTRIES)
+    g_hash_table_remove_all (self->cache);
+
+  entry->body = g_bytes_ref (body);
+  entry->etag = okno_web_etag_for_bytes (body);
+  entry->expires = expires ? MIN (g_date_time_to_unix (expires) * G_USEC_PER_SEC, max) : max;
+  g_hash_table_replace (self->cache, g_strdup (key), entry);
+}

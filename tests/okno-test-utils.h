@@ -1,0 +1,30 @@
+/* okno-test-utils.h: what the tests share.
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "okno-booking-service.h"
+#include "okno-local-calendar.h"
+
+G_BEGIN_DECLS
+
+char      *okno_test_make_dir        (void);
+void       okno_test_remove_dir      (const char   *dir);
+OknoEvent *okno_test_insert_event    (OknoCalendar *calendar,
+                                      const char   *summary,
+                                      GDateTime    *start,
+                                      int           minutes,
+                                      gboolean      slot);
+OknoEvent *okno_test_update_event    (OknoCalendar *calendar,
+                                      OknoEvent    *event,
+                                      GError      **error);
+gboolean   okno_test_delete_event    (OknoCalendar *calendar,
+                                      const char   *event_id,
+                                      GError      **error);
+GDateTime *okno_test_time            (const char   *rfc3339);
+void       okno_test_wait_idle       (OknoLocalCalendar *calendar);
+
+G_END_DECLS

@@ -1,0 +1,144 @@
+/* test-local-calendar.c
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "okno-errors.h"
+#include "okno-test-utils.h"
+
+static void
+changed_cb (guint *count)
+{
+  (*count)++;
+}
+
+static void
+test_crud_and_persistence (void)
+{
+  g_autofree char *dir = okno_test_make_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OknoLocalCalendar) calendar = okno_local_calendar_new (dir, &error);
+  g_autoptr(OknoLocalCalendar) reopened = NULL;
+  g_autoptr(GDateTime) t = okno_test_time ("2026-11-25T14:00:00Z");
+  g_autoptr(GDateTime) t2 = okno_test_time ("2026-11-26T14:00:00Z");
+  g_autoptr(OknoEvent) a = NULL;
+  g_autoptr(OknoEvent) b = NULL;
+  g_autoptr(OknoEvent) moved = NULL;
+  g_autoptr(OknoEvent) stale = NULL;
+  g_autoptr(OknoEvent) result = NULL;
+  g_autoptr(GDateTime) from = okno_test_time ("2026-11-25T00:00:00Z");
+  g_autoptr(GDateTime) to = okno_test_time ("2026-11-27T00:00:00Z");
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autofree char *old_etag = NULL;
+  guint changes = 0;
+
+  g_assert_no_error (error);
+  g_signal_connect_swapped (calendar, "changed", G_CALLBACK (changed_cb), &changes);
+
+  a = okno_test_insert_event (OKNO_CALENDAR (calendar), "🔓 СЛОТ", t, 40, TRUE);
+  b = okno_test_insert_event (OKNO_CALENDAR (calendar), "Встреча", t2, 60, FALSE);
+  g_assert_cmpuint (changes, ==, 2);
+  g_assert_nonnull (okno_event_get_etag (a));
+  g_assert_cmpuint (strlen (okno_event_get_id (a)), ==, 26);
+
+  /* Move a; its old etag goes stale. */
+  old_etag = g_strdup (okno_event_get_etag (a));
+  moved = okno_event_copy (a);
+  {
+    g_autoptr(GDateTime) s = okno_test_time ("2026-11-26T16:00:00Z");
+    g_autoptr(GDateTime) e = okno_test_time ("2026-11-26T16:40:00Z");
+    okno_event_set_times (moved, s, e);
+  }
+  result = okno_test_update_event (OKNO_CALENDAR (calendar), moved, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (okno_event_get_etag (result), !=, old_etag);
+
+  stale = okno_event_copy (a);
+  okno_event_set_summary (stale, "overwritten?");
+  g_assert_null (okno_test_update_event (OKNO_CALENDAR (calendar), stale, &error));
+  g_assert_error (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  /* Sorted by start. */
+  listed = okno_calendar_list_events (OKNO_CALENDAR (calendar), from, to);
+  g_assert_cmpuint (listed->len, ==, 2);
+  g_assert_cmpstr (okno_event_get_id (g_ptr_array_index (listed, 0)), ==, okno_event_get_id (b));
+
+  g_assert_false (okno_test_delete_event (OKNO_CALENDAR (calendar), "nosuchevent", &error));
+  g_assert_error (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (okno_test_delete_event (OKNO_CALENDAR (calendar), okno_event_get_id (b), &error));
+  g_clear_object (&calendar);
+
+  reopened = okno_local_calendar_new (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (okno_local_calendar_get_n_events (reopened), ==, 1);
+  g_assert_cmpstr (okno_event_get_summary (okno_calendar_lookup_event (OKNO_CALENDAR (reopened),
+                                                                       okno_event_get_id (a))), ==, "🔓 СЛОТ");
+  g_assert_cmpstr (okno_event_get_private (okno_calendar_lookup_event (OKNO_CALENDAR (reopened),
+                                                                       okno_event_get_id (a)), "okno"), ==, "slot");
+  g_clear_object (&reopened);
+  okno_test_remove_dir (dir);
+}
+
+static void
+test_range_semantics (void)
+{
+  g_autofree char *dir = okno_test_make_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OknoLocalCalendar) calendar = okno_local_calendar_new (dir, &error);
+  g_autoptr(GDateTime) t = okno_test_time ("2026-11-25T14:00:00Z");
+  g_autoptr(OknoEvent) e = okno_test_insert_event (OKNO_CALENDAR (calendar), "x", t, 60, FALSE);
+  struct { const char *from, *to; guint n; } cases[] = {
+    { "2026-11-25T13:00:00Z", "2026-11-25T14:00:00Z", 0 },  /* ends where it starts */
+    { "2026-11-25T15:00:00Z", "2026-11-25T16:00:00Z", 0 },  /* starts where it ends */
+    { "2026-11-25T14:30:00Z", "2026-11-25T14:31:00Z", 1 },  /* inside */
+    { "2026-11-25T13:00:00Z", "2026-11-25T14:01:00Z", 1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDateTime) from = okno_test_time (cases[i].from);
+      g_autoptr(GDateTime) to = okno_test_time (cases[i].to);
+      g_autoptr(GPtrArray) listed = okno_calendar_list_events (OKNO_CALENDAR (calendar), from, to);
+
+      g_assert_cmpuint (listed->len, ==, cases[i].n);
+    }
+
+  okno_test_wait_idle (calendar);
+  okno_test_remove_dir (dir);
+}
+
+static void
+test_refuses_damaged_file (void)
+{
+  g_autofree char *dir = okno_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "calendar.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OknoLocalCalendar) calendar = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_true (g_file_set_contents (path, "{\"items\":[{\"id\":\"x\"}]}", -1, NULL));
+  calendar = okno_local_calendar_new (dir, &error);
+  g_assert_null (calendar);
+  g_assert_error (error, OKNO_DATA_ERROR, OKNO_DATA_ERROR_CORRUPT);
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, "{\"items\":[{\"id\":\"x\"}]}");
+  okno_test_remove_dir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/okno/local-calendar/crud-and-persistence", test_crud_and_persistence);
+  g_test_add_func ("/okno/local-calendar/range-semantics", test_range_semantics);
+  g_test_add_func ("/okno/local-calendar/refuses-damaged-file", test_refuses_damaged_file);
+
+  return g_test_run ();
+}
