@@ -150,8 +150,121 @@ schedule_changed_cb (OknoWebServer *self)
   g_hash_table_remove_all (self->cache);
 }
 
+#define LINGER_MAX_BYTES (4 * 1024 * 1024)
+#define LINGER_MAX_USEC  (5 * G_USEC_PER_SEC)
+
+typedef struct
+{
+  GIOStream *stream;
+  GBytes    *reply;
+  gint64     deadline;
+  gsize      drained;
+  char       buffer[16384];
+} Refusal;
+
+static void
+refusal_free (Refusal *refusal)
+{
+  g_io_stream_close_async (refusal->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_object_unref (refusal->stream);
+  g_bytes_unref (refusal->reply);
+  g_free (refusal);
+}
+
+/* Reads and drops what the client still sends, for a while, so that it
+ * gets to read the answer instead of a reset connection. */
+static void
+refusal_drained_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
+
+  if (n <= 0 || (refusal->drained += n) > LINGER_MAX_BYTES ||
+      g_get_monotonic_time () > refusal->deadline)
+    {
+      refusal_free (refusal);
+      return;
+    }
+
+  g_input_stream_read_async (G_INPUT_STREAM (object), refusal->buffer, sizeof refusal->buffer,
+                             G_PRIORITY_LOW, NULL, refusal_drained_cb, refusal);
+}
+
+static void
+refusal_written_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL))
+    {
+      refusal_free (refusal);
+      return;
+    }
+
+  if (G_IS_SOCKET_CONNECTION (refusal->stream))
+    g_socket_shutdown (g_socket_connection_get_socket (G_SOCKET_CONNECTION (refusal->stream)),
+                       FALSE, TRUE, NULL);
+
+  g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream),
+                             refusal->buffer, sizeof refusal->buffer,
+                             G_PRIORITY_LOW, NULL, refusal_drained_cb, refusal);
+}
+
+/* libsoup would read the whole body before anyone could answer, so take
+ * the connection over: write the refusal ourselves and close it. */
+static void
+refuse_and_close (OknoWebServer     *self,
+                  SoupServerMessage *msg,
+                  guint              status,
+                  const char        *code,
+                  const char        *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *head = NULL;
+  Refusal *refusal;
+  char *data;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_to_string (root, FALSE);
+
+  head = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                          "Content-Type: application/json; charset=utf-8\r\n"
+                          "Content-Length: %zu\r\n"
+                          "Connection: close\r\n"
+                          "Content-Security-Policy: %s\r\n"
+                          "X-Content-Type-Options: nosniff\r\n"
+                          "Referrer-Policy: no-referrer\r\n"
+                          "\r\n",
+                          status, soup_status_get_phrase (status), strlen (body), self->csp);
+  data = g_strconcat (head, body, NULL);
+
+  refusal = g_new0 (Refusal, 1);
+  refusal->reply = g_bytes_new_take (data, strlen (data));
+  refusal->deadline = g_get_monotonic_time () + LINGER_MAX_USEC;
+  refusal->stream = soup_server_message_steal_connection (msg);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
+                                   g_bytes_get_data (refusal->reply, NULL),
+                                   g_bytes_get_size (refusal->reply),
+                                   G_PRIORITY_DEFAULT, NULL, refusal_written_cb, refusal);
+}
+
 /* Runs once the headers are in, before the body is read: refuse what is
- * too large without reading it. */
+ * too large, or of unknown size, without reading it. */
 static void
 early_handler_cb (SoupServer        *server,
                   SoupServerMessage *msg,
@@ -163,21 +276,13 @@ early_handler_cb (SoupServer        *server,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
 
-  add_security_headers (self, msg);
-
   if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      okno_web_reply_error (msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
-                            _("Send the request with a Content-Length."), NULL);
-    }
+    refuse_and_close (self, msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
+                      _("Send the request with a Content-Length."));
   else if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
            soup_message_headers_get_content_length (headers) > OKNO_WEB_MAX_BODY)
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      okno_web_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
-                            _("The request is too large."), NULL);
-    }
+    refuse_and_close (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                      _("The request is too large."));
 }
 
 static void
