@@ -503,7 +503,9 @@ raw_exchange_thread (gpointer data)
   g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
                              x->request, strlen (x->request), NULL, NULL, &error);
   g_assert_no_error (error);
-  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)),
+  /* Until the error body is complete; the server closes a little later. */
+  while (strstr (x->reply->str, "}}") == NULL &&
+         (n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)),
                                    buffer, sizeof buffer, NULL, NULL)) > 0)
     g_string_append_len (x->reply, buffer, n);
   g_atomic_int_set (&x->done, TRUE);

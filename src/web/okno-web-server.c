@@ -151,24 +151,37 @@ schedule_changed_cb (OknoWebServer *self)
 }
 
 #define LINGER_MAX_BYTES (4 * 1024 * 1024)
-#define LINGER_MAX_USEC  (5 * G_USEC_PER_SEC)
+#define LINGER_MAX_MSEC  2000
 
 typedef struct
 {
-  GIOStream *stream;
-  GBytes    *reply;
-  gint64     deadline;
-  gsize      drained;
-  char       buffer[16384];
+  GIOStream    *stream;
+  GBytes       *reply;
+  GCancellable *cancellable;
+  guint         timeout;
+  gsize         drained;
+  char          buffer[16384];
 } Refusal;
 
 static void
 refusal_free (Refusal *refusal)
 {
+  g_clear_handle_id (&refusal->timeout, g_source_remove);
   g_io_stream_close_async (refusal->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
   g_object_unref (refusal->stream);
+  g_object_unref (refusal->cancellable);
   g_bytes_unref (refusal->reply);
   g_free (refusal);
+}
+
+static gboolean
+refusal_timed_out_cb (gpointer user_data)
+{
+  Refusal *refusal = user_data;
+
+  refusal->timeout = 0;
+  g_cancellable_cancel (refusal->cancellable);
+  return G_SOURCE_REMOVE;
 }
 
 /* Reads and drops what the client still sends, for a while, so that it
@@ -181,15 +194,14 @@ refusal_drained_cb (GObject      *object,
   Refusal *refusal = user_data;
   gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
 
-  if (n <= 0 || (refusal->drained += n) > LINGER_MAX_BYTES ||
-      g_get_monotonic_time () > refusal->deadline)
+  if (n <= 0 || (refusal->drained += n) > LINGER_MAX_BYTES)
     {
       refusal_free (refusal);
       return;
     }
 
   g_input_stream_read_async (G_INPUT_STREAM (object), refusal->buffer, sizeof refusal->buffer,
-                             G_PRIORITY_LOW, NULL, refusal_drained_cb, refusal);
+                             G_PRIORITY_LOW, refusal->cancellable, refusal_drained_cb, refusal);
 }
 
 static void
@@ -211,7 +223,7 @@ refusal_written_cb (GObject      *object,
 
   g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream),
                              refusal->buffer, sizeof refusal->buffer,
-                             G_PRIORITY_LOW, NULL, refusal_drained_cb, refusal);
+                             G_PRIORITY_LOW, refusal->cancellable, refusal_drained_cb, refusal);
 }
 
 /* libsoup would read the whole body before anyone could answer, so take
@@ -255,7 +267,8 @@ refuse_and_close (OknoWebServer     *self,
 
   refusal = g_new0 (Refusal, 1);
   refusal->reply = g_bytes_new_take (data, strlen (data));
-  refusal->deadline = g_get_monotonic_time () + LINGER_MAX_USEC;
+  refusal->cancellable = g_cancellable_new ();
+  refusal->timeout = g_timeout_add (LINGER_MAX_MSEC, refusal_timed_out_cb, refusal);
   refusal->stream = soup_server_message_steal_connection (msg);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
                                    g_bytes_get_data (refusal->reply, NULL),

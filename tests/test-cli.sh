@@ -1,0 +1,97 @@
+#!/bin/sh
+# test-cli.sh: okno-server's command line, as a person uses it. TAP output.
+# SPDX-FileCopyrightText: 2026 Okno contributors
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -u
+
+SERVER=$1
+DIR=$(mktemp -d)
+trap 'kill $SERVE_PID 2>/dev/null; rm -rf "$DIR"' EXIT
+SERVE_PID=
+n=0
+failed=0
+
+ok() {
+  n=$((n + 1))
+  if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
+}
+
+run() { "$SERVER" --data-dir "$DIR" "$@"; }
+
+# --help lists the options and the commands
+out=$("$SERVER" --help 2>&1); rc=$?
+echo "$out" | grep -q -- '--data-dir' && echo "$out" | grep -q -- '--port' && echo "$out" | grep -q -- '--bind' \
+  && echo "$out" | grep -q -- '--rate-limit' && echo "$out" | grep -q -- '--trusted-proxy' \
+  && echo "$out" | grep -q 'slots add' && [ $rc = 0 ]
+ok $? "--help lists options and commands"
+
+out=$("$SERVER" --version); ok $? "--version exits 0"
+echo "$out" | grep -Eq '^okno-server [0-9]+\.[0-9]+'; ok $? "--version prints the version"
+
+err=$("$SERVER" --port abc 2>&1 >/dev/null); rc=$?
+[ $rc = 2 ] && echo "$err" | grep -q 'abc' && [ "$(echo "$err" | head -n 1 | wc -l)" = 1 ]
+ok $? "--port abc is a usage error (exit 2) with a clear message"
+
+"$SERVER" --port 70000 >/dev/null 2>&1; [ $? = 2 ]; ok $? "--port 70000 is a usage error"
+run frobnicate >/dev/null 2>&1; [ $? = 2 ]; ok $? "an unknown command is a usage error"
+
+# slots add / list / rm
+start=$(date -d '+3 days' +%Y-%m-%dT17:30)
+id=$(run slots add --start "$start" --title "Включить в дело (40 мин)" | cut -f1); rc=$?
+[ $rc = 0 ] && [ -n "$id" ]; ok $? "slots add prints the new slot's id"
+run slots list | grep -q "$id.*open.*Включить в дело"; ok $? "slots list shows it as open"
+run slots list --json | grep -q "\"id\" : \"$id\""; ok $? "slots list --json"
+grep -q '🔓 СЛОТ: Включить в дело (40 мин)' "$DIR/calendar.json"; ok $? "calendar.json holds the slot with Olga's title"
+
+err=$(run slots add --start "$start" 2>&1); rc=$?
+[ $rc = 1 ] && echo "$err" | grep -q 'overlap'; ok $? "an overlapping slot is refused"
+run slots add --start "2020-01-01T10:00" >/dev/null 2>&1; [ $? = 1 ]; ok $? "a slot in the past is refused"
+run slots add --start "next tuesday" >/dev/null 2>&1; [ $? = 2 ]; ok $? "an unreadable --start is a usage error"
+run slots add --start "$start" --minutes 1 >/dev/null 2>&1; [ $? = 2 ]; ok $? "--minutes out of range is a usage error"
+
+id2=$(run slots add --start "$(date -d '+4 days' +%Y-%m-%dT10:00)+03:00" --minutes 60 | cut -f1)
+run slots rm "$id2"; ok $? "slots rm removes an open slot"
+run slots list | grep -q "$id2"; [ $? = 1 ]; ok $? "the removed slot is gone"
+run slots rm nosuchslot >/dev/null 2>&1; [ $? = 1 ]; ok $? "slots rm of an unknown id fails"
+
+# settings
+run settings set time-zone Europe/Moscow; ok $? "settings set"
+[ "$(run settings get time-zone)" = "Europe/Moscow" ]; ok $? "settings get reads it back"
+run settings set port 99999 >/dev/null 2>&1; [ $? = 2 ]; ok $? "an out-of-range setting is refused"
+run settings get no-such-key >/dev/null 2>&1; [ $? = 2 ]; ok $? "an unknown setting is refused"
+grep -q 'time-zone' "$DIR/settings.ini"; ok $? "settings live in settings.ini in the data folder"
+
+# Serving: the same folder is locked; a booking through HTTP shows in the CLI afterwards.
+port=$(( 20000 + $$ % 20000 ))
+"$SERVER" --data-dir "$DIR" --port $port > "$DIR/serve.log" 2>&1 &
+SERVE_PID=$!
+for i in $(seq 1 50); do grep -q 'serving' "$DIR/serve.log" && break; sleep 0.1; done
+grep -q "http://127.0.0.1:$port/" "$DIR/serve.log"; ok $? "okno-server says where it serves"
+
+err=$(run slots list 2>&1); rc=$?
+[ $rc = 1 ] && echo "$err" | grep -q 'in use'; ok $? "a second process on the folder is refused clearly"
+
+status=$(curl -s -o "$DIR/book.json" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+  -d "{\"slotId\":\"$id\",\"name\":\"Анна\",\"email\":\"anna@example.org\"}" "http://127.0.0.1:$port/api/book")
+[ "$status" = 201 ]; ok $? "a booking through HTTP"
+
+kill -TERM $SERVE_PID; wait $SERVE_PID; rc=$?; SERVE_PID=
+[ $rc = 0 ]; ok $? "SIGTERM stops the server cleanly (exit 0)"
+
+bid=$(run bookings list | cut -f1)
+run bookings list | grep -q "confirmed.*Анна.*anna@example.org"; ok $? "bookings list shows the booking"
+run bookings list --json | grep -q '"name" : "Анна"'; ok $? "bookings list --json"
+run bookings list --json | grep -q 'tokenHash'; [ $? = 1 ]; ok $? "bookings list --json shows no secrets"
+grep -q '"bookings"' "$DIR/bookings.json" && grep -q "$bid" "$DIR/bookings.json"; ok $? "bookings.json holds it after a clean stop"
+grep -q '✅ Анна — Включить в дело (40 мин)' "$DIR/calendar.json"; ok $? "the calendar event reads as booked"
+
+err=$(run slots rm "$id" 2>&1); rc=$?
+[ $rc = 1 ] && echo "$err" | grep -q 'bookings cancel'; ok $? "a booked slot cannot be removed before its booking is cancelled"
+
+run bookings cancel "$bid"; ok $? "bookings cancel"
+run bookings list | grep -q "cancelled"; ok $? "the booking shows as cancelled"
+grep -q '🔓 СЛОТ: Включить в дело (40 мин)' "$DIR/calendar.json"; ok $? "the slot reopens in the calendar"
+run bookings cancel nosuch >/dev/null 2>&1; [ $? = 1 ]; ok $? "cancelling an unknown booking fails"
+
+echo "1..$n"
+exit $failed
