@@ -123,8 +123,8 @@ case "$cmd" in
     ;;
   bench)
     install_packages "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}" "${BENCH_DEPS[@]}"
-    setup _build -Dbuildtype=release
-    exec "$ROOT/build-aux/bench.sh" "$@"
+    setup _build-bench -Dbuildtype=release -Dtests=false
+    OKNO_SERVER="$ROOT/_build-bench/src/okno-server" exec "$ROOT/build-aux/bench.sh" "$@"
     ;;
   summary)
     summary "$@"

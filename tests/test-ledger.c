@@ -11,7 +11,7 @@
 
 #include "okno-data-dir.h"
 #include "okno-errors.h"
-#include "okno-ledger.h"
+#include "okno-ledger-private.h"
 #include "okno-test-utils.h"
 
 typedef struct
@@ -304,6 +304,77 @@ test_idempotency_index (Fixture       *f,
 }
 
 static void
+test_background_compaction (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OknoLedger) ledger = okno_ledger_new (f->dir, &error);
+  g_autoptr(OknoLedger) again = NULL;
+  g_autofree char *old = g_build_filename (f->dir, "bookings.journal.old", NULL);
+  g_autofree char *snapshot = NULL;
+
+  _okno_ledger_set_compact_after (ledger, 10);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(OknoBooking) booking = make_booking (i);
+      g_assert_true (okno_ledger_put (ledger, booking, &error));
+    }
+
+  /* The compaction starts from the main loop; bookings go on meanwhile. */
+  while (!okno_ledger_is_compacting (ledger))
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 10; i < 13; i++)
+    {
+      g_autoptr(OknoBooking) booking = make_booking (i);
+      g_assert_true (okno_ledger_put (ledger, booking, &error));
+    }
+  while (okno_ledger_is_compacting (ledger))
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_false (g_file_test (old, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (f->snapshot, &snapshot, NULL, NULL));
+  g_assert_nonnull (strstr (snapshot, "booking-0009"));
+  g_assert_null (strstr (snapshot, "booking-0011"));
+  g_assert_cmpuint (okno_ledger_get_journal_length (ledger), ==, 3);
+  g_clear_object (&ledger);
+
+  again = okno_ledger_new (f->dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (okno_ledger_get_bookings (again)), ==, 13);
+}
+
+/* A crash between the journal's rotation and the snapshot's rename leaves
+ * bookings.journal.old: it is replayed, then removed. */
+static void
+test_old_journal_replayed (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OknoLedger) ledger = okno_ledger_new (f->dir, &error);
+  g_autoptr(OknoLedger) again = NULL;
+  g_autofree char *old = g_build_filename (f->dir, "bookings.journal.old", NULL);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(OknoBooking) booking = make_booking (i);
+      g_assert_true (okno_ledger_put (ledger, booking, &error));
+    }
+  g_clear_object (&ledger);
+  g_assert_cmpint (g_rename (f->journal, old), ==, 0);
+  {
+    g_autoptr(OknoLedger) l = okno_ledger_new (f->dir, &error);
+    g_autoptr(OknoBooking) booking = make_booking (5);
+
+    g_assert_no_error (error);
+    g_assert_false (g_file_test (old, G_FILE_TEST_EXISTS));
+    g_assert_true (okno_ledger_put (l, booking, &error));
+  }
+
+  again = okno_ledger_new (f->dir, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (okno_ledger_get_bookings (again)), ==, 3);
+}
+
+static void
 test_lock (Fixture       *f,
            gconstpointer  data)
 {
@@ -344,6 +415,8 @@ main (int   argc,
   ADD ("/okno/ledger/refuses-damaged-snapshot", test_refuses_damaged_snapshot);
   ADD ("/okno/ledger/refuses-newer-version", test_refuses_newer_version);
   ADD ("/okno/ledger/idempotency-index", test_idempotency_index);
+  ADD ("/okno/ledger/background-compaction", test_background_compaction);
+  ADD ("/okno/ledger/old-journal-replayed", test_old_journal_replayed);
   ADD ("/okno/ledger/lock", test_lock);
 
   return g_test_run ();

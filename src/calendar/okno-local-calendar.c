@@ -26,6 +26,7 @@
  * each write's callers are answered once their change is on disk. */
 
 #define CALENDAR_VERSION 1
+#define SAVE_DELAY_MSEC  50
 
 struct _OknoLocalCalendar
 {
@@ -35,9 +36,11 @@ struct _OknoLocalCalendar
   GPtrArray  *events;         /* sorted by okno_event_compare() */
   GHashTable *by_id;          /* id → OknoEvent, borrowed from @events */
   GDateTime  *loaded_at;
+  GTimeSpan   longest;        /* no event lasts longer: bounds range searches */
   guint64     etag_counter;
 
   gboolean    saving;
+  guint       save_source;    /* a write is due shortly */
   GPtrArray  *waiting_tasks;  /* answered by the write after the current one */
 };
 
@@ -46,7 +49,8 @@ static void calendar_iface_init (OknoCalendarInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (OknoLocalCalendar, okno_local_calendar, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (OKNO_TYPE_CALENDAR, calendar_iface_init))
 
-static void save (OknoLocalCalendar *self);
+static void save          (OknoLocalCalendar *self);
+static void schedule_save (OknoLocalCalendar *self);
 
 static char *
 next_etag (OknoLocalCalendar *self)
@@ -72,6 +76,8 @@ insert_sorted (OknoLocalCalendar *self,
     }
 
   g_ptr_array_insert (self->events, lo, g_object_ref (event));
+  self->longest = MAX (self->longest, g_date_time_difference (okno_event_get_end (event),
+                                                              okno_event_get_start (event)));
   g_hash_table_replace (self->by_id, (gpointer) okno_event_get_id (event), event);
 }
 
@@ -83,8 +89,10 @@ remove_event (OknoLocalCalendar *self,
   g_ptr_array_remove (self->events, event);
 }
 
+/* Runs in the worker thread on a snapshot: stored events are never changed
+ * in place (an update replaces the object), so reading them is safe. */
 static GBytes *
-serialize (OknoLocalCalendar *self)
+serialize (GPtrArray *events)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
@@ -99,10 +107,10 @@ serialize (OknoLocalCalendar *self)
   json_builder_add_string_value (builder, "calendar#events");
   json_builder_set_member_name (builder, "items");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < self->events->len; i++)
+  for (guint i = 0; i < events->len; i++)
     {
       JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-      json_node_take_object (node, okno_event_to_json (g_ptr_array_index (self->events, i)));
+      json_node_take_object (node, okno_event_to_json (g_ptr_array_index (events, i)));
       json_builder_add_value (builder, node);
     }
   json_builder_end_array (builder);
@@ -175,8 +183,8 @@ load (OknoLocalCalendar  *self,
 
 typedef struct
 {
-  char   *path;
-  GBytes *bytes;
+  char      *path;
+  GPtrArray *events;
 } SaveJob;
 
 typedef struct
@@ -189,7 +197,7 @@ static void
 save_job_free (SaveJob *job)
 {
   g_free (job->path);
-  g_bytes_unref (job->bytes);
+  g_ptr_array_unref (job->events);
   g_free (job);
 }
 
@@ -203,8 +211,9 @@ save_in_thread (GTask        *task,
 {
   SaveJob *job = task_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = serialize (job->events);
   gsize length;
-  const char *data = g_bytes_get_data (job->bytes, &length);
+  const char *data = g_bytes_get_data (bytes, &length);
 
   if (!okno_write_file (job->path, data, length, &error))
     g_task_return_error (task, g_steal_pointer (&error));
@@ -248,7 +257,7 @@ saved_cb (GObject      *object,
     }
 
   if (self->waiting_tasks->len > 0)
-    save (self);
+    schedule_save (self);
 }
 
 static void
@@ -269,12 +278,33 @@ save (OknoLocalCalendar *self)
 
   job = g_new0 (SaveJob, 1);
   job->path = g_strdup (self->path);
-  job->bytes = serialize (self);
+  job->events = g_ptr_array_copy (self->events, (GCopyFunc) g_object_ref, NULL);
+  g_ptr_array_set_free_func (job->events, g_object_unref);
 
   task = g_task_new (NULL, NULL, saved_cb, waiters);
   g_task_set_source_tag (task, save);
   g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
   g_task_run_in_thread (task, save_in_thread);
+}
+
+static gboolean
+save_due_cb (gpointer user_data)
+{
+  OknoLocalCalendar *self = user_data;
+
+  self->save_source = 0;
+  save (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Changes that come close together (a burst of bookings, a dragged week)
+ * share one write of the file. */
+static void
+schedule_save (OknoLocalCalendar *self)
+{
+  if (self->save_source == 0 && !self->saving)
+    self->save_source = g_timeout_add_full (G_PRIORITY_DEFAULT, SAVE_DELAY_MSEC,
+                                            save_due_cb, g_object_ref (self), g_object_unref);
 }
 
 /* Queues @task to be answered with @value once the current state is on
@@ -287,7 +317,7 @@ commit (OknoLocalCalendar *self,
   if (value != NULL)
     g_object_set_data_full (G_OBJECT (task), "okno-result", g_object_ref (value), g_object_unref);
   g_ptr_array_add (self->waiting_tasks, g_object_ref (task));
-  save (self);
+  schedule_save (self);
 
   okno_calendar_emit_changed (OKNO_CALENDAR (self));
 }
@@ -300,10 +330,22 @@ okno_local_calendar_list_events (OknoCalendar *calendar,
   OknoLocalCalendar *self = OKNO_LOCAL_CALENDAR (calendar);
   GPtrArray *result = g_ptr_array_new_with_free_func (g_object_unref);
 
-  /* Sorted by start: stop at the first event that starts at or after @end.
-   * Slots are short, so a linear scan from the beginning is cheap enough
-   * for the few hundred events a practitioner has. */
-  for (guint i = 0; i < self->events->len; i++)
+  g_autoptr(GDateTime) earliest = g_date_time_add (start, -self->longest);
+  guint lo = 0, hi = self->events->len;
+
+  /* Sorted by start, and nothing lasts longer than @longest: an event
+   * that overlaps the range starts after @start - @longest. */
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_date_time_compare (okno_event_get_start (g_ptr_array_index (self->events, mid)), earliest) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  for (guint i = lo; i < self->events->len; i++)
     {
       OknoEvent *event = g_ptr_array_index (self->events, i);
 
@@ -555,5 +597,5 @@ gboolean
 okno_local_calendar_is_saving (OknoLocalCalendar *self)
 {
   g_return_val_if_fail (OKNO_IS_LOCAL_CALENDAR (self), FALSE);
-  return self->saving || self->waiting_tasks->len > 0;
+  return self->saving || self->save_source != 0 || self->waiting_tasks->len > 0;
 }

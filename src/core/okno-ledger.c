@@ -17,7 +17,7 @@
 
 #include "okno-data-dir.h"
 #include "okno-errors.h"
-#include "okno-ledger.h"
+#include "okno-ledger-private.h"
 
 /* The durable record of every booking: the source of truth that the
  * calendar mirrors.
@@ -31,7 +31,12 @@
  * not grow with the ledger. Replay is idempotent (the last record of an id
  * wins), so a crash at any point of a compaction loses nothing: the snapshot
  * is replaced atomically first, the journal emptied after. A torn last line
- * (the crash came mid-write) was never acknowledged and is dropped. */
+ * (the crash came mid-write) was never acknowledged and is dropped.
+ *
+ * While running, compaction happens in a worker thread so that bookings do
+ * not wait for it: the journal is first renamed to bookings.journal.old and
+ * a new one started; the thread writes the snapshot and then removes the
+ * old journal. Loading replays the old journal, if any, before the new. */
 
 #define LEDGER_VERSION 1
 #define COMPACT_AFTER  1024
@@ -43,7 +48,10 @@ struct _OknoLedger
   char       *dir;
   char       *snapshot_path;
   char       *journal_path;
+  char       *old_journal_path;
   int         journal_fd;
+  guint       compact_after;
+  gboolean    compacting;
   guint       journal_length;
   guint       compact_source;
 
@@ -168,13 +176,13 @@ load_snapshot (OknoLedger  *self,
 /* Keeps a copy of a journal that had damage before its last line, so that
  * a person can look at it; compaction then drops the damaged lines. */
 static void
-keep_damaged_journal (OknoLedger *self,
+keep_damaged_journal (const char *journal_path,
                       const char *contents,
                       gsize       length)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
-  g_autofree char *path = g_strdup_printf ("%s.damaged-%s", self->journal_path, stamp);
+  g_autofree char *path = g_strdup_printf ("%s.damaged-%s", journal_path, stamp);
   g_autoptr(GError) error = NULL;
 
   if (!okno_write_file (path, contents, length, &error))
@@ -185,6 +193,7 @@ keep_damaged_journal (OknoLedger *self,
 
 static gboolean
 replay_journal (OknoLedger  *self,
+                const char  *path,
                 guint       *records,
                 gboolean    *damaged,
                 GError     **error)
@@ -195,10 +204,7 @@ replay_journal (OknoLedger  *self,
   char *line;
   char *end;
 
-  *records = 0;
-  *damaged = FALSE;
-
-  if (!g_file_get_contents (self->journal_path, &contents, &length, &local_error))
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         return TRUE;
@@ -230,7 +236,7 @@ replay_journal (OknoLedger  *self,
           !load_booking_node (self, json_object_get_member (json_node_get_object (root), "put"), NULL))
         {
           g_warning ("Skipping a damaged journal line");
-          keep_damaged_journal (self, contents, length);
+          keep_damaged_journal (path, contents, length);
           *damaged = TRUE;
           continue;
         }
@@ -283,6 +289,183 @@ write_all (int          fd,
   return TRUE;
 }
 
+/* The snapshot's bytes; safe in a worker thread, since stored bookings are
+ * never changed in place (a new state replaces the object). */
+static GBytes *
+serialize_snapshot (GPtrArray  *bookings,
+                    JsonObject *unknown)
+{
+  g_autoptr(JsonObject) root = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  JsonArray *array = json_array_new ();
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+  char *contents;
+  gsize length;
+
+  json_object_set_int_member (root, "version", LEDGER_VERSION);
+  json_object_iter_init (&iter, unknown);
+  while (json_object_iter_next (&iter, &member, &value))
+    json_object_set_member (root, member, json_node_copy (value));
+
+  for (guint i = 0; i < bookings->len; i++)
+    json_array_add_object_element (array, okno_booking_to_json (g_ptr_array_index (bookings, i)));
+  json_object_set_array_member (root, "bookings", array);
+
+  json_node_set_object (node, root);
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, TRUE);
+  contents = json_generator_to_data (generator, &length);
+
+  return g_bytes_new_take (contents, length);
+}
+
+static GPtrArray *
+dup_bookings (OknoLedger *self)
+{
+  GListModel *model = G_LIST_MODEL (self->bookings);
+  guint n = g_list_model_get_n_items (model);
+  GPtrArray *array = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (array, g_list_model_get_item (model, i));
+
+  return array;
+}
+
+static JsonObject *
+dup_unknown (OknoLedger *self)
+{
+  JsonObject *copy = json_object_new ();
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, self->snapshot_unknown);
+  while (json_object_iter_next (&iter, &member, &value))
+    json_object_set_member (copy, member, json_node_copy (value));
+
+  return copy;
+}
+
+static gboolean
+remove_old_journal (const char  *path,
+                    const char  *dir,
+                    GError     **error)
+{
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    {
+      int saved = errno;
+      g_set_error (error, OKNO_DATA_ERROR, OKNO_DATA_ERROR_IO,
+                   "Cannot remove %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+
+  return okno_fsync_dir (dir, error);
+}
+
+typedef struct
+{
+  char       *snapshot_path;
+  char       *old_journal_path;
+  char       *dir;
+  GPtrArray  *bookings;
+  JsonObject *unknown;
+} CompactJob;
+
+static void
+compact_job_free (CompactJob *job)
+{
+  g_free (job->snapshot_path);
+  g_free (job->old_journal_path);
+  g_free (job->dir);
+  g_ptr_array_unref (job->bookings);
+  json_object_unref (job->unknown);
+  g_free (job);
+}
+
+static void
+compact_in_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  CompactJob *job = task_data;
+  g_autoptr(GBytes) bytes = serialize_snapshot (job->bookings, job->unknown);
+  g_autoptr(GError) error = NULL;
+
+  if (!okno_write_file (job->snapshot_path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error) ||
+      !remove_old_journal (job->old_journal_path, job->dir, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+compacted_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(OknoLedger) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->compacting = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("Ledger compaction failed (the journals keep everything): %s", error->message);
+  else
+    g_debug ("Compacted the ledger");
+}
+
+/* Starts a new journal and writes the snapshot in a worker thread. */
+static gboolean
+compact_in_background (OknoLedger  *self,
+                       GError     **error)
+{
+  g_autoptr(GTask) task = NULL;
+  CompactJob *job;
+  int fd;
+
+  /* A previous background compaction failed: do it the slow, sure way. */
+  if (g_file_test (self->old_journal_path, G_FILE_TEST_EXISTS))
+    return okno_ledger_compact (self, error);
+
+  if (g_rename (self->journal_path, self->old_journal_path) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, OKNO_DATA_ERROR, OKNO_DATA_ERROR_IO,
+                   "Cannot rotate the journal: %s", g_strerror (saved));
+      return FALSE;
+    }
+
+  fd = self->journal_fd;
+  self->journal_fd = -1;
+  if (!open_journal (self, error))
+    {
+      /* Keep appending to the renamed journal: it is replayed at load. */
+      self->journal_fd = fd;
+      return FALSE;
+    }
+  close (fd);
+  self->journal_length = 0;
+
+  job = g_new0 (CompactJob, 1);
+  job->snapshot_path = g_strdup (self->snapshot_path);
+  job->old_journal_path = g_strdup (self->old_journal_path);
+  job->dir = g_strdup (self->dir);
+  job->bookings = dup_bookings (self);
+  job->unknown = dup_unknown (self);
+
+  self->compacting = TRUE;
+  task = g_task_new (NULL, NULL, compacted_cb, g_object_ref (self));
+  g_task_set_source_tag (task, compact_in_background);
+  g_task_set_task_data (task, job, (GDestroyNotify) compact_job_free);
+  g_task_run_in_thread (task, compact_in_thread);
+
+  return TRUE;
+}
+
 static gboolean
 compact_idle_cb (gpointer user_data)
 {
@@ -290,7 +473,7 @@ compact_idle_cb (gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   self->compact_source = 0;
-  if (!okno_ledger_compact (self, &error))
+  if (!self->compacting && !compact_in_background (self, &error))
     g_warning ("Ledger compaction failed (the journal keeps everything): %s", error->message);
 
   return G_SOURCE_REMOVE;
@@ -322,6 +505,7 @@ okno_ledger_finalize (GObject *object)
   g_clear_pointer (&self->dir, g_free);
   g_clear_pointer (&self->snapshot_path, g_free);
   g_clear_pointer (&self->journal_path, g_free);
+  g_clear_pointer (&self->old_journal_path, g_free);
 
   G_OBJECT_CLASS (okno_ledger_parent_class)->finalize (object);
 }
@@ -339,6 +523,7 @@ static void
 okno_ledger_init (OknoLedger *self)
 {
   self->journal_fd = -1;
+  self->compact_after = COMPACT_AFTER;
   self->snapshot_unknown = json_object_new ();
   self->bookings = g_list_store_new (OKNO_TYPE_BOOKING);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
@@ -359,7 +544,7 @@ okno_ledger_new (const char  *dir,
 {
   g_autoptr(OknoLedger) self = NULL;
   guint records;
-  gboolean damaged;
+  gboolean damaged = FALSE;
 
   g_return_val_if_fail (dir != NULL, NULL);
 
@@ -375,9 +560,13 @@ okno_ledger_new (const char  *dir,
   self->dir = g_strdup (dir);
   self->snapshot_path = g_build_filename (dir, "bookings.json", NULL);
   self->journal_path = g_build_filename (dir, "bookings.journal", NULL);
+  self->old_journal_path = g_build_filename (dir, "bookings.journal.old", NULL);
 
+  records = 0;
+  damaged = g_file_test (self->old_journal_path, G_FILE_TEST_EXISTS);
   if (!load_snapshot (self, error) ||
-      !replay_journal (self, &records, &damaged, error) ||
+      !replay_journal (self, self->old_journal_path, &records, &damaged, error) ||
+      !replay_journal (self, self->journal_path, &records, &damaged, error) ||
       !open_journal (self, error))
     return NULL;
 
@@ -438,7 +627,7 @@ okno_ledger_put (OknoLedger   *self,
 
   index_booking (self, booking);
 
-  if (++self->journal_length >= COMPACT_AFTER && self->compact_source == 0)
+  if (++self->journal_length >= self->compact_after && self->compact_source == 0)
     self->compact_source = g_idle_add_full (G_PRIORITY_LOW, compact_idle_cb, self, NULL);
 
   return TRUE;
@@ -486,44 +675,25 @@ okno_ledger_get_journal_length (OknoLedger *self)
  * okno_ledger_compact:
  *
  * Writes every booking to a new snapshot, replaces the old one atomically,
- * then empties the journal.
+ * then empties the journals. Waits for a background compaction first.
  */
 gboolean
 okno_ledger_compact (OknoLedger  *self,
                      GError     **error)
 {
-  g_autoptr(JsonObject) root = json_object_new ();
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *contents = NULL;
-  JsonArray *array = json_array_new ();
-  JsonObjectIter iter;
-  const char *member;
-  JsonNode *value;
-  guint n;
-  gsize length;
+  g_autoptr(GPtrArray) bookings = NULL;
+  g_autoptr(GBytes) bytes = NULL;
 
   g_return_val_if_fail (OKNO_IS_LEDGER (self), FALSE);
 
-  json_object_set_int_member (root, "version", LEDGER_VERSION);
-  json_object_iter_init (&iter, self->snapshot_unknown);
-  while (json_object_iter_next (&iter, &member, &value))
-    json_object_set_member (root, member, json_node_copy (value));
+  while (self->compacting)
+    g_main_context_iteration (NULL, TRUE);
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->bookings));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(OknoBooking) booking = g_list_model_get_item (G_LIST_MODEL (self->bookings), i);
-      json_array_add_object_element (array, okno_booking_to_json (booking));
-    }
-  json_object_set_array_member (root, "bookings", array);
+  bookings = dup_bookings (self);
+  bytes = serialize_snapshot (bookings, self->snapshot_unknown);
 
-  json_node_set_object (node, root);
-  json_generator_set_root (generator, node);
-  json_generator_set_pretty (generator, TRUE);
-  contents = json_generator_to_data (generator, &length);
-
-  if (!okno_write_file (self->snapshot_path, contents, length, error))
+  if (!okno_write_file (self->snapshot_path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error) ||
+      !remove_old_journal (self->old_journal_path, self->dir, error))
     return FALSE;
 
   if (ftruncate (self->journal_fd, 0) != 0 || fsync (self->journal_fd) != 0)
@@ -536,4 +706,21 @@ okno_ledger_compact (OknoLedger  *self,
 
   self->journal_length = 0;
   return TRUE;
+}
+
+/* Whether a background compaction is under way. */
+gboolean
+okno_ledger_is_compacting (OknoLedger *self)
+{
+  g_return_val_if_fail (OKNO_IS_LEDGER (self), FALSE);
+  return self->compacting;
+}
+
+/* For tests: compact after @records journal records instead of 1024. */
+void
+_okno_ledger_set_compact_after (OknoLedger *self,
+                                guint       records)
+{
+  g_return_if_fail (OKNO_IS_LEDGER (self));
+  self->compact_after = MAX (records, 1);
 }

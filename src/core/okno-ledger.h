@@ -30,5 +30,6 @@ OknoBooking *okno_ledger_lookup_idempotent      (OknoLedger   *self,
 gboolean     okno_ledger_compact                (OknoLedger   *self,
                                                  GError      **error);
 guint        okno_ledger_get_journal_length     (OknoLedger   *self);
+gboolean     okno_ledger_is_compacting          (OknoLedger   *self);
 
 G_END_DECLS

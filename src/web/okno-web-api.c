@@ -231,6 +231,39 @@ build_slots_body (OknoWebServer *server,
 }
 
 static void
+reply_slots (SoupServerMessage *msg,
+             GBytes            *body,
+             const char        *etag)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_message_headers_append (headers, "ETag", etag);
+  soup_message_headers_append (headers, "Cache-Control", "no-cache");
+
+  if (okno_web_etag_matches (msg, etag))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_MODIFIED, NULL);
+      return;
+    }
+
+  okno_web_reply_bytes (msg, SOUP_STATUS_OK, "application/json; charset=utf-8", body);
+}
+
+static GDateTime *
+earlier (GDateTime *a,
+         GDateTime *b)
+{
+  if (a == NULL)
+    return b ? g_date_time_ref (b) : NULL;
+  if (b == NULL || g_date_time_compare (a, b) <= 0)
+    return g_date_time_ref (a);
+  return g_date_time_ref (b);
+}
+
+/* The hot path: answers come from a cache keyed by the query as sent,
+ * valid until the schedule changes or time alone would change them (a
+ * slot comes within the notice, or midnight moves the default range). */
+static void
 handle_slots (OknoWebServer     *server,
               SoupServerMessage *msg,
               GHashTable        *query)
@@ -238,18 +271,25 @@ handle_slots (OknoWebServer     *server,
   const char *start_text = query ? g_hash_table_lookup (query, "start") : NULL;
   const char *end_text = query ? g_hash_table_lookup (query, "end") : NULL;
   const char *zone_text = query ? g_hash_table_lookup (query, "timeZone") : NULL;
+  g_autofree char *key = g_strconcat (start_text ? start_text : "", "|",
+                                      end_text ? end_text : "", "|",
+                                      zone_text ? zone_text : "", NULL);
   g_autoptr(GTimeZone) zone = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = NULL;
   g_autoptr(GDateTime) from = NULL;
   g_autoptr(GDateTime) last_day = NULL;
   g_autoptr(GDateTime) to = NULL;
   g_autoptr(GDateTime) next_change = NULL;
+  g_autoptr(GDateTime) expires = NULL;
   g_autoptr(GBytes) body = NULL;
-  g_autofree char *from_key = NULL;
-  g_autofree char *to_key = NULL;
-  g_autofree char *key = NULL;
   const char *etag = NULL;
   GBytes *cached;
+
+  if ((cached = _okno_web_server_lookup_cached (server, key, &etag)))
+    {
+      reply_slots (msg, cached, etag);
+      return;
+    }
 
   if (!(zone = zone_from (server, zone_text)))
     {
@@ -258,6 +298,7 @@ handle_slots (OknoWebServer     *server,
       return;
     }
 
+  now = g_date_time_new_now_utc ();
   if (start_text != NULL)
     from = okno_time_parse_date (start_text, zone);
   else
@@ -291,30 +332,19 @@ handle_slots (OknoWebServer     *server,
       return;
     }
 
-  from_key = okno_time_format_date (from, zone);
-  to_key = okno_time_format_date (last_day, zone);
-  key = g_strconcat (from_key, "|", to_key, "|", zone_name (server, zone, zone_text), NULL);
-
-  if ((cached = _okno_web_server_lookup_cached (server, key, &etag)))
-    body = g_bytes_ref (cached);
+  body = build_slots_body (server, from, to, zone, zone_name (server, zone, zone_text), now, &next_change);
+  if (start_text == NULL)
+    {
+      /* "Today" moves at midnight. */
+      g_autoptr(GDateTime) midnight = g_date_time_add_days (from, 1);
+      expires = earlier (next_change, midnight);
+    }
   else
-    {
-      body = build_slots_body (server, from, to, zone, zone_name (server, zone, zone_text), now, &next_change);
-      _okno_web_server_store_cached (server, key, body, next_change);
-      _okno_web_server_lookup_cached (server, key, &etag);
-    }
+    expires = earlier (next_change, NULL);
 
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "ETag", etag);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Cache-Control", "no-cache");
-
-  if (okno_web_etag_matches (msg, etag))
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_NOT_MODIFIED, NULL);
-      return;
-    }
-
-  okno_web_reply_bytes (msg, SOUP_STATUS_OK, "application/json; charset=utf-8", body);
+  _okno_web_server_store_cached (server, key, body, expires);
+  _okno_web_server_lookup_cached (server, key, &etag);
+  reply_slots (msg, body, etag);
 }
 
 static void

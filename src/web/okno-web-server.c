@@ -108,10 +108,11 @@ add_security_headers (OknoWebServer     *self,
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  soup_message_headers_replace (headers, "Content-Security-Policy", self->csp);
-  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
-  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
-  soup_message_headers_replace (headers, "Cross-Origin-Resource-Policy", "same-origin");
+  /* A new response has none of these yet: append, no need to search. */
+  soup_message_headers_append (headers, "Content-Security-Policy", self->csp);
+  soup_message_headers_append (headers, "X-Content-Type-Options", "nosniff");
+  soup_message_headers_append (headers, "Referrer-Policy", "no-referrer");
+  soup_message_headers_append (headers, "Cross-Origin-Resource-Policy", "same-origin");
 }
 
 /* The address the rate limit counts: the peer, or, when the peer is the

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Okno's benchmarks; run through "build-aux/dev.sh bench", which builds
+# _build in release mode first. Prints a report on stdout; copy the figures
+# into docs/benchmarks.md with the machine and the date.
+#
+#  1. GET /api/slots (40 open slots) with wrk -t2 -c32 -d10s, next to nginx
+#     serving the same bytes as a static file in the same run.
+#  2. POST /api/book throughput and latency, one client and 32 clients,
+#     each request a distinct slot, with 0 and with 10 000 bookings already
+#     in the ledger.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+SERVER=${OKNO_SERVER:-$ROOT/_build-bench/src/okno-server}
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+DURATION=${BENCH_SECONDS:-10}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+start_server() { # DIR PORT
+  "$SERVER" --data-dir "$1" --port "$2" --rate-limit 0 >"$1/serve.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$2/api/status" >/dev/null && return 0; sleep 0.05; done
+  echo "okno-server did not start" >&2; cat "$1/serve.log" >&2; exit 1
+}
+
+stop_last() { kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'; }
+
+# make_data DIR SLOTS BOOKINGS: a calendar of SLOTS one-minute open slots
+# (a day ahead, none overlapping) and a ledger of BOOKINGS past bookings.
+make_data() {
+  mkdir -p "$1"
+  python3 - "$1" "$2" "$3" <<'PY'
+import json, sys, datetime
+d, n, b = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+start = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0) + datetime.timedelta(days=1)
+items = []
+for i in range(n):
+    s = start + datetime.timedelta(minutes=i)
+    e = s + datetime.timedelta(minutes=1)
+    items.append({"kind": "calendar#event", "id": "bench%021d" % i, "etag": '"1"', "status": "confirmed",
+                  "summary": "🔓 СЛОТ: Bench", "start": {"dateTime": s.strftime("%Y-%m-%dT%H:%M:%SZ")},
+                  "end": {"dateTime": e.strftime("%Y-%m-%dT%H:%M:%SZ")},
+                  "extendedProperties": {"private": {"okno": "slot"}}})
+json.dump({"version": 1, "kind": "calendar#events", "items": items}, open(f"{d}/calendar.json", "w"))
+past = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+bookings = []
+for i in range(b):
+    s = (past + datetime.timedelta(hours=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    bookings.append({"id": "old%07d" % i, "slotId": "oldslot%07d" % i, "start": s, "end": s,
+                     "status": "confirmed", "createdAt": s, "name": "Клиент %d" % i,
+                     "email": "c%d@example.org" % i, "tokenHash": "0" * 64, "requestHash": "0" * 64})
+json.dump({"version": 1, "bookings": bookings}, open(f"{d}/bookings.json", "w"))
+with open(f"{d}/slot-ids", "w") as f:
+    f.write("\n".join(it["id"] for it in items) + "\n")
+PY
+}
+
+cat >"$WORK/book.lua" <<'EOF_LUA'
+-- Each wrk thread books its own share of the slot ids, one per request.
+local threads = {}
+function setup(thread)
+  thread:set("index", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  ids = {}
+  for line in io.lines(args[1]) do ids[#ids + 1] = line end
+  nthreads = tonumber(args[2])
+  next_id = index + 1
+  created, other = 0, 0
+end
+function request()
+  local id = ids[next_id]
+  next_id = next_id + nthreads
+  if id == nil then
+    -- Out of slots: the report then shows refusals; give it more slots.
+    return wrk.format("GET", "/api/status")
+  end
+  local body = '{"slotId":"' .. id .. '","name":"Bench","email":"bench@example.org"}'
+  return wrk.format("POST", "/api/book", {["Content-Type"] = "application/json"}, body)
+end
+function response(status, headers, body)
+  if status == 201 then created = created + 1 else other = other + 1 end
+end
+function done(summary, latency, requests)
+  local c, o = 0, 0
+  for _, t in ipairs(threads) do c = c + t:get("created"); o = o + t:get("other") end
+  io.write(string.format("  %d booked, %d refused; p50 %.2f ms, p99 %.2f ms, max %.2f ms, %.0f bookings/s\n",
+    c, o, latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    summary.requests / (summary.duration / 1e6)))
+end
+EOF_LUA
+
+echo "Okno benchmarks — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo
+
+# 1. GET /api/slots against nginx
+dir="$WORK/slots"; make_data "$dir" 40 0
+port=$(free_port); start_server "$dir" "$port"
+curl -s "http://127.0.0.1:$port/api/slots" >"$WORK/slots.json"
+mkdir -p "$WORK/nginx/www/api" && cp "$WORK/slots.json" "$WORK/nginx/www/api/slots"
+nport=$(free_port)
+cat >"$WORK/nginx/nginx.conf" <<EOF_NGINX
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type application/json;
+  server { listen 127.0.0.1:$nport; root $WORK/nginx/www; etag on; }
+}
+EOF_NGINX
+nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -g 'daemon on;'
+rps() { wrk -t2 -c32 -d"${DURATION}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
+bport=$(free_port)
+"$(dirname "$SERVER")/../tests/bench-bare-soup" "$WORK/slots.json" "$bport" & PIDS+=($!)
+sleep 0.3
+okno_rps=$(rps "http://127.0.0.1:$port/api/slots")
+nginx_rps=$(rps "http://127.0.0.1:$nport/api/slots")
+bare_rps=$(rps "http://127.0.0.1:$bport/api/slots")
+kill "$(cat "$WORK/nginx/nginx.pid")"
+stop_last
+stop_last
+echo "GET /api/slots, 40 open slots, $(wc -c <"$WORK/slots.json") bytes, wrk -t2 -c32 -d${DURATION}s:"
+echo "  okno-server $okno_rps req/s, nginx (same bytes, 1 worker) $nginx_rps req/s," \
+     "ratio $(python3 -c "print(f'{$okno_rps/$nginx_rps:.2f}')") (target >= 0.30)"
+echo "  a bare SoupServer answering the same bytes: $bare_rps req/s, ratio to nginx" \
+     "$(python3 -c "print(f'{$bare_rps/$nginx_rps:.2f}')") (libsoup's ceiling on this machine)"
+echo
+
+# 2. Booking throughput and latency
+for existing in 0 10000; do
+  for clients in 1 32; do
+    dir="$WORK/book-$existing-$clients"; make_data "$dir" 15000 "$existing"
+    port=$(free_port); start_server "$dir" "$port"
+    threads=$(( clients < 2 ? 1 : 2 ))
+    echo "POST /api/book, $clients client(s), $existing bookings already in the ledger, ${BOOK_SECONDS:-2}s, 15000 open slots:"
+    wrk -t"$threads" -c"$clients" -d"${BOOK_SECONDS:-2}s" -s "$WORK/book.lua" "http://127.0.0.1:$port" \
+        -- "$dir/slot-ids" "$threads" | grep -E 'booked'
+    rss=$(awk '/VmHWM/ {print $2}' "/proc/${PIDS[-1]}/status")
+    echo "  okno-server peak RSS $((rss / 1024)) MB"
+    stop_last
+  done
+done

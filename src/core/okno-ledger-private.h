@@ -1,0 +1,16 @@
+/* okno-ledger-private.h
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "okno-ledger.h"
+
+G_BEGIN_DECLS
+
+void _okno_ledger_set_compact_after (OknoLedger *self,
+                                     guint       records);
+
+G_END_DECLS
