@@ -5,6 +5,7 @@
 set -u
 
 SERVER=$1
+APP=$2
 DIR=$(mktemp -d)
 trap 'kill $SERVE_PID 2>/dev/null; rm -rf "$DIR"' EXIT
 SERVE_PID=
@@ -34,6 +35,11 @@ ok $? "--port abc is a usage error (exit 2) with a clear message"
 
 "$SERVER" --port 70000 >/dev/null 2>&1; [ $? = 2 ]; ok $? "--port 70000 is a usage error"
 run frobnicate >/dev/null 2>&1; [ $? = 2 ]; ok $? "an unknown command is a usage error"
+
+# The window's program takes the same options (no display needed for these).
+"$APP" --help | grep -q -- '--data-dir'; ok $? "okno --help lists --data-dir"
+"$APP" --version | grep -Eq '^okno [0-9]'; ok $? "okno --version"
+"$APP" --port abc >/dev/null 2>&1; [ $? = 2 ]; ok $? "okno --port abc is a usage error (exit 2)"
 
 # slots add / list / rm
 start=$(date -d '+3 days' +%Y-%m-%dT17:30)

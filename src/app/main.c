@@ -16,6 +16,7 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(OknoApplication) app = NULL;
+  int status;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
@@ -23,6 +24,9 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_application_name (_("Okno"));
+
+  if ((status = okno_application_check_arguments (argc, argv)) != 0)
+    return status;
 
   app = okno_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "okno-application.h"
 #include "okno-preferences-window.h"
@@ -123,15 +124,9 @@ okno_application_handle_local_options (GApplication *application,
       return EXIT_SUCCESS;
     }
 
+  /* Values were checked by okno_application_check_arguments(). */
   if (g_variant_dict_lookup (options, "port", "i", &port))
-    {
-      if (port < 0 || port > 65535)
-        {
-          g_printerr ("okno: %s\n", _("--port must be a number from 0 to 65535"));
-          return EXIT_USAGE;
-        }
-      self->overrides.port = port;
-    }
+    self->overrides.port = port;
 
   g_variant_dict_lookup (options, "bind", "s", &self->bind);
   self->overrides.bind = self->bind;
@@ -245,6 +240,52 @@ okno_application_new (void)
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", "/ru/olgarozet/Okno",
                        NULL);
+}
+
+/**
+ * okno_application_check_arguments:
+ *
+ * Checks the option values the way GApplication will parse them, so that a
+ * bad one is a usage error (exit status 2), as for okno-server, instead of
+ * GApplication's 1.
+ *
+ * Returns: 0 when they are fine, or the exit status
+ */
+int
+okno_application_check_arguments (int    argc,
+                                  char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *bind = NULL;
+  g_auto(GStrv) args = g_strdupv (argv);
+  GOptionEntry entries[G_N_ELEMENTS (option_entries)];
+  gboolean version = FALSE;
+  int port = -1;
+
+  memcpy (entries, option_entries, sizeof entries);
+  entries[0].arg_data = &data_dir;
+  entries[1].arg_data = &port;
+  entries[2].arg_data = &bind;
+  entries[3].arg_data = &version;
+
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_set_ignore_unknown_options (context, TRUE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse_strv (context, &args, &error))
+    {
+      g_printerr ("okno: %s\n", error->message);
+      return EXIT_USAGE;
+    }
+  if (port != -1 && (port < 0 || port > 65535))
+    {
+      g_printerr ("okno: %s\n", _("--port must be a number from 0 to 65535"));
+      return EXIT_USAGE;
+    }
+
+  return 0;
 }
 
 OknoInstance *

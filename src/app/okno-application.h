@@ -17,5 +17,7 @@ G_DECLARE_FINAL_TYPE (OknoApplication, okno_application, OKNO, APPLICATION, AdwA
 
 OknoApplication *okno_application_new          (void);
 OknoInstance    *okno_application_get_instance (OknoApplication *self);
+int              okno_application_check_arguments (int           argc,
+                                                   char        **argv);
 
 G_END_DECLS
