@@ -43,54 +43,6 @@ okno_test_remove_dir (const char *dir)
   g_rmdir (dir);
 }
 
-typedef struct
-{
-  gboolean   done;
-  OknoEvent *event;
-  gboolean   ok;
-  GError    *error;
-} Wait;
-
-static void
-inserted_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->event = okno_calendar_insert_event_finish (OKNO_CALENDAR (object), result, &wait->error);
-  wait->done = TRUE;
-}
-
-static void
-updated_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->event = okno_calendar_update_event_finish (OKNO_CALENDAR (object), result, &wait->error);
-  wait->done = TRUE;
-}
-
-static void
-deleted_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->ok = okno_calendar_delete_event_finish (OKNO_CALENDAR (object), result, &wait->error);
-  wait->done = TRUE;
-}
-
-static void
-wait_for (Wait *wait)
-{
-  while (!wait->done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* Inserts an event and waits until it is on disk. A slot carries the
  * private property Okno writes; other events are plain busy events. */
 OknoEvent *
@@ -102,47 +54,17 @@ okno_test_insert_event (OknoCalendar *calendar,
 {
   g_autoptr(GDateTime) end = g_date_time_add_minutes (start, minutes);
   g_autoptr(OknoEvent) event = okno_event_new (NULL, summary, start, end);
-  Wait wait = { 0 };
+  g_autoptr(GError) error = NULL;
+  OknoEvent *stored;
 
   if (slot)
     okno_event_set_private (event, "okno", "slot");
 
-  okno_calendar_insert_event_async (calendar, event, NULL, inserted_cb, &wait);
-  wait_for (&wait);
-  g_assert_no_error (wait.error);
-  g_assert_nonnull (wait.event);
+  stored = okno_calendar_insert_event_sync (calendar, event, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
 
-  return wait.event;
-}
-
-OknoEvent *
-okno_test_update_event (OknoCalendar  *calendar,
-                        OknoEvent     *event,
-                        GError       **error)
-{
-  Wait wait = { 0 };
-
-  okno_calendar_update_event_async (calendar, event, NULL, updated_cb, &wait);
-  wait_for (&wait);
-  if (wait.error)
-    g_propagate_error (error, wait.error);
-
-  return wait.event;
-}
-
-gboolean
-okno_test_delete_event (OknoCalendar  *calendar,
-                        const char    *event_id,
-                        GError       **error)
-{
-  Wait wait = { 0 };
-
-  okno_calendar_delete_event_async (calendar, event_id, NULL, NULL, deleted_cb, &wait);
-  wait_for (&wait);
-  if (wait.error)
-    g_propagate_error (error, wait.error);
-
-  return wait.ok;
+  return stored;
 }
 
 GDateTime *

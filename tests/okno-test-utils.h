@@ -18,12 +18,6 @@ OknoEvent *okno_test_insert_event    (OknoCalendar *calendar,
                                       GDateTime    *start,
                                       int           minutes,
                                       gboolean      slot);
-OknoEvent *okno_test_update_event    (OknoCalendar *calendar,
-                                      OknoEvent    *event,
-                                      GError      **error);
-gboolean   okno_test_delete_event    (OknoCalendar *calendar,
-                                      const char   *event_id,
-                                      GError      **error);
 GDateTime *okno_test_time            (const char   *rfc3339);
 void       okno_test_wait_idle       (OknoLocalCalendar *calendar);
 

@@ -52,13 +52,13 @@ test_crud_and_persistence (void)
     g_autoptr(GDateTime) e = okno_test_time ("2026-11-26T16:40:00Z");
     okno_event_set_times (moved, s, e);
   }
-  result = okno_test_update_event (OKNO_CALENDAR (calendar), moved, &error);
+  result = okno_calendar_update_event_sync (OKNO_CALENDAR (calendar), moved, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (okno_event_get_etag (result), !=, old_etag);
 
   stale = okno_event_copy (a);
   okno_event_set_summary (stale, "overwritten?");
-  g_assert_null (okno_test_update_event (OKNO_CALENDAR (calendar), stale, &error));
+  g_assert_null (okno_calendar_update_event_sync (OKNO_CALENDAR (calendar), stale, &error));
   g_assert_error (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT);
   g_clear_error (&error);
 
@@ -67,10 +67,10 @@ test_crud_and_persistence (void)
   g_assert_cmpuint (listed->len, ==, 2);
   g_assert_cmpstr (okno_event_get_id (g_ptr_array_index (listed, 0)), ==, okno_event_get_id (b));
 
-  g_assert_false (okno_test_delete_event (OKNO_CALENDAR (calendar), "nosuchevent", &error));
+  g_assert_false (okno_calendar_delete_event_sync (OKNO_CALENDAR (calendar), "nosuchevent", NULL, &error));
   g_assert_error (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_true (okno_test_delete_event (OKNO_CALENDAR (calendar), okno_event_get_id (b), &error));
+  g_assert_true (okno_calendar_delete_event_sync (OKNO_CALENDAR (calendar), okno_event_get_id (b), NULL, &error));
   g_clear_object (&calendar);
 
   reopened = okno_local_calendar_new (dir, &error);

@@ -164,3 +164,72 @@ okno_calendar_emit_changed (OknoCalendar *self)
   g_return_if_fail (OKNO_IS_CALENDAR (self));
   g_signal_emit (self, signals [CHANGED], 0);
 }
+
+/* Synchronous forms, for the command line and tests: they run the thread's
+ * default main context until the operation finishes. Never call them from
+ * the window or the server, which must not block their main loop. */
+
+typedef struct
+{
+  gboolean      done;
+  GAsyncResult *result;
+} SyncWait;
+
+static void
+sync_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  SyncWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  wait->done = TRUE;
+}
+
+static GAsyncResult *
+sync_wait (SyncWait *wait)
+{
+  while (!wait->done)
+    g_main_context_iteration (NULL, TRUE);
+  return wait->result;
+}
+
+OknoEvent *
+okno_calendar_insert_event_sync (OknoCalendar  *self,
+                                 OknoEvent     *event,
+                                 GError       **error)
+{
+  SyncWait wait = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  okno_calendar_insert_event_async (self, event, NULL, sync_done_cb, &wait);
+  result = sync_wait (&wait);
+  return okno_calendar_insert_event_finish (self, result, error);
+}
+
+OknoEvent *
+okno_calendar_update_event_sync (OknoCalendar  *self,
+                                 OknoEvent     *event,
+                                 GError       **error)
+{
+  SyncWait wait = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  okno_calendar_update_event_async (self, event, NULL, sync_done_cb, &wait);
+  result = sync_wait (&wait);
+  return okno_calendar_update_event_finish (self, result, error);
+}
+
+gboolean
+okno_calendar_delete_event_sync (OknoCalendar  *self,
+                                 const char    *event_id,
+                                 const char    *etag,
+                                 GError       **error)
+{
+  SyncWait wait = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  okno_calendar_delete_event_async (self, event_id, etag, NULL, sync_done_cb, &wait);
+  result = sync_wait (&wait);
+  return okno_calendar_delete_event_finish (self, result, error);
+}

@@ -21,14 +21,6 @@
 
 #define EXIT_USAGE 2
 
-typedef struct
-{
-  GMainLoop *loop;
-  GObject   *result;
-  gboolean   ok;
-  GError    *error;
-} Wait;
-
 typedef int (*CommandFunc) (OknoInstance *instance,
                             char        **args);
 
@@ -96,34 +88,14 @@ usage (const char *message)
 }
 
 static void
-inserted_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+print_json_array (JsonArray *array)
 {
-  Wait *wait = user_data;
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *text = NULL;
 
-  wait->result = G_OBJECT (okno_calendar_insert_event_finish (OKNO_CALENDAR (object), result, &wait->error));
-  wait->ok = wait->result != NULL;
-  g_main_loop_quit (wait->loop);
-}
-
-static void
-deleted_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->ok = okno_calendar_delete_event_finish (OKNO_CALENDAR (object), result, &wait->error);
-  g_main_loop_quit (wait->loop);
-}
-
-static void
-wait_clear (Wait *wait)
-{
-  g_clear_pointer (&wait->loop, g_main_loop_unref);
-  g_clear_object (&wait->result);
-  g_clear_error (&wait->error);
+  json_node_set_array (node, array);
+  text = json_to_string (node, TRUE);
+  g_print ("%s\n", text);
 }
 
 static char *
@@ -152,7 +124,8 @@ slots_add (OknoInstance  *instance,
   g_autoptr(OknoEvent) event = NULL;
   g_autofree char *summary = NULL;
   g_autofree char *when = NULL;
-  Wait wait = { 0 };
+  g_autoptr(OknoEvent) stored = NULL;
+  g_autoptr(GError) error = NULL;
   int minutes;
 
   if (args[0] != NULL)
@@ -188,19 +161,11 @@ slots_add (OknoInstance  *instance,
   event = okno_event_new (NULL, summary, start, end);
   okno_event_set_private (event, OKNO_PROP_KIND, OKNO_PROP_KIND_SLOT);
 
-  wait.loop = g_main_loop_new (NULL, FALSE);
-  okno_calendar_insert_event_async (calendar, event, NULL, inserted_cb, &wait);
-  g_main_loop_run (wait.loop);
-  if (!wait.ok)
-    {
-      int status = fail ("%s", wait.error->message);
-      wait_clear (&wait);
-      return status;
-    }
+  if (!(stored = okno_calendar_insert_event_sync (calendar, event, &error)))
+    return fail ("%s", error->message);
 
   when = format_range (start, end, okno_schedule_get_time_zone (schedule));
-  g_print ("%s\t%s\t%s\n", okno_event_get_id (OKNO_EVENT (wait.result)), when, summary);
-  wait_clear (&wait);
+  g_print ("%s\t%s\t%s\n", okno_event_get_id (stored), when, summary);
   return EXIT_SUCCESS;
 }
 
@@ -251,14 +216,7 @@ slots_list (OknoInstance  *instance,
     }
 
   if (opt_json)
-    {
-      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
-      g_autofree char *text = NULL;
-
-      json_node_set_array (node, array);
-      text = json_to_string (node, TRUE);
-      g_print ("%s\n", text);
-    }
+    print_json_array (array);
 
   return EXIT_SUCCESS;
 }
@@ -272,7 +230,7 @@ slots_rm (OknoInstance  *instance,
   OknoBooking *booking;
   OknoEvent *event;
   OknoEventKind kind;
-  Wait wait = { 0 };
+  g_autoptr(GError) error = NULL;
 
   if (args[0] == NULL || args[1] != NULL)
     return usage (_("slots rm takes one slot id"));
@@ -288,17 +246,9 @@ slots_rm (OknoInstance  *instance,
   if (kind == OKNO_EVENT_KIND_BOOKED)
     return fail (_("Slot %s is booked (“%s”); change it in the calendar"), args[0], okno_event_get_summary (event));
 
-  wait.loop = g_main_loop_new (NULL, FALSE);
-  okno_calendar_delete_event_async (calendar, args[0], okno_event_get_etag (event), NULL, deleted_cb, &wait);
-  g_main_loop_run (wait.loop);
-  if (!wait.ok)
-    {
-      int status = fail ("%s", wait.error->message);
-      wait_clear (&wait);
-      return status;
-    }
+  if (!okno_calendar_delete_event_sync (calendar, args[0], okno_event_get_etag (event), &error))
+    return fail ("%s", error->message);
 
-  wait_clear (&wait);
   return EXIT_SUCCESS;
 }
 
@@ -354,14 +304,7 @@ bookings_list (OknoInstance  *instance,
     }
 
   if (opt_json)
-    {
-      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
-      g_autofree char *text = NULL;
-
-      json_node_set_array (node, array);
-      text = json_to_string (node, TRUE);
-      g_print ("%s\n", text);
-    }
+    print_json_array (array);
 
   return EXIT_SUCCESS;
 }

@@ -42,12 +42,10 @@ okno_web_reply_json (SoupServerMessage *msg,
 }
 
 /* {"error":{"code","message","fields"?:{field: message}}} */
-void
-okno_web_reply_error (SoupServerMessage *msg,
-                      guint              status,
-                      const char        *code,
-                      const char        *message,
-                      GHashTable        *fields)
+char *
+okno_web_error_json (const char *code,
+                     const char *message,
+                     GHashTable *fields)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -76,7 +74,20 @@ okno_web_reply_error (SoupServerMessage *msg,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  okno_web_reply_json (msg, status, root);
+  return json_to_string (root, FALSE);
+}
+
+void
+okno_web_reply_error (SoupServerMessage *msg,
+                      guint              status,
+                      const char        *code,
+                      const char        *message,
+                      GHashTable        *fields)
+{
+  char *body = okno_web_error_json (code, message, fields);
+  g_autoptr(GBytes) bytes = g_bytes_new_take (body, strlen (body));
+
+  okno_web_reply_bytes (msg, status, "application/json; charset=utf-8", bytes);
 }
 
 /* The one place where error codes become HTTP statuses. */

@@ -18,6 +18,9 @@ void  okno_web_reply_bytes        (SoupServerMessage *msg,
 void  okno_web_reply_json         (SoupServerMessage *msg,
                                    guint              status,
                                    JsonNode          *root);
+char *okno_web_error_json        (const char        *code,
+                                   const char        *message,
+                                   GHashTable        *fields);
 void  okno_web_reply_error        (SoupServerMessage *msg,
                                    guint              status,
                                    const char        *code,

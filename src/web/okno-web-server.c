@@ -236,24 +236,10 @@ refuse_and_close (OknoWebServer     *self,
                   const char        *code,
                   const char        *message)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *body = NULL;
+  g_autofree char *body = okno_web_error_json (code, message, NULL);
   g_autofree char *head = NULL;
   Refusal *refusal;
   char *data;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  body = json_to_string (root, FALSE);
 
   head = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
                           "Content-Type: application/json; charset=utf-8\r\n"
