@@ -183,36 +183,36 @@ okno_booking_request_validate (OknoBookingRequest  *self,
   normalize (&self->time_zone);
 
   if (is_blank (self->slot_id))
-    add_error (errors, "slotId", _("Choose a time."));
+    add_error (errors, "slotId", N_("Choose a time."));
   else if (strlen (self->slot_id) > 1024 || has_control_chars (self->slot_id, FALSE))
-    add_error (errors, "slotId", _("This time is not known."));
+    add_error (errors, "slotId", N_("This time is not known."));
 
   if (is_blank (self->name))
-    add_error (errors, "name", _("Please enter your name."));
+    add_error (errors, "name", N_("Please enter your name."));
   else if (g_utf8_strlen (self->name, -1) > NAME_MAX_CHARS)
-    add_error (errors, "name", _("The name is too long (at most 100 characters)."));
+    add_error (errors, "name", N_("The name is too long (at most 100 characters)."));
   else if (has_control_chars (self->name, FALSE))
-    add_error (errors, "name", _("The name contains characters that cannot be used."));
+    add_error (errors, "name", N_("The name contains characters that cannot be used."));
 
   if (self->email && !is_valid_email (self->email))
-    add_error (errors, "email", _("This does not look like an email address."));
+    add_error (errors, "email", N_("This does not look like an email address."));
   if (self->phone && !is_valid_phone (self->phone))
-    add_error (errors, "phone", _("Enter a phone number with its country code, such as +7 900 123-45-67."));
+    add_error (errors, "phone", N_("Enter a phone number with its country code, such as +7 900 123-45-67."));
   if (self->telegram && !is_valid_telegram (self->telegram))
-    add_error (errors, "telegram", _("Enter a Telegram username such as @anna_k (5–32 letters, digits or _)."));
+    add_error (errors, "telegram", N_("Enter a Telegram username such as @anna_k (5–32 letters, digits or _)."));
   if (!self->email && !self->phone && !self->telegram)
-    add_error (errors, "contact", _("Leave an email, a phone number or a Telegram username so that you can be reached."));
+    add_error (errors, "contact", N_("Leave an email, a phone number or a Telegram username so that you can be reached."));
 
   if (self->note && g_utf8_strlen (self->note, -1) > NOTE_MAX_CHARS)
-    add_error (errors, "note", _("The note is too long (at most 1000 characters)."));
+    add_error (errors, "note", N_("The note is too long (at most 1000 characters)."));
   else if (self->note && has_control_chars (self->note, TRUE))
-    add_error (errors, "note", _("The note contains characters that cannot be used."));
+    add_error (errors, "note", N_("The note contains characters that cannot be used."));
 
   if (self->time_zone)
     {
       g_autoptr(GTimeZone) zone = okno_time_zone_new (self->time_zone);
       if (zone == NULL)
-        add_error (errors, "timeZone", _("Unknown time zone."));
+        add_error (errors, "timeZone", N_("Unknown time zone."));
     }
 
   if (self->telegram && self->telegram[0] != '@' && !g_hash_table_contains (errors, "telegram"))

@@ -335,7 +335,7 @@ okno_booking_service_book (OknoBookingService  *self,
           if (g_strcmp0 (okno_booking_get_field (earlier, "requestHash"), request_hash) != 0)
             {
               g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_IDEMPOTENCY_MISMATCH,
-                                   _("This Idempotency-Key was already used for a different booking."));
+                                   N_("This Idempotency-Key was already used for a different booking."));
               return NULL;
             }
 
@@ -404,14 +404,14 @@ okno_booking_service_lookup (OknoBookingService  *self,
   if (booking == NULL)
     {
       g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_NOT_FOUND,
-                           _("There is no such booking."));
+                           N_("There is no such booking."));
       return NULL;
     }
 
   if (!okno_token_matches_hash (token, okno_booking_get_field (booking, "tokenHash")))
     {
       g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_FORBIDDEN,
-                           _("This link is not valid for this booking."));
+                           N_("This link is not valid for this booking."));
       return NULL;
     }
 
@@ -477,7 +477,7 @@ okno_booking_service_cancel_as_owner (OknoBookingService  *self,
   if (booking == NULL)
     {
       g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_NOT_FOUND,
-                           _("There is no such booking."));
+                           N_("There is no such booking."));
       return FALSE;
     }
 

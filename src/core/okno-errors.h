@@ -10,7 +10,10 @@
 
 G_BEGIN_DECLS
 
-/* Booking rules and requests: what a client may be told. */
+/* Booking rules and requests: what a client may be told. The messages of
+ * these errors, and of a booking request's field errors, are untranslated
+ * msgids (marked N_()): each place that shows one translates it into its
+ * reader's language — the page into the visitor's, the window into Olga's. */
 #define OKNO_BOOKING_ERROR (okno_booking_error_quark ())
 typedef enum
 {

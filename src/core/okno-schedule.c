@@ -138,19 +138,19 @@ check_time_rules (OknoSchedule  *self,
   if (g_date_time_compare (start, now) <= 0)
     {
       g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_SLOT_UNAVAILABLE,
-                           _("This time has already passed."));
+                           N_("This time has already passed."));
       return FALSE;
     }
   if (g_date_time_compare (start, earliest) < 0)
     {
       g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_SLOT_UNAVAILABLE,
-                           _("This time is too soon to book; please choose a later one."));
+                           N_("This time is too soon to book; please choose a later one."));
       return FALSE;
     }
   if (g_date_time_compare (start, latest) >= 0)
     {
       g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_SLOT_UNAVAILABLE,
-                           _("This time is not open for booking yet."));
+                           N_("This time is not open for booking yet."));
       return FALSE;
     }
 
@@ -629,7 +629,7 @@ okno_schedule_check_bookable (OknoSchedule  *self,
   if (event == NULL)
     {
       g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_SLOT_NOT_FOUND,
-                           _("This time is no longer offered."));
+                           N_("This time is no longer offered."));
       return NULL;
     }
 
@@ -639,13 +639,13 @@ okno_schedule_check_bookable (OknoSchedule  *self,
       break;
     case OKNO_EVENT_KIND_BOOKED:
       g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_SLOT_TAKEN,
-                           _("Someone has just booked this time. Please choose another one."));
+                           N_("Someone has just booked this time. Please choose another one."));
       return NULL;
     case OKNO_EVENT_KIND_BUSY:
     case OKNO_EVENT_KIND_FREE:
     default:
       g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_SLOT_NOT_FOUND,
-                           _("This time is no longer offered."));
+                           N_("This time is no longer offered."));
       return NULL;
     }
 
@@ -658,7 +658,7 @@ okno_schedule_check_bookable (OknoSchedule  *self,
   if (!is_clear (self, event, events))
     {
       g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_SLOT_UNAVAILABLE,
-                           _("This time is no longer available. Please choose another one."));
+                           N_("This time is no longer available. Please choose another one."));
       return NULL;
     }
 

@@ -319,8 +319,9 @@ bookings_cancel (OknoInstance  *instance,
   if (args[0] == NULL || args[1] != NULL)
     return usage (_("bookings cancel takes one booking id"));
 
+  /* Booking errors are msgids, translated where they are shown. */
   if (!okno_booking_service_cancel_as_owner (okno_instance_get_service (instance), args[0], now, &error))
-    return fail ("%s", error->message);
+    return fail ("%s", _(error->message));
 
   okno_instance_flush (instance);
   return EXIT_SUCCESS;

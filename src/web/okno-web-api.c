@@ -32,11 +32,12 @@ method_is (SoupServerMessage *msg,
 
 static void
 reply_method_not_allowed (SoupServerMessage *msg,
+                          OknoWebCatalog    *catalog,
                           const char        *allow)
 {
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allow);
-  okno_web_reply_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
-                        _("This method is not allowed here."), NULL);
+  okno_web_reply_error (msg, catalog, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
+                        N_("This method is not allowed here."), NULL);
 }
 
 static GTimeZone *
@@ -64,7 +65,8 @@ zone_name (OknoWebServer *server,
 
 /* Reads the body as one JSON object; answers 400 itself when it is not. */
 static JsonObject *
-read_json_object (SoupServerMessage *msg)
+read_json_object (SoupServerMessage *msg,
+                  OknoWebCatalog    *catalog)
 {
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
@@ -74,8 +76,8 @@ read_json_object (SoupServerMessage *msg)
 
   if (length > OKNO_WEB_MAX_BODY)
     {
-      okno_web_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
-                            _("The request is too large."), NULL);
+      okno_web_reply_error (msg, catalog, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                            N_("The request is too large."), NULL);
       return NULL;
     }
 
@@ -85,16 +87,16 @@ read_json_object (SoupServerMessage *msg)
       !g_utf8_validate_len (data, length, NULL) ||
       !json_parser_load_from_data (parser, data, length, NULL))
     {
-      okno_web_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_json",
-                            _("The request body is not valid JSON."), NULL);
+      okno_web_reply_error (msg, catalog, SOUP_STATUS_BAD_REQUEST, "invalid_json",
+                            N_("The request body is not valid JSON."), NULL);
       return NULL;
     }
 
   root = json_parser_get_root (parser);
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
-      okno_web_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_json",
-                            _("The request body must be a JSON object."), NULL);
+      okno_web_reply_error (msg, catalog, SOUP_STATUS_BAD_REQUEST, "invalid_json",
+                            N_("The request body must be a JSON object."), NULL);
       return NULL;
     }
 
@@ -116,7 +118,7 @@ dup_string_member (JsonObject *object,
 
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     {
-      g_hash_table_replace (errors, g_strdup (member), g_strdup (_("This field must be text.")));
+      g_hash_table_replace (errors, g_strdup (member), g_strdup (N_("This field must be text.")));
       return NULL;
     }
 
@@ -268,6 +270,7 @@ handle_slots (OknoWebServer     *server,
               SoupServerMessage *msg,
               GHashTable        *query)
 {
+  OknoWebCatalog *catalog = _okno_web_server_get_catalog (server, msg);
   const char *start_text = query ? g_hash_table_lookup (query, "start") : NULL;
   const char *end_text = query ? g_hash_table_lookup (query, "end") : NULL;
   const char *zone_text = query ? g_hash_table_lookup (query, "timeZone") : NULL;
@@ -293,8 +296,8 @@ handle_slots (OknoWebServer     *server,
 
   if (!(zone = zone_from (server, zone_text)))
     {
-      okno_web_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
-                            _("Unknown time zone."), NULL);
+      okno_web_reply_error (msg, catalog, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            N_("Unknown time zone."), NULL);
       return;
     }
 
@@ -315,8 +318,8 @@ handle_slots (OknoWebServer     *server,
 
   if (from == NULL || last_day == NULL)
     {
-      okno_web_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
-                            _("Dates must look like 2026-11-25."), NULL);
+      okno_web_reply_error (msg, catalog, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            N_("Dates must look like 2026-11-25."), NULL);
       return;
     }
 
@@ -326,8 +329,8 @@ handle_slots (OknoWebServer     *server,
   if (g_date_time_compare (to, from) <= 0 ||
       g_date_time_difference (to, from) > (GTimeSpan) MAX_RANGE_DAYS * G_TIME_SPAN_DAY)
     {
-      okno_web_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
-                            _("The end date must be on or after the start date, at most 92 days later."),
+      okno_web_reply_error (msg, catalog, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            N_("The end date must be on or after the start date, at most 92 days later."),
                             NULL);
       return;
     }
@@ -351,6 +354,7 @@ static void
 handle_book (OknoWebServer     *server,
              SoupServerMessage *msg)
 {
+  OknoWebCatalog *catalog = _okno_web_server_get_catalog (server, msg);
   g_autoptr(JsonObject) object = NULL;
   g_autoptr(OknoBookingRequest) request = okno_booking_request_new ();
   g_autoptr(GHashTable) errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -368,7 +372,7 @@ handle_book (OknoWebServer     *server,
 
   if (!_okno_web_server_check_rate (server, msg))
     return;
-  if (!(object = read_json_object (msg)))
+  if (!(object = read_json_object (msg, catalog)))
     return;
 
   request->slot_id = dup_string_member (object, "slotId", errors);
@@ -391,16 +395,16 @@ handle_book (OknoWebServer     *server,
     }
   if (g_hash_table_size (errors) > 0)
     {
-      okno_web_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
-                            _("Please check the highlighted fields."), errors);
+      okno_web_reply_error (msg, catalog, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            N_("Please check the highlighted fields."), errors);
       return;
     }
 
   key = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Idempotency-Key");
   if (key != NULL && (strlen (key) == 0 || strlen (key) > 255))
     {
-      okno_web_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
-                            _("An Idempotency-Key must be 1 to 255 characters long."), NULL);
+      okno_web_reply_error (msg, catalog, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            N_("An Idempotency-Key must be 1 to 255 characters long."), NULL);
       return;
     }
 
@@ -408,7 +412,7 @@ handle_book (OknoWebServer     *server,
                                        &token, &replayed, &error);
   if (booking == NULL)
     {
-      okno_web_reply_gerror (msg, error);
+      okno_web_reply_gerror (msg, catalog, error);
       return;
     }
 
@@ -436,6 +440,7 @@ static void
 handle_cancel (OknoWebServer     *server,
                SoupServerMessage *msg)
 {
+  OknoWebCatalog *catalog = _okno_web_server_get_catalog (server, msg);
   g_autoptr(JsonObject) object = NULL;
   g_autoptr(GHashTable) errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GError) error = NULL;
@@ -451,25 +456,25 @@ handle_cancel (OknoWebServer     *server,
 
   if (!_okno_web_server_check_rate (server, msg))
     return;
-  if (!(object = read_json_object (msg)))
+  if (!(object = read_json_object (msg, catalog)))
     return;
 
   booking_id = dup_string_member (object, "bookingId", errors);
   token = dup_string_member (object, "token", errors);
   if (booking_id == NULL && !g_hash_table_contains (errors, "bookingId"))
-    g_hash_table_insert (errors, g_strdup ("bookingId"), g_strdup (_("This field is required.")));
+    g_hash_table_insert (errors, g_strdup ("bookingId"), g_strdup (N_("This field is required.")));
   if (token == NULL && !g_hash_table_contains (errors, "token"))
-    g_hash_table_insert (errors, g_strdup ("token"), g_strdup (_("This field is required.")));
+    g_hash_table_insert (errors, g_strdup ("token"), g_strdup (N_("This field is required.")));
   if (g_hash_table_size (errors) > 0)
     {
-      okno_web_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
-                            _("Please check the highlighted fields."), errors);
+      okno_web_reply_error (msg, catalog, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            N_("Please check the highlighted fields."), errors);
       return;
     }
 
   if (!okno_booking_service_cancel (service, booking_id, token, now, &error))
     {
-      okno_web_reply_gerror (msg, error);
+      okno_web_reply_gerror (msg, catalog, error);
       return;
     }
 
@@ -538,35 +543,36 @@ okno_web_api_handle (OknoWebServer     *server,
                      GHashTable        *query)
 {
   gboolean is_get = method_is (msg, SOUP_METHOD_GET) || method_is (msg, SOUP_METHOD_HEAD);
+  OknoWebCatalog *catalog = _okno_web_server_get_catalog (server, msg);
 
   if (g_str_equal (path, "/api/slots"))
     {
       if (is_get)
         handle_slots (server, msg, query);
       else
-        reply_method_not_allowed (msg, "GET, HEAD");
+        reply_method_not_allowed (msg, catalog, "GET, HEAD");
     }
   else if (g_str_equal (path, "/api/book"))
     {
       if (method_is (msg, SOUP_METHOD_POST))
         handle_book (server, msg);
       else
-        reply_method_not_allowed (msg, "POST");
+        reply_method_not_allowed (msg, catalog, "POST");
     }
   else if (g_str_equal (path, "/api/cancel"))
     {
       if (method_is (msg, SOUP_METHOD_POST))
         handle_cancel (server, msg);
       else
-        reply_method_not_allowed (msg, "POST");
+        reply_method_not_allowed (msg, catalog, "POST");
     }
   else if (g_str_equal (path, "/api/status"))
     {
       if (is_get)
         handle_status (server, msg);
       else
-        reply_method_not_allowed (msg, "GET, HEAD");
+        reply_method_not_allowed (msg, catalog, "GET, HEAD");
     }
   else
-    okno_web_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", _("Nothing is here."), NULL);
+    okno_web_reply_error (msg, catalog, SOUP_STATUS_NOT_FOUND, "not_found", N_("Nothing is here."), NULL);
 }

@@ -42,10 +42,13 @@ okno_web_reply_json (SoupServerMessage *msg,
 }
 
 /* {"error":{"code","message","fields"?:{field: message}}} */
+/* @message and the messages in @fields are msgids, translated here into
+ * the visitor's language. */
 char *
-okno_web_error_json (const char *code,
-                     const char *message,
-                     GHashTable *fields)
+okno_web_error_json (OknoWebCatalog *catalog,
+                     const char     *code,
+                     const char     *message,
+                     GHashTable     *fields)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -56,7 +59,7 @@ okno_web_error_json (const char *code,
   json_builder_set_member_name (builder, "code");
   json_builder_add_string_value (builder, code);
   json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
+  json_builder_add_string_value (builder, okno_web_catalog_gettext (catalog, message));
   if (fields != NULL && g_hash_table_size (fields) > 0)
     {
       g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (fields), (GCompareFunc) g_strcmp0);
@@ -66,7 +69,7 @@ okno_web_error_json (const char *code,
       for (const GList *l = keys; l; l = l->next)
         {
           json_builder_set_member_name (builder, l->data);
-          json_builder_add_string_value (builder, g_hash_table_lookup (fields, l->data));
+          json_builder_add_string_value (builder, okno_web_catalog_gettext (catalog, g_hash_table_lookup (fields, l->data)));
         }
       json_builder_end_object (builder);
     }
@@ -79,12 +82,13 @@ okno_web_error_json (const char *code,
 
 void
 okno_web_reply_error (SoupServerMessage *msg,
+                      OknoWebCatalog    *catalog,
                       guint              status,
                       const char        *code,
                       const char        *message,
                       GHashTable        *fields)
 {
-  char *body = okno_web_error_json (code, message, fields);
+  char *body = okno_web_error_json (catalog, code, message, fields);
   g_autoptr(GBytes) bytes = g_bytes_new_take (body, strlen (body));
 
   okno_web_reply_bytes (msg, status, "application/json; charset=utf-8", bytes);
@@ -133,6 +137,7 @@ okno_web_status_for_error (const GError  *error,
 
 void
 okno_web_reply_gerror (SoupServerMessage *msg,
+                       OknoWebCatalog    *catalog,
                        const GError      *error)
 {
   const char *code;
@@ -142,13 +147,13 @@ okno_web_reply_gerror (SoupServerMessage *msg,
     {
       /* The details are for Olga's log, not for the client. */
       g_warning ("Request failed: %s", error->message);
-      okno_web_reply_error (msg, status, code,
-                            _("The booking could not be saved. Please try again in a minute."),
+      okno_web_reply_error (msg, catalog, status, code,
+                            N_("The booking could not be saved. Please try again in a minute."),
                             NULL);
       return;
     }
 
-  okno_web_reply_error (msg, status, code, error->message, NULL);
+  okno_web_reply_error (msg, catalog, status, code, error->message, NULL);
 }
 
 char *

@@ -9,6 +9,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "okno-web-catalog.h"
+
 G_BEGIN_DECLS
 
 void  okno_web_reply_bytes        (SoupServerMessage *msg,
@@ -18,15 +20,18 @@ void  okno_web_reply_bytes        (SoupServerMessage *msg,
 void  okno_web_reply_json         (SoupServerMessage *msg,
                                    guint              status,
                                    JsonNode          *root);
-char *okno_web_error_json        (const char        *code,
+char *okno_web_error_json        (OknoWebCatalog    *catalog,
+                                   const char        *code,
                                    const char        *message,
                                    GHashTable        *fields);
 void  okno_web_reply_error        (SoupServerMessage *msg,
+                                   OknoWebCatalog    *catalog,
                                    guint              status,
                                    const char        *code,
                                    const char        *message,
                                    GHashTable        *fields);
 void  okno_web_reply_gerror       (SoupServerMessage *msg,
+                                   OknoWebCatalog    *catalog,
                                    const GError      *error);
 guint okno_web_status_for_error   (const GError      *error,
                                    const char       **code);

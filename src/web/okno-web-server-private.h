@@ -8,6 +8,7 @@
 
 #include <libsoup/soup.h>
 
+#include "okno-web-catalog.h"
 #include "okno-web-server.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,8 @@ G_BEGIN_DECLS
 #define OKNO_WEB_MAX_BODY (16 * 1024)
 
 OknoBookingService *_okno_web_server_get_service    (OknoWebServer     *self);
+OknoWebCatalog     *_okno_web_server_get_catalog    (OknoWebServer     *self,
+                                                     SoupServerMessage *msg);
 gboolean            _okno_web_server_check_rate     (OknoWebServer     *self,
                                                      SoupServerMessage *msg);
 char               *_okno_web_server_dup_base_url   (OknoWebServer     *self,

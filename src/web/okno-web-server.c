@@ -236,7 +236,7 @@ refuse_and_close (OknoWebServer     *self,
                   const char        *code,
                   const char        *message)
 {
-  g_autofree char *body = okno_web_error_json (code, message, NULL);
+  g_autofree char *body = okno_web_error_json (_okno_web_server_get_catalog (self, msg), code, message, NULL);
   g_autofree char *head = NULL;
   Refusal *refusal;
   char *data;
@@ -278,11 +278,11 @@ early_handler_cb (SoupServer        *server,
 
   if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
     refuse_and_close (self, msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
-                      _("Send the request with a Content-Length."));
+                      N_("Send the request with a Content-Length."));
   else if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
            soup_message_headers_get_content_length (headers) > OKNO_WEB_MAX_BODY)
     refuse_and_close (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
-                      _("The request is too large."));
+                      N_("The request is too large."));
 }
 
 static void
@@ -293,13 +293,14 @@ handler_cb (SoupServer        *server,
             gpointer           user_data)
 {
   OknoWebServer *self = user_data;
+  OknoWebCatalog *catalog = _okno_web_server_get_catalog (self, msg);
 
   add_security_headers (self, msg);
 
   if (g_str_has_prefix (path, "/api/") || g_str_equal (path, "/api"))
     okno_web_api_handle (self, msg, path, query);
   else
-    okno_web_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", _("Nothing is here."), NULL);
+    okno_web_reply_error (msg, catalog, SOUP_STATUS_NOT_FOUND, "not_found", N_("Nothing is here."), NULL);
 }
 
 static void
@@ -624,6 +625,7 @@ _okno_web_server_check_rate (OknoWebServer     *self,
 {
   g_autofree char *client = dup_client_address (self, msg);
   g_autofree char *retry_text = NULL;
+  OknoWebCatalog *catalog = _okno_web_server_get_catalog (self, msg);
   guint retry_after = 0;
 
   if (okno_rate_limiter_take (self->limiter, client, g_get_monotonic_time (), &retry_after))
@@ -631,8 +633,8 @@ _okno_web_server_check_rate (OknoWebServer     *self,
 
   retry_text = g_strdup_printf ("%u", retry_after);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", retry_text);
-  okno_web_reply_error (msg, 429 /* Too Many Requests, not named by libsoup 3.2 */, "rate_limited",
-                        _("Too many attempts. Please wait a minute and try again."), NULL);
+  okno_web_reply_error (msg, catalog, 429 /* Too Many Requests, not named by libsoup 3.2 */, "rate_limited",
+                        N_("Too many attempts. Please wait a minute and try again."), NULL);
   return FALSE;
 }
 
@@ -715,4 +717,25 @@ _okno_web_server_store_cached (OknoWebServer *self,
   entry->etag = okno_web_etag_for_bytes (body);
   entry->expires = expires ? MIN (g_date_time_to_unix (expires) * G_USEC_PER_SEC, max) : max;
   g_hash_table_replace (self->cache, g_strdup (key), entry);
+}
+
+/* The visitor's language: ?lang= if given, else Accept-Language. */
+OknoWebCatalog *
+_okno_web_server_get_catalog (OknoWebServer     *self,
+                              SoupServerMessage *msg)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *query = g_uri_get_query (uri);
+
+  if (query != NULL)
+    {
+      g_autoptr(GHashTable) params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
+      const char *lang = params ? g_hash_table_lookup (params, "lang") : NULL;
+
+      if (lang != NULL)
+        return okno_web_catalog_get (lang);
+    }
+
+  return okno_web_catalog_get (okno_web_catalog_negotiate (
+    soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Accept-Language")));
 }
