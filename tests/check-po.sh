@@ -20,7 +20,7 @@ missing=$(grep -rlE '(^|[^a-z_])(_|N_|C_)\("|translatable="yes"' src data --incl
 
 grep -v '^#' po/POTFILES.in | grep -v '^$' > "$TMP/files"
 xgettext --from-code=UTF-8 --add-comments=Translators --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
-  --keyword=NC_:1c,2 --keyword=g_dngettext:2,3 --keyword=g_dpgettext2:2c,3 \
+  --keyword=NC_:1c,2 --keyword=W_ --keyword=WC_:1c,2 --keyword=g_dngettext:2,3 --keyword=g_dpgettext2:2c,3 \
   --flag=g_strdup_printf:1:c-format --directory="$SRC" --files-from="$TMP/files" \
   --output="$TMP/okno.pot" 2>"$TMP/xgettext.err"
 ok $? "xgettext reads every listed file"

@@ -9,169 +9,8 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "okno-instance.h"
+#include "okno-test-http.h"
 #include "okno-test-utils.h"
-
-typedef struct
-{
-  char         *dir;
-  OknoInstance *instance;
-  SoupSession  *session;
-  char         *base;
-  OknoEvent    *slot;
-  OknoEvent    *slot2;
-} Fixture;
-
-typedef struct
-{
-  guint               status;
-  GBytes             *body;
-  SoupMessageHeaders *headers;
-  JsonNode           *json;
-} Response;
-
-static void
-response_free (Response *r)
-{
-  g_clear_pointer (&r->body, g_bytes_unref);
-  g_clear_pointer (&r->headers, soup_message_headers_unref);
-  g_clear_pointer (&r->json, json_node_unref);
-  g_free (r);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Response, response_free)
-
-static OknoEvent *
-add_slot (Fixture    *f,
-          int         hours_from_now,
-          const char *title)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) start = g_date_time_add_hours (now, hours_from_now);
-  g_autoptr(GDateTime) rounded = g_date_time_add_seconds (start, -g_date_time_get_seconds (start));
-
-  return okno_test_insert_event (okno_instance_get_calendar (f->instance), title, rounded, 40, TRUE);
-}
-
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  OknoOverrides overrides = OKNO_OVERRIDES_INIT;
-
-  f->dir = okno_test_make_dir ();
-  f->instance = okno_instance_new (f->dir, &error);
-  g_assert_no_error (error);
-
-  overrides.port = 0;
-  overrides.rate_limit = GPOINTER_TO_INT (data);
-  okno_instance_apply_overrides (f->instance, &overrides);
-  g_settings_set_string (okno_instance_get_settings (f->instance), "time-zone", "Europe/Moscow");
-  g_assert_true (okno_instance_start_server (f->instance, &error));
-  g_assert_no_error (error);
-
-  f->base = okno_web_server_dup_url (okno_instance_get_web_server (f->instance));
-  f->base[strlen (f->base) - 1] = '\0';
-  f->session = soup_session_new_with_options ("max-conns", 128, "max-conns-per-host", 128, NULL);
-
-  f->slot = add_slot (f, 48, "🔓 СЛОТ: Включить в дело (40 мин)");
-  f->slot2 = add_slot (f, 72, "🔓 СЛОТ: Разбор");
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  g_clear_object (&f->slot);
-  g_clear_object (&f->slot2);
-  g_clear_object (&f->session);
-  okno_instance_flush (f->instance);
-  g_assert_finalize_object (f->instance);
-  okno_test_remove_dir (f->dir);
-  g_free (f->dir);
-  g_free (f->base);
-}
-
-typedef struct
-{
-  Response *response;
-  gboolean  done;
-} Pending;
-
-static void
-sent_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Pending *pending = user_data;
-  g_autoptr(GError) error = NULL;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
-  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-
-  g_assert_no_error (error);
-  pending->response = g_new0 (Response, 1);
-  pending->response->status = soup_message_get_status (msg);
-  pending->response->body = body;
-  pending->response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-  if (g_bytes_get_size (body) > 0 &&
-      g_str_has_prefix (soup_message_headers_get_content_type (pending->response->headers, NULL) ?: "",
-                        "application/json"))
-    {
-      pending->response->json = json_from_string (g_bytes_get_data (body, NULL), &error);
-      g_assert_no_error (error);
-    }
-  pending->done = TRUE;
-}
-
-static SoupMessage *
-make_message (Fixture    *f,
-              const char *method,
-              const char *path,
-              const char *body,
-              gssize      length)
-{
-  g_autofree char *url = g_strconcat (f->base, path, NULL);
-  SoupMessage *msg = soup_message_new (method, url);
-
-  g_assert_nonnull (msg);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, length < 0 ? strlen (body) : (gsize) length);
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  return msg;
-}
-
-static void
-send_async (Fixture     *f,
-            SoupMessage *msg,
-            Pending     *pending)
-{
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, pending);
-}
-
-static Response *
-send (Fixture     *f,
-      SoupMessage *msg)
-{
-  Pending pending = { 0 };
-
-  send_async (f, msg, &pending);
-  while (!pending.done)
-    g_main_context_iteration (NULL, TRUE);
-  return pending.response;
-}
-
-static Response *
-request (Fixture    *f,
-         const char *method,
-         const char *path,
-         const char *body)
-{
-  g_autoptr(SoupMessage) msg = make_message (f, method, path, body, -1);
-  return send (f, msg);
-}
 
 static const char *
 error_code (Response *r)
@@ -215,7 +54,7 @@ static void
 test_slots (Fixture       *f,
             gconstpointer  data)
 {
-  g_autoptr(Response) r = request (f, "GET", "/api/slots", NULL);
+  g_autoptr(Response) r = okno_test_http_request (f, "GET", "/api/slots", NULL);
   g_autoptr(Response) again = NULL;
   g_autoptr(SoupMessage) conditional = NULL;
   JsonObject *root, *slots;
@@ -242,9 +81,9 @@ test_slots (Fixture       *f,
 
   etag = soup_message_headers_get_one (r->headers, "ETag");
   g_assert_nonnull (etag);
-  conditional = make_message (f, "GET", "/api/slots", NULL, 0);
+  conditional = okno_test_http_message (f, "GET", "/api/slots", NULL, 0);
   soup_message_headers_replace (soup_message_get_request_headers (conditional), "If-None-Match", etag);
-  again = send (f, conditional);
+  again = okno_test_http_send (f, conditional);
   g_assert_cmpuint (again->status, ==, 304);
 }
 
@@ -252,12 +91,12 @@ static void
 test_slots_zone_and_range (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr(Response) berlin = request (f, "GET", "/api/slots?timeZone=Europe/Berlin", NULL);
-  g_autoptr(Response) unknown = request (f, "GET", "/api/slots?timeZone=Mars/Base", NULL);
-  g_autoptr(Response) bad_date = request (f, "GET", "/api/slots?start=2026-13-01", NULL);
-  g_autoptr(Response) reversed = request (f, "GET", "/api/slots?start=2026-12-10&end=2026-12-01", NULL);
-  g_autoptr(Response) too_long = request (f, "GET", "/api/slots?start=2026-12-01&end=2027-12-01", NULL);
-  g_autoptr(Response) past = request (f, "GET", "/api/slots?start=2020-01-01&end=2020-01-31", NULL);
+  g_autoptr(Response) berlin = okno_test_http_request (f, "GET", "/api/slots?timeZone=Europe/Berlin", NULL);
+  g_autoptr(Response) unknown = okno_test_http_request (f, "GET", "/api/slots?timeZone=Mars/Base", NULL);
+  g_autoptr(Response) bad_date = okno_test_http_request (f, "GET", "/api/slots?start=2026-13-01", NULL);
+  g_autoptr(Response) reversed = okno_test_http_request (f, "GET", "/api/slots?start=2026-12-10&end=2026-12-01", NULL);
+  g_autoptr(Response) too_long = okno_test_http_request (f, "GET", "/api/slots?start=2026-12-01&end=2027-12-01", NULL);
+  g_autoptr(Response) past = okno_test_http_request (f, "GET", "/api/slots?start=2020-01-01&end=2020-01-31", NULL);
   JsonObject *root = json_node_get_object (berlin->json);
   g_autoptr(GList) days = json_object_get_members (json_object_get_object_member (root, "slots"));
   JsonObject *first = json_array_get_object_element (
@@ -294,7 +133,7 @@ test_slots_dst (Fixture       *f,
   JsonArray *day1, *day2;
 
   g_settings_set_uint (okno_instance_get_settings (f->instance), "booking-window-days", 365);
-  r = request (f, "GET", "/api/slots?start=2027-03-28&end=2027-03-29&timeZone=Europe/Berlin", NULL);
+  r = okno_test_http_request (f, "GET", "/api/slots?start=2027-03-28&end=2027-03-29&timeZone=Europe/Berlin", NULL);
   g_assert_cmpuint (r->status, ==, 200);
   slots = json_object_get_object_member (json_node_get_object (r->json), "slots");
   day1 = json_object_get_array_member (slots, "2027-03-28");
@@ -314,10 +153,10 @@ test_book_and_cancel (Fixture       *f,
                       gconstpointer  data)
 {
   g_autofree char *body = book_body (okno_event_get_id (f->slot), "Анна");
-  g_autoptr(Response) slots_before = request (f, "GET", "/api/slots", NULL);
-  g_autoptr(Response) booked = request (f, "POST", "/api/book", body);
-  g_autoptr(Response) taken = request (f, "POST", "/api/book", body);
-  g_autoptr(Response) slots_after = request (f, "GET", "/api/slots", NULL);
+  g_autoptr(Response) slots_before = okno_test_http_request (f, "GET", "/api/slots", NULL);
+  g_autoptr(Response) booked = okno_test_http_request (f, "POST", "/api/book", body);
+  g_autoptr(Response) taken = okno_test_http_request (f, "POST", "/api/book", body);
+  g_autoptr(Response) slots_after = okno_test_http_request (f, "GET", "/api/slots", NULL);
   g_autoptr(Response) wrong = NULL;
   g_autoptr(Response) cancelled = NULL;
   g_autoptr(Response) repeat = NULL;
@@ -352,22 +191,22 @@ test_book_and_cancel (Fixture       *f,
   g_assert_nonnull (strstr (g_bytes_get_data (slots_after->body, NULL), okno_event_get_id (f->slot2)));
 
   wrong_body = g_strdup_printf ("{\"bookingId\":\"%s\",\"token\":\"nope\"}", id);
-  wrong = request (f, "POST", "/api/cancel", wrong_body);
+  wrong = okno_test_http_request (f, "POST", "/api/cancel", wrong_body);
   g_assert_cmpuint (wrong->status, ==, 403);
   g_assert_cmpstr (error_code (wrong), ==, "forbidden");
 
   cancel_body = g_strdup_printf ("{\"bookingId\":\"%s\",\"token\":\"%s\"}", id, token);
-  cancelled = request (f, "POST", "/api/cancel", cancel_body);
+  cancelled = okno_test_http_request (f, "POST", "/api/cancel", cancel_body);
   g_assert_cmpuint (cancelled->status, ==, 200);
   g_assert_cmpstr (json_object_get_string_member (
     json_object_get_object_member (json_node_get_object (cancelled->json), "booking"), "status"), ==, "cancelled");
-  repeat = request (f, "POST", "/api/cancel", cancel_body);
+  repeat = okno_test_http_request (f, "POST", "/api/cancel", cancel_body);
   g_assert_cmpuint (repeat->status, ==, 200);
 
-  unknown = request (f, "POST", "/api/cancel", "{\"bookingId\":\"nosuch\",\"token\":\"x\"}");
+  unknown = okno_test_http_request (f, "POST", "/api/cancel", "{\"bookingId\":\"nosuch\",\"token\":\"x\"}");
   g_assert_cmpuint (unknown->status, ==, 404);
 
-  reopened = request (f, "GET", "/api/slots", NULL);
+  reopened = okno_test_http_request (f, "GET", "/api/slots", NULL);
   g_assert_nonnull (strstr (g_bytes_get_data (reopened->body, NULL), okno_event_get_id (f->slot)));
 }
 
@@ -375,11 +214,11 @@ static void
 test_book_errors (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(Response) missing = request (f, "POST", "/api/book", "{\"slotId\":\"nosuchslot\",\"name\":\"A\",\"phone\":\"+79001234567\"}");
+  g_autoptr(Response) missing = okno_test_http_request (f, "POST", "/api/book", "{\"slotId\":\"nosuchslot\",\"name\":\"A\",\"phone\":\"+79001234567\"}");
   g_autoptr(Response) invalid = NULL;
-  g_autoptr(Response) get = request (f, "GET", "/api/book", NULL);
-  g_autoptr(Response) nothing = request (f, "GET", "/api/nothing", NULL);
-  g_autoptr(Response) status = request (f, "GET", "/api/status", NULL);
+  g_autoptr(Response) get = okno_test_http_request (f, "GET", "/api/book", NULL);
+  g_autoptr(Response) nothing = okno_test_http_request (f, "GET", "/api/nothing", NULL);
+  g_autoptr(Response) status = okno_test_http_request (f, "GET", "/api/status", NULL);
   g_autofree char *invalid_body = g_strdup_printf ("{\"slotId\":\"%s\",\"name\":\"\",\"email\":\"nope\"}",
                                                    okno_event_get_id (f->slot));
   JsonObject *fields;
@@ -387,7 +226,7 @@ test_book_errors (Fixture       *f,
   g_assert_cmpuint (missing->status, ==, 404);
   g_assert_cmpstr (error_code (missing), ==, "slot_not_found");
 
-  invalid = request (f, "POST", "/api/book", invalid_body);
+  invalid = okno_test_http_request (f, "POST", "/api/book", invalid_body);
   g_assert_cmpuint (invalid->status, ==, 400);
   g_assert_cmpstr (error_code (invalid), ==, "invalid");
   fields = json_object_get_object_member (json_object_get_object_member (json_node_get_object (invalid->json), "error"),
@@ -435,7 +274,7 @@ test_bad_input (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(Response) r = request (f, "POST", "/api/book", cases[i]);
+      g_autoptr(Response) r = okno_test_http_request (f, "POST", "/api/book", cases[i]);
 
       if (r->status != 400)
         g_error ("case %u (%s): status %u", i, cases[i], r->status);
@@ -443,10 +282,10 @@ test_bad_input (Fixture       *f,
     }
 
   {
-    g_autoptr(SoupMessage) m1 = make_message (f, "POST", "/api/book", invalid_utf8, sizeof invalid_utf8 - 1);
-    g_autoptr(SoupMessage) m2 = make_message (f, "POST", "/api/book", raw_nul, sizeof raw_nul - 1);
-    g_autoptr(Response) r1 = send (f, m1);
-    g_autoptr(Response) r2 = send (f, m2);
+    g_autoptr(SoupMessage) m1 = okno_test_http_message (f, "POST", "/api/book", invalid_utf8, sizeof invalid_utf8 - 1);
+    g_autoptr(SoupMessage) m2 = okno_test_http_message (f, "POST", "/api/book", raw_nul, sizeof raw_nul - 1);
+    g_autoptr(Response) r1 = okno_test_http_send (f, m1);
+    g_autoptr(Response) r2 = okno_test_http_send (f, m2);
 
     g_assert_cmpuint (r1->status, ==, 400);
     g_assert_cmpuint (r2->status, ==, 400);
@@ -457,8 +296,8 @@ test_bad_input (Fixture       *f,
   big[1024 * 1024] = '\0';
   just_over = g_strndup (big, 16 * 1024 + 1);
   {
-    g_autoptr(Response) r1 = request (f, "POST", "/api/book", big);
-    g_autoptr(Response) r2 = request (f, "POST", "/api/book", just_over);
+    g_autoptr(Response) r1 = okno_test_http_request (f, "POST", "/api/book", big);
+    g_autoptr(Response) r2 = okno_test_http_request (f, "POST", "/api/book", just_over);
 
     g_assert_cmpuint (r1->status, ==, 413);
     g_assert_cmpuint (r2->status, ==, 413);
@@ -471,7 +310,7 @@ test_bad_input (Fixture       *f,
   /* Still serving, and a good request still works. */
   {
     g_autofree char *body = book_body (slot, "Анна");
-    ok = request (f, "POST", "/api/book", body);
+    ok = okno_test_http_request (f, "POST", "/api/book", body);
     g_assert_cmpuint (ok->status, ==, 201);
     g_assert_cmpuint (ledger_size (f), ==, 1);
   }
@@ -555,9 +394,9 @@ test_idempotency_key (Fixture       *f,
 {
   g_autofree char *body = book_body (okno_event_get_id (f->slot), "Анна");
   g_autofree char *other = book_body (okno_event_get_id (f->slot2), "Анна");
-  g_autoptr(SoupMessage) m1 = make_message (f, "POST", "/api/book", body, -1);
-  g_autoptr(SoupMessage) m2 = make_message (f, "POST", "/api/book", body, -1);
-  g_autoptr(SoupMessage) m3 = make_message (f, "POST", "/api/book", other, -1);
+  g_autoptr(SoupMessage) m1 = okno_test_http_message (f, "POST", "/api/book", body, -1);
+  g_autoptr(SoupMessage) m2 = okno_test_http_message (f, "POST", "/api/book", body, -1);
+  g_autoptr(SoupMessage) m3 = okno_test_http_message (f, "POST", "/api/book", other, -1);
   g_autoptr(Response) r1 = NULL;
   g_autoptr(Response) r2 = NULL;
   g_autoptr(Response) r3 = NULL;
@@ -565,9 +404,9 @@ test_idempotency_key (Fixture       *f,
   soup_message_headers_replace (soup_message_get_request_headers (m1), "Idempotency-Key", "8e0b1f2a-retry");
   soup_message_headers_replace (soup_message_get_request_headers (m2), "Idempotency-Key", "8e0b1f2a-retry");
   soup_message_headers_replace (soup_message_get_request_headers (m3), "Idempotency-Key", "8e0b1f2a-retry");
-  r1 = send (f, m1);
-  r2 = send (f, m2);
-  r3 = send (f, m3);
+  r1 = okno_test_http_send (f, m1);
+  r2 = okno_test_http_send (f, m2);
+  r3 = okno_test_http_send (f, m3);
 
   g_assert_cmpuint (r1->status, ==, 201);
   g_assert_cmpuint (r2->status, ==, 201);
@@ -595,8 +434,8 @@ test_race (Fixture       *f,
       g_autofree char *name = g_strdup_printf ("Клиент %u", i);
       g_autofree char *body = book_body (okno_event_get_id (f->slot), name);
 
-      msgs[i] = make_message (f, "POST", "/api/book", body, -1);
-      send_async (f, msgs[i], &pending[i]);
+      msgs[i] = okno_test_http_message (f, "POST", "/api/book", body, -1);
+      okno_test_http_send_async (f, msgs[i], &pending[i]);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (pending); i++)
@@ -607,7 +446,7 @@ test_race (Fixture       *f,
         created++;
       else if (pending[i].response->status == 409)
         conflicts++;
-      response_free (pending[i].response);
+      okno_test_response_free (pending[i].response);
       g_object_unref (msgs[i]);
     }
 
@@ -625,7 +464,7 @@ test_rate_limit (Fixture       *f,
   /* This fixture allows 3 attempts a minute. */
   for (guint i = 0; i < 5; i++)
     {
-      g_autoptr(Response) r = request (f, "POST", "/api/book", "{}");
+      g_autoptr(Response) r = okno_test_http_request (f, "POST", "/api/book", "{}");
 
       if (i < 3)
         g_assert_cmpuint (r->status, ==, 400);
@@ -642,7 +481,7 @@ test_rate_limit (Fixture       *f,
 
   /* Reading slots is not limited. */
   {
-    g_autoptr(Response) r = request (f, "GET", "/api/slots", NULL);
+    g_autoptr(Response) r = okno_test_http_request (f, "GET", "/api/slots", NULL);
     g_assert_cmpuint (r->status, ==, 200);
   }
 }
@@ -657,12 +496,12 @@ test_trusted_proxy (Fixture       *f,
     {
       for (guint i = 0; i < 4; i++)
         {
-          g_autoptr(SoupMessage) msg = make_message (f, "POST", "/api/book", "{}", -1);
+          g_autoptr(SoupMessage) msg = okno_test_http_message (f, "POST", "/api/book", "{}", -1);
           g_autofree char *client = g_strdup_printf ("203.0.113.%u", i);
           g_autoptr(Response) r = NULL;
 
           soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Forwarded-For", client);
-          r = send (f, msg);
+          r = okno_test_http_send (f, msg);
           if (round == 0)
             /* Not trusted yet: all share 127.0.0.1's three attempts. */
             g_assert_cmpuint (r->status, ==, i < 3 ? 400 : 429);
@@ -680,7 +519,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, limit) \
-  g_test_add (path, Fixture, GINT_TO_POINTER (limit), fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, GINT_TO_POINTER (limit), okno_test_http_set_up, func, okno_test_http_tear_down)
 
   ADD ("/okno/http/slots", test_slots, 0);
   ADD ("/okno/http/slots-zone-and-range", test_slots_zone_and_range, 0);

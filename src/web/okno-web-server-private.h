@@ -19,6 +19,9 @@ G_BEGIN_DECLS
 OknoBookingService *_okno_web_server_get_service    (OknoWebServer     *self);
 OknoWebCatalog     *_okno_web_server_get_catalog    (OknoWebServer     *self,
                                                      SoupServerMessage *msg);
+gboolean            _okno_web_server_take_attempt   (OknoWebServer     *self,
+                                                     SoupServerMessage *msg,
+                                                     guint             *retry_after);
 gboolean            _okno_web_server_check_rate     (OknoWebServer     *self,
                                                      SoupServerMessage *msg);
 char               *_okno_web_server_dup_base_url   (OknoWebServer     *self,

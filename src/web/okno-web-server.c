@@ -13,6 +13,7 @@
 
 #include "okno-rate-limiter.h"
 #include "okno-web-api.h"
+#include "okno-web-page.h"
 #include "okno-web-reply.h"
 #include "okno-web-server-private.h"
 
@@ -98,7 +99,8 @@ update_csp (OknoWebServer *self)
 
   g_free (self->csp);
   self->csp = g_strdup_printf ("default-src 'none'; style-src 'self'; script-src 'self'; "
-                               "img-src 'self' data:; form-action 'self'; base-uri 'none'; "
+                               "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+                               "base-uri 'none'; "
                                "frame-ancestors %s", ancestors);
 }
 
@@ -299,7 +301,7 @@ handler_cb (SoupServer        *server,
 
   if (g_str_has_prefix (path, "/api/") || g_str_equal (path, "/api"))
     okno_web_api_handle (self, msg, path, query);
-  else
+  else if (!okno_web_page_handle (self, msg, path, query))
     okno_web_reply_error (msg, catalog, SOUP_STATUS_NOT_FOUND, "not_found", N_("Nothing is here."), NULL);
 }
 
@@ -618,17 +620,27 @@ _okno_web_server_get_service (OknoWebServer *self)
   return self->service;
 }
 
-/* Counts one booking attempt; answers 429 itself when over the limit. */
+/* Counts one booking or cancel attempt of the client's. */
+gboolean
+_okno_web_server_take_attempt (OknoWebServer     *self,
+                               SoupServerMessage *msg,
+                               guint             *retry_after)
+{
+  g_autofree char *client = dup_client_address (self, msg);
+
+  return okno_rate_limiter_take (self->limiter, client, g_get_monotonic_time (), retry_after);
+}
+
+/* The same, answering the JSON 429 itself when over the limit. */
 gboolean
 _okno_web_server_check_rate (OknoWebServer     *self,
                              SoupServerMessage *msg)
 {
-  g_autofree char *client = dup_client_address (self, msg);
   g_autofree char *retry_text = NULL;
   OknoWebCatalog *catalog = _okno_web_server_get_catalog (self, msg);
   guint retry_after = 0;
 
-  if (okno_rate_limiter_take (self->limiter, client, g_get_monotonic_time (), &retry_after))
+  if (_okno_web_server_take_attempt (self, msg, &retry_after))
     return TRUE;
 
   retry_text = g_strdup_printf ("%u", retry_after);

@@ -1,0 +1,702 @@
+/* okno-web-page.c: the public booking page, server-rendered.
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "OknoWebPage"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "okno-errors.h"
+#include "okno-time.h"
+#include "okno-token.h"
+#include "okno-web-html.h"
+#include "okno-web-ics.h"
+#include "okno-web-page.h"
+#include "okno-web-reply.h"
+#include "okno-web-resources.h"
+#include "okno-web-server-private.h"
+
+/* Every screen works as a plain form without JavaScript:
+ *
+ *   GET  /                         open slots by day, each a link
+ *   GET  /book?slot=ID             the form for that slot
+ *   POST /book                     books; 303 to the confirmation, or the
+ *                                  form again with the input kept and each
+ *                                  message by its field
+ *   GET  /booking/ID?token=T       confirmation: when, what, .ics, cancel
+ *   POST /cancel                   cancels; 303 back to the confirmation
+ *   GET  /booking/ID.ics?token=T   the booking as iCalendar
+ *   GET  /static/okno.HASH.css|js  the assets, cached for a year
+ *
+ * okno.js only swaps the same screens in place. Each page speaks the
+ * visitor's language (?lang=, carried in every link and form, else
+ * Accept-Language) and shows times in Olga's zone, labelled. */
+
+#define W_(s) okno_web_catalog_gettext (page->catalog, (s))
+#define WC_(c, s) okno_web_catalog_pgettext (page->catalog, (c), (s))
+
+typedef struct
+{
+  OknoWebServer     *server;
+  SoupServerMessage *msg;
+  OknoWebCatalog    *catalog;
+  const char        *lang;
+  OknoSchedule      *schedule;
+  GTimeZone         *zone;
+  GString           *out;
+} Page;
+
+typedef struct
+{
+  char   *path;
+  GBytes *bytes;
+  char   *etag;
+  char   *content_type;
+} Asset;
+
+static const char * const weekdays[] = {
+  NC_("weekday", "Monday"), NC_("weekday", "Tuesday"), NC_("weekday", "Wednesday"),
+  NC_("weekday", "Thursday"), NC_("weekday", "Friday"), NC_("weekday", "Saturday"),
+  NC_("weekday", "Sunday"),
+};
+
+static const char * const months[] = {
+  NC_("day of month", "January"), NC_("day of month", "February"), NC_("day of month", "March"),
+  NC_("day of month", "April"), NC_("day of month", "May"), NC_("day of month", "June"),
+  NC_("day of month", "July"), NC_("day of month", "August"), NC_("day of month", "September"),
+  NC_("day of month", "October"), NC_("day of month", "November"), NC_("day of month", "December"),
+};
+
+/* Zone abbreviations with a translation; others are shown as they are. */
+static const char * const zone_abbreviations[] G_GNUC_UNUSED = {
+  NC_("time zone abbreviation", "MSK"),
+};
+
+/* The assets, by their content-hashed URL: immutable, so cacheable forever. */
+static Asset *
+get_asset (const char *name)
+{
+  static Asset assets[2];
+  static const struct { const char *file, *ext, *type; } files[] = {
+    { "okno.css", "css", "text/css; charset=utf-8" },
+    { "okno.js", "js", "text/javascript; charset=utf-8" },
+  };
+
+  if (assets[0].bytes == NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+        {
+          g_autofree char *resource = g_strconcat ("/ru/olgarozet/Okno/web/", files[i].file, NULL);
+          g_autofree char *sum = NULL;
+
+          assets[i].bytes = g_resource_lookup_data (okno_web_get_resource (), resource, 0, NULL);
+          g_assert (assets[i].bytes != NULL);
+          sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, assets[i].bytes);
+          assets[i].path = g_strdup_printf ("/static/okno.%.10s.%s", sum, files[i].ext);
+          assets[i].etag = g_strdup_printf ("\"%.32s\"", sum);
+          assets[i].content_type = g_strdup (files[i].type);
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (assets); i++)
+    if (g_str_equal (name, files[i].ext) || g_str_equal (name, assets[i].path))
+      return &assets[i];
+
+  return NULL;
+}
+
+static char *
+format_day (Page      *page,
+            GDateTime *time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (time, page->zone);
+
+  /* «среда, 25 ноября», «Wednesday, 25 November» */
+  return g_strdup_printf ("%s, %d %s",
+                          WC_("weekday", weekdays[g_date_time_get_day_of_week (local) - 1]),
+                          g_date_time_get_day_of_month (local),
+                          WC_("day of month", months[g_date_time_get_month (local) - 1]));
+}
+
+static char *
+format_clock (Page      *page,
+              GDateTime *time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (time, page->zone);
+
+  return g_date_time_format (local, "%H:%M");
+}
+
+/* «МСК, UTC+3», or «UTC+5:30» where the zone has no name of letters. */
+static char *
+format_zone (Page      *page,
+             GDateTime *when)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (when, page->zone);
+  const char *abbreviation = g_date_time_get_timezone_abbreviation (local);
+  GTimeSpan offset = g_date_time_get_utc_offset (local) / G_TIME_SPAN_MINUTE;
+  g_autofree char *utc = NULL;
+
+  if (offset % 60 == 0)
+    utc = g_strdup_printf ("UTC%+d", (int) (offset / 60));
+  else
+    utc = g_strdup_printf ("UTC%+d:%02d", (int) (offset / 60), (int) ABS (offset % 60));
+  if (offset == 0)
+    {
+      g_free (utc);
+      utc = g_strdup ("UTC");
+    }
+
+  if (abbreviation == NULL || !g_ascii_isalpha (abbreviation[0]) || g_str_equal (abbreviation, "UTC"))
+    return g_steal_pointer (&utc);
+
+  return g_strdup_printf ("%s, %s", WC_("time zone abbreviation", abbreviation), utc);
+}
+
+static void
+time_element (Page      *page,
+              GDateTime *time)
+{
+  g_autofree char *iso = okno_time_format_rfc3339 (time, page->zone);
+  g_autofree char *clock = format_clock (page, time);
+
+  okno_html_printf (page->out, "<time datetime=\"%s\" data-local>%s</time>", iso, clock);
+}
+
+static void
+begin (Page       *page,
+       const char *title)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char *other = g_str_equal (page->lang, "ru") ? "en" : "ru";
+
+  okno_html_printf (page->out,
+                    "<!doctype html>\n<html lang=\"%s\" data-zone=\"%s\" data-local-label=\"%s\">"
+                    "<head><meta charset=\"utf-8\">"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                    "<title>%s</title>"
+                    "<link rel=\"stylesheet\" href=\"%s\">"
+                    "<script src=\"%s\" defer></script></head>"
+                    "<body><div class=\"page\"><header>"
+                    "<p class=\"muted\">%s</p>"
+                    "<nav class=\"lang\" aria-label=\"%s\"><a href=\"/?lang=%s\" hreflang=\"%s\" lang=\"%s\">%s</a></nav>"
+                    "</header><main id=\"main\">",
+                    page->lang,
+                    okno_schedule_get_time_zone_name (page->schedule),
+                    W_("your time"),
+                    title,
+                    get_asset ("css")->path,
+                    get_asset ("js")->path,
+                    W_("Booking a session"),
+                    W_("Language"),
+                    other, other, other,
+                    g_str_equal (other, "en") ? "English" : "Русский");
+}
+
+static void
+finish (Page  *page,
+        guint  status)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (page->msg);
+
+  g_string_append (page->out, "</main><footer><p>Okno</p></footer></div></body></html>\n");
+  bytes = g_bytes_new (page->out->str, page->out->len);
+  /* Pages can hold a cancel link: never stored by a cache. */
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_replace (headers, "Content-Language", page->lang);
+  soup_message_headers_append (headers, "Vary", "Accept-Language");
+  okno_web_reply_bytes (page->msg, status, "text/html; charset=utf-8", bytes);
+}
+
+static void
+notice (Page       *page,
+        const char *kind,
+        const char *message)
+{
+  if (message != NULL)
+    okno_html_printf (page->out, "<p class=\"notice %s\" role=\"%s\">%s</p>",
+                      kind, g_str_equal (kind, "error") ? "alert" : "status", message);
+}
+
+static void
+render_slot_list (Page       *page,
+                  const char *message,
+                  guint       status)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) local_now = g_date_time_to_timezone (now, page->zone);
+  g_autoptr(GDateTime) from = g_date_time_new (page->zone, g_date_time_get_year (local_now),
+                                               g_date_time_get_month (local_now),
+                                               g_date_time_get_day_of_month (local_now), 0, 0, 0);
+  g_autoptr(GDateTime) to = NULL;
+  g_autoptr(GPtrArray) slots = NULL;
+  g_autofree char *zone = NULL;
+  g_autofree char *current_day = NULL;
+  guint window;
+
+  g_object_get (page->schedule, "booking-window-days", &window, NULL);
+  to = g_date_time_add_days (from, window + 1);
+  slots = okno_schedule_dup_bookable_slots (page->schedule, from, to, now, NULL);
+  zone = format_zone (page, slots->len > 0 ? okno_slot_get_start (g_ptr_array_index (slots, 0)) : now);
+
+  begin (page, W_("Choose a time"));
+  okno_html_printf (page->out, "<h1>%s</h1>", W_("Choose a time"));
+  notice (page, "error", message);
+  okno_html_printf (page->out, "<p class=\"zone\">%s %s</p>", W_("Times are in"), zone);
+  g_string_append (page->out, "<div data-slot-list>");
+
+  if (slots->len == 0)
+    okno_html_printf (page->out, "<p class=\"card\">%s</p>",
+                      W_("There are no open times right now. Please look again later."));
+
+  for (guint i = 0; i < slots->len; i++)
+    {
+      OknoSlot *slot = g_ptr_array_index (slots, i);
+      g_autofree char *day = okno_time_format_date (okno_slot_get_start (slot), page->zone);
+      g_autofree char *url = NULL;
+
+      if (g_strcmp0 (day, current_day) != 0)
+        {
+          g_autofree char *heading = format_day (page, okno_slot_get_start (slot));
+
+          if (current_day != NULL)
+            g_string_append (page->out, "</ul></section>");
+          g_free (current_day);
+          current_day = g_strdup (day);
+          okno_html_printf (page->out, "<section aria-labelledby=\"d%s\"><h2 id=\"d%s\">%s</h2><ul class=\"slots\">",
+                            day, day, heading);
+        }
+
+      url = g_strdup_printf ("/book?slot=%s&lang=%s", okno_slot_get_id (slot), page->lang);
+      okno_html_printf (page->out, "<li><a class=\"slot\" data-swap href=\"%s\"><span class=\"time\">", url);
+      time_element (page, okno_slot_get_start (slot));
+      g_string_append (page->out, "–");
+      time_element (page, okno_slot_get_end (slot));
+      okno_html_printf (page->out, "</span> <span class=\"type\">%s</span></a></li>",
+                        okno_slot_get_session_type (slot)[0] ? okno_slot_get_session_type (slot) : W_("Session"));
+    }
+  if (current_day != NULL)
+    g_string_append (page->out, "</ul></section>");
+  g_string_append (page->out, "</div>");
+
+  finish (page, status);
+}
+
+static void
+slot_summary (Page     *page,
+              OknoSlot *slot)
+{
+  g_autofree char *day = format_day (page, okno_slot_get_start (slot));
+  g_autofree char *zone = format_zone (page, okno_slot_get_start (slot));
+
+  okno_html_printf (page->out, "<p class=\"card\"><strong>%s, ", day);
+  time_element (page, okno_slot_get_start (slot));
+  g_string_append (page->out, "–");
+  time_element (page, okno_slot_get_end (slot));
+  okno_html_printf (page->out, "</strong> <span class=\"muted\">(%s)</span><br>%s</p>", zone,
+                    okno_slot_get_session_type (slot)[0] ? okno_slot_get_session_type (slot) : W_("Session"));
+}
+
+static void
+field (Page       *page,
+       GHashTable *values,
+       GHashTable *errors,
+       const char *name,
+       const char *type,
+       const char *label,
+       const char *autocomplete,
+       const char *hint)
+{
+  const char *value = values ? g_hash_table_lookup (values, name) : NULL;
+  const char *error = errors ? g_hash_table_lookup (errors, name) : NULL;
+  g_autofree char *described = error ? g_strdup_printf (" aria-describedby=\"e-%s\"", name) : NULL;
+
+  okno_html_printf (page->out, "<div class=\"field\"><label for=\"f-%s\">%s</label>", name, label);
+  if (g_str_equal (type, "textarea"))
+    okno_html_printf (page->out, "<textarea id=\"f-%s\" name=\"%s\" maxlength=\"1000\" rows=\"3\"%H>%s</textarea>",
+                      name, name, error ? " aria-invalid=\"true\"" : "", value ? value : "");
+  else
+    okno_html_printf (page->out, "<input id=\"f-%s\" name=\"%s\" type=\"%s\" autocomplete=\"%s\" value=\"%s\"%H%H%H>",
+                      name, name, type, autocomplete, value ? value : "",
+                      g_str_equal (name, "name") ? " required maxlength=\"100\"" : "",
+                      error ? " aria-invalid=\"true\"" : "",
+                      described ? described : "");
+  if (hint != NULL && error == NULL)
+    okno_html_printf (page->out, "<p class=\"muted\">%s</p>", hint);
+  if (error != NULL)
+    okno_html_printf (page->out, "<p class=\"field-error\" id=\"e-%s\">%s</p>", name, W_(error));
+  g_string_append (page->out, "</div>");
+}
+
+static void
+render_form (Page       *page,
+             OknoSlot   *slot,
+             GHashTable *values,
+             GHashTable *errors,
+             guint       status)
+{
+  g_autofree char *key = okno_token_new ();
+  const char *contact_error = errors ? g_hash_table_lookup (errors, "contact") : NULL;
+  g_autofree char *back = g_strdup_printf ("/?lang=%s", page->lang);
+
+  begin (page, W_("Your details"));
+  okno_html_printf (page->out, "<h1>%s</h1>", W_("Your details"));
+  if (errors != NULL)
+    notice (page, "error", W_("Please check the highlighted fields."));
+  slot_summary (page, slot);
+
+  okno_html_printf (page->out,
+                    "<form method=\"post\" action=\"/book\" data-swap>"
+                    "<input type=\"hidden\" name=\"slot\" value=\"%s\">"
+                    "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
+                    "<input type=\"hidden\" name=\"key\" value=\"%s\">",
+                    okno_slot_get_id (slot), page->lang,
+                    values && g_hash_table_lookup (values, "key") ? (char *) g_hash_table_lookup (values, "key") : key);
+
+  field (page, values, errors, "name", "text", W_("Your name"), "name", NULL);
+  okno_html_printf (page->out, "<fieldset%H><legend>%s</legend>",
+                    contact_error ? " aria-describedby=\"e-contact\"" : "",
+                    W_("How to reach you (any one is enough)"));
+  if (contact_error)
+    okno_html_printf (page->out, "<p class=\"field-error\" id=\"e-contact\">%s</p>", W_(contact_error));
+  field (page, values, errors, "email", "email", W_("Email"), "email", NULL);
+  field (page, values, errors, "phone", "tel", W_("Phone"), "tel", NULL);
+  field (page, values, errors, "telegram", "text", W_("Telegram"), "off", W_("Such as @anna_k"));
+  g_string_append (page->out, "</fieldset>");
+  field (page, values, errors, "note", "textarea", W_("Anything to add? (optional)"), "off", NULL);
+
+  okno_html_printf (page->out,
+                    "<p class=\"muted\">%s</p>"
+                    "<div class=\"actions\"><button type=\"submit\">%s</button>"
+                    "<a data-swap href=\"%s\">%s</a></div></form>",
+                    W_("By booking you agree that the practitioner sees your name and contact and uses them only for this session."),
+                    W_("Book"), back, W_("Choose another time"));
+
+  finish (page, status);
+}
+
+static void
+render_message (Page       *page,
+                const char *title,
+                const char *message,
+                guint       status)
+{
+  g_autofree char *back = g_strdup_printf ("/?lang=%s", page->lang);
+
+  begin (page, title);
+  okno_html_printf (page->out, "<h1>%s</h1>", title);
+  notice (page, "error", message);
+  okno_html_printf (page->out, "<p><a data-swap href=\"%s\">%s</a></p>", back, W_("See the open times"));
+  finish (page, status);
+}
+
+static void
+render_booking (Page        *page,
+                OknoBooking *booking,
+                const char  *token)
+{
+  g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
+  g_autofree char *ics = g_strdup_printf ("/booking/%s.ics?token=%s", okno_booking_get_id (booking), escaped);
+  g_autofree char *back = g_strdup_printf ("/?lang=%s", page->lang);
+  g_autofree char *day = format_day (page, okno_booking_get_start (booking));
+  g_autofree char *zone = format_zone (page, okno_booking_get_start (booking));
+  const char *type = okno_booking_get_session_type (booking);
+  gboolean active = okno_booking_is_active (booking);
+  const char *title = active ? W_("You are booked") : W_("Your booking is cancelled");
+
+  begin (page, title);
+  okno_html_printf (page->out, "<h1>%s</h1>", title);
+  if (active)
+    notice (page, "ok", W_("See you then. Keep this page: it lets you cancel."));
+
+  okno_html_printf (page->out, "<dl class=\"card\"><dt>%s</dt><dd>%s, ", W_("When"), day);
+  time_element (page, okno_booking_get_start (booking));
+  g_string_append (page->out, "–");
+  time_element (page, okno_booking_get_end (booking));
+  okno_html_printf (page->out, " <span class=\"muted\">(%s)</span></dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>",
+                    zone, W_("Session"), type && type[0] ? type : W_("Session"),
+                    W_("Name"), okno_booking_get_name (booking));
+
+  if (active)
+    okno_html_printf (page->out,
+                      "<div class=\"actions\"><a class=\"button\" href=\"%s\" download>%s</a>"
+                      "<form method=\"post\" action=\"/cancel\" data-swap>"
+                      "<input type=\"hidden\" name=\"booking\" value=\"%s\">"
+                      "<input type=\"hidden\" name=\"token\" value=\"%s\">"
+                      "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
+                      "<button type=\"submit\" class=\"secondary\">%s</button></form></div>",
+                      ics, W_("Add to calendar"), okno_booking_get_id (booking), token, page->lang,
+                      W_("Cancel booking"));
+  else
+    okno_html_printf (page->out, "<p><a class=\"button\" data-swap href=\"%s\">%s</a></p>",
+                      back, W_("Choose another time"));
+
+  finish (page, SOUP_STATUS_OK);
+}
+
+static GHashTable *
+read_form (SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autofree char *text = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (body, &length);
+
+  if (length > OKNO_WEB_MAX_BODY || memchr (data, '\0', length) != NULL)
+    return NULL;
+
+  text = g_strndup (data, length);
+  return soup_form_decode (text);
+}
+
+static const char *
+form_value (GHashTable *form,
+            const char *name)
+{
+  const char *value = form ? g_hash_table_lookup (form, name) : NULL;
+
+  return value != NULL && g_utf8_validate (value, -1, NULL) ? value : NULL;
+}
+
+static void
+handle_book_post (Page *page)
+{
+  g_autoptr(GHashTable) form = read_form (page->msg);
+  g_autoptr(OknoBookingRequest) request = okno_booking_request_new ();
+  g_autoptr(GHashTable) errors = NULL;
+  g_autoptr(OknoBooking) booking = NULL;
+  g_autoptr(OknoSlot) slot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *token = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *escaped = NULL;
+  OknoBookingService *service = _okno_web_server_get_service (page->server);
+  guint retry_after = 0;
+
+  if (!_okno_web_server_take_attempt (page->server, page->msg, &retry_after))
+    {
+      g_autofree char *retry = g_strdup_printf ("%u", retry_after);
+      soup_message_headers_replace (soup_server_message_get_response_headers (page->msg), "Retry-After", retry);
+      render_message (page, W_("Please wait a minute"),
+                      W_("Too many attempts. Please wait a minute and try again."), 429);
+      return;
+    }
+
+  request->slot_id = g_strdup (form_value (form, "slot"));
+  request->name = g_strdup (form_value (form, "name"));
+  request->email = g_strdup (form_value (form, "email"));
+  request->phone = g_strdup (form_value (form, "phone"));
+  request->telegram = g_strdup (form_value (form, "telegram"));
+  request->note = g_strdup (form_value (form, "note"));
+
+  slot = okno_schedule_dup_slot (page->schedule, request->slot_id);
+  if (!okno_booking_request_validate (request, &errors))
+    {
+      if (slot != NULL && !g_hash_table_contains (errors, "slotId"))
+        {
+          render_form (page, slot, form, errors, SOUP_STATUS_BAD_REQUEST);
+          return;
+        }
+    }
+
+  if (errors == NULL)
+    booking = okno_booking_service_book (service, request, form_value (form, "key"), now, &token, NULL, &error);
+
+  if (booking == NULL)
+    {
+      const char *message = error ? error->message : N_("This time is no longer offered.");
+      const char *code;
+      guint status = error ? okno_web_status_for_error (error, &code) : SOUP_STATUS_NOT_FOUND;
+
+      if (status >= 500)
+        {
+          g_warning ("Booking failed: %s", error->message);
+          message = N_("The booking could not be saved. Please try again in a minute.");
+        }
+      render_slot_list (page, W_(message), status);
+      return;
+    }
+
+  escaped = g_uri_escape_string (token, NULL, FALSE);
+  location = g_strdup_printf ("/booking/%s?token=%s&lang=%s", okno_booking_get_id (booking), escaped, page->lang);
+  soup_server_message_set_redirect (page->msg, SOUP_STATUS_SEE_OTHER, location);
+}
+
+static void
+handle_cancel_post (Page *page)
+{
+  g_autoptr(GHashTable) form = read_form (page->msg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *location = NULL;
+  g_autofree char *escaped = NULL;
+  const char *id = form_value (form, "booking");
+  const char *token = form_value (form, "token");
+  guint retry_after = 0;
+
+  if (!_okno_web_server_take_attempt (page->server, page->msg, &retry_after))
+    {
+      g_autofree char *retry = g_strdup_printf ("%u", retry_after);
+      soup_message_headers_replace (soup_server_message_get_response_headers (page->msg), "Retry-After", retry);
+      render_message (page, W_("Please wait a minute"),
+                      W_("Too many attempts. Please wait a minute and try again."), 429);
+      return;
+    }
+
+  if (!okno_booking_service_cancel (_okno_web_server_get_service (page->server), id, token, now, &error))
+    {
+      const char *code;
+      guint status = okno_web_status_for_error (error, &code);
+
+      render_message (page, W_("The booking was not cancelled"),
+                      W_(status >= 500 ? N_("The booking could not be saved. Please try again in a minute.")
+                                       : error->message),
+                      status);
+      return;
+    }
+
+  escaped = g_uri_escape_string (token, NULL, FALSE);
+  location = g_strdup_printf ("/booking/%s?token=%s&lang=%s", id, escaped, page->lang);
+  soup_server_message_set_redirect (page->msg, SOUP_STATUS_SEE_OTHER, location);
+}
+
+static void
+handle_booking_get (Page       *page,
+                    const char *rest,
+                    GHashTable *query)
+{
+  g_autofree char *id = g_strdup (rest);
+  const char *token = query ? g_hash_table_lookup (query, "token") : NULL;
+  gboolean ics = g_str_has_suffix (id, ".ics");
+  g_autoptr(GError) error = NULL;
+  OknoBooking *booking;
+
+  if (ics)
+    id[strlen (id) - 4] = '\0';
+
+  booking = okno_booking_service_lookup (_okno_web_server_get_service (page->server), id, token, &error);
+  if (booking == NULL)
+    {
+      const char *code;
+      render_message (page, W_("Booking not found"), W_(error->message), okno_web_status_for_error (error, &code));
+      return;
+    }
+
+  if (ics)
+    {
+      const char *type = okno_booking_get_session_type (booking);
+      g_autofree char *base = _okno_web_server_dup_base_url (page->server, page->msg);
+      g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
+      g_autofree char *url = g_strdup_printf ("%s/booking/%s?token=%s", base, id, escaped);
+      g_autofree char *text = okno_web_ics_for_booking (booking, type && type[0] ? type : W_("Session"),
+                                                        W_("To cancel, open the link of this event."), url);
+      gsize length = strlen (text);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), length);
+      SoupMessageHeaders *headers = soup_server_message_get_response_headers (page->msg);
+      g_autofree char *disposition = g_strdup_printf ("attachment; filename=\"okno-%s.ics\"", id);
+
+      soup_message_headers_replace (headers, "Cache-Control", "no-store");
+      soup_message_headers_replace (headers, "Content-Disposition", disposition);
+      okno_web_reply_bytes (page->msg, SOUP_STATUS_OK, "text/calendar; charset=utf-8", bytes);
+      return;
+    }
+
+  render_booking (page, booking, token);
+}
+
+static void
+handle_asset (Page       *page,
+              const char *path)
+{
+  Asset *asset = get_asset (path);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (page->msg);
+
+  if (asset == NULL || !g_str_equal (asset->path, path))
+    {
+      okno_web_reply_error (page->msg, page->catalog, SOUP_STATUS_NOT_FOUND, "not_found", N_("Nothing is here."), NULL);
+      return;
+    }
+
+  soup_message_headers_replace (headers, "Cache-Control", "public, max-age=31536000, immutable");
+  soup_message_headers_replace (headers, "ETag", asset->etag);
+  if (okno_web_etag_matches (page->msg, asset->etag))
+    {
+      soup_server_message_set_status (page->msg, SOUP_STATUS_NOT_MODIFIED, NULL);
+      return;
+    }
+  okno_web_reply_bytes (page->msg, SOUP_STATUS_OK, asset->content_type, asset->bytes);
+}
+
+/* Returns %FALSE when @path is not a page, for the caller's 404. */
+gboolean
+okno_web_page_handle (OknoWebServer     *server,
+                      SoupServerMessage *msg,
+                      const char        *path,
+                      GHashTable        *query)
+{
+  const char *method = soup_server_message_get_method (msg);
+  gboolean get = g_str_equal (method, SOUP_METHOD_GET) || g_str_equal (method, SOUP_METHOD_HEAD);
+  gboolean post = g_str_equal (method, SOUP_METHOD_POST);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GHashTable) form = NULL;
+  OknoSchedule *schedule = okno_booking_service_get_schedule (_okno_web_server_get_service (server));
+  Page page_data = { 0 };
+  Page *page = &page_data;
+
+  if (post && (g_str_equal (path, "/book") || g_str_equal (path, "/cancel")))
+    {
+      /* The language rides in the form, as a hidden field. */
+      g_autoptr(GHashTable) peek = read_form (msg);
+      page->catalog = okno_web_catalog_get (form_value (peek, "lang") ? form_value (peek, "lang")
+                                            : okno_web_catalog_negotiate (soup_message_headers_get_one (
+                                                soup_server_message_get_request_headers (msg), "Accept-Language")));
+    }
+  else
+    page->catalog = _okno_web_server_get_catalog (server, msg);
+
+  page->server = server;
+  page->msg = msg;
+  page->lang = okno_web_catalog_get_language (page->catalog);
+  page->schedule = schedule;
+  page->zone = okno_schedule_get_time_zone (schedule);
+  page->out = out;
+
+  if (g_str_has_prefix (path, "/static/") && get)
+    handle_asset (page, path);
+  else if (g_str_equal (path, "/") && get)
+    render_slot_list (page, NULL, SOUP_STATUS_OK);
+  else if (g_str_equal (path, "/book") && get)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      const char *slot_id = query ? g_hash_table_lookup (query, "slot") : NULL;
+      g_autoptr(OknoSlot) slot = okno_schedule_check_bookable (schedule, slot_id, now, &error);
+
+      if (slot == NULL)
+        {
+          const char *code;
+          render_slot_list (page, W_(error->message), okno_web_status_for_error (error, &code));
+        }
+      else
+        render_form (page, slot, NULL, NULL, SOUP_STATUS_OK);
+    }
+  else if (g_str_equal (path, "/book") && post)
+    handle_book_post (page);
+  else if (g_str_equal (path, "/cancel") && post)
+    handle_cancel_post (page);
+  else if (g_str_has_prefix (path, "/booking/") && get && strchr (path + 9, '/') == NULL && path[9] != '\0')
+    handle_booking_get (page, path + 9, query);
+  else if (get)
+    render_message (page, W_("Nothing is here"), NULL, SOUP_STATUS_NOT_FOUND);
+  else
+    return FALSE;
+
+  return TRUE;
+}

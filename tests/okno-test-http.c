@@ -1,0 +1,149 @@
+/* okno-test-http.c
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "okno-test-http.h"
+#include "okno-test-utils.h"
+
+void
+okno_test_response_free (Response *r)
+{
+  g_clear_pointer (&r->body, g_bytes_unref);
+  g_clear_pointer (&r->headers, soup_message_headers_unref);
+  g_clear_pointer (&r->json, json_node_unref);
+  g_free (r);
+}
+
+
+OknoEvent *
+okno_test_http_add_slot (Fixture    *f,
+          int         hours_from_now,
+          const char *title)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) start = g_date_time_add_hours (now, hours_from_now);
+  g_autoptr(GDateTime) rounded = g_date_time_add_seconds (start, -g_date_time_get_seconds (start));
+
+  return okno_test_insert_event (okno_instance_get_calendar (f->instance), title, rounded, 40, TRUE);
+}
+
+void
+okno_test_http_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  OknoOverrides overrides = OKNO_OVERRIDES_INIT;
+
+  f->dir = okno_test_make_dir ();
+  f->instance = okno_instance_new (f->dir, &error);
+  g_assert_no_error (error);
+
+  overrides.port = 0;
+  overrides.rate_limit = GPOINTER_TO_INT (data);
+  okno_instance_apply_overrides (f->instance, &overrides);
+  g_settings_set_string (okno_instance_get_settings (f->instance), "time-zone", "Europe/Moscow");
+  g_assert_true (okno_instance_start_server (f->instance, &error));
+  g_assert_no_error (error);
+
+  f->base = okno_web_server_dup_url (okno_instance_get_web_server (f->instance));
+  f->base[strlen (f->base) - 1] = '\0';
+  f->session = soup_session_new_with_options ("max-conns", 128, "max-conns-per-host", 128, NULL);
+
+  f->slot = okno_test_http_add_slot (f, 48, "🔓 СЛОТ: Включить в дело (40 мин)");
+  f->slot2 = okno_test_http_add_slot (f, 72, "🔓 СЛОТ: Разбор");
+}
+
+void
+okno_test_http_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->slot);
+  g_clear_object (&f->slot2);
+  g_clear_object (&f->session);
+  okno_instance_flush (f->instance);
+  g_assert_finalize_object (f->instance);
+  okno_test_remove_dir (f->dir);
+  g_free (f->dir);
+  g_free (f->base);
+}
+
+static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Pending *pending = user_data;
+  g_autoptr(GError) error = NULL;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+
+  g_assert_no_error (error);
+  pending->response = g_new0 (Response, 1);
+  pending->response->status = soup_message_get_status (msg);
+  pending->response->body = body;
+  pending->response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  if (g_bytes_get_size (body) > 0 &&
+      g_str_has_prefix (soup_message_headers_get_content_type (pending->response->headers, NULL) ?: "",
+                        "application/json"))
+    {
+      pending->response->json = json_from_string (g_bytes_get_data (body, NULL), &error);
+      g_assert_no_error (error);
+    }
+  pending->done = TRUE;
+}
+
+SoupMessage *
+okno_test_http_message (Fixture    *f,
+              const char *method,
+              const char *path,
+              const char *body,
+              gssize      length)
+{
+  g_autofree char *url = g_strconcat (f->base, path, NULL);
+  SoupMessage *msg = soup_message_new (method, url);
+
+  g_assert_nonnull (msg);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, length < 0 ? strlen (body) : (gsize) length);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  return msg;
+}
+
+void
+okno_test_http_send_async (Fixture     *f,
+            SoupMessage *msg,
+            Pending     *pending)
+{
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, pending);
+}
+
+Response *
+okno_test_http_send (Fixture     *f,
+      SoupMessage *msg)
+{
+  Pending pending = { 0 };
+
+  okno_test_http_send_async (f, msg, &pending);
+  while (!pending.done)
+    g_main_context_iteration (NULL, TRUE);
+  return pending.response;
+}
+
+Response *
+okno_test_http_request (Fixture    *f,
+         const char *method,
+         const char *path,
+         const char *body)
+{
+  g_autoptr(SoupMessage) msg = okno_test_http_message (f, method, path, body, -1);
+  return okno_test_http_send (f, msg);
+}
+
