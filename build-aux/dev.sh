@@ -20,6 +20,7 @@ BUILD_DEPS=(
 TEST_DEPS=(
   desktop-file-utils appstream-util appstream xvfb xauth dbus dbus-x11
   gnome-keyring libsecret-tools curl fonts-noto-color-emoji fonts-dejavu-core
+  chromium
 )
 BENCH_DEPS=(wrk nginx-light)
 
@@ -37,6 +38,16 @@ install_packages() {
   export DEBIAN_FRONTEND=noninteractive
   "${sudo[@]}" apt-get update -qq
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The browser tests' npm packages (playwright-core, axe-core), pinned in
+# tests/e2e/package-lock.json; Debian's node if the machine has none.
+install_e2e() {
+  command -v node >/dev/null 2>&1 || install_packages nodejs npm
+  if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+    log "installing the browser tests' npm packages"
+    npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error >/dev/null
+  fi
 }
 
 # setup BUILDDIR [meson options…]
@@ -89,6 +100,7 @@ shift || true
 case "$cmd" in
   deps)
     install_packages "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}"
+    install_e2e
     ;;
   run)
     install_packages "${BUILD_DEPS[@]}"
@@ -104,6 +116,7 @@ case "$cmd" in
     ;;
   test)
     install_packages "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}"
+    install_e2e
     setup _build
     rc=0
     run_suite _build "$@" || rc=$?
@@ -112,6 +125,7 @@ case "$cmd" in
     ;;
   asan)
     install_packages "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}"
+    install_e2e
     setup _build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1"
     export LSAN_OPTIONS="suppressions=$ROOT/build-aux/lsan.supp:print_suppressions=0"

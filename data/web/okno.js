@@ -13,22 +13,26 @@
     try { return Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return null; }
   }
 
-  // <time datetime="…"> in Olga's zone gets the visitor's local time beside it.
+  // A range of <time datetime="…"> in Olga's zone gets the same range in
+  // the visitor's zone beside it, when the two differ.
   function addLocalTimes(root) {
     var zone = visitorZone();
     var page = document.documentElement.getAttribute('data-zone');
     if (!zone || !page || zone === page) return;
     var lang = document.documentElement.lang || 'ru';
-    var fmt = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', timeZone: zone });
+    var fmt = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone });
     var label = document.documentElement.getAttribute('data-local-label') || 'your time';
-    root.querySelectorAll('time[data-local]').forEach(function (t) {
-      if (t.nextElementSibling && t.nextElementSibling.classList.contains('local')) return;
-      var d = new Date(t.getAttribute('datetime'));
-      if (isNaN(d)) return;
+    root.querySelectorAll('[data-range]').forEach(function (range) {
+      if (range.querySelector('.local')) return;
+      var times = range.querySelectorAll('time');
+      if (times.length !== 2) return;
+      var a = new Date(times[0].getAttribute('datetime'));
+      var b = new Date(times[1].getAttribute('datetime'));
+      if (isNaN(a) || isNaN(b)) return;
       var span = document.createElement('span');
       span.className = 'local';
-      span.textContent = ' (' + label + ' ' + fmt.format(d) + ')';
-      t.insertAdjacentElement('afterend', span);
+      span.textContent = ' · ' + label + ' ' + fmt.format(a) + '–' + fmt.format(b);
+      range.appendChild(span);
     });
   }
 

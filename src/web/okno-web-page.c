@@ -165,7 +165,7 @@ time_element (Page      *page,
   g_autofree char *iso = okno_time_format_rfc3339 (time, page->zone);
   g_autofree char *clock = format_clock (page, time);
 
-  okno_html_printf (page->out, "<time datetime=\"%s\" data-local>%s</time>", iso, clock);
+  okno_html_printf (page->out, "<time datetime=\"%s\">%s</time>", iso, clock);
 }
 
 static void
@@ -274,7 +274,7 @@ render_slot_list (Page       *page,
         }
 
       url = g_strdup_printf ("/book?slot=%s&lang=%s", okno_slot_get_id (slot), page->lang);
-      okno_html_printf (page->out, "<li><a class=\"slot\" data-swap href=\"%s\"><span class=\"time\">", url);
+      okno_html_printf (page->out, "<li><a class=\"slot\" data-swap href=\"%s\"><span class=\"time\" data-range>", url);
       time_element (page, okno_slot_get_start (slot));
       g_string_append (page->out, "–");
       time_element (page, okno_slot_get_end (slot));
@@ -295,11 +295,11 @@ slot_summary (Page     *page,
   g_autofree char *day = format_day (page, okno_slot_get_start (slot));
   g_autofree char *zone = format_zone (page, okno_slot_get_start (slot));
 
-  okno_html_printf (page->out, "<p class=\"card\"><strong>%s, ", day);
+  okno_html_printf (page->out, "<p class=\"card\"><strong>%s, <span data-range>", day);
   time_element (page, okno_slot_get_start (slot));
   g_string_append (page->out, "–");
   time_element (page, okno_slot_get_end (slot));
-  okno_html_printf (page->out, "</strong> <span class=\"muted\">(%s)</span><br>%s</p>", zone,
+  okno_html_printf (page->out, "</span></strong> <span class=\"muted\">(%s)</span><br>%s</p>", zone,
                     okno_slot_get_session_type (slot)[0] ? okno_slot_get_session_type (slot) : W_("Session"));
 }
 
@@ -415,11 +415,11 @@ render_booking (Page        *page,
   if (active)
     notice (page, "ok", W_("See you then. Keep this page: it lets you cancel."));
 
-  okno_html_printf (page->out, "<dl class=\"card\"><dt>%s</dt><dd>%s, ", W_("When"), day);
+  okno_html_printf (page->out, "<dl class=\"card\"><dt>%s</dt><dd>%s, <span data-range>", W_("When"), day);
   time_element (page, okno_booking_get_start (booking));
   g_string_append (page->out, "–");
   time_element (page, okno_booking_get_end (booking));
-  okno_html_printf (page->out, " <span class=\"muted\">(%s)</span></dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>",
+  okno_html_printf (page->out, "</span> <span class=\"muted\">(%s)</span></dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>",
                     zone, W_("Session"), type && type[0] ? type : W_("Session"),
                     W_("Name"), okno_booking_get_name (booking));
 
