@@ -10,8 +10,12 @@
 
 #include <glib/gi18n.h>
 
+#include "okno-share-popover.h"
 #include "okno-time.h"
+#include "okno-week-grid.h"
 #include "okno-window.h"
+
+#define RULER_WIDTH 56
 
 struct _OknoWindow
 {
@@ -21,10 +25,15 @@ struct _OknoWindow
   AdwHeaderBar         *header_bar;
   AdwWindowTitle       *window_title;
   AdwToastOverlay      *toast_overlay;
-  AdwStatusPage        *status_page;
+  GtkWidget            *day_header;
+  GtkWidget            *scroller;
+  GtkWidget            *share_button;
+  GtkWidget            *date_button;
+  GtkCalendar          *calendar;
 
   OknoInstance         *instance;
-  GDateTime            *week;
+  GtkWidget            *grid;
+  gboolean              scrolled;
 };
 
 G_DEFINE_FINAL_TYPE (OknoWindow, okno_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -36,43 +45,69 @@ get_zone (OknoWindow *self)
 }
 
 static void
-update_title (OknoWindow *self)
+toast (OknoWindow *self,
+       const char *text)
 {
-  g_autofree char *title = okno_time_format_week (self->week);
-
-  adw_window_title_set_title (self->window_title, title);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
-/* Says honestly what works now: the page is served (or why not). */
+/* «пн 23», today in bold, and all-day events (which take the day). */
 static void
-update_status (OknoWindow *self)
+update_day_header (OknoWindow *self)
 {
-  OknoWebServer *server = okno_instance_get_web_server (self->instance);
-  g_autofree char *url = okno_web_server_dup_url (server);
-  g_autofree char *description = NULL;
-  const char *error = okno_instance_get_server_error (self->instance);
+  GDateTime *monday = okno_window_get_week (self);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) today = g_date_time_to_timezone (now, get_zone (self));
+  OknoSchedule *schedule = okno_instance_get_schedule (self->instance);
+  GtkWidget *child;
 
-  if (url != NULL)
+  while ((child = gtk_widget_get_first_child (self->day_header)))
+    gtk_box_remove (GTK_BOX (self->day_header), child);
+
+  for (int day = 0; day < 7; day++)
     {
-      g_autofree char *escaped = g_markup_escape_text (url, -1);
+      g_autoptr(GDateTime) date = g_date_time_add_days (monday, day);
+      /* Translators: a day column's heading, strftime format («пн 23») */
+      g_autofree char *text = g_date_time_format (date, _("%a %-d"));
+      g_autoptr(GString) markup = g_string_new (NULL);
+      g_autofree char *escaped = g_markup_escape_text (text, -1);
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (schedule));
+      GtkWidget *label;
+      gboolean is_today = g_date_time_get_year (date) == g_date_time_get_year (today) &&
+                          g_date_time_get_day_of_year (date) == g_date_time_get_day_of_year (today);
 
-      description = g_strdup_printf (_("Publishing slots by dragging on the week comes next. "
-                                       "Meanwhile the booking page is served at "
-                                       "<a href=\"%s\">%s</a> and slots can be added with "
-                                       "<tt>okno-server slots add</tt>."),
-                                     escaped, escaped);
-      adw_window_title_set_subtitle (self->window_title, url);
+      g_string_append_printf (markup, is_today ? "<b>%s</b>" : "%s", escaped);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(OknoEvent) event = g_list_model_get_item (G_LIST_MODEL (schedule), i);
+          g_autoptr(GDateTime) next = g_date_time_add_days (date, 1);
+
+          if (okno_event_is_all_day (event) &&
+              okno_time_ranges_overlap (okno_event_get_start (event), okno_event_get_end (event), date, next))
+            {
+              g_autofree char *title = g_markup_escape_text (okno_event_get_summary (event), -1);
+              g_string_append_printf (markup, "\n<small>%s</small>", title);
+            }
+        }
+
+      label = gtk_label_new (NULL);
+      gtk_label_set_markup (GTK_LABEL (label), markup->str);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+      if (is_today)
+        gtk_widget_add_css_class (label, "today");
+      gtk_box_append (GTK_BOX (self->day_header), label);
     }
-  else
-    {
-      g_autofree char *escaped = g_markup_escape_text (error ? error : _("not started"), -1);
+}
 
-      description = g_strdup_printf (_("Publishing slots by dragging on the week comes next. "
-                                       "The booking page is not being served: %s."), escaped);
-      adw_window_title_set_subtitle (self->window_title, _("Booking page not served"));
-    }
+static void
+update_title (OknoWindow *self)
+{
+  g_autofree char *title = okno_time_format_week (okno_window_get_week (self));
+  g_autofree char *url = okno_web_server_dup_url (okno_instance_get_web_server (self->instance));
 
-  adw_status_page_set_description (self->status_page, description);
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, url ? url : _("Booking page not served"));
 }
 
 static void
@@ -80,16 +115,29 @@ server_error_changed_cb (OknoWindow *self)
 {
   const char *error = okno_instance_get_server_error (self->instance);
 
-  update_status (self);
+  update_title (self);
   if (error != NULL)
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error));
+    toast (self, error);
+}
+
+static void
+schedule_changed_cb (OknoWindow *self)
+{
+  update_day_header (self);
+}
+
+static void
+grid_message_cb (OknoWindow *self,
+                 const char *text)
+{
+  toast (self, text);
 }
 
 static void
 move_week (OknoWindow *self,
            int         days)
 {
-  g_autoptr(GDateTime) day = g_date_time_add_days (self->week, days);
+  g_autoptr(GDateTime) day = g_date_time_add_days (okno_window_get_week (self), days);
 
   okno_window_set_week (self, day);
 }
@@ -121,6 +169,51 @@ today_action (GtkWidget  *widget,
 }
 
 static void
+copy_previous_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  okno_week_grid_copy_previous_week (OKNO_WEEK_GRID (OKNO_WINDOW (widget)->grid));
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  OknoWindow *self = OKNO_WINDOW (widget);
+
+  if (!okno_week_grid_undo (OKNO_WEEK_GRID (self->grid)))
+    toast (self, _("Nothing to undo"));
+}
+
+static void
+calendar_day_selected_cb (OknoWindow *self)
+{
+  g_autoptr(GDateTime) date = gtk_calendar_get_date (self->calendar);
+  g_autoptr(GDateTime) day = g_date_time_new (get_zone (self), g_date_time_get_year (date),
+                                              g_date_time_get_month (date),
+                                              g_date_time_get_day_of_month (date), 12, 0, 0);
+
+  okno_window_set_week (self, day);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (self->date_button));
+}
+
+/* Once the grid has a size, show the day from the first hour of the
+ * working day (a setting), not from midnight. */
+static void
+scroll_to_working_hours (OknoWindow *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+  double hour = g_settings_get_uint (okno_instance_get_settings (self->instance), "day-start-hour");
+
+  if (self->scrolled || gtk_adjustment_get_upper (adjustment) <= gtk_adjustment_get_page_size (adjustment))
+    return;
+  self->scrolled = TRUE;
+  gtk_adjustment_set_value (adjustment, hour * okno_week_grid_get_hour_height (OKNO_WEEK_GRID (self->grid)));
+}
+
+static void
 okno_window_dispose (GObject *object)
 {
   OknoWindow *self = (OknoWindow *) object;
@@ -132,33 +225,29 @@ okno_window_dispose (GObject *object)
 }
 
 static void
-okno_window_finalize (GObject *object)
-{
-  OknoWindow *self = (OknoWindow *) object;
-
-  g_clear_pointer (&self->week, g_date_time_unref);
-
-  G_OBJECT_CLASS (okno_window_parent_class)->finalize (object);
-}
-
-static void
 okno_window_class_init (OknoWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = okno_window_dispose;
-  object_class->finalize = okno_window_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/ru/olgarozet/Okno/okno-window.ui");
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, OknoWindow, status_page);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, day_header);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, scroller);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, share_button);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, date_button);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, calendar);
+  gtk_widget_class_bind_template_callback (widget_class, calendar_day_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "week.previous", NULL, previous_week_action);
   gtk_widget_class_install_action (widget_class, "week.next", NULL, next_week_action);
   gtk_widget_class_install_action (widget_class, "week.today", NULL, today_action);
+  gtk_widget_class_install_action (widget_class, "week.copy-previous", NULL, copy_previous_action);
+  gtk_widget_class_install_action (widget_class, "week.undo", NULL, undo_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "week.previous", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, 0, "week.previous", NULL);
@@ -166,12 +255,14 @@ okno_window_class_init (OknoWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, 0, "week.next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "week.today", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "week.today", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "week.undo", NULL);
 }
 
 static void
 okno_window_init (OknoWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_margin_start (self->day_header, RULER_WIDTH);
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -182,6 +273,7 @@ okno_window_new (OknoApplication *application)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   OknoWindow *self;
+  GtkAdjustment *adjustment;
 
   g_return_val_if_fail (OKNO_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (okno_application_get_instance (application) != NULL, NULL);
@@ -189,14 +281,22 @@ okno_window_new (OknoApplication *application)
   self = g_object_new (OKNO_TYPE_WINDOW, "application", application, NULL);
   self->instance = g_object_ref (okno_application_get_instance (application));
 
+  self->grid = okno_week_grid_new (self->instance);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->grid);
+  g_signal_connect_object (self->grid, "message", G_CALLBACK (grid_message_cb), self, G_CONNECT_SWAPPED);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+  g_signal_connect_object (adjustment, "changed", G_CALLBACK (scroll_to_working_hours), self, G_CONNECT_SWAPPED);
+
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->share_button), okno_share_popover_new (self->instance));
+
   g_signal_connect_object (self->instance, "notify::server-error",
                            G_CALLBACK (server_error_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (okno_instance_get_schedule (self->instance), "items-changed",
+                           G_CALLBACK (schedule_changed_cb), self, G_CONNECT_SWAPPED);
 
   okno_window_set_week (self, now);
-  update_status (self);
   if (okno_instance_get_server_error (self->instance) != NULL)
-    adw_toast_overlay_add_toast (self->toast_overlay,
-                                 adw_toast_new (okno_instance_get_server_error (self->instance)));
+    toast (self, okno_instance_get_server_error (self->instance));
 
   return self;
 }
@@ -206,7 +306,7 @@ GDateTime *
 okno_window_get_week (OknoWindow *self)
 {
   g_return_val_if_fail (OKNO_IS_WINDOW (self), NULL);
-  return self->week;
+  return okno_week_grid_get_week (OKNO_WEEK_GRID (self->grid));
 }
 
 void
@@ -216,7 +316,14 @@ okno_window_set_week (OknoWindow *self,
   g_return_if_fail (OKNO_IS_WINDOW (self));
   g_return_if_fail (day != NULL);
 
-  g_clear_pointer (&self->week, g_date_time_unref);
-  self->week = okno_time_week_start (day, get_zone (self));
+  okno_week_grid_set_week (OKNO_WEEK_GRID (self->grid), day);
   update_title (self);
+  update_day_header (self);
+}
+
+GtkWidget *
+okno_window_get_grid (OknoWindow *self)
+{
+  g_return_val_if_fail (OKNO_IS_WINDOW (self), NULL);
+  return self->grid;
 }

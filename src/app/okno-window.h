@@ -19,5 +19,6 @@ OknoWindow *okno_window_new           (OknoApplication *application);
 GDateTime  *okno_window_get_week      (OknoWindow      *self);
 void        okno_window_set_week      (OknoWindow      *self,
                                        GDateTime       *day);
+GtkWidget  *okno_window_get_grid      (OknoWindow      *self);
 
 G_END_DECLS

@@ -1,0 +1,206 @@
+/* okno-event-tile.c
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "OknoEventTile"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "okno-event-tile.h"
+
+/* One event on the week grid: an open slot, a booked session or a busy
+ * event, told apart by CSS class (colours from libadwaita's palette in
+ * style.css). It is focusable and carries an accessible label that says
+ * what it is and when, since the grid itself is drawn. */
+struct _OknoEventTile
+{
+  GtkWidget      parent_instance;
+
+  OknoEvent     *event;
+  OknoEventKind  kind;
+  GtkWidget     *box;
+  GtkWidget     *time_label;
+  GtkWidget     *title_label;
+};
+
+G_DEFINE_FINAL_TYPE (OknoEventTile, okno_event_tile, GTK_TYPE_WIDGET)
+
+static char *
+format_range (OknoEvent *event,
+              GTimeZone *zone)
+{
+  g_autoptr(GDateTime) start = g_date_time_to_timezone (okno_event_get_start (event), zone);
+  g_autoptr(GDateTime) end = g_date_time_to_timezone (okno_event_get_end (event), zone);
+  g_autofree char *a = g_date_time_format (start, "%H:%M");
+  g_autofree char *b = g_date_time_format (end, "%H:%M");
+
+  return g_strdup_printf ("%s–%s", a, b);
+}
+
+/* The tile's title: the session type, the client, or the event's own. */
+static char *
+dup_title (OknoEvent     *event,
+           OknoEventKind  kind,
+           const char    *slot_marker,
+           const char    *booked_marker)
+{
+  g_autoptr(OknoSlot) slot = okno_slot_new_from_event (event, slot_marker, booked_marker);
+
+  if (kind == OKNO_EVENT_KIND_BOOKED && slot != NULL && okno_slot_get_client_name (slot) != NULL)
+    {
+      const char *type = okno_slot_get_session_type (slot);
+      return type[0] ? g_strdup_printf ("%s — %s", okno_slot_get_client_name (slot), type)
+                     : g_strdup (okno_slot_get_client_name (slot));
+    }
+  if (slot != NULL)
+    return g_strdup (okno_slot_get_session_type (slot)[0] ? okno_slot_get_session_type (slot) : _("Open slot"));
+
+  return g_strdup (okno_event_get_summary (event));
+}
+
+/* «Открытый слот, вторник 25 ноября, 17:30–18:10» */
+char *
+okno_event_tile_describe (OknoEvent     *event,
+                          OknoEventKind  kind,
+                          GTimeZone     *zone,
+                          const char    *slot_marker,
+                          const char    *booked_marker)
+{
+  g_autoptr(GDateTime) start = g_date_time_to_timezone (okno_event_get_start (event), zone);
+  /* Translators: a day in an accessible label, strftime format */
+  g_autofree char *day = g_date_time_format (start, _("%A %-d %B"));
+  g_autofree char *range = format_range (event, zone);
+  g_autofree char *title = dup_title (event, kind, slot_marker, booked_marker);
+
+  switch (kind)
+    {
+    case OKNO_EVENT_KIND_SLOT:
+      return g_strdup_printf (_("Open slot, %s, %s"), day, range);
+    case OKNO_EVENT_KIND_BOOKED:
+      return g_strdup_printf (_("Booked: %s, %s, %s"), title, day, range);
+    case OKNO_EVENT_KIND_BUSY:
+    case OKNO_EVENT_KIND_FREE:
+    default:
+      return g_strdup_printf (_("Busy: %s, %s, %s"), title, day, range);
+    }
+}
+
+static void
+okno_event_tile_dispose (GObject *object)
+{
+  OknoEventTile *self = (OknoEventTile *) object;
+
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_object (&self->event);
+
+  G_OBJECT_CLASS (okno_event_tile_parent_class)->dispose (object);
+}
+
+static void
+okno_event_tile_class_init (OknoEventTileClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = okno_event_tile_dispose;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "eventtile");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_BUTTON);
+}
+
+static void
+okno_event_tile_init (OknoEventTile *self)
+{
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+
+  self->time_label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->time_label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (self->time_label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (self->time_label, "time");
+  gtk_box_append (GTK_BOX (self->box), self->time_label);
+
+  self->title_label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->title_label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (self->title_label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_wrap (GTK_LABEL (self->title_label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->title_label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (GTK_LABEL (self->title_label), 3);
+  gtk_box_append (GTK_BOX (self->box), self->title_label);
+}
+
+GtkWidget *
+okno_event_tile_new (OknoEvent     *event,
+                     OknoEventKind  kind,
+                     GTimeZone     *zone,
+                     const char    *slot_marker,
+                     const char    *booked_marker,
+                     gboolean       past)
+{
+  OknoEventTile *self;
+  g_autofree char *range = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *description = NULL;
+  static const char * const classes[] = {
+    [OKNO_EVENT_KIND_BUSY] = "busy",
+    [OKNO_EVENT_KIND_FREE] = "busy",
+    [OKNO_EVENT_KIND_SLOT] = "slot",
+    [OKNO_EVENT_KIND_BOOKED] = "booked",
+  };
+
+  g_return_val_if_fail (OKNO_IS_EVENT (event), NULL);
+
+  self = g_object_new (OKNO_TYPE_EVENT_TILE, NULL);
+  self->event = g_object_ref (event);
+  self->kind = kind;
+
+  range = format_range (event, zone);
+  title = dup_title (event, kind, slot_marker, booked_marker);
+  description = okno_event_tile_describe (event, kind, zone, slot_marker, booked_marker);
+
+  gtk_label_set_text (GTK_LABEL (self->time_label), range);
+  gtk_label_set_text (GTK_LABEL (self->title_label), title);
+  gtk_widget_add_css_class (GTK_WIDGET (self), classes[kind]);
+  if (past)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "past");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), description);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description,
+                                  -1);
+
+  return GTK_WIDGET (self);
+}
+
+OknoEvent *
+okno_event_tile_get_event (OknoEventTile *self)
+{
+  g_return_val_if_fail (OKNO_IS_EVENT_TILE (self), NULL);
+  return self->event;
+}
+
+OknoEventKind
+okno_event_tile_get_kind (OknoEventTile *self)
+{
+  g_return_val_if_fail (OKNO_IS_EVENT_TILE (self), OKNO_EVENT_KIND_BUSY);
+  return self->kind;
+}
+
+void
+okno_event_tile_set_selected (OknoEventTile *self,
+                              gboolean       selected)
+{
+  g_return_if_fail (OKNO_IS_EVENT_TILE (self));
+
+  if (selected)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "selected");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "selected");
+}

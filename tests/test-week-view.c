@@ -1,0 +1,423 @@
+/* test-week-view.c: publishing slots by dragging, under Xvfb.
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <libsoup/soup.h>
+
+#include "okno-application.h"
+#include "okno-event-tile.h"
+#include "okno-test-ui.h"
+#include "okno-test-utils.h"
+#include "okno-time.h"
+#include "okno-week-grid-private.h"
+#include "okno-window.h"
+
+static char *data_home;
+static OknoApplication *app;
+
+typedef struct
+{
+  OknoApplication *app;
+  OknoWindow      *window;
+  OknoWeekGrid    *grid;
+  OknoInstance    *instance;
+  GDateTime       *monday;
+} Fixture;
+
+static gboolean
+idle_done (gpointer data)
+{
+  Fixture *f = data;
+
+  return !_okno_week_grid_is_busy (f->grid) &&
+         !okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (okno_instance_get_calendar (f->instance)));
+}
+
+static void
+settle (Fixture *f)
+{
+  okno_test_iterate_until (idle_done, f, 5000);
+  for (guint i = 0; i < 5; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static GDateTime *
+at (Fixture *f,
+    int      day,
+    int      hour,
+    int      minute)
+{
+  g_autoptr(GDateTime) d = g_date_time_add_days (f->monday, day);
+
+  return g_date_time_add_minutes (d, hour * 60 + minute);
+}
+
+static void
+point_for (Fixture *f,
+           int      day,
+           int      minutes,
+           double  *x,
+           double  *y)
+{
+  OknoWeekGeometry geometry;
+
+  _okno_week_grid_get_geometry (f->grid, &geometry);
+  *x = okno_week_geometry_x_for_day (&geometry, day) + okno_week_geometry_day_width (&geometry) / 2;
+  *y = okno_week_geometry_y_for (&geometry, minutes) + 2;
+}
+
+static void
+drag (Fixture *f,
+      int      day0,
+      int      minutes0,
+      int      day1,
+      int      minutes1)
+{
+  double x0, y0, x1, y1;
+
+  point_for (f, day0, minutes0, &x0, &y0);
+  point_for (f, day1, minutes1, &x1, &y1);
+  _okno_week_grid_press (f->grid, x0, y0);
+  _okno_week_grid_motion (f->grid, (x0 + x1) / 2, (y0 + y1) / 2);
+  _okno_week_grid_motion (f->grid, x1, y1);
+  _okno_week_grid_release (f->grid, x1, y1);
+  settle (f);
+}
+
+/* The one slot event that starts at @start, or NULL. */
+static OknoEvent *
+slot_starting (Fixture   *f,
+               GDateTime *start)
+{
+  g_autoptr(GDateTime) end = g_date_time_add_minutes (start, 1);
+  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_instance_get_calendar (f->instance), start, end);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      OknoEvent *event = g_ptr_array_index (events, i);
+
+      if (g_date_time_equal (okno_event_get_start (event), start) &&
+          okno_schedule_classify (okno_instance_get_schedule (f->instance), event) == OKNO_EVENT_KIND_SLOT)
+        return event;
+    }
+  return NULL;
+}
+
+static void
+assert_slot (Fixture   *f,
+             GDateTime *start,
+             int        minutes)
+{
+  OknoEvent *event = slot_starting (f, start);
+  g_autofree char *text = g_date_time_format_iso8601 (start);
+
+  if (event == NULL)
+    g_error ("No slot starts at %s", text);
+  g_assert_cmpint (g_date_time_difference (okno_event_get_end (event), okno_event_get_start (event)),
+                   ==, minutes * G_TIME_SPAN_MINUTE);
+  g_assert_cmpstr (okno_event_get_private (event, "okno"), ==, "slot");
+}
+
+static void
+add (Fixture    *f,
+     const char *summary,
+     int         day,
+     int         hour,
+     int         minute,
+     int         minutes,
+     gboolean    slot)
+{
+  g_autoptr(GDateTime) start = at (f, day, hour, minute);
+  g_autoptr(OknoEvent) event = okno_test_insert_event (okno_instance_get_calendar (f->instance),
+                                                       summary, start, minutes, slot);
+}
+
+/* A realistic week: 25 slots, 10 of them booked, 15 busy events. */
+static void
+populate (Fixture *f)
+{
+  static const char *busy[] = {
+    "Стоматолог", "Йога", "Обед с Верой", "Созвон с бухгалтером", "Супервизия",
+    "Забрать Машу из школы", "Бассейн", "Вебинар", "Мама", "Налоговая",
+    "Встреча группы", "Йога", "Рынок", "Книжный клуб", "Кино",
+  };
+  static const char *names[] = {
+    "Анна", "Борис", "Вера", "Глеб", "Дарья", "Евгений", "Жанна", "Захар", "Ирина", "Кира",
+  };
+  OknoBookingService *service = okno_instance_get_service (f->instance);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  guint booked = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (busy); i++)
+    add (f, busy[i], i % 7, 9 + (i * 5) % 9, (i % 2) * 30, 60 + (i % 3) * 30, FALSE);
+
+  for (guint i = 0; i < 25; i++)
+    {
+      int day = i % 7;
+      int hour = 10 + (i / 7) * 3 + (i % 3);
+      g_autoptr(GDateTime) start = at (f, day, hour, 30);
+      g_autoptr(OknoEvent) slot = NULL;
+      g_autofree char *token = NULL;
+      g_autoptr(OknoBookingRequest) request = NULL;
+      g_autoptr(OknoBooking) booking = NULL;
+
+      slot = okno_test_insert_event (okno_instance_get_calendar (f->instance),
+                                     i % 4 == 0 ? "🔓 СЛОТ: Разбор (60 мин)" : "🔓 СЛОТ: Включить в дело (40 мин)",
+                                     start, i % 4 == 0 ? 60 : 40, TRUE);
+      if (booked >= 10 || i % 2 == 1)
+        continue;
+
+      if (g_date_time_compare (start, now) > 0)
+        {
+          request = okno_booking_request_new ();
+          request->slot_id = g_strdup (okno_event_get_id (slot));
+          request->name = g_strdup (names[booked]);
+          request->telegram = g_strdup ("@client_okno");
+          booking = okno_booking_service_book (service, request, NULL, now, &token, NULL, NULL);
+        }
+      else
+        {
+          /* Booked earlier, as the old system wrote it. */
+          g_autoptr(OknoEvent) copy = okno_event_copy (slot);
+          g_autofree char *title = g_strdup_printf ("✅ %s — Включить в дело (40 мин)", names[booked]);
+          g_autoptr(OknoEvent) done = NULL;
+
+          okno_event_set_summary (copy, title);
+          done = okno_calendar_update_event_sync (okno_instance_get_calendar (f->instance), copy, NULL);
+        }
+      booked++;
+    }
+  settle (f);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  /* One application for all the tests: its object path on the bus is
+   * taken until it is gone. */
+  f->app = app;
+  g_application_activate (G_APPLICATION (f->app));
+  f->window = OKNO_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
+  okno_window_set_week (f->window, now);
+  f->grid = OKNO_WEEK_GRID (okno_window_get_grid (f->window));
+  f->instance = okno_application_get_instance (f->app);
+  f->monday = g_date_time_ref (okno_week_grid_get_week (f->grid));
+  okno_test_iterate_until (okno_test_is_shown, f->grid, 5000);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  settle (f);
+  g_date_time_unref (f->monday);
+}
+
+static void
+test_publish_move_refuse (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GDateTime) thu_10 = NULL;
+  g_autoptr(GDateTime) fri_12 = NULL;
+  g_autoptr(GDateTime) sat_1030 = NULL;
+  g_autoptr(GDateTime) sat_later = NULL;
+  g_autoptr(GDateTime) sun_1500 = NULL;
+  /* Next week, so nothing is in the past. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
+  g_date_time_unref (f->monday);
+  f->monday = g_date_time_ref (okno_week_grid_get_week (f->grid));
+  thu_10 = at (f, 3, 10, 0);
+  fri_12 = at (f, 4, 12, 0);
+  sat_1030 = at (f, 5, 10, 30);
+  sun_1500 = at (f, 6, 15, 0);
+
+  /* Press at Thursday 10:02, drag to 11:18: snapped to 10:00–11:20. */
+  drag (f, 3, 602, 3, 678);
+  assert_slot (f, thu_10, 80);
+
+  /* A click publishes the default 40 minutes. */
+  drag (f, 4, 12 * 60, 4, 12 * 60);
+  assert_slot (f, fri_12, 40);
+
+  /* Move the Thursday slot to Saturday, half an hour later. */
+  drag (f, 3, 640, 5, 670);
+  g_assert_null (slot_starting (f, thu_10));
+  assert_slot (f, sat_1030, 80);
+
+  /* A busy event on Sunday afternoon refuses the drop, and says why. */
+  add (f, "Кино", 6, 15, 0, 120, FALSE);
+  settle (f);
+  {
+    double x0, y0, x1, y1;
+
+    point_for (f, 5, 660, &x0, &y0);
+    point_for (f, 6, 15 * 60 + 30, &x1, &y1);
+    _okno_week_grid_press (f->grid, x0, y0);
+    _okno_week_grid_motion (f->grid, x1, y1);
+    g_assert_nonnull (_okno_week_grid_get_refusal (f->grid));
+    g_assert_nonnull (strstr (_okno_week_grid_get_refusal (f->grid), "Кино"));
+    _okno_week_grid_release (f->grid, x1, y1);
+    settle (f);
+  }
+  assert_slot (f, sat_1030, 80);
+  g_assert_null (slot_starting (f, sun_1500));
+
+  /* Resize from the bottom edge: 10:30–11:50 becomes 10:30–12:10. */
+  {
+    double x, y_bottom, y_target, unused;
+
+    point_for (f, 5, 11 * 60 + 50, &x, &y_bottom);
+    point_for (f, 5, 12 * 60 + 10, &unused, &y_target);
+    _okno_week_grid_press (f->grid, x, y_bottom - 5);
+    _okno_week_grid_motion (f->grid, x, y_target);
+    _okno_week_grid_release (f->grid, x, y_target);
+    settle (f);
+  }
+  assert_slot (f, sat_1030, 100);
+
+  /* Undo the resize, then the move. */
+  g_assert_true (okno_week_grid_undo (f->grid));
+  settle (f);
+  assert_slot (f, sat_1030, 80);
+  g_assert_true (okno_week_grid_undo (f->grid));
+  settle (f);
+  assert_slot (f, thu_10, 80);
+
+  /* Delete: select by a click on it, then the Delete key's action. */
+  drag (f, 4, 12 * 60 + 20, 4, 12 * 60 + 20);
+  okno_week_grid_delete_selected (f->grid);
+  settle (f);
+  g_assert_null (slot_starting (f, fri_12));
+  g_assert_true (okno_week_grid_undo (f->grid));
+  settle (f);
+  assert_slot (f, fri_12, 40);
+}
+
+static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GBytes) reply = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+  guint *status = user_data;
+
+  *status = soup_message_get_status (soup_session_get_async_result_message (SOUP_SESSION (object), result));
+}
+
+/* A booking made through the page shows in the open window. */
+static void
+test_booking_over_http_appears (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GDateTime) start = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *slot_id = NULL;
+  guint status = 0;
+  gboolean found = FALSE;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
+  g_date_time_unref (f->monday);
+  f->monday = g_date_time_ref (okno_week_grid_get_week (f->grid));
+  add (f, "🔓 СЛОТ: Разбор", 2, 15, 0, 40, TRUE);
+  settle (f);
+  start = at (f, 2, 15, 0);
+  slot_id = g_strdup (okno_event_get_id (slot_starting (f, start)));
+
+  url = g_strdup_printf ("http://127.0.0.1:%u/api/book",
+                         okno_web_server_get_port (okno_instance_get_web_server (f->instance)));
+  json = g_strdup_printf ("{\"slotId\":\"%s\",\"name\":\"Ольга\",\"phone\":\"+7 900 123-45-67\"}", slot_id);
+  msg = soup_message_new ("POST", url);
+  body = g_bytes_new (json, strlen (json));
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &status);
+
+  /* Within a second the tile turns into a booked session. */
+  for (gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC; !found && g_get_monotonic_time () < deadline; )
+    {
+      g_main_context_iteration (NULL, FALSE);
+      for (guint i = 0; i < _okno_week_grid_get_n_tiles (f->grid); i++)
+        {
+          OknoEventTile *tile = OKNO_EVENT_TILE (_okno_week_grid_get_tile (f->grid, i));
+
+          if (g_strcmp0 (okno_event_get_id (okno_event_tile_get_event (tile)), slot_id) == 0 &&
+              okno_event_tile_get_kind (tile) == OKNO_EVENT_KIND_BOOKED)
+            found = TRUE;
+        }
+    }
+  g_assert_true (found);
+  while (status == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (status, ==, 201);
+}
+
+static void
+test_screenshots (Fixture       *f,
+                  gconstpointer  data)
+{
+  populate (f);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+  g_assert_cmpuint (_okno_week_grid_get_n_tiles (f->grid), ==, 40);
+  okno_test_save_screenshot (GTK_WIDGET (f->window), "week-light.png");
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+  okno_test_save_screenshot (GTK_WIDGET (f->window), "week-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* At 900 × 600 the tiles stay readable. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 600);
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+  okno_test_save_screenshot (GTK_WIDGET (f->window), "week-small.png");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  data_home = okno_test_ui_profile ("[okno]\nport=uint16 0\ntime-zone='Europe/Moscow'\nrate-limit=uint32 0\n");
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/okno/week-view/screenshots", test_screenshots);
+  ADD ("/okno/week-view/publish-move-refuse", test_publish_move_refuse);
+  ADD ("/okno/week-view/booking-over-http-appears", test_booking_over_http_appears);
+
+  app = okno_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  status = g_test_run ();
+
+  {
+    GtkWidget *window;
+
+    while ((window = okno_test_find_toplevel (GTK_TYPE_WINDOW)))
+      gtk_window_destroy (GTK_WINDOW (window));
+    okno_instance_flush (okno_application_get_instance (app));
+    g_clear_object (&app);
+  }
+  okno_test_remove_dir (data_home);
+  return status;
+}
