@@ -19,6 +19,69 @@
 
 static char *data_home;
 static OknoApplication *app;
+static GPtrArray *notifications;
+
+/* A stand-in for the desktop's notification server on the test's private
+ * session bus: it records the summary of every notification. */
+static const char notifications_xml[] =
+  "<node><interface name='org.freedesktop.Notifications'>"
+  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+  "<arg type='u' direction='out'/></method>"
+  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "<method name='GetServerInformation'><arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "<arg type='s' direction='out'/><arg type='s' direction='out'/></method>"
+  "</interface></node>";
+
+static void
+notifications_method_cb (GDBusConnection       *connection,
+                         const char            *sender,
+                         const char            *path,
+                         const char            *interface,
+                         const char            *method,
+                         GVariant              *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer               user_data)
+{
+  if (g_str_equal (method, "Notify"))
+    {
+      const char *summary;
+
+      g_variant_get_child (parameters, 3, "&s", &summary);
+      g_ptr_array_add (notifications, g_strdup (summary));
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notifications->len));
+    }
+  else if (g_str_equal (method, "GetCapabilities"))
+    {
+      const char *caps[] = { "body", "actions", NULL };
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
+    }
+  else if (g_str_equal (method, "GetServerInformation"))
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ssss)", "fake", "okno", "1", "1.2"));
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+start_fake_notification_server (void)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_method_cb };
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  g_autoptr(GVariant) reply = NULL;
+
+  notifications = g_ptr_array_new_with_free_func (g_free);
+  g_assert_nonnull (bus);
+  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0],
+                                     &vtable, NULL, NULL, NULL);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.freedesktop.Notifications", 4),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  g_assert_nonnull (reply);
+}
 
 typedef struct
 {
@@ -330,6 +393,7 @@ test_booking_over_http_appears (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
   g_date_time_unref (f->monday);
   f->monday = g_date_time_ref (okno_week_grid_get_week (f->grid));
+  g_ptr_array_set_size (notifications, 0);
   add (f, "🔓 СЛОТ: Разбор", 2, 15, 0, 40, TRUE);
   settle (f);
   start = at (f, 2, 15, 0);
@@ -360,6 +424,14 @@ test_booking_over_http_appears (Fixture       *f,
   while (status == 0)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (status, ==, 201);
+
+  /* Olga is told: «New booking: Ольга, Wed 15:00». */
+  for (gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+       notifications->len == 0 && g_get_monotonic_time () < deadline; )
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (notifications->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (notifications, 0), "New booking: Ольга, "));
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (notifications, 0), " 15:00"));
 }
 
 static void
@@ -392,6 +464,7 @@ main (int   argc,
 {
   int status;
 
+  g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
   data_home = okno_test_ui_profile ("[okno]\nport=uint16 0\ntime-zone='Europe/Moscow'\nrate-limit=uint32 0\n");
 
   gtk_test_init (&argc, &argv, NULL);
@@ -404,6 +477,7 @@ main (int   argc,
   ADD ("/okno/week-view/publish-move-refuse", test_publish_move_refuse);
   ADD ("/okno/week-view/booking-over-http-appears", test_booking_over_http_appears);
 
+  start_fake_notification_server ();
   app = okno_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
@@ -419,5 +493,6 @@ main (int   argc,
     g_clear_object (&app);
   }
   okno_test_remove_dir (data_home);
+  g_clear_pointer (&notifications, g_ptr_array_unref);
   return status;
 }

@@ -105,11 +105,66 @@ quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+static void
+activate_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  g_application_activate (G_APPLICATION (user_data));
+}
+
 static const GActionEntry app_actions[] = {
+  { "activate", activate_action },
   { "preferences", preferences_action },
   { "about", about_action },
   { "quit", quit_action },
 };
+
+/* «Новая запись: Анна, ср 17:30» — Olga hears of a booking at once. */
+static void
+booking_added_cb (OknoApplication *self,
+                  OknoBooking     *booking)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (okno_booking_get_start (booking),
+                                                        okno_schedule_get_time_zone (okno_instance_get_schedule (self->instance)));
+  /* Translators: when a booked session starts, in a notification; strftime format («ср 17:30») */
+  g_autofree char *when = g_date_time_format (local, _("%a %H:%M"));
+  g_autofree char *title = g_strdup_printf (_("New booking: %s, %s"), okno_booking_get_name (booking), when);
+  g_autofree char *id = g_strconcat ("booking-", okno_booking_get_id (booking), NULL);
+  const char *type = okno_booking_get_session_type (booking);
+
+  notification = g_notification_new (title);
+  if (type && type[0])
+    g_notification_set_body (notification, type);
+  g_notification_set_default_action (notification, "app.activate");
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+static void
+booking_cancelled_cb (OknoApplication *self,
+                      OknoBooking     *booking,
+                      gboolean         by_owner)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *id = NULL;
+
+  if (by_owner)
+    return;
+
+  local = g_date_time_to_timezone (okno_booking_get_start (booking),
+                                   okno_schedule_get_time_zone (okno_instance_get_schedule (self->instance)));
+  when = g_date_time_format (local, _("%a %H:%M"));
+  title = g_strdup_printf (_("Booking cancelled: %s, %s"), okno_booking_get_name (booking), when);
+  id = g_strconcat ("booking-", okno_booking_get_id (booking), NULL);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, _("The slot is open again."));
+  g_notification_set_default_action (notification, "app.activate");
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
 
 static int
 okno_application_handle_local_options (GApplication *application,
@@ -176,6 +231,10 @@ okno_application_activate (GApplication *application)
         }
 
       okno_instance_apply_overrides (self->instance, &self->overrides);
+      g_signal_connect_object (okno_instance_get_service (self->instance), "booking-added",
+                               G_CALLBACK (booking_added_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (okno_instance_get_service (self->instance), "booking-cancelled",
+                               G_CALLBACK (booking_cancelled_cb), self, G_CONNECT_SWAPPED);
       /* A busy port is not fatal: the window opens and says so. */
       okno_instance_start_server (self->instance, NULL);
     }
