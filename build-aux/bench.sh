@@ -12,6 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 SERVER=${OKNO_SERVER:-$ROOT/_build-bench/src/okno-server}
+BENCH_WINDOW=${OKNO_BENCH_WINDOW:-$ROOT/_build-bench/tests/bench-window}
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
@@ -147,3 +148,64 @@ for existing in 0 10000; do
     stop_last
   done
 done
+
+# 3. The window: first frame with a week of 300 events, frame times while
+#    dragging over it, and the main loop's longest stall under load.
+dir="$WORK/window"; mkdir -p "$dir"
+python3 - "$dir" <<'PY'
+import json, sys, datetime, random
+d = sys.argv[1]
+random.seed(7)
+now = datetime.datetime.now(datetime.timezone.utc)
+monday = (now - datetime.timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+items = []
+def event(i, start, minutes, summary, slot):
+    e = {"kind": "calendar#event", "id": "win%023d" % i, "etag": '"1"', "status": "confirmed",
+         "summary": summary, "start": {"dateTime": start.strftime("%Y-%m-%dT%H:%M:%SZ")},
+         "end": {"dateTime": (start + datetime.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")}}
+    if slot:
+        e["extendedProperties"] = {"private": {"okno": "slot"}}
+    items.append(e)
+for i in range(300):
+    start = monday + datetime.timedelta(days=random.randrange(7), minutes=random.randrange(6 * 60, 22 * 60, 10))
+    slot = i % 3 != 0
+    event(i, start, random.choice([40, 60, 90]), "🔓 СЛОТ: Bench" if slot else "Busy %d" % i, slot)
+race = []
+for i in range(10):
+    start = (now + datetime.timedelta(days=2)).replace(hour=3, minute=0, second=0, microsecond=0) + datetime.timedelta(minutes=5 * i)
+    event(1000 + i, start, 5, "🔓 СЛОТ: Race", True)
+    race.append(items[-1]["id"])
+json.dump({"version": 1, "kind": "calendar#events", "items": items}, open(f"{d}/calendar.json", "w"))
+open(f"{d}/settings.ini", "w").write("[okno]\nrate-limit=uint32 0\n")
+open(f"{d}/race-ids", "w").write("\n".join(race) + "\n")
+PY
+cat >"$WORK/race.lua" <<'EOF_LUA'
+local n = 0
+function init(args)
+  ids = {}
+  for line in io.lines(args[1]) do ids[#ids + 1] = line end
+end
+function request()
+  n = n + 1
+  local body = '{"slotId":"' .. ids[(n % #ids) + 1] .. '","name":"Race","email":"race@example.org"}'
+  return wrk.format("POST", "/api/book", {["Content-Type"] = "application/json"}, body)
+end
+EOF_LUA
+fifo="$WORK/window.out"; mkfifo "$fifo"
+GSK_RENDERER=cairo GDK_BACKEND=x11 GTK_A11Y=none xvfb-run -a -s '-screen 0 1280x800x24' \
+  dbus-run-session -- "$BENCH_WINDOW" "$dir" 8 >"$fifo" 2>"$WORK/window.err" &
+PIDS+=($!)
+echo "The window (Xvfb, software rendering), a week of 300 events:"
+while read -r key a b c rest; do
+  case "$key" in
+    first-frame) echo "  first frame ${a} ms after the start of main() (target < 300 ms)" ;;
+    drag-frames) echo "  while dragging a slot over the week: p50 ${a} ms, p99 ${b} ms, max ${c} ms per frame $rest (target p99 < 8 ms)" ;;
+    ready)
+      wrk -t1 -c32 -d6s "http://127.0.0.1:$a/api/slots" >/dev/null &
+      wrk -t1 -c200 -d3s -s "$WORK/race.lua" "http://127.0.0.1:$a" -- "$dir/race-ids" >/dev/null &
+      ;;
+    stall) echo "  longest main-loop stall while 32 clients read /api/slots and 200 race for 10 slots: ${a} ms (target < 50 ms)" ;;
+  esac
+done <"$fifo"
+wait
+echo "  bookings won in the race: $("$SERVER" --data-dir "$dir" bookings list | grep -c confirmed) of 10 slots"

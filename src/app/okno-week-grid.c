@@ -70,6 +70,7 @@ struct _OknoWeekGrid
   GPtrArray     *undo;
   guint          pending;
   guint          now_timer;
+  guint          rebuild_source;
 
   DragMode       mode;
   OknoEventTile *drag_tile;
@@ -403,50 +404,103 @@ remove_slot (OknoWeekGrid *self,
                                     op_new (self, UNDO_DELETE, event, undoable));
 }
 
+/* What a tile shows depends on these; a tile whose key is unchanged is
+ * kept, so a booking re-creates one tile, not the week's hundreds. */
+static char *
+dup_tile_key (OknoEvent     *event,
+              OknoEventKind  kind,
+              gboolean       past)
+{
+  return g_strdup_printf ("%s|%s|%d|%d", okno_event_get_id (event),
+                          okno_event_get_etag (event) ? okno_event_get_etag (event) : "", kind, past);
+}
+
 static void
 rebuild (OknoWeekGrid *self)
 {
   OknoSchedule *schedule = get_schedule (self);
   GListModel *model = G_LIST_MODEL (schedule);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GHashTable) old = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *selected_id = NULL;
+  GHashTableIter iter;
+  gpointer value;
   guint n = g_list_model_get_n_items (model);
+
+  g_clear_handle_id (&self->rebuild_source, g_source_remove);
 
   if (self->selected)
     selected_id = g_strdup (okno_event_get_id (okno_event_tile_get_event (self->selected)));
-  self->selected = NULL;
+  select_tile (self, NULL);
 
   for (guint i = 0; i < self->tiles->len; i++)
-    gtk_widget_unparent (g_ptr_array_index (self->tiles, i));
+    {
+      GtkWidget *tile = g_ptr_array_index (self->tiles, i);
+      g_hash_table_replace (old, g_strdup (g_object_get_data (G_OBJECT (tile), "okno-key")), tile);
+    }
   g_ptr_array_set_size (self->tiles, 0);
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(OknoEvent) event = g_list_model_get_item (model, i);
       OknoEventKind kind = okno_schedule_classify (schedule, event);
+      gboolean past = g_date_time_compare (okno_event_get_end (event), now) <= 0;
+      g_autofree char *key = NULL;
       GtkWidget *tile;
 
       if (kind == OKNO_EVENT_KIND_FREE || okno_event_is_all_day (event))
         continue;
 
-      tile = okno_event_tile_new (event, kind, get_zone (self),
-                                  okno_schedule_get_slot_marker (schedule),
-                                  okno_schedule_get_booked_marker (schedule),
-                                  g_date_time_compare (okno_event_get_end (event), now) <= 0);
-      gtk_widget_set_parent (tile, GTK_WIDGET (self));
+      key = dup_tile_key (event, kind, past);
+      if ((tile = g_hash_table_lookup (old, key)))
+        g_hash_table_remove (old, key);
+      else
+        {
+          tile = okno_event_tile_new (event, kind, get_zone (self),
+                                      okno_schedule_get_slot_marker (schedule),
+                                      okno_schedule_get_booked_marker (schedule),
+                                      past);
+          g_object_set_data_full (G_OBJECT (tile), "okno-key", g_steal_pointer (&key), g_free);
+          gtk_widget_set_parent (tile, GTK_WIDGET (self));
+        }
       g_ptr_array_add (self->tiles, tile);
 
       if (g_strcmp0 (selected_id, okno_event_get_id (event)) == 0)
         select_tile (self, OKNO_EVENT_TILE (tile));
     }
 
+  /* What is left was removed or changed. */
+  g_hash_table_iter_init (&iter, old);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      if (self->drag_tile == value)
+        {
+          self->drag_tile = NULL;
+          self->mode = DRAG_NONE;
+        }
+      gtk_widget_unparent (value);
+    }
+
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
+static gboolean
+rebuild_cb (gpointer user_data)
+{
+  OknoWeekGrid *self = user_data;
+
+  self->rebuild_source = 0;
+  rebuild (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Changes come in bursts (a booking touches the ledger, then the
+ * calendar): one rebuild for all of them, before the next frame. */
 static void
 schedule_items_changed_cb (OknoWeekGrid *self)
 {
-  rebuild (self);
+  if (self->rebuild_source == 0)
+    self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, rebuild_cb, self, NULL);
 }
 
 static void
@@ -1145,6 +1199,7 @@ okno_week_grid_dispose (GObject *object)
   OknoWeekGrid *self = (OknoWeekGrid *) object;
 
   g_clear_handle_id (&self->now_timer, g_source_remove);
+  g_clear_handle_id (&self->rebuild_source, g_source_remove);
   if (self->tiles)
     {
       for (guint i = 0; i < self->tiles->len; i++)
@@ -1302,5 +1357,5 @@ _okno_week_grid_get_tile (OknoWeekGrid *self,
 gboolean
 _okno_week_grid_is_busy (OknoWeekGrid *self)
 {
-  return self->pending > 0;
+  return self->pending > 0 || self->rebuild_source != 0;
 }
