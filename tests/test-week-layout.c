@@ -114,6 +114,13 @@ test_touching_events_do_not_share (void)
   g_assert_cmpuint (items[1].n_columns, ==, 1);
 }
 
+static void
+test_empty_day (void)
+{
+  /* A day without events: nothing to sort, nothing to touch. */
+  okno_week_layout_day (NULL, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -126,6 +133,7 @@ main (int   argc,
   g_test_add_func ("/okno/week-layout/overlap", test_overlap_layout);
   g_test_add_func ("/okno/week-layout/widening", test_widening);
   g_test_add_func ("/okno/week-layout/touching-events", test_touching_events_do_not_share);
+  g_test_add_func ("/okno/week-layout/empty-day", test_empty_day);
 
   return g_test_run ();
 }

@@ -95,6 +95,9 @@ okno_week_layout_day (OknoWeekItem *items,
   guint group_start = 0;
   int group_end = G_MININT;
 
+  if (n_items == 0)
+    return;
+
   qsort (items, n_items, sizeof *items, compare_items);
 
   for (guint i = 0; i <= n_items; i++)
