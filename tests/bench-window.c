@@ -19,7 +19,7 @@
 #include <stdlib.h>
 
 #include "okno-application.h"
-#include "okno-week-grid-private.h"
+#include "okno-week-view-private.h"
 #include "okno-window.h"
 
 #define DRAG_FRAMES 240
@@ -32,7 +32,7 @@ static gint64 frame_began;
 static guint drag_step;
 static gint64 timer_expected;
 static gint64 worst_lateness;
-static OknoWeekGrid *grid;
+static OknoWeekView *grid;
 
 static int
 compare_doubles (gconstpointer a,
@@ -100,14 +100,14 @@ drag_tick_cb (GtkWidget     *widget,
   double t = (double) drag_step / DRAG_FRAMES;
   double x, y;
 
-  _okno_week_grid_get_geometry (grid, &geometry);
+  _okno_week_view_get_geometry (grid, &geometry);
   x = geometry.ruler_width + 5 + t * (geometry.width - geometry.ruler_width - 10);
   y = okno_week_geometry_y_for (&geometry, 8 * 60) + t * okno_week_geometry_y_for (&geometry, 12 * 60);
 
   if (drag_step == 0)
-    _okno_week_grid_press (grid, x, y);
+    _okno_week_view_press (grid, x, y);
   else if (drag_step < DRAG_FRAMES)
-    _okno_week_grid_motion (grid, x, y);
+    _okno_week_view_motion (grid, x, y);
   else
     {
       double p50, p99, max;
@@ -134,7 +134,7 @@ window_mapped_cb (GtkWidget    *window,
   GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
 
   g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), app);
-  grid = OKNO_WEEK_GRID (okno_window_get_grid (OKNO_WINDOW (window)));
+  grid = OKNO_WEEK_VIEW (okno_window_get_grid (OKNO_WINDOW (window)));
   gtk_widget_add_tick_callback (GTK_WIDGET (grid), drag_tick_cb, app, NULL);
 }
 

@@ -14,7 +14,7 @@
 #include "okno-test-ui.h"
 #include "okno-test-utils.h"
 #include "okno-time.h"
-#include "okno-week-grid-private.h"
+#include "okno-week-view-private.h"
 #include "okno-window.h"
 
 static char *data_home;
@@ -87,7 +87,7 @@ typedef struct
 {
   OknoApplication *app;
   OknoWindow      *window;
-  OknoWeekGrid    *grid;
+  OknoWeekView    *grid;
   OknoInstance    *instance;
   GDateTime       *monday;
 } Fixture;
@@ -97,7 +97,7 @@ idle_done (gpointer data)
 {
   Fixture *f = data;
 
-  return !_okno_week_grid_is_busy (f->grid) &&
+  return !_okno_week_view_is_busy (f->grid) &&
          !okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (okno_instance_get_calendar (f->instance)));
 }
 
@@ -129,9 +129,9 @@ point_for (Fixture *f,
 {
   OknoWeekGeometry geometry;
 
-  _okno_week_grid_get_geometry (f->grid, &geometry);
+  _okno_week_view_get_geometry (f->grid, &geometry);
   *x = okno_week_geometry_x_for_day (&geometry, day) + okno_week_geometry_day_width (&geometry) / 2;
-  *y = okno_week_geometry_y_for (&geometry, minutes) + 2;
+  *y = okno_week_geometry_y_for (&geometry, minutes) + 0.3;
 }
 
 static void
@@ -145,10 +145,10 @@ drag (Fixture *f,
 
   point_for (f, day0, minutes0, &x0, &y0);
   point_for (f, day1, minutes1, &x1, &y1);
-  _okno_week_grid_press (f->grid, x0, y0);
-  _okno_week_grid_motion (f->grid, (x0 + x1) / 2, (y0 + y1) / 2);
-  _okno_week_grid_motion (f->grid, x1, y1);
-  _okno_week_grid_release (f->grid, x1, y1);
+  _okno_week_view_press (f->grid, x0, y0);
+  _okno_week_view_motion (f->grid, (x0 + x1) / 2, (y0 + y1) / 2);
+  _okno_week_view_motion (f->grid, x1, y1);
+  _okno_week_view_release (f->grid, x1, y1);
   settle (f);
 }
 
@@ -270,9 +270,9 @@ fixture_set_up (Fixture       *f,
   g_application_activate (G_APPLICATION (f->app));
   f->window = OKNO_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
   okno_window_set_week (f->window, now);
-  f->grid = OKNO_WEEK_GRID (okno_window_get_grid (f->window));
+  f->grid = OKNO_WEEK_VIEW (okno_window_get_grid (f->window));
   f->instance = okno_application_get_instance (f->app);
-  f->monday = g_date_time_ref (okno_week_grid_get_week (f->grid));
+  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
   okno_test_iterate_until (okno_test_is_shown, f->grid, 5000);
 }
 
@@ -296,7 +296,7 @@ test_publish_move_refuse (Fixture       *f,
   /* Next week, so nothing is in the past. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
   g_date_time_unref (f->monday);
-  f->monday = g_date_time_ref (okno_week_grid_get_week (f->grid));
+  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
   thu_10 = at (f, 3, 10, 0);
   fri_12 = at (f, 4, 12, 0);
   sat_1030 = at (f, 5, 10, 30);
@@ -323,11 +323,11 @@ test_publish_move_refuse (Fixture       *f,
 
     point_for (f, 5, 660, &x0, &y0);
     point_for (f, 6, 15 * 60 + 30, &x1, &y1);
-    _okno_week_grid_press (f->grid, x0, y0);
-    _okno_week_grid_motion (f->grid, x1, y1);
-    g_assert_nonnull (_okno_week_grid_get_refusal (f->grid));
-    g_assert_nonnull (strstr (_okno_week_grid_get_refusal (f->grid), "Кино"));
-    _okno_week_grid_release (f->grid, x1, y1);
+    _okno_week_view_press (f->grid, x0, y0);
+    _okno_week_view_motion (f->grid, x1, y1);
+    g_assert_nonnull (_okno_week_view_get_refusal (f->grid));
+    g_assert_nonnull (strstr (_okno_week_view_get_refusal (f->grid), "Кино"));
+    _okno_week_view_release (f->grid, x1, y1);
     settle (f);
   }
   assert_slot (f, sat_1030, 80);
@@ -339,27 +339,27 @@ test_publish_move_refuse (Fixture       *f,
 
     point_for (f, 5, 11 * 60 + 50, &x, &y_bottom);
     point_for (f, 5, 12 * 60 + 10, &unused, &y_target);
-    _okno_week_grid_press (f->grid, x, y_bottom - 5);
-    _okno_week_grid_motion (f->grid, x, y_target);
-    _okno_week_grid_release (f->grid, x, y_target);
+    _okno_week_view_press (f->grid, x, y_bottom - 5);
+    _okno_week_view_motion (f->grid, x, y_target);
+    _okno_week_view_release (f->grid, x, y_target);
     settle (f);
   }
   assert_slot (f, sat_1030, 100);
 
   /* Undo the resize, then the move. */
-  g_assert_true (okno_week_grid_undo (f->grid));
+  g_assert_true (okno_week_view_undo (f->grid));
   settle (f);
   assert_slot (f, sat_1030, 80);
-  g_assert_true (okno_week_grid_undo (f->grid));
+  g_assert_true (okno_week_view_undo (f->grid));
   settle (f);
   assert_slot (f, thu_10, 80);
 
   /* Delete: select by a click on it, then the Delete key's action. */
   drag (f, 4, 12 * 60 + 20, 4, 12 * 60 + 20);
-  okno_week_grid_delete_selected (f->grid);
+  okno_week_view_delete_selected (f->grid);
   settle (f);
   g_assert_null (slot_starting (f, fri_12));
-  g_assert_true (okno_week_grid_undo (f->grid));
+  g_assert_true (okno_week_view_undo (f->grid));
   settle (f);
   assert_slot (f, fri_12, 40);
 }
@@ -392,7 +392,7 @@ test_booking_over_http_appears (Fixture       *f,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
   g_date_time_unref (f->monday);
-  f->monday = g_date_time_ref (okno_week_grid_get_week (f->grid));
+  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
   g_ptr_array_set_size (notifications, 0);
   add (f, "🔓 СЛОТ: Разбор", 2, 15, 0, 40, TRUE);
   settle (f);
@@ -411,9 +411,9 @@ test_booking_over_http_appears (Fixture       *f,
   for (gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC; !found && g_get_monotonic_time () < deadline; )
     {
       g_main_context_iteration (NULL, FALSE);
-      for (guint i = 0; i < _okno_week_grid_get_n_tiles (f->grid); i++)
+      for (guint i = 0; i < _okno_week_view_get_n_tiles (f->grid); i++)
         {
-          OknoEventTile *tile = OKNO_EVENT_TILE (_okno_week_grid_get_tile (f->grid, i));
+          OknoEventTile *tile = OKNO_EVENT_TILE (_okno_week_view_get_tile (f->grid, i));
 
           if (g_strcmp0 (okno_event_get_id (okno_event_tile_get_event (tile)), slot_id) == 0 &&
               okno_event_tile_get_kind (tile) == OKNO_EVENT_KIND_BOOKED)
@@ -442,7 +442,7 @@ test_screenshots (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
   for (guint i = 0; i < 50; i++)
     g_main_context_iteration (NULL, FALSE), g_usleep (2000);
-  g_assert_cmpuint (_okno_week_grid_get_n_tiles (f->grid), ==, 40);
+  g_assert_cmpuint (_okno_week_view_get_n_tiles (f->grid), ==, 40);
   okno_test_save_screenshot (GTK_WIDGET (f->window), "week-light.png");
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);

@@ -12,7 +12,7 @@
 
 #include "okno-share-popover.h"
 #include "okno-time.h"
-#include "okno-week-grid.h"
+#include "okno-week-view.h"
 #include "okno-window.h"
 
 #define RULER_WIDTH 56
@@ -34,6 +34,8 @@ struct _OknoWindow
   OknoInstance         *instance;
   GtkWidget            *grid;
   gboolean              scrolled;
+  guint                 fit_source;
+  double                top_hour;
 };
 
 G_DEFINE_FINAL_TYPE (OknoWindow, okno_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -173,7 +175,7 @@ copy_previous_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  okno_week_grid_copy_previous_week (OKNO_WEEK_GRID (OKNO_WINDOW (widget)->grid));
+  okno_week_view_copy_previous_week (OKNO_WEEK_VIEW (OKNO_WINDOW (widget)->grid));
 }
 
 static void
@@ -183,7 +185,7 @@ undo_action (GtkWidget  *widget,
 {
   OknoWindow *self = OKNO_WINDOW (widget);
 
-  if (!okno_week_grid_undo (OKNO_WEEK_GRID (self->grid)))
+  if (!okno_week_view_undo (OKNO_WEEK_VIEW (self->grid)))
     toast (self, _("Nothing to undo"));
 }
 
@@ -199,18 +201,48 @@ calendar_day_selected_cb (OknoWindow *self)
   gtk_menu_button_popdown (GTK_MENU_BUTTON (self->date_button));
 }
 
-/* Once the grid has a size, show the day from the first hour of the
- * working day (a setting), not from midnight. */
-static void
-scroll_to_working_hours (OknoWindow *self)
+/* The working day (day-start-hour to day-end-hour, settings) fills the
+ * view's height; the rest of the day is a scroll away. Once, at first,
+ * the view scrolls to the working day's start. */
+static gboolean
+fit_working_hours_cb (gpointer user_data)
 {
+  OknoWindow *self = user_data;
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
-  double hour = g_settings_get_uint (okno_instance_get_settings (self->instance), "day-start-hour");
+  GSettings *settings = okno_instance_get_settings (self->instance);
+  double first = g_settings_get_uint (settings, "day-start-hour");
+  double last = g_settings_get_uint (settings, "day-end-hour");
+  double page = gtk_adjustment_get_page_size (adjustment);
 
-  if (self->scrolled || gtk_adjustment_get_upper (adjustment) <= gtk_adjustment_get_page_size (adjustment))
-    return;
-  self->scrolled = TRUE;
-  gtk_adjustment_set_value (adjustment, hour * okno_week_grid_get_hour_height (OKNO_WEEK_GRID (self->grid)));
+  self->fit_source = 0;
+  if (page <= 0)
+    return G_SOURCE_REMOVE;
+  if (last <= first)
+    last = MIN (first + 1, 24);
+  /* The hour at the top stays at the top when the hours grow or shrink;
+   * after a change the adjustment changes again, and we scroll then. */
+  if (self->top_hour < 0)
+    self->top_hour = gtk_adjustment_get_value (adjustment) / okno_week_view_get_hour_height (OKNO_WEEK_VIEW (self->grid));
+  if (!self->scrolled)
+    self->top_hour = first;
+  if (okno_week_view_set_hour_height (OKNO_WEEK_VIEW (self->grid), page / (last - first)))
+    return G_SOURCE_REMOVE;
+
+  if (gtk_adjustment_get_upper (adjustment) > page)
+    {
+      self->scrolled = TRUE;
+      gtk_adjustment_set_value (adjustment, self->top_hour * okno_week_view_get_hour_height (OKNO_WEEK_VIEW (self->grid)));
+    }
+  self->top_hour = -1;
+  return G_SOURCE_REMOVE;
+}
+
+/* The page size changes while GTK allocates: resize the grid after that. */
+static void
+fit_working_hours (OknoWindow *self)
+{
+  if (self->fit_source == 0)
+    self->fit_source = g_idle_add (fit_working_hours_cb, self);
 }
 
 static void
@@ -218,6 +250,7 @@ okno_window_dispose (GObject *object)
 {
   OknoWindow *self = (OknoWindow *) object;
 
+  g_clear_handle_id (&self->fit_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), OKNO_TYPE_WINDOW);
   g_clear_object (&self->instance);
 
@@ -263,6 +296,7 @@ okno_window_init (OknoWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_margin_start (self->day_header, RULER_WIDTH);
+  self->top_hour = -1;
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -281,11 +315,11 @@ okno_window_new (OknoApplication *application)
   self = g_object_new (OKNO_TYPE_WINDOW, "application", application, NULL);
   self->instance = g_object_ref (okno_application_get_instance (application));
 
-  self->grid = okno_week_grid_new (self->instance);
+  self->grid = okno_week_view_new (self->instance);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->grid);
   g_signal_connect_object (self->grid, "message", G_CALLBACK (grid_message_cb), self, G_CONNECT_SWAPPED);
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
-  g_signal_connect_object (adjustment, "changed", G_CALLBACK (scroll_to_working_hours), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adjustment, "changed", G_CALLBACK (fit_working_hours), self, G_CONNECT_SWAPPED);
 
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->share_button), okno_share_popover_new (self->instance));
 
@@ -306,7 +340,7 @@ GDateTime *
 okno_window_get_week (OknoWindow *self)
 {
   g_return_val_if_fail (OKNO_IS_WINDOW (self), NULL);
-  return okno_week_grid_get_week (OKNO_WEEK_GRID (self->grid));
+  return okno_week_view_get_week (OKNO_WEEK_VIEW (self->grid));
 }
 
 void
@@ -316,7 +350,7 @@ okno_window_set_week (OknoWindow *self,
   g_return_if_fail (OKNO_IS_WINDOW (self));
   g_return_if_fail (day != NULL);
 
-  okno_week_grid_set_week (OKNO_WEEK_GRID (self->grid), day);
+  okno_week_view_set_week (OKNO_WEEK_VIEW (self->grid), day);
   update_title (self);
   update_day_header (self);
 }

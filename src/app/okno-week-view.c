@@ -1,20 +1,21 @@
-/* okno-week-grid.c
+/* okno-week-view.c
  *
  * SPDX-FileCopyrightText: 2026 Okno contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "OknoWeekGrid"
+#define G_LOG_DOMAIN "OknoWeekView"
 
 #include "config.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "okno-booking-popover.h"
 #include "okno-event-tile.h"
 #include "okno-time.h"
-#include "okno-week-grid-private.h"
+#include "okno-week-view-private.h"
 
 /* Olga's week: seven day columns of 24 hours under a ruler. The grid draws
  * the lines, the hours, today, the "now" line, the keyboard cursor and the
@@ -30,7 +31,7 @@
  * Every change can be undone. */
 
 #define RULER_WIDTH   56
-#define HOUR_HEIGHT   48
+#define HOUR_HEIGHT   48    /* until the window says how much room there is */
 #define EDGE          6
 #define MIN_TILE      18
 #define DRAG_SLOP     3
@@ -59,7 +60,7 @@ typedef struct
   char      *id;       /* the event the change made (CREATE) */
 } UndoOp;
 
-struct _OknoWeekGrid
+struct _OknoWeekView
 {
   GtkWidget      parent_instance;
 
@@ -71,6 +72,7 @@ struct _OknoWeekGrid
   guint          pending;
   guint          now_timer;
   guint          rebuild_source;
+  double         hour_height;
 
   DragMode       mode;
   OknoEventTile *drag_tile;
@@ -88,7 +90,7 @@ struct _OknoWeekGrid
   int            cursor_minutes;
 };
 
-G_DEFINE_FINAL_TYPE (OknoWeekGrid, okno_week_grid, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (OknoWeekView, okno_week_view, GTK_TYPE_WIDGET)
 
 enum {
   MESSAGE,
@@ -106,41 +108,41 @@ undo_op_free (UndoOp *op)
 }
 
 static OknoSchedule *
-get_schedule (OknoWeekGrid *self)
+get_schedule (OknoWeekView *self)
 {
   return okno_instance_get_schedule (self->instance);
 }
 
 static OknoCalendar *
-get_calendar (OknoWeekGrid *self)
+get_calendar (OknoWeekView *self)
 {
   return okno_instance_get_calendar (self->instance);
 }
 
 static GTimeZone *
-get_zone (OknoWeekGrid *self)
+get_zone (OknoWeekView *self)
 {
   return okno_schedule_get_time_zone (get_schedule (self));
 }
 
 static int
-get_setting (OknoWeekGrid *self,
+get_setting (OknoWeekView *self,
              const char   *key)
 {
   return (int) g_settings_get_uint (okno_instance_get_settings (self->instance), key);
 }
 
 static void
-get_geometry (OknoWeekGrid     *self,
+get_geometry (OknoWeekView     *self,
               OknoWeekGeometry *geometry)
 {
   geometry->ruler_width = RULER_WIDTH;
   geometry->width = gtk_widget_get_width (GTK_WIDGET (self));
-  geometry->hour_height = HOUR_HEIGHT;
+  geometry->hour_height = self->hour_height;
 }
 
 static void
-message (OknoWeekGrid *self,
+message (OknoWeekView *self,
          const char   *text)
 {
   g_signal_emit (self, signals [MESSAGE], 0, text);
@@ -148,14 +150,14 @@ message (OknoWeekGrid *self,
 
 /* Midnight starting @day (0 = Monday) of the week shown. */
 static GDateTime *
-day_start (OknoWeekGrid *self,
+day_start (OknoWeekView *self,
            int           day)
 {
   return g_date_time_add_days (self->week, day);
 }
 
 static GDateTime *
-time_at (OknoWeekGrid *self,
+time_at (OknoWeekView *self,
          int           day,
          int           minutes)
 {
@@ -166,7 +168,7 @@ time_at (OknoWeekGrid *self,
 
 /* The day of the week shown that @time falls in, or -1. */
 static int
-day_of (OknoWeekGrid *self,
+day_of (OknoWeekView *self,
         GDateTime    *time)
 {
   for (int day = 0; day < 7; day++)
@@ -181,7 +183,7 @@ day_of (OknoWeekGrid *self,
 }
 
 static int
-minutes_into (OknoWeekGrid *self,
+minutes_into (OknoWeekView *self,
               int           day,
               GDateTime    *time)
 {
@@ -191,7 +193,7 @@ minutes_into (OknoWeekGrid *self,
 }
 
 static OknoEventTile *
-tile_at (OknoWeekGrid *self,
+tile_at (OknoWeekView *self,
          double        x,
          double        y)
 {
@@ -208,7 +210,7 @@ tile_at (OknoWeekGrid *self,
 }
 
 static void
-select_tile (OknoWeekGrid  *self,
+select_tile (OknoWeekView  *self,
              OknoEventTile *tile)
 {
   if (self->selected == tile)
@@ -222,7 +224,7 @@ select_tile (OknoWeekGrid  *self,
 
 /* Why a slot may not take [@start, @end), or NULL if it may. */
 static char *
-dup_refusal (OknoWeekGrid *self,
+dup_refusal (OknoWeekView *self,
              GDateTime    *start,
              GDateTime    *end,
              OknoEvent    *ignore)
@@ -259,7 +261,7 @@ dup_refusal (OknoWeekGrid *self,
 
 /* A new slot takes the session type of the latest slot Olga published. */
 static char *
-dup_new_slot_title (OknoWeekGrid *self)
+dup_new_slot_title (OknoWeekView *self)
 {
   OknoSchedule *schedule = get_schedule (self);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (schedule));
@@ -284,7 +286,7 @@ dup_new_slot_title (OknoWeekGrid *self)
 
 typedef struct
 {
-  OknoWeekGrid *self;
+  OknoWeekView *self;
   UndoOp       *undo;   /* to push on success, or NULL when undoing */
 } OpData;
 
@@ -294,7 +296,7 @@ op_finished (OpData   *data,
              GError   *error,
              const char *id)
 {
-  OknoWeekGrid *self = data->self;
+  OknoWeekView *self = data->self;
 
   self->pending--;
   if (ok && data->undo != NULL)
@@ -348,7 +350,7 @@ deleted_cb (GObject      *object,
 }
 
 static OpData *
-op_new (OknoWeekGrid *self,
+op_new (OknoWeekView *self,
         UndoKind      kind,
         OknoEvent    *before,
         gboolean      undoable)
@@ -367,7 +369,7 @@ op_new (OknoWeekGrid *self,
 }
 
 static void
-publish_slot (OknoWeekGrid *self,
+publish_slot (OknoWeekView *self,
               GDateTime    *start,
               GDateTime    *end,
               const char   *title,
@@ -382,7 +384,7 @@ publish_slot (OknoWeekGrid *self,
 }
 
 static void
-change_slot (OknoWeekGrid *self,
+change_slot (OknoWeekView *self,
              OknoEvent    *event,
              GDateTime    *start,
              GDateTime    *end,
@@ -396,7 +398,7 @@ change_slot (OknoWeekGrid *self,
 }
 
 static void
-remove_slot (OknoWeekGrid *self,
+remove_slot (OknoWeekView *self,
              OknoEvent    *event,
              gboolean      undoable)
 {
@@ -416,7 +418,7 @@ dup_tile_key (OknoEvent     *event,
 }
 
 static void
-rebuild (OknoWeekGrid *self)
+rebuild (OknoWeekView *self)
 {
   OknoSchedule *schedule = get_schedule (self);
   GListModel *model = G_LIST_MODEL (schedule);
@@ -487,7 +489,7 @@ rebuild (OknoWeekGrid *self)
 static gboolean
 rebuild_cb (gpointer user_data)
 {
-  OknoWeekGrid *self = user_data;
+  OknoWeekView *self = user_data;
 
   self->rebuild_source = 0;
   rebuild (self);
@@ -497,14 +499,14 @@ rebuild_cb (gpointer user_data)
 /* Changes come in bursts (a booking touches the ledger, then the
  * calendar): one rebuild for all of them, before the next frame. */
 static void
-schedule_items_changed_cb (OknoWeekGrid *self)
+schedule_items_changed_cb (OknoWeekView *self)
 {
   if (self->rebuild_source == 0)
     self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, rebuild_cb, self, NULL);
 }
 
 static void
-show_details (OknoWeekGrid  *self,
+show_details (OknoWeekView  *self,
               OknoEventTile *tile)
 {
   GtkWidget *popover = okno_booking_popover_new (okno_instance_get_service (self->instance),
@@ -517,7 +519,7 @@ show_details (OknoWeekGrid  *self,
 
 /* Press: decide from what is under the pointer what a drag will do. */
 void
-_okno_week_grid_press (OknoWeekGrid *self,
+_okno_week_view_press (OknoWeekView *self,
                        double        x,
                        double        y)
 {
@@ -572,7 +574,7 @@ _okno_week_grid_press (OknoWeekGrid *self,
 
 /* Motion: the preview follows the pointer, snapped, and says if refused. */
 void
-_okno_week_grid_motion (OknoWeekGrid *self,
+_okno_week_view_motion (OknoWeekView *self,
                         double        x,
                         double        y)
 {
@@ -655,7 +657,7 @@ _okno_week_grid_motion (OknoWeekGrid *self,
 
 /* Release: publish, move or resize; a click publishes a default slot. */
 void
-_okno_week_grid_release (OknoWeekGrid *self,
+_okno_week_view_release (OknoWeekView *self,
                          double        x,
                          double        y)
 {
@@ -664,7 +666,7 @@ _okno_week_grid_release (OknoWeekGrid *self,
   g_autoptr(GDateTime) start = NULL;
   g_autoptr(GDateTime) end = NULL;
 
-  _okno_week_grid_motion (self, x, y);
+  _okno_week_view_motion (self, x, y);
   self->mode = DRAG_NONE;
   self->drag_tile = NULL;
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -714,33 +716,33 @@ static void
 drag_begin_cb (GtkGestureDrag *gesture,
                double          x,
                double          y,
-               OknoWeekGrid   *self)
+               OknoWeekView   *self)
 {
-  _okno_week_grid_press (self, x, y);
+  _okno_week_view_press (self, x, y);
 }
 
 static void
 drag_update_cb (GtkGestureDrag *gesture,
                 double          dx,
                 double          dy,
-                OknoWeekGrid   *self)
+                OknoWeekView   *self)
 {
-  _okno_week_grid_motion (self, self->press_x + dx, self->press_y + dy);
+  _okno_week_view_motion (self, self->press_x + dx, self->press_y + dy);
 }
 
 static void
 drag_end_cb (GtkGestureDrag *gesture,
              double          dx,
              double          dy,
-             OknoWeekGrid   *self)
+             OknoWeekView   *self)
 {
-  _okno_week_grid_release (self, self->press_x + dx, self->press_y + dy);
+  _okno_week_view_release (self, self->press_x + dx, self->press_y + dy);
 }
 
 static void
 booking_cancelled_for_delete_cb (AdwMessageDialog *dialog,
                                  const char       *response,
-                                 OknoWeekGrid     *self)
+                                 OknoWeekView     *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) error = NULL;
@@ -762,12 +764,12 @@ booking_cancelled_for_delete_cb (AdwMessageDialog *dialog,
 }
 
 void
-okno_week_grid_delete_selected (OknoWeekGrid *self)
+okno_week_view_delete_selected (OknoWeekView *self)
 {
   OknoEvent *event;
   OknoEventKind kind;
 
-  g_return_if_fail (OKNO_IS_WEEK_GRID (self));
+  g_return_if_fail (OKNO_IS_WEEK_VIEW (self));
 
   if (self->selected == NULL)
     return;
@@ -798,12 +800,12 @@ okno_week_grid_delete_selected (OknoWeekGrid *self)
 }
 
 gboolean
-okno_week_grid_undo (OknoWeekGrid *self)
+okno_week_view_undo (OknoWeekView *self)
 {
   g_autoptr(GPtrArray) popped = NULL;
   UndoOp *op;
 
-  g_return_val_if_fail (OKNO_IS_WEEK_GRID (self), FALSE);
+  g_return_val_if_fail (OKNO_IS_WEEK_VIEW (self), FALSE);
 
   if (self->undo->len == 0)
     return FALSE;
@@ -842,7 +844,7 @@ okno_week_grid_undo (OknoWeekGrid *self)
 }
 
 void
-okno_week_grid_copy_previous_week (OknoWeekGrid *self)
+okno_week_view_copy_previous_week (OknoWeekView *self)
 {
   OknoSchedule *schedule = get_schedule (self);
   g_autoptr(GDateTime) from = g_date_time_add_days (self->week, -7);
@@ -894,7 +896,7 @@ okno_week_grid_copy_previous_week (OknoWeekGrid *self)
 }
 
 static void
-move_cursor (OknoWeekGrid *self,
+move_cursor (OknoWeekView *self,
              int           days,
              int           minutes)
 {
@@ -908,7 +910,7 @@ key_pressed_cb (GtkEventControllerKey *controller,
                 guint                  keyval,
                 guint                  keycode,
                 GdkModifierType        state,
-                OknoWeekGrid          *self)
+                OknoWeekView          *self)
 {
   int snap = MAX (1, get_setting (self, "snap-minutes"));
   gboolean shift = (state & GDK_SHIFT_MASK) != 0;
@@ -916,14 +918,14 @@ key_pressed_cb (GtkEventControllerKey *controller,
   gboolean open_slot = self->selected && okno_event_tile_get_kind (self->selected) == OKNO_EVENT_KIND_SLOT;
 
   if ((state & GDK_CONTROL_MASK) && (keyval == GDK_KEY_z || keyval == GDK_KEY_Z))
-    return okno_week_grid_undo (self);
+    return okno_week_view_undo (self);
 
   switch (keyval)
     {
     case GDK_KEY_Delete:
     case GDK_KEY_KP_Delete:
     case GDK_KEY_BackSpace:
-      okno_week_grid_delete_selected (self);
+      okno_week_view_delete_selected (self);
       return self->selected != NULL;
 
     case GDK_KEY_Up:
@@ -996,7 +998,7 @@ now_tick_cb (gpointer user_data)
 }
 
 static void
-okno_week_grid_measure (GtkWidget      *widget,
+okno_week_view_measure (GtkWidget      *widget,
                         GtkOrientation  orientation,
                         int             for_size,
                         int            *minimum,
@@ -1004,7 +1006,7 @@ okno_week_grid_measure (GtkWidget      *widget,
                         int            *minimum_baseline,
                         int            *natural_baseline)
 {
-  OknoWeekGrid *self = OKNO_WEEK_GRID (widget);
+  OknoWeekView *self = OKNO_WEEK_VIEW (widget);
 
   for (guint i = 0; i < self->tiles->len; i++)
     {
@@ -1015,16 +1017,16 @@ okno_week_grid_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     *minimum = *natural = RULER_WIDTH + 7 * 48;
   else
-    *minimum = *natural = 24 * HOUR_HEIGHT;
+    *minimum = *natural = (int) ceil (24 * self->hour_height);
 }
 
 static void
-okno_week_grid_size_allocate (GtkWidget *widget,
+okno_week_view_size_allocate (GtkWidget *widget,
                               int        width,
                               int        height,
                               int        baseline)
 {
-  OknoWeekGrid *self = OKNO_WEEK_GRID (widget);
+  OknoWeekView *self = OKNO_WEEK_VIEW (widget);
   OknoWeekGeometry geometry;
   double day_width;
 
@@ -1078,10 +1080,10 @@ append_rect (GtkSnapshot   *snapshot,
 }
 
 static void
-okno_week_grid_snapshot (GtkWidget   *widget,
+okno_week_view_snapshot (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
 {
-  OknoWeekGrid *self = OKNO_WEEK_GRID (widget);
+  OknoWeekView *self = OKNO_WEEK_VIEW (widget);
   GtkStyleContext *context = gtk_widget_get_style_context (widget);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   OknoWeekGeometry geometry;
@@ -1109,7 +1111,7 @@ okno_week_grid_snapshot (GtkWidget   *widget,
 
       append_rect (snapshot, &line, RULER_WIDTH, y, geometry.width - RULER_WIDTH, 1);
       if (hour < 24)
-        append_rect (snapshot, &faint, RULER_WIDTH, y + HOUR_HEIGHT / 2.0, geometry.width - RULER_WIDTH, 1);
+        append_rect (snapshot, &faint, RULER_WIDTH, y + self->hour_height / 2.0, geometry.width - RULER_WIDTH, 1);
       if (hour > 0 && hour < 24)
         {
           g_autofree char *text = g_strdup_printf ("%02d:00", hour);
@@ -1194,9 +1196,9 @@ okno_week_grid_snapshot (GtkWidget   *widget,
 }
 
 static void
-okno_week_grid_dispose (GObject *object)
+okno_week_view_dispose (GObject *object)
 {
-  OknoWeekGrid *self = (OknoWeekGrid *) object;
+  OknoWeekView *self = (OknoWeekView *) object;
 
   g_clear_handle_id (&self->now_timer, g_source_remove);
   g_clear_handle_id (&self->rebuild_source, g_source_remove);
@@ -1209,39 +1211,39 @@ okno_week_grid_dispose (GObject *object)
   self->selected = NULL;
   g_clear_object (&self->instance);
 
-  G_OBJECT_CLASS (okno_week_grid_parent_class)->dispose (object);
+  G_OBJECT_CLASS (okno_week_view_parent_class)->dispose (object);
 }
 
 static void
-okno_week_grid_finalize (GObject *object)
+okno_week_view_finalize (GObject *object)
 {
-  OknoWeekGrid *self = (OknoWeekGrid *) object;
+  OknoWeekView *self = (OknoWeekView *) object;
 
   g_clear_pointer (&self->tiles, g_ptr_array_unref);
   g_clear_pointer (&self->undo, g_ptr_array_unref);
   g_clear_pointer (&self->week, g_date_time_unref);
   g_clear_pointer (&self->refusal, g_free);
 
-  G_OBJECT_CLASS (okno_week_grid_parent_class)->finalize (object);
+  G_OBJECT_CLASS (okno_week_view_parent_class)->finalize (object);
 }
 
 static void
-okno_week_grid_class_init (OknoWeekGridClass *klass)
+okno_week_view_class_init (OknoWeekViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = okno_week_grid_dispose;
-  object_class->finalize = okno_week_grid_finalize;
-  widget_class->measure = okno_week_grid_measure;
-  widget_class->size_allocate = okno_week_grid_size_allocate;
-  widget_class->snapshot = okno_week_grid_snapshot;
+  object_class->dispose = okno_week_view_dispose;
+  object_class->finalize = okno_week_view_finalize;
+  widget_class->measure = okno_week_view_measure;
+  widget_class->size_allocate = okno_week_view_size_allocate;
+  widget_class->snapshot = okno_week_view_snapshot;
 
-  gtk_widget_class_set_css_name (widget_class, "weekgrid");
+  gtk_widget_class_set_css_name (widget_class, "weekview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GRID);
 
   /**
-   * OknoWeekGrid::message:
+   * OknoWeekView::message:
    * @text: something to tell Olga, such as why a drop was refused
    */
   signals [MESSAGE] =
@@ -1253,7 +1255,7 @@ okno_week_grid_class_init (OknoWeekGridClass *klass)
 }
 
 static void
-okno_week_grid_init (OknoWeekGrid *self)
+okno_week_view_init (OknoWeekView *self)
 {
   GtkGesture *drag = gtk_gesture_drag_new ();
   GtkEventController *keys = gtk_event_controller_key_new ();
@@ -1261,6 +1263,7 @@ okno_week_grid_init (OknoWeekGrid *self)
   self->tiles = g_ptr_array_new ();
   self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) undo_op_free);
   self->cursor_minutes = 9 * 60;
+  self->hour_height = HOUR_HEIGHT;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_focus_on_click (GTK_WIDGET (self), TRUE);
@@ -1279,31 +1282,31 @@ okno_week_grid_init (OknoWeekGrid *self)
 }
 
 GtkWidget *
-okno_week_grid_new (OknoInstance *instance)
+okno_week_view_new (OknoInstance *instance)
 {
-  OknoWeekGrid *self;
+  OknoWeekView *self;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
   g_return_val_if_fail (OKNO_IS_INSTANCE (instance), NULL);
 
-  self = g_object_new (OKNO_TYPE_WEEK_GRID, NULL);
+  self = g_object_new (OKNO_TYPE_WEEK_VIEW, NULL);
   self->instance = g_object_ref (instance);
   g_signal_connect_object (okno_instance_get_schedule (instance), "items-changed",
                            G_CALLBACK (schedule_items_changed_cb), self, G_CONNECT_SWAPPED);
-  okno_week_grid_set_week (self, now);
+  okno_week_view_set_week (self, now);
 
   return GTK_WIDGET (self);
 }
 
 /* Shows the week @day falls in (Monday first, in Olga's zone). */
 void
-okno_week_grid_set_week (OknoWeekGrid *self,
+okno_week_view_set_week (OknoWeekView *self,
                          GDateTime    *day)
 {
   g_autoptr(GDateTime) end = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
-  g_return_if_fail (OKNO_IS_WEEK_GRID (self));
+  g_return_if_fail (OKNO_IS_WEEK_VIEW (self));
 
   g_clear_pointer (&self->week, g_date_time_unref);
   self->week = okno_time_week_start (day, get_zone (self));
@@ -1315,39 +1318,56 @@ okno_week_grid_set_week (OknoWeekGrid *self,
 }
 
 GDateTime *
-okno_week_grid_get_week (OknoWeekGrid *self)
+okno_week_view_get_week (OknoWeekView *self)
 {
-  g_return_val_if_fail (OKNO_IS_WEEK_GRID (self), NULL);
+  g_return_val_if_fail (OKNO_IS_WEEK_VIEW (self), NULL);
   return self->week;
 }
 
 double
-okno_week_grid_get_hour_height (OknoWeekGrid *self)
+okno_week_view_get_hour_height (OknoWeekView *self)
 {
-  return HOUR_HEIGHT;
+  g_return_val_if_fail (OKNO_IS_WEEK_VIEW (self), HOUR_HEIGHT);
+  return self->hour_height;
+}
+
+/* Pixels per hour, so that the working day fills the view. Returns
+ * whether that changed anything (a new layout is then under way). */
+gboolean
+okno_week_view_set_hour_height (OknoWeekView *self,
+                                double        hour_height)
+{
+  g_return_val_if_fail (OKNO_IS_WEEK_VIEW (self), FALSE);
+
+  hour_height = CLAMP (hour_height, 32, 120);
+  if (G_APPROX_VALUE (hour_height, self->hour_height, 0.5))
+    return FALSE;
+  self->hour_height = hour_height;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  return TRUE;
 }
 
 const char *
-_okno_week_grid_get_refusal (OknoWeekGrid *self)
+_okno_week_view_get_refusal (OknoWeekView *self)
 {
   return self->refusal;
 }
 
 void
-_okno_week_grid_get_geometry (OknoWeekGrid     *self,
+_okno_week_view_get_geometry (OknoWeekView     *self,
                               OknoWeekGeometry *geometry)
 {
   get_geometry (self, geometry);
 }
 
 guint
-_okno_week_grid_get_n_tiles (OknoWeekGrid *self)
+_okno_week_view_get_n_tiles (OknoWeekView *self)
 {
   return self->tiles->len;
 }
 
 GtkWidget *
-_okno_week_grid_get_tile (OknoWeekGrid *self,
+_okno_week_view_get_tile (OknoWeekView *self,
                           guint         index)
 {
   return index < self->tiles->len ? g_ptr_array_index (self->tiles, index) : NULL;
@@ -1355,7 +1375,7 @@ _okno_week_grid_get_tile (OknoWeekGrid *self,
 
 /* Whether writes are still under way (tests wait for them). */
 gboolean
-_okno_week_grid_is_busy (OknoWeekGrid *self)
+_okno_week_view_is_busy (OknoWeekView *self)
 {
   return self->pending > 0 || self->rebuild_source != 0;
 }

@@ -1,4 +1,4 @@
-/* okno-week-grid-private.h: for tests, the gesture handlers' own paths.
+/* okno-week-view-private.h: for tests, the gesture handlers' own paths.
  *
  * SPDX-FileCopyrightText: 2026 Okno contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -6,26 +6,26 @@
 
 #pragma once
 
-#include "okno-week-grid.h"
+#include "okno-week-view.h"
 #include "okno-week-layout.h"
 
 G_BEGIN_DECLS
 
-void        _okno_week_grid_press        (OknoWeekGrid           *self,
+void        _okno_week_view_press        (OknoWeekView           *self,
                                           double                  x,
                                           double                  y);
-void        _okno_week_grid_motion       (OknoWeekGrid           *self,
+void        _okno_week_view_motion       (OknoWeekView           *self,
                                           double                  x,
                                           double                  y);
-void        _okno_week_grid_release      (OknoWeekGrid           *self,
+void        _okno_week_view_release      (OknoWeekView           *self,
                                           double                  x,
                                           double                  y);
-const char *_okno_week_grid_get_refusal  (OknoWeekGrid           *self);
-void        _okno_week_grid_get_geometry (OknoWeekGrid           *self,
+const char *_okno_week_view_get_refusal  (OknoWeekView           *self);
+void        _okno_week_view_get_geometry (OknoWeekView           *self,
                                           OknoWeekGeometry       *geometry);
-guint       _okno_week_grid_get_n_tiles  (OknoWeekGrid           *self);
-GtkWidget  *_okno_week_grid_get_tile     (OknoWeekGrid           *self,
+guint       _okno_week_view_get_n_tiles  (OknoWeekView           *self);
+GtkWidget  *_okno_week_view_get_tile     (OknoWeekView           *self,
                                           guint                   index);
-gboolean    _okno_week_grid_is_busy      (OknoWeekGrid           *self);
+gboolean    _okno_week_view_is_busy      (OknoWeekView           *self);
 
 G_END_DECLS

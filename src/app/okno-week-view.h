@@ -1,0 +1,29 @@
+/* okno-week-view.h
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "okno-instance.h"
+
+G_BEGIN_DECLS
+
+#define OKNO_TYPE_WEEK_VIEW (okno_week_view_get_type ())
+G_DECLARE_FINAL_TYPE (OknoWeekView, okno_week_view, OKNO, WEEK_VIEW, GtkWidget)
+
+GtkWidget *okno_week_view_new                (OknoInstance *instance);
+void       okno_week_view_set_week           (OknoWeekView *self,
+                                              GDateTime    *monday);
+GDateTime *okno_week_view_get_week           (OknoWeekView *self);
+double     okno_week_view_get_hour_height    (OknoWeekView *self);
+gboolean   okno_week_view_set_hour_height    (OknoWeekView *self,
+                                              double        hour_height);
+void       okno_week_view_copy_previous_week (OknoWeekView *self);
+gboolean   okno_week_view_undo               (OknoWeekView *self);
+void       okno_week_view_delete_selected    (OknoWeekView *self);
+
+G_END_DECLS
