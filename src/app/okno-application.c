@@ -120,25 +120,34 @@ static const GActionEntry app_actions[] = {
   { "quit", quit_action },
 };
 
-/* «Новая запись: Анна, ср 17:30» — Olga hears of a booking at once. */
+/* «Новая запись: Анна, ср 17:30» — Olga hears of bookings at once. */
 static void
-booking_added_cb (OknoApplication *self,
-                  OknoBooking     *booking)
+notify_booking (OknoApplication *self,
+                OknoBooking     *booking,
+                gboolean         added)
 {
   g_autoptr(GNotification) notification = NULL;
   g_autoptr(GDateTime) local = g_date_time_to_timezone (okno_booking_get_start (booking),
                                                         okno_schedule_get_time_zone (okno_instance_get_schedule (self->instance)));
   /* Translators: when a booked session starts, in a notification; strftime format («ср 17:30») */
   g_autofree char *when = g_date_time_format (local, _("%a %H:%M"));
-  g_autofree char *title = g_strdup_printf (_("New booking: %s, %s"), okno_booking_get_name (booking), when);
+  g_autofree char *title = added ? g_strdup_printf (_("New booking: %s, %s"), okno_booking_get_name (booking), when)
+                                 : g_strdup_printf (_("Booking cancelled: %s, %s"), okno_booking_get_name (booking), when);
   g_autofree char *id = g_strconcat ("booking-", okno_booking_get_id (booking), NULL);
-  const char *type = okno_booking_get_session_type (booking);
+  const char *body = added ? okno_booking_get_session_type (booking) : _("The slot is open again.");
 
   notification = g_notification_new (title);
-  if (type && type[0])
-    g_notification_set_body (notification, type);
+  if (body != NULL && body[0] != '\0')
+    g_notification_set_body (notification, body);
   g_notification_set_default_action (notification, "app.activate");
   g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+static void
+booking_added_cb (OknoApplication *self,
+                  OknoBooking     *booking)
+{
+  notify_booking (self, booking, TRUE);
 }
 
 static void
@@ -146,24 +155,8 @@ booking_cancelled_cb (OknoApplication *self,
                       OknoBooking     *booking,
                       gboolean         by_owner)
 {
-  g_autoptr(GNotification) notification = NULL;
-  g_autoptr(GDateTime) local = NULL;
-  g_autofree char *when = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *id = NULL;
-
-  if (by_owner)
-    return;
-
-  local = g_date_time_to_timezone (okno_booking_get_start (booking),
-                                   okno_schedule_get_time_zone (okno_instance_get_schedule (self->instance)));
-  when = g_date_time_format (local, _("%a %H:%M"));
-  title = g_strdup_printf (_("Booking cancelled: %s, %s"), okno_booking_get_name (booking), when);
-  id = g_strconcat ("booking-", okno_booking_get_id (booking), NULL);
-  notification = g_notification_new (title);
-  g_notification_set_body (notification, _("The slot is open again."));
-  g_notification_set_default_action (notification, "app.activate");
-  g_application_send_notification (G_APPLICATION (self), id, notification);
+  if (!by_owner)
+    notify_booking (self, booking, FALSE);
 }
 
 static int

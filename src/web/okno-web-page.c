@@ -440,6 +440,23 @@ render_booking (Page        *page,
   finish (page, SOUP_STATUS_OK);
 }
 
+/* Counts a booking or cancel attempt; over the limit, answers 429 itself. */
+static gboolean
+refused_by_rate_limit (Page *page)
+{
+  g_autofree char *retry = NULL;
+  guint retry_after = 0;
+
+  if (_okno_web_server_take_attempt (page->server, page->msg, &retry_after))
+    return FALSE;
+
+  retry = g_strdup_printf ("%u", retry_after);
+  soup_message_headers_replace (soup_server_message_get_response_headers (page->msg), "Retry-After", retry);
+  render_message (page, W_("Please wait a minute"),
+                  W_("Too many attempts. Please wait a minute and try again."), 429);
+  return TRUE;
+}
+
 static GHashTable *
 read_form (SoupServerMessage *msg)
 {
@@ -478,16 +495,8 @@ handle_book_post (Page *page)
   g_autofree char *location = NULL;
   g_autofree char *escaped = NULL;
   OknoBookingService *service = _okno_web_server_get_service (page->server);
-  guint retry_after = 0;
-
-  if (!_okno_web_server_take_attempt (page->server, page->msg, &retry_after))
-    {
-      g_autofree char *retry = g_strdup_printf ("%u", retry_after);
-      soup_message_headers_replace (soup_server_message_get_response_headers (page->msg), "Retry-After", retry);
-      render_message (page, W_("Please wait a minute"),
-                      W_("Too many attempts. Please wait a minute and try again."), 429);
-      return;
-    }
+  if (refused_by_rate_limit (page))
+    return;
 
   request->slot_id = g_strdup (form_value (form, "slot"));
   request->name = g_strdup (form_value (form, "name"));
@@ -539,16 +548,8 @@ handle_cancel_post (Page *page)
   g_autofree char *escaped = NULL;
   const char *id = form_value (form, "booking");
   const char *token = form_value (form, "token");
-  guint retry_after = 0;
-
-  if (!_okno_web_server_take_attempt (page->server, page->msg, &retry_after))
-    {
-      g_autofree char *retry = g_strdup_printf ("%u", retry_after);
-      soup_message_headers_replace (soup_server_message_get_response_headers (page->msg), "Retry-After", retry);
-      render_message (page, W_("Please wait a minute"),
-                      W_("Too many attempts. Please wait a minute and try again."), 429);
-      return;
-    }
+  if (refused_by_rate_limit (page))
+    return;
 
   if (!okno_booking_service_cancel (_okno_web_server_get_service (page->server), id, token, now, &error))
     {
