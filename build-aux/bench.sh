@@ -191,14 +191,23 @@ function request()
   return wrk.format("POST", "/api/book", {["Content-Type"] = "application/json"}, body)
 end
 EOF_LUA
+# The first frame, five times (the median is reported: a cold start on a
+# shared two-core machine varies by ±50 %).
+firsts=()
+for _ in 1 2 3 4 5; do
+  firsts+=("$(GSK_RENDERER=cairo GDK_BACKEND=x11 GTK_A11Y=none xvfb-run -a -s '-screen 0 1280x800x24' \
+    dbus-run-session -- "$BENCH_WINDOW" "$dir" 0 2>/dev/null | awk '/first-frame/ {print $2}')")
+done
+first_median=$(printf '%s\n' "${firsts[@]}" | sort -n | sed -n 3p)
 fifo="$WORK/window.out"; mkfifo "$fifo"
 GSK_RENDERER=cairo GDK_BACKEND=x11 GTK_A11Y=none xvfb-run -a -s '-screen 0 1280x800x24' \
   dbus-run-session -- "$BENCH_WINDOW" "$dir" 8 >"$fifo" 2>"$WORK/window.err" &
 PIDS+=($!)
 echo "The window (Xvfb, software rendering), a week of 300 events:"
+echo "  first frame after the start of main(): median ${first_median} ms of ${firsts[*]} (target < 300 ms)"
 while read -r key a b c rest; do
   case "$key" in
-    first-frame) echo "  first frame ${a} ms after the start of main() (target < 300 ms)" ;;
+    first-frame) ;;
     drag-frames) echo "  while dragging a slot over the week: p50 ${a} ms, p99 ${b} ms, max ${c} ms per frame $rest (target p99 < 8 ms)" ;;
     ready)
       wrk -t1 -c32 -d6s "http://127.0.0.1:$a/api/slots" >/dev/null &

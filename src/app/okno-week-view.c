@@ -73,6 +73,7 @@ struct _OknoWeekView
   guint          now_timer;
   guint          rebuild_source;
   double         hour_height;
+  PangoLayout   *hour_labels[24];   /* the ruler's, made once */
 
   DragMode       mode;
   OknoEventTile *drag_tile;
@@ -553,11 +554,10 @@ _okno_week_view_press (OknoWeekView *self,
         self->mode = DRAG_MOVE;
     }
 
+  /* Focus moves on release: a focus change restyles the window, which
+   * would make the drag's first frames slow. */
   if (tile != NULL)
-    {
-      select_tile (self, tile);
-      gtk_widget_grab_focus (GTK_WIDGET (tile));
-    }
+    select_tile (self, tile);
   else
     {
       int snap = MAX (1, get_setting (self, "snap-minutes"));
@@ -568,7 +568,6 @@ _okno_week_view_press (OknoWeekView *self,
           self->cursor_day = self->press_day;
           self->cursor_minutes = CLAMP (okno_week_snap (self->press_minutes, snap), 0, OKNO_MINUTES_PER_DAY - snap);
         }
-      gtk_widget_grab_focus (GTK_WIDGET (self));
     }
 }
 
@@ -670,6 +669,7 @@ _okno_week_view_release (OknoWeekView *self,
   self->mode = DRAG_NONE;
   self->drag_tile = NULL;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  gtk_widget_grab_focus (tile != NULL ? GTK_WIDGET (tile) : GTK_WIDGET (self));
 
   if (mode == DRAG_NONE)
     return;
@@ -1008,12 +1008,8 @@ okno_week_view_measure (GtkWidget      *widget,
 {
   OknoWeekView *self = OKNO_WEEK_VIEW (widget);
 
-  for (guint i = 0; i < self->tiles->len; i++)
-    {
-      int m, n;
-      gtk_widget_measure (g_ptr_array_index (self->tiles, i), orientation, -1, &m, &n, NULL, NULL);
-    }
-
+  /* The tiles do not decide the grid's size: they are measured where
+   * they are allocated, at the width they get. */
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     *minimum = *natural = RULER_WIDTH + 7 * 48;
   else
@@ -1062,7 +1058,10 @@ okno_week_view_size_allocate (GtkWidget *widget,
           double y = okno_week_geometry_y_for (&geometry, item->start) + 1;
           double h = MAX (okno_week_geometry_y_for (&geometry, item->end) - y - 1, MIN_TILE);
           GtkAllocation allocation = { (int) x, (int) y, (int) MAX (column_width * item->span - 2, 4), (int) h };
+          int unused_min, unused_nat;
 
+          gtk_widget_measure (item->data, GTK_ORIENTATION_VERTICAL, allocation.width,
+                              &unused_min, &unused_nat, NULL, NULL);
           gtk_widget_size_allocate (item->data, &allocation, -1);
         }
     }
@@ -1114,18 +1113,20 @@ okno_week_view_snapshot (GtkWidget   *widget,
         append_rect (snapshot, &faint, RULER_WIDTH, y + self->hour_height / 2.0, geometry.width - RULER_WIDTH, 1);
       if (hour > 0 && hour < 24)
         {
-          g_autofree char *text = g_strdup_printf ("%02d:00", hour);
-          PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
           int w, h;
           GdkRGBA dim = fg;
 
+          if (self->hour_labels[hour] == NULL)
+            {
+              g_autofree char *text = g_strdup_printf ("%02d:00", hour);
+              self->hour_labels[hour] = gtk_widget_create_pango_layout (widget, text);
+            }
           dim.alpha = 0.6;
-          pango_layout_get_pixel_size (layout, &w, &h);
+          pango_layout_get_pixel_size (self->hour_labels[hour], &w, &h);
           gtk_snapshot_save (snapshot);
           gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (RULER_WIDTH - 8 - w, y - h / 2.0));
-          gtk_snapshot_append_layout (snapshot, layout, &dim);
+          gtk_snapshot_append_layout (snapshot, self->hour_labels[hour], &dim);
           gtk_snapshot_restore (snapshot);
-          g_object_unref (layout);
         }
     }
 
@@ -1195,6 +1196,18 @@ okno_week_view_snapshot (GtkWidget   *widget,
     }
 }
 
+/* A new font or scale: the ruler's labels are made again. */
+static void
+okno_week_view_css_changed (GtkWidget         *widget,
+                            GtkCssStyleChange *change)
+{
+  OknoWeekView *self = OKNO_WEEK_VIEW (widget);
+
+  GTK_WIDGET_CLASS (okno_week_view_parent_class)->css_changed (widget, change);
+  for (guint i = 0; i < G_N_ELEMENTS (self->hour_labels); i++)
+    g_clear_object (&self->hour_labels[i]);
+}
+
 static void
 okno_week_view_dispose (GObject *object)
 {
@@ -1223,6 +1236,8 @@ okno_week_view_finalize (GObject *object)
   g_clear_pointer (&self->undo, g_ptr_array_unref);
   g_clear_pointer (&self->week, g_date_time_unref);
   g_clear_pointer (&self->refusal, g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (self->hour_labels); i++)
+    g_clear_object (&self->hour_labels[i]);
 
   G_OBJECT_CLASS (okno_week_view_parent_class)->finalize (object);
 }
@@ -1238,6 +1253,7 @@ okno_week_view_class_init (OknoWeekViewClass *klass)
   widget_class->measure = okno_week_view_measure;
   widget_class->size_allocate = okno_week_view_size_allocate;
   widget_class->snapshot = okno_week_view_snapshot;
+  widget_class->css_changed = okno_week_view_css_changed;
 
   gtk_widget_class_set_css_name (widget_class, "weekview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GRID);
