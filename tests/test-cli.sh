@@ -30,7 +30,7 @@ out=$("$SERVER" --version); ok $? "--version exits 0"
 echo "$out" | grep -Eq '^okno-server [0-9]+\.[0-9]+'; ok $? "--version prints the version"
 
 err=$("$SERVER" --port abc 2>&1 >/dev/null); rc=$?
-[ $rc = 2 ] && echo "$err" | grep -q 'abc' && [ "$(echo "$err" | head -n 1 | wc -l)" = 1 ]
+[ $rc = 2 ] && echo "$err" | grep -q 'abc' && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ]
 ok $? "--port abc is a usage error (exit 2) with a clear message"
 
 "$SERVER" --port 70000 >/dev/null 2>&1; [ $? = 2 ]; ok $? "--port 70000 is a usage error"
@@ -50,7 +50,10 @@ run slots list --json | grep -q "\"id\" : \"$id\""; ok $? "slots list --json"
 grep -q '🔓 СЛОТ: Включить в дело (40 мин)' "$DIR/calendar.json"; ok $? "calendar.json holds the slot with Olga's title"
 
 err=$(run slots add --start "$start" 2>&1); rc=$?
-[ $rc = 1 ] && echo "$err" | grep -q 'overlap'; ok $? "an overlapping slot is refused"
+[ $rc = 1 ] && echo "$err" | grep -q 'overlap' && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ]
+ok $? "an overlapping slot is refused, in one line"
+err=$(run slots add --start "next tuesday" 2>&1)
+[ "$(printf '%s\n' "$err" | wc -l)" = 1 ]; ok $? "a usage error is one line"
 run slots add --start "2020-01-01T10:00" >/dev/null 2>&1; [ $? = 1 ]; ok $? "a slot in the past is refused"
 run slots add --start "next tuesday" >/dev/null 2>&1; [ $? = 2 ]; ok $? "an unreadable --start is a usage error"
 run slots add --start "$start" --minutes 1 >/dev/null 2>&1; [ $? = 2 ]; ok $? "--minutes out of range is a usage error"

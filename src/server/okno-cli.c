@@ -79,11 +79,11 @@ fail (const char *format,
   return EXIT_FAILURE;
 }
 
+/* One line, like every error: what is wrong, and where to look. */
 static int
 usage (const char *message)
 {
-  g_printerr ("okno-server: %s\n", message);
-  g_printerr (_("Run “okno-server --help” to see the commands.\n"));
+  g_printerr ("okno-server: %s (%s)\n", message, _("see “okno-server --help”"));
   return EXIT_USAGE;
 }
 

@@ -131,8 +131,7 @@ main (int   argc,
 
   if (!g_option_context_parse_strv (context, &args, &error) || !check_options (&error))
     {
-      g_printerr ("okno-server: %s\n", error->message);
-      g_printerr (_("Run “okno-server --help” to see the options.\n"));
+      g_printerr ("okno-server: %s (%s)\n", error->message, _("see “okno-server --help”"));
       return EXIT_USAGE;
     }
 
