@@ -7,8 +7,10 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "okno-application.h"
+#include "okno-share-popover.h"
 #include "okno-test-ui.h"
 #include "okno-test-utils.h"
 #include "okno-time.h"
@@ -85,6 +87,63 @@ test_window (void)
   g_assert_cmpfloat (gtk_spin_button_get_value (g_ptr_array_index (spins, 1)), ==, 15);
   okno_test_save_screenshot (preferences, "preferences.png");
   gtk_window_destroy (GTK_WINDOW (preferences));
+
+  /* The share popover: the address, its QR code, the LAN switch. */
+  {
+    g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+    g_autoptr(GPtrArray) pictures = g_ptr_array_new ();
+    GtkWidget *popover = NULL;
+
+    okno_test_collect (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, buttons);
+    for (guint i = 0; i < buttons->len && popover == NULL; i++)
+      {
+        GtkPopover *candidate = gtk_menu_button_get_popover (g_ptr_array_index (buttons, i));
+        if (OKNO_IS_SHARE_POPOVER (candidate))
+          {
+            gtk_menu_button_popup (g_ptr_array_index (buttons, i));
+            popover = GTK_WIDGET (candidate);
+          }
+      }
+    g_assert_nonnull (popover);
+    okno_test_iterate_until (okno_test_is_shown, popover, 5000);
+    okno_test_collect (popover, GTK_TYPE_PICTURE, pictures);
+    g_assert_cmpuint (pictures->len, ==, 1);
+    g_assert_nonnull (gtk_picture_get_paintable (g_ptr_array_index (pictures, 0)));
+    {
+      g_autofree char *url = okno_share_popover_dup_url (OKNO_SHARE_POPOVER (popover));
+      g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+    }
+    okno_test_save_screenshot (popover, "share.png");
+    gtk_popover_popdown (GTK_POPOVER (popover));
+  }
+
+  /* A busy port: the window stays and says so. */
+  {
+    OknoInstance *instance = okno_application_get_instance (app);
+    g_autoptr(GSocket) blocker = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+    g_autoptr(GSocketAddress) bound = NULL;
+    guint port;
+
+    g_assert_true (g_socket_bind (blocker, any_port, FALSE, NULL));
+    g_assert_true (g_socket_listen (blocker, NULL));
+    bound = g_socket_get_local_address (blocker, NULL);
+    port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+    g_test_expect_message ("OknoInstance", G_LOG_LEVEL_WARNING, "*is in use*");
+    g_object_set (okno_instance_get_web_server (instance), "port", port, NULL);
+    g_test_assert_expected_messages ();
+    g_assert_nonnull (okno_instance_get_server_error (instance));
+    g_assert_nonnull (strstr (okno_instance_get_server_error (instance), "in use"));
+    g_assert_false (okno_web_server_is_running (okno_instance_get_web_server (instance)));
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+    {
+      g_autoptr(GPtrArray) titles = g_ptr_array_new ();
+      okno_test_collect (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE, titles);
+      g_assert_cmpstr (adw_window_title_get_subtitle (g_ptr_array_index (titles, 0)), ==, "Booking page not served");
+    }
+  }
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   g_assert_nonnull (okno_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW));

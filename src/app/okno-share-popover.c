@@ -181,7 +181,8 @@ okno_share_popover_init (OknoSharePopover *self)
   gtk_box_append (GTK_BOX (box), title);
 
   self->url_label = gtk_label_new (NULL);
-  gtk_label_set_selectable (GTK_LABEL (self->url_label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (self->url_label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->url_label), PANGO_WRAP_CHAR);
   gtk_label_set_xalign (GTK_LABEL (self->url_label), 0);
   gtk_widget_add_css_class (self->url_label, "monospace");
   gtk_box_append (GTK_BOX (box), self->url_label);
