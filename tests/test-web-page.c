@@ -115,6 +115,13 @@ test_list (Fixture       *f,
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Language", "en-GB,en;q=0.9,ru;q=0.5");
   negotiated = okno_test_http_send (f, msg);
   g_assert_nonnull (strstr (body_text (negotiated), "<html lang=\"en\""));
+
+  /* Olga's contact, when set, is in every page's footer, escaped. */
+  g_settings_set_string (okno_instance_get_settings (f->instance), "contact", "+7 900 000-00-00 <Ольга>");
+  {
+    g_autoptr(Response) with_contact = okno_test_http_request (f, "GET", "/", NULL);
+    g_assert_nonnull (strstr (body_text (with_contact), "+7 900 000-00-00 &lt;Ольга&gt;"));
+  }
 }
 
 static void

@@ -205,7 +205,11 @@ finish (Page  *page,
   g_autoptr(GBytes) bytes = NULL;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (page->msg);
 
-  g_string_append (page->out, "</main><footer><p>Okno</p></footer></div></body></html>\n");
+  if (_okno_web_server_get_contact (page->server) != NULL)
+    okno_html_printf (page->out, "</main><footer><p>%s %s</p></footer></div></body></html>\n",
+                      W_("Something not working? Write or call:"), _okno_web_server_get_contact (page->server));
+  else
+    g_string_append (page->out, "</main><footer></footer></div></body></html>\n");
   bytes = g_bytes_new (page->out->str, page->out->len);
   /* Pages can hold a cancel link: never stored by a cache. */
   soup_message_headers_replace (headers, "Cache-Control", "no-store");

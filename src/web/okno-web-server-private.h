@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 #define OKNO_WEB_MAX_BODY (16 * 1024)
 
 OknoBookingService *_okno_web_server_get_service    (OknoWebServer     *self);
+const char         *_okno_web_server_get_contact    (OknoWebServer     *self);
 OknoWebCatalog     *_okno_web_server_get_catalog    (OknoWebServer     *self,
                                                      SoupServerMessage *msg);
 gboolean            _okno_web_server_take_attempt   (OknoWebServer     *self,

@@ -37,6 +37,7 @@ struct _OknoWebServer
   char               *address;
   char               *trusted_proxy;
   char               *frame_ancestors;
+  char               *contact;
   guint               rate_limit;
 };
 
@@ -50,6 +51,7 @@ enum {
   PROP_RATE_LIMIT,
   PROP_TRUSTED_PROXY,
   PROP_FRAME_ANCESTORS,
+  PROP_CONTACT,
   N_PROPS
 };
 
@@ -338,6 +340,7 @@ okno_web_server_finalize (GObject *object)
   g_clear_pointer (&self->address, g_free);
   g_clear_pointer (&self->trusted_proxy, g_free);
   g_clear_pointer (&self->frame_ancestors, g_free);
+  g_clear_pointer (&self->contact, g_free);
 
   G_OBJECT_CLASS (okno_web_server_parent_class)->finalize (object);
 }
@@ -369,6 +372,9 @@ okno_web_server_get_property (GObject    *object,
       break;
     case PROP_FRAME_ANCESTORS:
       g_value_set_string (value, self->frame_ancestors);
+      break;
+    case PROP_CONTACT:
+      g_value_set_string (value, self->contact);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -431,6 +437,9 @@ okno_web_server_set_property (GObject      *object,
       set_string (self, &self->frame_ancestors, value, pspec);
       update_csp (self);
       break;
+    case PROP_CONTACT:
+      set_string (self, &self->contact, value, pspec);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -470,6 +479,16 @@ okno_web_server_class_init (OknoWebServerClass *klass)
   properties [PROP_FRAME_ANCESTORS] =
     g_param_spec_string ("frame-ancestors", NULL, NULL,
                          "'self'",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * OknoWebServer:contact:
+   *
+   * How clients reach Olga when the page cannot help; shown in its footer.
+   */
+  properties [PROP_CONTACT] =
+    g_param_spec_string ("contact", NULL, NULL,
+                         NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -612,6 +631,12 @@ okno_web_server_dup_url (OknoWebServer *self)
   if (strchr (host, ':') != NULL)
     return g_strdup_printf ("http://[%s]:%u/", host, self->bound_port);
   return g_strdup_printf ("http://%s:%u/", host, self->bound_port);
+}
+
+const char *
+_okno_web_server_get_contact (OknoWebServer *self)
+{
+  return self->contact;
 }
 
 OknoBookingService *
