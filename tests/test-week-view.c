@@ -364,6 +364,97 @@ test_publish_move_refuse (Fixture       *f,
   assert_slot (f, fri_12, 40);
 }
 
+/* The keyboard alone: move the cursor, publish, lengthen, undo. */
+static void
+test_keyboard (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GDateTime) tue_0930 = NULL;
+  guint n_before;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
+  g_date_time_unref (f->monday);
+  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
+  tue_0930 = at (f, 1, 9, 30);
+
+  /* Click on Monday 09:00 (an empty spot), then Escape the slot it made. */
+  drag (f, 0, 9 * 60, 0, 9 * 60);
+  g_assert_true (okno_week_view_undo (f->grid));
+  settle (f);
+  n_before = _okno_week_view_get_n_tiles (f->grid);
+
+  /* Right moves a day, Down three snap steps: Tuesday 09:30. */
+  _okno_week_view_key (f->grid, GDK_KEY_Escape, 0);
+  _okno_week_view_key (f->grid, GDK_KEY_Right, 0);
+  for (guint i = 0; i < 3; i++)
+    _okno_week_view_key (f->grid, GDK_KEY_Down, 0);
+  _okno_week_view_key (f->grid, GDK_KEY_Return, 0);
+  settle (f);
+  assert_slot (f, tue_0930, 40);
+  g_assert_cmpuint (_okno_week_view_get_n_tiles (f->grid), ==, n_before + 1);
+
+  /* Select it (a click on it), Shift+Down twice: 20 minutes longer. */
+  drag (f, 1, 9 * 60 + 50, 1, 9 * 60 + 50);
+  _okno_week_view_key (f->grid, GDK_KEY_Down, GDK_SHIFT_MASK);
+  settle (f);
+  _okno_week_view_key (f->grid, GDK_KEY_Down, GDK_SHIFT_MASK);
+  settle (f);
+  assert_slot (f, tue_0930, 60);
+
+  /* Ctrl+Z twice: back to 40 minutes. */
+  _okno_week_view_key (f->grid, GDK_KEY_z, GDK_CONTROL_MASK);
+  settle (f);
+  _okno_week_view_key (f->grid, GDK_KEY_z, GDK_CONTROL_MASK);
+  settle (f);
+  assert_slot (f, tue_0930, 40);
+}
+
+/* Delete on a booked session asks first; "remove" cancels the booking
+ * and removes the slot. */
+static void
+test_delete_booked_asks (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(OknoBookingRequest) request = okno_booking_request_new ();
+  g_autoptr(OknoBooking) booking = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *token = NULL;
+  g_autofree char *booking_id = NULL;
+  GtkWidget *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
+  g_date_time_unref (f->monday);
+  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
+  add (f, "🔓 СЛОТ: Разбор", 4, 18, 0, 40, TRUE);
+  settle (f);
+  start = at (f, 4, 18, 0);
+
+  request->slot_id = g_strdup (okno_event_get_id (slot_starting (f, start)));
+  request->name = g_strdup ("Вера");
+  request->email = g_strdup ("vera@example.org");
+  booking = okno_booking_service_book (okno_instance_get_service (f->instance), request, NULL, now,
+                                       &token, NULL, NULL);
+  g_assert_nonnull (booking);
+  booking_id = g_strdup (okno_booking_get_id (booking));
+  settle (f);
+
+  /* A click on the booked tile selects it (and opens its details). */
+  drag (f, 4, 18 * 60 + 20, 4, 18 * 60 + 20);
+  okno_week_view_delete_selected (f->grid);
+  dialog = okno_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
+  settle (f);
+
+  g_assert_false (okno_booking_is_active (okno_ledger_lookup (okno_instance_get_ledger (f->instance), booking_id)));
+  {
+    g_autoptr(GDateTime) end = g_date_time_add_minutes (start, 40);
+    g_autoptr(GPtrArray) left = okno_calendar_list_events (okno_instance_get_calendar (f->instance), start, end);
+    g_assert_cmpuint (left->len, ==, 0);
+  }
+}
+
 static void
 sent_cb (GObject      *object,
          GAsyncResult *result,
@@ -476,6 +567,8 @@ main (int   argc,
   ADD ("/okno/week-view/screenshots", test_screenshots);
   ADD ("/okno/week-view/publish-move-refuse", test_publish_move_refuse);
   ADD ("/okno/week-view/booking-over-http-appears", test_booking_over_http_appears);
+  ADD ("/okno/week-view/keyboard", test_keyboard);
+  ADD ("/okno/week-view/delete-booked-asks", test_delete_booked_asks);
 
   start_fake_notification_server ();
   app = okno_application_new ();

@@ -91,8 +91,12 @@ static void
 okno_event_tile_dispose (GObject *object)
 {
   OknoEventTile *self = (OknoEventTile *) object;
+  GtkWidget *child;
 
-  g_clear_pointer (&self->label, gtk_widget_unparent);
+  /* The label, and a details popover if one is open on this tile. */
+  self->label = NULL;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
   g_clear_object (&self->event);
 
   G_OBJECT_CLASS (okno_event_tile_parent_class)->dispose (object);

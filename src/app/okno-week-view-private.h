@@ -27,5 +27,8 @@ guint       _okno_week_view_get_n_tiles  (OknoWeekView           *self);
 GtkWidget  *_okno_week_view_get_tile     (OknoWeekView           *self,
                                           guint                   index);
 gboolean    _okno_week_view_is_busy      (OknoWeekView           *self);
+gboolean    _okno_week_view_key          (OknoWeekView           *self,
+                                          guint                   keyval,
+                                          GdkModifierType         state);
 
 G_END_DECLS

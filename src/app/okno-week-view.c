@@ -912,6 +912,15 @@ key_pressed_cb (GtkEventControllerKey *controller,
                 GdkModifierType        state,
                 OknoWeekView          *self)
 {
+  return _okno_week_view_key (self, keyval, state);
+}
+
+/* The keyboard: the cursor, publishing, resizing, removing, undo. */
+gboolean
+_okno_week_view_key (OknoWeekView    *self,
+                     guint            keyval,
+                     GdkModifierType  state)
+{
   int snap = MAX (1, get_setting (self, "snap-minutes"));
   gboolean shift = (state & GDK_SHIFT_MASK) != 0;
   OknoEvent *event = self->selected ? okno_event_tile_get_event (self->selected) : NULL;
