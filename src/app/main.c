@@ -7,9 +7,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 
 #include "okno-application.h"
+#include "okno-i18n.h"
 
 int
 main (int   argc,
@@ -18,10 +18,7 @@ main (int   argc,
   g_autoptr(OknoApplication) app = NULL;
   int status;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  okno_i18n_init ();
 
   g_set_application_name (_("Okno"));
 

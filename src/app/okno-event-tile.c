@@ -127,7 +127,7 @@ okno_event_tile_init (OknoEventTile *self)
   gtk_label_set_xalign (GTK_LABEL (self->label), 0);
   gtk_label_set_yalign (GTK_LABEL (self->label), 0);
   gtk_label_set_wrap (GTK_LABEL (self->label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (self->label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->label), PANGO_WRAP_WORD);
   gtk_label_set_ellipsize (GTK_LABEL (self->label), PANGO_ELLIPSIZE_END);
   gtk_label_set_lines (GTK_LABEL (self->label), 4);
   gtk_widget_set_parent (self->label, GTK_WIDGET (self));

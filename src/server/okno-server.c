@@ -10,10 +10,10 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
-#include <locale.h>
 #include <stdio.h>
 
 #include "okno-cli.h"
+#include "okno-i18n.h"
 #include "okno-instance.h"
 
 #define EXIT_USAGE 2
@@ -117,10 +117,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) args = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  okno_i18n_init ();
 
   args = g_strdupv (argv);
   context = g_option_context_new (_("[COMMAND …] — serve the booking page, or manage slots and bookings"));
