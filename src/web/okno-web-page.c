@@ -49,6 +49,7 @@ typedef struct
   OknoSchedule      *schedule;
   GTimeZone         *zone;
   GString           *out;
+  GHashTable        *form;   /* a POST's fields, read once */
 } Page;
 
 typedef struct
@@ -172,7 +173,6 @@ static void
 begin (Page       *page,
        const char *title)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   const char *other = g_str_equal (page->lang, "ru") ? "en" : "ru";
 
   okno_html_printf (page->out,
@@ -488,7 +488,7 @@ form_value (GHashTable *form,
 static void
 handle_book_post (Page *page)
 {
-  g_autoptr(GHashTable) form = read_form (page->msg);
+  GHashTable *form = page->form;
   g_autoptr(OknoBookingRequest) request = okno_booking_request_new ();
   g_autoptr(GHashTable) errors = NULL;
   g_autoptr(OknoBooking) booking = NULL;
@@ -545,7 +545,7 @@ handle_book_post (Page *page)
 static void
 handle_cancel_post (Page *page)
 {
-  g_autoptr(GHashTable) form = read_form (page->msg);
+  GHashTable *form = page->form;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *location = NULL;
@@ -658,8 +658,9 @@ okno_web_page_handle (OknoWebServer     *server,
   if (post && (g_str_equal (path, "/book") || g_str_equal (path, "/cancel")))
     {
       /* The language rides in the form, as a hidden field. */
-      g_autoptr(GHashTable) peek = read_form (msg);
-      page->catalog = okno_web_catalog_get (form_value (peek, "lang") ? form_value (peek, "lang")
+      form = read_form (msg);
+      page->form = form;
+      page->catalog = okno_web_catalog_get (form_value (form, "lang") ? form_value (form, "lang")
                                             : okno_web_catalog_negotiate (soup_message_headers_get_one (
                                                 soup_server_message_get_request_headers (msg), "Accept-Language")));
     }
