@@ -117,7 +117,7 @@ test_list (Fixture       *f,
   g_assert_nonnull (strstr (body_text (negotiated), "<html lang=\"en\""));
 
   /* Olga's contact, when set, is in every page's footer, escaped. */
-  g_settings_set_string (okno_instance_get_settings (f->instance), "contact", "+7 900 000-00-00 <Ольга>");
+  g_settings_set_string (okno_profile_get_settings (f->instance), "contact", "+7 900 000-00-00 <Ольга>");
   {
     g_autoptr(Response) with_contact = okno_test_http_request (f, "GET", "/", NULL);
     g_assert_nonnull (strstr (body_text (with_contact), "+7 900 000-00-00 &lt;Ольга&gt;"));
@@ -168,7 +168,7 @@ test_validation_keeps_input (Fixture       *f,
   g_assert_nonnull (strstr (html, "aria-invalid=\"true\""));
   g_assert_nonnull (strstr (html, "Пожалуйста, укажите имя."));
   g_assert_nonnull (strstr (html, "Это не похоже на адрес электронной почты."));
-  g_assert_cmpuint (g_list_model_get_n_items (okno_ledger_get_bookings (okno_instance_get_ledger (f->instance))), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (okno_ledger_get_bookings (okno_profile_get_ledger (f->instance))), ==, 0);
 }
 
 static void
@@ -201,7 +201,7 @@ test_double_submit (Fixture       *f,
   g_assert_cmpuint (b->status, ==, 303);
   g_assert_cmpstr (soup_message_headers_get_one (a->headers, "Location"), ==,
                    soup_message_headers_get_one (b->headers, "Location"));
-  g_assert_cmpuint (g_list_model_get_n_items (okno_ledger_get_bookings (okno_instance_get_ledger (f->instance))), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (okno_ledger_get_bookings (okno_profile_get_ledger (f->instance))), ==, 1);
 }
 
 static void

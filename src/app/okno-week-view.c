@@ -64,7 +64,7 @@ struct _OknoWeekView
 {
   GtkWidget      parent_instance;
 
-  OknoInstance  *instance;
+  OknoProfile  *instance;
   GDateTime     *week;
   GPtrArray     *tiles;
   OknoEventTile *selected;
@@ -111,13 +111,13 @@ undo_op_free (UndoOp *op)
 static OknoSchedule *
 get_schedule (OknoWeekView *self)
 {
-  return okno_instance_get_schedule (self->instance);
+  return okno_profile_get_schedule (self->instance);
 }
 
 static OknoCalendar *
 get_calendar (OknoWeekView *self)
 {
-  return okno_instance_get_calendar (self->instance);
+  return okno_profile_get_calendar (self->instance);
 }
 
 static GTimeZone *
@@ -130,7 +130,7 @@ static int
 get_setting (OknoWeekView *self,
              const char   *key)
 {
-  return (int) g_settings_get_uint (okno_instance_get_settings (self->instance), key);
+  return (int) g_settings_get_uint (okno_profile_get_settings (self->instance), key);
 }
 
 static void
@@ -510,7 +510,7 @@ static void
 show_details (OknoWeekView  *self,
               OknoEventTile *tile)
 {
-  GtkWidget *popover = okno_booking_popover_new (okno_instance_get_service (self->instance),
+  GtkWidget *popover = okno_booking_popover_new (okno_profile_get_service (self->instance),
                                                  okno_event_tile_get_event (tile));
 
   gtk_widget_set_parent (popover, GTK_WIDGET (tile));
@@ -752,9 +752,9 @@ booking_cancelled_for_delete_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "remove") != 0 || event == NULL)
     return;
 
-  booking = okno_ledger_lookup_active_for_slot (okno_instance_get_ledger (self->instance), okno_event_get_id (event));
+  booking = okno_ledger_lookup_active_for_slot (okno_profile_get_ledger (self->instance), okno_event_get_id (event));
   if (booking != NULL &&
-      !okno_booking_service_cancel_as_owner (okno_instance_get_service (self->instance),
+      !okno_booking_service_cancel_as_owner (okno_profile_get_service (self->instance),
                                              okno_booking_get_id (booking), now, &error))
     {
       message (self, _(error->message));
@@ -1307,16 +1307,16 @@ okno_week_view_init (OknoWeekView *self)
 }
 
 GtkWidget *
-okno_week_view_new (OknoInstance *instance)
+okno_week_view_new (OknoProfile *instance)
 {
   OknoWeekView *self;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
-  g_return_val_if_fail (OKNO_IS_INSTANCE (instance), NULL);
+  g_return_val_if_fail (OKNO_IS_PROFILE (instance), NULL);
 
   self = g_object_new (OKNO_TYPE_WEEK_VIEW, NULL);
   self->instance = g_object_ref (instance);
-  g_signal_connect_object (okno_instance_get_schedule (instance), "items-changed",
+  g_signal_connect_object (okno_profile_get_schedule (instance), "items-changed",
                            G_CALLBACK (schedule_items_changed_cb), self, G_CONNECT_SWAPPED);
   okno_week_view_set_week (self, now);
 

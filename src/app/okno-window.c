@@ -31,7 +31,7 @@ struct _OknoWindow
   GtkWidget            *date_button;
   GtkCalendar          *calendar;
 
-  OknoInstance         *instance;
+  OknoProfile         *instance;
   GtkWidget            *grid;
   gboolean              scrolled;
   guint                 fit_source;
@@ -43,7 +43,7 @@ G_DEFINE_FINAL_TYPE (OknoWindow, okno_window, ADW_TYPE_APPLICATION_WINDOW)
 static GTimeZone *
 get_zone (OknoWindow *self)
 {
-  return okno_schedule_get_time_zone (okno_instance_get_schedule (self->instance));
+  return okno_schedule_get_time_zone (okno_profile_get_schedule (self->instance));
 }
 
 static void
@@ -60,7 +60,7 @@ update_day_header (OknoWindow *self)
   GDateTime *monday = okno_window_get_week (self);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) today = g_date_time_to_timezone (now, get_zone (self));
-  OknoSchedule *schedule = okno_instance_get_schedule (self->instance);
+  OknoSchedule *schedule = okno_profile_get_schedule (self->instance);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (self->day_header)))
@@ -106,7 +106,7 @@ static void
 update_title (OknoWindow *self)
 {
   g_autofree char *title = okno_time_format_week (okno_window_get_week (self));
-  g_autofree char *url = okno_web_server_dup_url (okno_instance_get_web_server (self->instance));
+  g_autofree char *url = okno_web_server_dup_url (okno_profile_get_web_server (self->instance));
 
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, url ? url : _("Booking page not served"));
@@ -115,7 +115,7 @@ update_title (OknoWindow *self)
 static void
 server_error_changed_cb (OknoWindow *self)
 {
-  const char *error = okno_instance_get_server_error (self->instance);
+  const char *error = okno_profile_get_server_error (self->instance);
 
   update_title (self);
   if (error != NULL)
@@ -209,7 +209,7 @@ fit_working_hours_cb (gpointer user_data)
 {
   OknoWindow *self = user_data;
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
-  GSettings *settings = okno_instance_get_settings (self->instance);
+  GSettings *settings = okno_profile_get_settings (self->instance);
   double first = g_settings_get_uint (settings, "day-start-hour");
   double last = g_settings_get_uint (settings, "day-end-hour");
   double page = gtk_adjustment_get_page_size (adjustment);
@@ -310,10 +310,10 @@ okno_window_new (OknoApplication *application)
   GtkAdjustment *adjustment;
 
   g_return_val_if_fail (OKNO_IS_APPLICATION (application), NULL);
-  g_return_val_if_fail (okno_application_get_instance (application) != NULL, NULL);
+  g_return_val_if_fail (okno_application_get_profile (application) != NULL, NULL);
 
   self = g_object_new (OKNO_TYPE_WINDOW, "application", application, NULL);
-  self->instance = g_object_ref (okno_application_get_instance (application));
+  self->instance = g_object_ref (okno_application_get_profile (application));
 
   self->grid = okno_week_view_new (self->instance);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->grid);
@@ -325,12 +325,12 @@ okno_window_new (OknoApplication *application)
 
   g_signal_connect_object (self->instance, "notify::server-error",
                            G_CALLBACK (server_error_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (okno_instance_get_schedule (self->instance), "items-changed",
+  g_signal_connect_object (okno_profile_get_schedule (self->instance), "items-changed",
                            G_CALLBACK (schedule_changed_cb), self, G_CONNECT_SWAPPED);
 
   okno_window_set_week (self, now);
-  if (okno_instance_get_server_error (self->instance) != NULL)
-    toast (self, okno_instance_get_server_error (self->instance));
+  if (okno_profile_get_server_error (self->instance) != NULL)
+    toast (self, okno_profile_get_server_error (self->instance));
 
   return self;
 }
