@@ -15,6 +15,7 @@
 #include "okno-booking-popover.h"
 #include "okno-event-tile.h"
 #include "okno-time.h"
+#include "okno-token.h"
 #include "okno-week-view-private.h"
 
 /* Olga's week: seven day columns of 24 hours under a ruler. The grid draws
@@ -377,7 +378,8 @@ publish_slot (OknoWeekView *self,
               gboolean      undoable)
 {
   g_autofree char *summary = title ? g_strdup (title) : dup_new_slot_title (self);
-  g_autoptr(OknoEvent) event = okno_event_new (NULL, summary, start, end);
+  g_autofree char *id = okno_event_id_new ();
+  g_autoptr(OknoEvent) event = okno_event_new (id, summary, start, end);
 
   okno_event_set_private (event, OKNO_PROP_KIND, OKNO_PROP_KIND_SLOT);
   okno_calendar_insert_event_async (get_calendar (self), event, NULL, inserted_cb,
@@ -403,7 +405,10 @@ remove_slot (OknoWeekView *self,
              OknoEvent    *event,
              gboolean      undoable)
 {
-  okno_calendar_delete_event_async (get_calendar (self), okno_event_get_id (event), NULL, NULL, deleted_cb,
+  OknoEvent *current = okno_calendar_lookup_event (get_calendar (self), okno_event_get_id (event));
+
+  okno_calendar_delete_event_async (get_calendar (self), okno_event_get_id (event),
+                                    okno_event_get_etag (current ? current : event), NULL, deleted_cb,
                                     op_new (self, UNDO_DELETE, event, undoable));
 }
 

@@ -15,6 +15,7 @@
 #include "okno-errors.h"
 #include "okno-profile.h"
 #include "okno-time.h"
+#include "okno-token.h"
 
 /* Each command works on a data folder no server holds, prints one clear
  * line on stderr for any error, and exits non-zero then. */
@@ -123,6 +124,7 @@ slots_add (OknoProfile  *instance,
   g_autoptr(GPtrArray) overlapping = NULL;
   g_autoptr(OknoEvent) event = NULL;
   g_autofree char *summary = NULL;
+  g_autofree char *id = NULL;
   g_autofree char *when = NULL;
   g_autoptr(OknoEvent) stored = NULL;
   g_autoptr(GError) error = NULL;
@@ -158,7 +160,8 @@ slots_add (OknoProfile  *instance,
     }
 
   summary = okno_slot_title_new (okno_schedule_get_slot_marker (schedule), opt_title);
-  event = okno_event_new (NULL, summary, start, end);
+  id = okno_event_id_new ();
+  event = okno_event_new (id, summary, start, end);
   okno_event_set_private (event, OKNO_PROP_KIND, OKNO_PROP_KIND_SLOT);
 
   if (!(stored = okno_calendar_insert_event_sync (calendar, event, &error)))
