@@ -30,6 +30,7 @@ struct _OknoProfile
   OknoLedger         *ledger;
   OknoSchedule       *schedule;
   OknoBookingService *service;
+  OknoSlotService    *slot_service;
   OknoWebServer      *web_server;
   char               *server_error;
   gboolean            want_server;
@@ -95,6 +96,7 @@ okno_profile_dispose (GObject *object)
   okno_profile_flush (self);
 
   g_clear_object (&self->web_server);
+  g_clear_object (&self->slot_service);
   g_clear_object (&self->service);
   g_clear_object (&self->schedule);
   g_clear_object (&self->ledger);
@@ -197,6 +199,7 @@ okno_profile_new (const char  *data_dir,
   g_settings_bind (self->settings, "booking-window-days", self->schedule, "booking-window-days", G_SETTINGS_BIND_GET);
 
   self->service = okno_booking_service_new (self->schedule);
+  self->slot_service = okno_slot_service_new (self->schedule);
   okno_booking_service_reconcile (self->service);
 
   self->web_server = okno_web_server_new (self->service);
@@ -254,6 +257,14 @@ okno_profile_get_service (OknoProfile *self)
 {
   g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
   return self->service;
+}
+
+/* Where the window and the command line publish, move and delete slots. */
+OknoSlotService *
+okno_profile_get_slot_service (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
+  return self->slot_service;
 }
 
 OknoWebServer *

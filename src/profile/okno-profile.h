@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "okno-booking-service.h"
+#include "okno-slot-service.h"
 #include "okno-web-server.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,7 @@ OknoCalendar       *okno_profile_get_calendar     (OknoProfile        *self);
 OknoLedger         *okno_profile_get_ledger       (OknoProfile        *self);
 OknoSchedule       *okno_profile_get_schedule     (OknoProfile        *self);
 OknoBookingService *okno_profile_get_service      (OknoProfile        *self);
+OknoSlotService    *okno_profile_get_slot_service (OknoProfile        *self);
 OknoWebServer      *okno_profile_get_web_server   (OknoProfile        *self);
 void                okno_profile_apply_overrides  (OknoProfile        *self,
                                                     const OknoOverrides *overrides);
