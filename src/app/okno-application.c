@@ -83,7 +83,7 @@ session_types_action (GSimpleAction *action,
   if (self->instance == NULL)
     return;
 
-  preferences = okno_preferences_window_new (okno_instance_get_settings (self->instance));
+  preferences = okno_preferences_window_new (okno_profile_get_settings (self->instance));
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "session-types");
   gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
   gtk_window_present (GTK_WINDOW (preferences));

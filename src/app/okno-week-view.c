@@ -279,7 +279,7 @@ dup_refusal (OknoWeekView *self,
 static OknoSessionType *
 dup_current_type (OknoWeekView *self)
 {
-  GSettings *settings = okno_instance_get_settings (self->instance);
+  GSettings *settings = okno_profile_get_settings (self->instance);
   g_autoptr(GListStore) types = okno_session_types_load (settings);
 
   return okno_session_types_dup_current (settings, G_LIST_MODEL (types));
@@ -553,7 +553,7 @@ slot_type_chosen_cb (OknoSlotPopover *popover,
                      OknoWeekView    *self)
 {
   OknoEvent *event = g_object_get_data (G_OBJECT (popover), "okno-event");
-  GSettings *settings = okno_instance_get_settings (self->instance);
+  GSettings *settings = okno_profile_get_settings (self->instance);
   g_autoptr(GListStore) types = okno_session_types_load (settings);
   OknoSessionType *type = okno_session_types_lookup (G_LIST_MODEL (types), id);
   OknoEvent *current;
@@ -585,7 +585,7 @@ static void
 show_slot_details (OknoWeekView  *self,
                    OknoEventTile *tile)
 {
-  GSettings *settings = okno_instance_get_settings (self->instance);
+  GSettings *settings = okno_profile_get_settings (self->instance);
   g_autoptr(GListStore) types = okno_session_types_load (settings);
   OknoEvent *event = okno_event_tile_get_event (tile);
   OknoSchedule *schedule = get_schedule (self);

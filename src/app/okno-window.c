@@ -214,7 +214,7 @@ can_undo_changed_cb (OknoWindow *self)
 static void
 session_types_changed_cb (OknoWindow *self)
 {
-  GSettings *settings = okno_instance_get_settings (self->instance);
+  GSettings *settings = okno_profile_get_settings (self->instance);
   g_autoptr(GListStore) types = okno_session_types_load (settings);
   g_autoptr(OknoSessionType) current = okno_session_types_dup_current (settings, G_LIST_MODEL (types));
   g_autoptr(GMenu) menu = g_menu_new ();
@@ -415,8 +415,8 @@ okno_window_new (OknoApplication *application)
   self = g_object_new (OKNO_TYPE_WINDOW, "application", application, NULL);
   self->instance = g_object_ref (okno_application_get_profile (application));
 
-  settings = okno_instance_get_settings (self->instance);
-  okno_session_types_ensure (settings, okno_instance_get_schedule (self->instance));
+  settings = okno_profile_get_settings (self->instance);
+  okno_session_types_ensure (settings, okno_profile_get_schedule (self->instance));
   type_action = g_settings_create_action (settings, OKNO_CURRENT_SESSION_TYPE_KEY);
   g_action_map_add_action (G_ACTION_MAP (self), type_action);
   g_signal_connect_object (settings, "changed::" OKNO_SESSION_TYPES_KEY,
