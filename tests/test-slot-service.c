@@ -258,7 +258,7 @@ test_etags (Fixture       *f,
 
   /* Stale: the calendar changed under a pending move. */
   okno_test_calendar_set_delay (f->calendar, 30);
-  okno_slot_service_move_async (f->service, "open0slot0", start, end, NULL, event_done_cb, &r);
+  okno_slot_service_move_async (f->service, "open0slot0", start, end, NULL, NULL, event_done_cb, &r);
   g_assert_true (okno_test_calendar_conflict (f->calendar, "open0slot0"));
   wait_for (&r);
   g_assert_error (r.error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT);
@@ -267,7 +267,7 @@ test_etags (Fixture       *f,
   okno_test_calendar_set_delay (f->calendar, 0);
 
   /* Current: it moves, and a new etag comes back. */
-  okno_slot_service_move_async (f->service, "open0slot0", start, end, NULL, event_done_cb, &r);
+  okno_slot_service_move_async (f->service, "open0slot0", start, end, NULL, NULL, event_done_cb, &r);
   wait_for (&r);
   g_assert_no_error (r.error);
   g_assert_cmpstr (okno_event_get_etag (r.event), !=, etag);
@@ -275,7 +275,7 @@ test_etags (Fixture       *f,
   result_clear (&r);
 
   /* A booked session cannot be moved; a busy event is no slot. */
-  okno_slot_service_move_async (f->service, "booked0000", start, end, NULL, event_done_cb, &r);
+  okno_slot_service_move_async (f->service, "booked0000", start, end, NULL, NULL, event_done_cb, &r);
   wait_for (&r);
   g_assert_error (r.error, OKNO_SLOT_ERROR, OKNO_SLOT_ERROR_BOOKED);
   result_clear (&r);

@@ -72,6 +72,24 @@ preferences_action (GSimpleAction *action,
 }
 
 static void
+session_types_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  OknoApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  OknoPreferencesWindow *preferences;
+
+  if (self->instance == NULL)
+    return;
+
+  preferences = okno_preferences_window_new (okno_profile_get_settings (self->instance));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "session-types");
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
 about_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
@@ -116,6 +134,7 @@ activate_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "activate", activate_action },
   { "preferences", preferences_action },
+  { "session-types", session_types_action },
   { "about", about_action },
   { "quit", quit_action },
 };

@@ -22,8 +22,9 @@ GDateTime *okno_week_view_get_week           (OknoWeekView *self);
 double     okno_week_view_get_hour_height    (OknoWeekView *self);
 gboolean   okno_week_view_set_hour_height    (OknoWeekView *self,
                                               double        hour_height);
-void       okno_week_view_copy_previous_week (OknoWeekView *self);
+char      *okno_week_view_copy_previous_week (OknoWeekView *self);
 gboolean   okno_week_view_undo               (OknoWeekView *self);
+gboolean   okno_week_view_can_undo           (OknoWeekView *self);
 void       okno_week_view_delete_selected    (OknoWeekView *self);
 
 G_END_DECLS

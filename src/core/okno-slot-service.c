@@ -385,13 +385,20 @@ updated_cb (GObject      *object,
     g_task_return_pointer (task, stored, g_object_unref);
 }
 
-/* Moves or resizes the open slot @slot_id to [@start, @end) if the rule
- * allows it, unless the calendar's copy changed meanwhile. */
+/**
+ * okno_slot_service_move_async:
+ * @title: (nullable): a new title (another session type), or %NULL to
+ *   keep it
+ *
+ * Moves or resizes the open slot @slot_id to [@start, @end) if the rule
+ * allows it, unless the calendar's copy changed meanwhile.
+ */
 void
 okno_slot_service_move_async (OknoSlotService     *self,
                               const char          *slot_id,
                               GDateTime           *start,
                               GDateTime           *end,
+                              const char          *title,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
@@ -418,6 +425,8 @@ okno_slot_service_move_async (OknoSlotService     *self,
   /* The copy carries the etag the calendar last showed. */
   changed = okno_event_copy (current);
   okno_event_set_times (changed, start, end);
+  if (title != NULL)
+    okno_event_set_summary (changed, title);
   g_task_set_task_data (task, g_strdup (slot_id), g_free);
 
   add_pending (self, slot_id, start, end);

@@ -42,6 +42,7 @@ void             okno_slot_service_move_async      (OknoSlotService      *self,
                                                     const char           *slot_id,
                                                     GDateTime            *start,
                                                     GDateTime            *end,
+                                                    const char           *title,
                                                     GCancellable         *cancellable,
                                                     GAsyncReadyCallback   callback,
                                                     gpointer              user_data);

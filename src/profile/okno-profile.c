@@ -207,6 +207,8 @@ okno_profile_new (const char  *data_dir,
   g_settings_bind (self->settings, "rate-limit", self->web_server, "rate-limit", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "frame-ancestors", self->web_server, "frame-ancestors", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "contact", self->web_server, "contact", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "owner-name", self->web_server, "owner-name", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "owner-about", self->web_server, "owner-about", G_SETTINGS_BIND_GET);
   g_settings_bind_with_mapping (self->settings, "share-on-lan", self->web_server, "address",
                                 G_SETTINGS_BIND_GET, lan_to_address, NULL, NULL, NULL);
   g_signal_connect_object (self->web_server, "notify::address",
