@@ -267,8 +267,7 @@ fixture_set_up (Fixture       *f,
   /* One application for all the tests: its object path on the bus is
    * taken until it is gone. */
   f->app = app;
-  g_application_activate (G_APPLICATION (f->app));
-  f->window = OKNO_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
+  f->window = OKNO_WINDOW (okno_test_activate (GTK_APPLICATION (f->app)));
   okno_window_set_week (f->window, now);
   f->grid = OKNO_WEEK_VIEW (okno_window_get_grid (f->window));
   f->instance = okno_application_get_profile (f->app);

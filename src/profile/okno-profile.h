@@ -14,6 +14,21 @@
 
 G_BEGIN_DECLS
 
+/* @OKNO_PROFILE_STATE_NEW: not initialized yet
+ * @OKNO_PROFILE_STATE_LOADING: opening the folder and the calendar
+ * @OKNO_PROFILE_STATE_READY: everything is open
+ * @OKNO_PROFILE_STATE_FAILED: it could not open; the error said why */
+typedef enum
+{
+  OKNO_PROFILE_STATE_NEW,
+  OKNO_PROFILE_STATE_LOADING,
+  OKNO_PROFILE_STATE_READY,
+  OKNO_PROFILE_STATE_FAILED,
+} OknoProfileState;
+
+#define OKNO_TYPE_PROFILE_STATE (okno_profile_state_get_type ())
+GType okno_profile_state_get_type (void) G_GNUC_CONST;
+
 #define OKNO_TYPE_PROFILE (okno_profile_get_type ())
 G_DECLARE_FINAL_TYPE (OknoProfile, okno_profile, OKNO, PROFILE, GObject)
 
@@ -28,8 +43,13 @@ typedef struct
 
 #define OKNO_OVERRIDES_INIT { -1, NULL, -1, NULL }
 
-OknoProfile       *okno_profile_new              (const char          *data_dir,
-                                                    GError             **error);
+void                okno_profile_new_async        (const char          *data_dir,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+OknoProfile        *okno_profile_new_finish       (GAsyncResult        *result,
+                                                   GError             **error);
+OknoProfileState    okno_profile_get_state        (OknoProfile         *self);
 const char         *okno_profile_get_data_dir     (OknoProfile        *self);
 GSettings          *okno_profile_get_settings     (OknoProfile        *self);
 OknoCalendar       *okno_profile_get_calendar     (OknoProfile        *self);

@@ -449,6 +449,8 @@ okno_cli_run (char               **args,
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(OknoProfile) instance = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  Wait wait = { NULL, NULL };
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) argv = NULL;
   guint skip;
@@ -477,7 +479,10 @@ okno_cli_run (char               **args,
       if (!g_option_context_parse_strv (context, &argv, &error))
         return usage (error->message);
 
-      if (!(instance = okno_profile_new (*data_dir, &error)))
+      wait.loop = g_main_loop_new (NULL, FALSE);
+      okno_profile_new_async (*data_dir, NULL, wait_done_cb, &wait);
+      result = wait_for (&wait);
+      if (!(instance = okno_profile_new_finish (result, &error)))
         return fail ("%s", error->message);
 
       status = commands[i].func (instance, argv + 1);
