@@ -33,11 +33,14 @@ struct _OknoWindow
   GtkCalendar          *calendar;
   GtkWidget            *type_button;
   GtkLabel             *type_label;
+  GtkRevealer          *server_bar;
+  GtkLabel             *server_bar_label;
 
   OknoInstance         *instance;
   GtkWidget            *grid;
   gboolean              scrolled;
   guint                 fit_source;
+  guint                 retry_source;
   double                top_hour;
 };
 
@@ -115,14 +118,69 @@ update_title (OknoWindow *self)
   adw_window_title_set_subtitle (self->window_title, url ? url : _("Booking page not served"));
 }
 
+#define RETRY_SECONDS 3
+
+/* While the page cannot be served (a busy port), try again now and then:
+ * serving resumes by itself when the port frees. */
+static gboolean
+retry_server_cb (gpointer user_data)
+{
+  OknoWindow *self = user_data;
+
+  if (okno_instance_start_server (self->instance, NULL))
+    {
+      self->retry_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 server_error_changed_cb (OknoWindow *self)
 {
   const char *error = okno_instance_get_server_error (self->instance);
+  gboolean was_shown = gtk_revealer_get_reveal_child (self->server_bar);
 
   update_title (self);
   if (error != NULL)
-    toast (self, error);
+    {
+      g_autofree char *text = g_strdup_printf (_("The booking page is not served: %s"), error);
+
+      gtk_label_set_text (self->server_bar_label, text);
+      if (self->retry_source == 0)
+        self->retry_source = g_timeout_add_seconds (RETRY_SECONDS, retry_server_cb, self);
+    }
+  else
+    {
+      g_clear_handle_id (&self->retry_source, g_source_remove);
+      if (was_shown)
+        toast (self, _("The booking page is served again"));
+    }
+  gtk_revealer_set_reveal_child (self->server_bar, error != NULL);
+}
+
+static void
+server_retry_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  OknoWindow *self = OKNO_WINDOW (widget);
+
+  okno_instance_start_server (self->instance, NULL);
+}
+
+/* Any free port, for this run: the port setting stays as it is. */
+static void
+server_other_port_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  OknoWindow *self = OKNO_WINDOW (widget);
+  OknoOverrides overrides = OKNO_OVERRIDES_INIT;
+
+  overrides.port = 0;
+  okno_instance_apply_overrides (self->instance, &overrides);
+  okno_instance_start_server (self->instance, NULL);
 }
 
 static void
@@ -209,6 +267,13 @@ can_undo_changed_cb (OknoWindow *self)
                                  okno_week_view_can_undo (OKNO_WEEK_VIEW (self->grid)));
 }
 
+static void
+current_type_change_state_cb (OknoWindow *self,
+                              GVariant   *state)
+{
+  g_settings_set_value (okno_instance_get_settings (self->instance), OKNO_CURRENT_SESSION_TYPE_KEY, state);
+}
+
 /* The header bar's type button names the type a click publishes; its
  * menu chooses another. */
 static void
@@ -239,6 +304,13 @@ session_types_changed_cb (OknoWindow *self)
   g_menu_append_section (menu, NULL, G_MENU_MODEL (choices));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (edit));
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->type_button), G_MENU_MODEL (menu));
+  {
+    GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), OKNO_CURRENT_SESSION_TYPE_KEY);
+
+    if (action != NULL)
+      g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                                 g_variant_new_string (current ? okno_session_type_get_id (current) : ""));
+  }
 
   gtk_label_set_label (self->type_label, current ? okno_session_type_get_name (current) : _("Session Type"));
   if (current != NULL)
@@ -346,6 +418,7 @@ okno_window_dispose (GObject *object)
   OknoWindow *self = (OknoWindow *) object;
 
   g_clear_handle_id (&self->fit_source, g_source_remove);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), OKNO_TYPE_WINDOW);
   g_clear_object (&self->instance);
 
@@ -371,6 +444,8 @@ okno_window_class_init (OknoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, calendar);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, type_button);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, type_label);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, server_bar);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, server_bar_label);
   gtk_widget_class_bind_template_callback (widget_class, calendar_day_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "week.previous", NULL, previous_week_action);
@@ -378,6 +453,8 @@ okno_window_class_init (OknoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "week.today", NULL, today_action);
   gtk_widget_class_install_action (widget_class, "week.copy-previous", NULL, copy_previous_action);
   gtk_widget_class_install_action (widget_class, "week.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "server.retry", NULL, server_retry_action);
+  gtk_widget_class_install_action (widget_class, "server.other-port", NULL, server_other_port_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "week.previous", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, 0, "week.previous", NULL);
@@ -407,7 +484,7 @@ okno_window_new (OknoApplication *application)
   GtkAdjustment *adjustment;
   GtkWidget *viewport;
   GSettings *settings;
-  g_autoptr(GAction) type_action = NULL;
+  g_autoptr(GSimpleAction) type_action = NULL;
 
   g_return_val_if_fail (OKNO_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (okno_application_get_instance (application) != NULL, NULL);
@@ -417,8 +494,13 @@ okno_window_new (OknoApplication *application)
 
   settings = okno_instance_get_settings (self->instance);
   okno_session_types_ensure (settings, okno_instance_get_schedule (self->instance));
-  type_action = g_settings_create_action (settings, OKNO_CURRENT_SESSION_TYPE_KEY);
-  g_action_map_add_action (G_ACTION_MAP (self), type_action);
+  /* Not g_settings_create_action(): that action would outlive the window
+   * through the settings' signal and report to a window that is gone. */
+  type_action = g_simple_action_new_stateful (OKNO_CURRENT_SESSION_TYPE_KEY, G_VARIANT_TYPE_STRING,
+                                              g_settings_get_value (settings, OKNO_CURRENT_SESSION_TYPE_KEY));
+  g_signal_connect_object (type_action, "change-state", G_CALLBACK (current_type_change_state_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (type_action));
   g_signal_connect_object (settings, "changed::" OKNO_SESSION_TYPES_KEY,
                            G_CALLBACK (session_types_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::" OKNO_CURRENT_SESSION_TYPE_KEY,
@@ -446,8 +528,7 @@ okno_window_new (OknoApplication *application)
                            G_CALLBACK (schedule_changed_cb), self, G_CONNECT_SWAPPED);
 
   okno_window_set_week (self, now);
-  if (okno_instance_get_server_error (self->instance) != NULL)
-    toast (self, okno_instance_get_server_error (self->instance));
+  server_error_changed_cb (self);
 
   return self;
 }
