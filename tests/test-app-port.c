@@ -57,9 +57,9 @@ make_profile (guint port)
 static OknoWebServer *
 get_server (Run *run)
 {
-  OknoInstance *instance = okno_application_get_instance (run->app);
+  OknoProfile *instance = okno_application_get_profile (run->app);
 
-  return instance ? okno_instance_get_web_server (instance) : NULL;
+  return instance ? okno_profile_get_web_server (instance) : NULL;
 }
 
 static gboolean

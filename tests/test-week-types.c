@@ -27,7 +27,7 @@ typedef struct
 {
   OknoWindow      *window;
   OknoWeekView    *grid;
-  OknoInstance    *instance;
+  OknoProfile    *instance;
   GtkAdjustment   *vadjustment;
   GDateTime       *monday;
 } Fixture;
@@ -38,7 +38,7 @@ idle_done (gpointer data)
   Fixture *f = data;
 
   return !_okno_week_view_is_busy (f->grid) &&
-         !okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (okno_instance_get_calendar (f->instance)));
+         !okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (okno_profile_get_calendar (f->instance)));
 }
 
 /* Waits for the writes, then lets a few frames pass: a scroll animation,
@@ -105,7 +105,7 @@ slot_starting (Fixture   *f,
                GDateTime *start)
 {
   g_autoptr(GDateTime) end = g_date_time_add_minutes (start, 1);
-  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_instance_get_calendar (f->instance), start, end);
+  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_profile_get_calendar (f->instance), start, end);
 
   for (guint i = 0; i < events->len; i++)
     {
@@ -138,11 +138,11 @@ count_slots (Fixture   *f,
              GDateTime *from,
              GDateTime *to)
 {
-  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_instance_get_calendar (f->instance), from, to);
+  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_profile_get_calendar (f->instance), from, to);
   guint n = 0;
 
   for (guint i = 0; i < events->len; i++)
-    if (okno_schedule_classify (okno_instance_get_schedule (f->instance), g_ptr_array_index (events, i))
+    if (okno_schedule_classify (okno_profile_get_schedule (f->instance), g_ptr_array_index (events, i))
         == OKNO_EVENT_KIND_SLOT &&
         g_date_time_compare (okno_event_get_start (g_ptr_array_index (events, i)), from) >= 0)
       n++;
@@ -171,7 +171,7 @@ fixture_set_up (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
   okno_window_set_week (f->window, day);
   f->grid = OKNO_WEEK_VIEW (okno_window_get_grid (f->window));
-  f->instance = okno_application_get_instance (app);
+  f->instance = okno_application_get_profile (app);
   f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
   f->vadjustment = gtk_scrolled_window_get_vadjustment (
     GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (f->grid), GTK_TYPE_SCROLLED_WINDOW)));
@@ -190,7 +190,7 @@ fixture_tear_down (Fixture       *f,
 static void
 set_types (Fixture *f)
 {
-  GSettings *settings = okno_instance_get_settings (f->instance);
+  GSettings *settings = okno_profile_get_settings (f->instance);
 
   g_settings_set_value (settings, OKNO_SESSION_TYPES_KEY,
                         g_variant_new_parsed ("[('a', 'Включить в дело', uint32 40, '', '', ''),"
@@ -261,7 +261,7 @@ test_scroll_kept (Fixture       *f,
   assert_not_scrolled (f, value);
 
   /* A booked session's popover, too (booked as the old system wrote it). */
-  g_object_unref (okno_test_insert_event (okno_instance_get_calendar (f->instance), "✅ Вера — Разбор",
+  g_object_unref (okno_test_insert_event (okno_profile_get_calendar (f->instance), "✅ Вера — Разбор",
                                           thu_15, 40, TRUE));
   settle (f);
   drag (f, 3, 15 * 60 + 20, 3, 15 * 60 + 20);
@@ -338,7 +338,7 @@ test_undo_copy_week (Fixture       *f,
 {
   g_autoptr(GDateTime) previous = g_date_time_add_weeks (f->monday, -1);
   g_autoptr(GDateTime) next = g_date_time_add_weeks (f->monday, 1);
-  OknoCalendar *calendar = okno_instance_get_calendar (f->instance);
+  OknoCalendar *calendar = okno_profile_get_calendar (f->instance);
 
   for (int i = 0; i < 6; i++)
     {
@@ -375,7 +375,7 @@ test_date_picker_follows (Fixture       *f,
   g_autoptr(GPtrArray) calendars = g_ptr_array_new ();
   g_autoptr(GDateTime) picked = NULL;
   g_autoptr(GDateTime) picked_week = NULL;
-  GTimeZone *zone = okno_schedule_get_time_zone (okno_instance_get_schedule (f->instance));
+  GTimeZone *zone = okno_schedule_get_time_zone (okno_profile_get_schedule (f->instance));
 
   okno_test_collect (GTK_WIDGET (f->window), GTK_TYPE_CALENDAR, calendars);
   g_assert_cmpuint (calendars->len, ==, 1);
@@ -420,7 +420,7 @@ main (int   argc,
 
     while ((window = okno_test_find_toplevel (GTK_TYPE_WINDOW)))
       gtk_window_destroy (GTK_WINDOW (window));
-    okno_instance_flush (okno_application_get_instance (app));
+    okno_profile_flush (okno_application_get_profile (app));
     g_clear_object (&app);
   }
   okno_test_remove_dir (data_home);

@@ -17,6 +17,7 @@
 #include "okno-session-type.h"
 #include "okno-slot-popover.h"
 #include "okno-time.h"
+#include "okno-token.h"
 #include "okno-week-view-private.h"
 
 /* Olga's week: seven day columns of 24 hours under a ruler. The grid draws
@@ -67,7 +68,7 @@ struct _OknoWeekView
 {
   GtkWidget      parent_instance;
 
-  OknoInstance  *instance;
+  OknoProfile  *instance;
   GDateTime     *week;
   GPtrArray     *tiles;
   OknoEventTile *selected;
@@ -125,13 +126,13 @@ undo_op_free (UndoOp *op)
 static OknoSchedule *
 get_schedule (OknoWeekView *self)
 {
-  return okno_instance_get_schedule (self->instance);
+  return okno_profile_get_schedule (self->instance);
 }
 
 static OknoCalendar *
 get_calendar (OknoWeekView *self)
 {
-  return okno_instance_get_calendar (self->instance);
+  return okno_profile_get_calendar (self->instance);
 }
 
 static GTimeZone *
@@ -144,7 +145,7 @@ static int
 get_setting (OknoWeekView *self,
              const char   *key)
 {
-  return (int) g_settings_get_uint (okno_instance_get_settings (self->instance), key);
+  return (int) g_settings_get_uint (okno_profile_get_settings (self->instance), key);
 }
 
 static void
@@ -278,7 +279,7 @@ dup_refusal (OknoWeekView *self,
 static OknoSessionType *
 dup_current_type (OknoWeekView *self)
 {
-  GSettings *settings = okno_instance_get_settings (self->instance);
+  GSettings *settings = okno_profile_get_settings (self->instance);
   g_autoptr(GListStore) types = okno_session_types_load (settings);
 
   return okno_session_types_dup_current (settings, G_LIST_MODEL (types));
@@ -398,7 +399,8 @@ publish_slot (OknoWeekView *self,
               gboolean      undoable)
 {
   g_autofree char *summary = title ? g_strdup (title) : dup_new_slot_title (self);
-  g_autoptr(OknoEvent) event = okno_event_new (NULL, summary, start, end);
+  g_autofree char *id = okno_event_id_new ();
+  g_autoptr(OknoEvent) event = okno_event_new (id, summary, start, end);
 
   okno_event_set_private (event, OKNO_PROP_KIND, OKNO_PROP_KIND_SLOT);
   okno_calendar_insert_event_async (get_calendar (self), event, NULL, inserted_cb,
@@ -427,7 +429,10 @@ remove_slot (OknoWeekView *self,
              OknoEvent    *event,
              gboolean      undoable)
 {
-  okno_calendar_delete_event_async (get_calendar (self), okno_event_get_id (event), NULL, NULL, deleted_cb,
+  OknoEvent *current = okno_calendar_lookup_event (get_calendar (self), okno_event_get_id (event));
+
+  okno_calendar_delete_event_async (get_calendar (self), okno_event_get_id (event),
+                                    okno_event_get_etag (current ? current : event), NULL, deleted_cb,
                                     op_new (self, UNDO_DELETE, event, undoable));
 }
 
@@ -534,7 +539,7 @@ static void
 show_details (OknoWeekView  *self,
               OknoEventTile *tile)
 {
-  GtkWidget *popover = okno_booking_popover_new (okno_instance_get_service (self->instance),
+  GtkWidget *popover = okno_booking_popover_new (okno_profile_get_service (self->instance),
                                                  okno_event_tile_get_event (tile));
 
   gtk_widget_set_parent (popover, GTK_WIDGET (tile));
@@ -548,7 +553,7 @@ slot_type_chosen_cb (OknoSlotPopover *popover,
                      OknoWeekView    *self)
 {
   OknoEvent *event = g_object_get_data (G_OBJECT (popover), "okno-event");
-  GSettings *settings = okno_instance_get_settings (self->instance);
+  GSettings *settings = okno_profile_get_settings (self->instance);
   g_autoptr(GListStore) types = okno_session_types_load (settings);
   OknoSessionType *type = okno_session_types_lookup (G_LIST_MODEL (types), id);
   OknoEvent *current;
@@ -580,7 +585,7 @@ static void
 show_slot_details (OknoWeekView  *self,
                    OknoEventTile *tile)
 {
-  GSettings *settings = okno_instance_get_settings (self->instance);
+  GSettings *settings = okno_profile_get_settings (self->instance);
   g_autoptr(GListStore) types = okno_session_types_load (settings);
   OknoEvent *event = okno_event_tile_get_event (tile);
   OknoSchedule *schedule = get_schedule (self);
@@ -867,9 +872,9 @@ booking_cancelled_for_delete_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "remove") != 0 || event == NULL)
     return;
 
-  booking = okno_ledger_lookup_active_for_slot (okno_instance_get_ledger (self->instance), okno_event_get_id (event));
+  booking = okno_ledger_lookup_active_for_slot (okno_profile_get_ledger (self->instance), okno_event_get_id (event));
   if (booking != NULL &&
-      !okno_booking_service_cancel_as_owner (okno_instance_get_service (self->instance),
+      !okno_booking_service_cancel_as_owner (okno_profile_get_service (self->instance),
                                              okno_booking_get_id (booking), now, &error))
     {
       message (self, _(error->message));
@@ -1506,16 +1511,16 @@ okno_week_view_init (OknoWeekView *self)
 }
 
 GtkWidget *
-okno_week_view_new (OknoInstance *instance)
+okno_week_view_new (OknoProfile *instance)
 {
   OknoWeekView *self;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
-  g_return_val_if_fail (OKNO_IS_INSTANCE (instance), NULL);
+  g_return_val_if_fail (OKNO_IS_PROFILE (instance), NULL);
 
   self = g_object_new (OKNO_TYPE_WEEK_VIEW, NULL);
   self->instance = g_object_ref (instance);
-  g_signal_connect_object (okno_instance_get_schedule (instance), "items-changed",
+  g_signal_connect_object (okno_profile_get_schedule (instance), "items-changed",
                            G_CALLBACK (schedule_items_changed_cb), self, G_CONNECT_SWAPPED);
   okno_week_view_set_week (self, now);
 

@@ -36,7 +36,7 @@ struct _OknoWindow
   GtkRevealer          *server_bar;
   GtkLabel             *server_bar_label;
 
-  OknoInstance         *instance;
+  OknoProfile         *instance;
   GtkWidget            *grid;
   gboolean              scrolled;
   guint                 fit_source;
@@ -49,7 +49,7 @@ G_DEFINE_FINAL_TYPE (OknoWindow, okno_window, ADW_TYPE_APPLICATION_WINDOW)
 static GTimeZone *
 get_zone (OknoWindow *self)
 {
-  return okno_schedule_get_time_zone (okno_instance_get_schedule (self->instance));
+  return okno_schedule_get_time_zone (okno_profile_get_schedule (self->instance));
 }
 
 static void
@@ -66,7 +66,7 @@ update_day_header (OknoWindow *self)
   GDateTime *monday = okno_window_get_week (self);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) today = g_date_time_to_timezone (now, get_zone (self));
-  OknoSchedule *schedule = okno_instance_get_schedule (self->instance);
+  OknoSchedule *schedule = okno_profile_get_schedule (self->instance);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (self->day_header)))
@@ -112,7 +112,7 @@ static void
 update_title (OknoWindow *self)
 {
   g_autofree char *title = okno_time_format_week (okno_window_get_week (self));
-  g_autofree char *url = okno_web_server_dup_url (okno_instance_get_web_server (self->instance));
+  g_autofree char *url = okno_web_server_dup_url (okno_profile_get_web_server (self->instance));
 
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, url ? url : _("Booking page not served"));
@@ -127,7 +127,7 @@ retry_server_cb (gpointer user_data)
 {
   OknoWindow *self = user_data;
 
-  if (okno_instance_start_server (self->instance, NULL))
+  if (okno_profile_start_server (self->instance, NULL))
     {
       self->retry_source = 0;
       return G_SOURCE_REMOVE;
@@ -138,7 +138,7 @@ retry_server_cb (gpointer user_data)
 static void
 server_error_changed_cb (OknoWindow *self)
 {
-  const char *error = okno_instance_get_server_error (self->instance);
+  const char *error = okno_profile_get_server_error (self->instance);
   gboolean was_shown = gtk_revealer_get_reveal_child (self->server_bar);
 
   update_title (self);
@@ -166,7 +166,7 @@ server_retry_action (GtkWidget  *widget,
 {
   OknoWindow *self = OKNO_WINDOW (widget);
 
-  okno_instance_start_server (self->instance, NULL);
+  okno_profile_start_server (self->instance, NULL);
 }
 
 /* Any free port, for this run: the port setting stays as it is. */
@@ -179,8 +179,8 @@ server_other_port_action (GtkWidget  *widget,
   OknoOverrides overrides = OKNO_OVERRIDES_INIT;
 
   overrides.port = 0;
-  okno_instance_apply_overrides (self->instance, &overrides);
-  okno_instance_start_server (self->instance, NULL);
+  okno_profile_apply_overrides (self->instance, &overrides);
+  okno_profile_start_server (self->instance, NULL);
 }
 
 static void
@@ -271,7 +271,7 @@ static void
 current_type_change_state_cb (OknoWindow *self,
                               GVariant   *state)
 {
-  g_settings_set_value (okno_instance_get_settings (self->instance), OKNO_CURRENT_SESSION_TYPE_KEY, state);
+  g_settings_set_value (okno_profile_get_settings (self->instance), OKNO_CURRENT_SESSION_TYPE_KEY, state);
 }
 
 /* The header bar's type button names the type a click publishes; its
@@ -279,7 +279,7 @@ current_type_change_state_cb (OknoWindow *self,
 static void
 session_types_changed_cb (OknoWindow *self)
 {
-  GSettings *settings = okno_instance_get_settings (self->instance);
+  GSettings *settings = okno_profile_get_settings (self->instance);
   g_autoptr(GListStore) types = okno_session_types_load (settings);
   g_autoptr(OknoSessionType) current = okno_session_types_dup_current (settings, G_LIST_MODEL (types));
   g_autoptr(GMenu) menu = g_menu_new ();
@@ -376,7 +376,7 @@ fit_working_hours_cb (gpointer user_data)
 {
   OknoWindow *self = user_data;
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
-  GSettings *settings = okno_instance_get_settings (self->instance);
+  GSettings *settings = okno_profile_get_settings (self->instance);
   double first = g_settings_get_uint (settings, "day-start-hour");
   double last = g_settings_get_uint (settings, "day-end-hour");
   double page = gtk_adjustment_get_page_size (adjustment);
@@ -487,13 +487,13 @@ okno_window_new (OknoApplication *application)
   g_autoptr(GSimpleAction) type_action = NULL;
 
   g_return_val_if_fail (OKNO_IS_APPLICATION (application), NULL);
-  g_return_val_if_fail (okno_application_get_instance (application) != NULL, NULL);
+  g_return_val_if_fail (okno_application_get_profile (application) != NULL, NULL);
 
   self = g_object_new (OKNO_TYPE_WINDOW, "application", application, NULL);
-  self->instance = g_object_ref (okno_application_get_instance (application));
+  self->instance = g_object_ref (okno_application_get_profile (application));
 
-  settings = okno_instance_get_settings (self->instance);
-  okno_session_types_ensure (settings, okno_instance_get_schedule (self->instance));
+  settings = okno_profile_get_settings (self->instance);
+  okno_session_types_ensure (settings, okno_profile_get_schedule (self->instance));
   /* Not g_settings_create_action(): that action would outlive the window
    * through the settings' signal and report to a window that is gone. */
   type_action = g_simple_action_new_stateful (OKNO_CURRENT_SESSION_TYPE_KEY, G_VARIANT_TYPE_STRING,
@@ -524,7 +524,7 @@ okno_window_new (OknoApplication *application)
 
   g_signal_connect_object (self->instance, "notify::server-error",
                            G_CALLBACK (server_error_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (okno_instance_get_schedule (self->instance), "items-changed",
+  g_signal_connect_object (okno_profile_get_schedule (self->instance), "items-changed",
                            G_CALLBACK (schedule_changed_cb), self, G_CONNECT_SWAPPED);
 
   okno_window_set_week (self, now);
