@@ -57,20 +57,32 @@ show_fatal_error (OknoApplication *self,
 }
 
 static void
-preferences_action (GSimpleAction *action,
-                    GVariant      *parameter,
-                    gpointer       user_data)
+show_preferences (OknoApplication *self,
+                  const char      *page)
 {
-  OknoApplication *self = user_data;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   OknoPreferencesWindow *preferences;
+  OknoWebServer *server;
 
   if (self->instance == NULL)
     return;
 
+  server = okno_profile_get_web_server (self->instance);
   preferences = okno_preferences_window_new (okno_profile_get_settings (self->instance));
+  okno_preferences_window_set_served_port (preferences, okno_web_server_is_running (server)
+                                                        ? okno_web_server_get_port (server) : 0);
+  if (page != NULL)
+    adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), page);
   gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
   gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  show_preferences (user_data, NULL);
 }
 
 static void
@@ -78,17 +90,7 @@ session_types_action (GSimpleAction *action,
                       GVariant      *parameter,
                       gpointer       user_data)
 {
-  OknoApplication *self = user_data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  OknoPreferencesWindow *preferences;
-
-  if (self->instance == NULL)
-    return;
-
-  preferences = okno_preferences_window_new (okno_profile_get_settings (self->instance));
-  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "session-types");
-  gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
-  gtk_window_present (GTK_WINDOW (preferences));
+  show_preferences (user_data, "session-types");
 }
 
 static void

@@ -34,6 +34,11 @@ struct _OknoWindow
   GtkWidget            *type_button;
   GtkLabel             *type_label;
   GtkRevealer          *server_bar;
+  GtkRevealer          *contact_bar;
+  GtkEntry             *contact_entry;
+  GtkWidget            *empty_hint;
+  GtkWidget            *share_tip;
+  gboolean              had_slots;
   GtkLabel             *server_bar_label;
 
   OknoProfile         *instance;
@@ -183,10 +188,79 @@ server_other_port_action (GtkWidget  *widget,
   okno_profile_start_server (self->instance, NULL);
 }
 
+/* Whether Olga has published any slot, in half a year either side. */
+static gboolean
+has_any_slot (OknoWindow *self)
+{
+  OknoSchedule *schedule = okno_profile_get_schedule (self->instance);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) from = g_date_time_add_days (now, -180);
+  g_autoptr(GDateTime) to = g_date_time_add_days (now, 180);
+  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_schedule_get_calendar (schedule), from, to);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      OknoEventKind kind = okno_schedule_classify (schedule, g_ptr_array_index (events, i));
+
+      if (kind == OKNO_EVENT_KIND_SLOT || kind == OKNO_EVENT_KIND_BOOKED)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* First start: the empty week says what to do; after the first slot, the
+ * share button is pointed out, once. */
+static void
+update_first_steps (OknoWindow *self)
+{
+  gboolean any = has_any_slot (self);
+
+  gtk_widget_set_visible (self->empty_hint, !any);
+  if (any && !self->had_slots && self->share_tip == NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      GtkWidget *label = gtk_label_new (_("Your booking page shows it now. Share its address with clients here."));
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
+      self->share_tip = gtk_popover_new ();
+      gtk_popover_set_child (GTK_POPOVER (self->share_tip), label);
+      gtk_widget_set_parent (self->share_tip, self->share_button);
+      gtk_popover_popup (GTK_POPOVER (self->share_tip));
+    }
+  self->had_slots = any;
+}
+
 static void
 schedule_changed_cb (OknoWindow *self)
 {
   update_day_header (self);
+  update_first_steps (self);
+}
+
+/* Olga's contact: asked for in the window while it is empty. */
+static void
+update_contact_bar (OknoWindow *self)
+{
+  g_autofree char *contact = g_settings_get_string (okno_profile_get_settings (self->instance), "contact");
+
+  gtk_revealer_set_reveal_child (self->contact_bar, contact[0] == '\0');
+}
+
+static void
+contact_save_cb (OknoWindow *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->contact_entry))));
+
+  if (text[0] == '\0')
+    return;
+  g_settings_set_string (okno_profile_get_settings (self->instance), "contact", text);
+  toast (self, _("Saved. Preferences can change it."));
+}
+
+static void
+contact_later_cb (OknoWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->contact_bar, FALSE);
 }
 
 static void
@@ -390,9 +464,11 @@ fit_working_hours_cb (gpointer user_data)
    * after a change the adjustment changes again, and we scroll then. */
   if (self->top_hour < 0)
     self->top_hour = gtk_adjustment_get_value (adjustment) / okno_week_view_get_hour_height (OKNO_WEEK_VIEW (self->grid));
+  /* A quarter of an hour more at each end, so that the first and last
+   * hours' labels are seen whole. */
   if (!self->scrolled)
-    self->top_hour = first;
-  if (okno_week_view_set_hour_height (OKNO_WEEK_VIEW (self->grid), page / (last - first)))
+    self->top_hour = MAX (first - 0.25, 0);
+  if (okno_week_view_set_hour_height (OKNO_WEEK_VIEW (self->grid), page / (last - first + 0.5)))
     return G_SOURCE_REMOVE;
 
   if (gtk_adjustment_get_upper (adjustment) > page)
@@ -419,6 +495,11 @@ okno_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->fit_source, g_source_remove);
   g_clear_handle_id (&self->retry_source, g_source_remove);
+  if (self->share_tip != NULL)
+    {
+      gtk_widget_unparent (self->share_tip);
+      self->share_tip = NULL;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), OKNO_TYPE_WINDOW);
   g_clear_object (&self->instance);
 
@@ -446,6 +527,11 @@ okno_window_class_init (OknoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, type_label);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, server_bar);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, server_bar_label);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, contact_bar);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, contact_entry);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, empty_hint);
+  gtk_widget_class_bind_template_callback (widget_class, contact_save_cb);
+  gtk_widget_class_bind_template_callback (widget_class, contact_later_cb);
   gtk_widget_class_bind_template_callback (widget_class, calendar_day_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "week.previous", NULL, previous_week_action);
@@ -529,6 +615,10 @@ okno_window_new (OknoApplication *application)
 
   okno_window_set_week (self, now);
   server_error_changed_cb (self);
+  g_signal_connect_object (settings, "changed::contact", G_CALLBACK (update_contact_bar), self, G_CONNECT_SWAPPED);
+  update_contact_bar (self);
+  self->had_slots = has_any_slot (self);
+  gtk_widget_set_visible (self->empty_hint, !self->had_slots);
 
   return self;
 }
