@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "okno-application.h"
 #include "okno-booking-popover.h"
@@ -415,6 +416,37 @@ test_first_steps (Fixture       *f,
   g_assert_false (gtk_revealer_get_reveal_child (contact_bar));
 }
 
+/* A tile shows whole lines only: whatever its height, the text it asks
+ * for fits in it, and its tooltip has the whole title. */
+static void
+test_tile_lines (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GDateTime) start = at (f, 2, 10, 0);
+  g_autoptr(GDateTime) end = g_date_time_add_minutes (start, 40);
+  g_autoptr(OknoEvent) event = okno_event_new ("tilelines1", "🔓 СЛОТ: Включить в дело: долгая практика с разбором",
+                                               start, end);
+  GtkWidget *tile = okno_event_tile_new (event, OKNO_EVENT_KIND_SLOT,
+                                         okno_schedule_get_time_zone (okno_profile_get_schedule (f->instance)),
+                                         "🔓 СЛОТ", "✅", FALSE);
+  int heights[] = { 18, 30, 45, 60, 90, 200 };
+
+  g_object_ref_sink (tile);
+  gtk_widget_set_parent (tile, GTK_WIDGET (f->grid));
+  for (guint i = 0; i < G_N_ELEMENTS (heights); i++)
+    {
+      int minimum, natural;
+
+      okno_event_tile_fit (OKNO_EVENT_TILE (tile), 90, heights[i]);
+      gtk_widget_measure (tile, GTK_ORIENTATION_VERTICAL, 90, &minimum, &natural, NULL, NULL);
+      if (heights[i] >= 30)
+        g_assert_cmpint (natural, <=, heights[i]);
+    }
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (tile), "Включить в дело: долгая практика с разбором"));
+  gtk_widget_unparent (tile);
+  g_object_unref (tile);
+}
+
 /* The date picker shows the week shown. */
 static void
 test_date_picker_follows (Fixture       *f,
@@ -457,6 +489,7 @@ main (int   argc,
   ADD ("/okno/window/session-types", 3, test_session_types);
   ADD ("/okno/window/undo-copy-week", 5, test_undo_copy_week);
   ADD ("/okno/window/date-picker-follows", 7, test_date_picker_follows);
+  ADD ("/okno/window/tile-lines", 8, test_tile_lines);
 
   app = okno_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
