@@ -30,7 +30,7 @@ okno_test_http_add_slot (Fixture    *f,
   g_autoptr(GDateTime) start = g_date_time_add_hours (now, hours_from_now);
   g_autoptr(GDateTime) rounded = g_date_time_add_seconds (start, -g_date_time_get_seconds (start));
 
-  return okno_test_insert_event (okno_instance_get_calendar (f->instance), title, rounded, 40, TRUE);
+  return okno_test_insert_event (okno_profile_get_calendar (f->instance), title, rounded, 40, TRUE);
 }
 
 void
@@ -41,17 +41,17 @@ okno_test_http_set_up (Fixture       *f,
   OknoOverrides overrides = OKNO_OVERRIDES_INIT;
 
   f->dir = okno_test_make_dir ();
-  f->instance = okno_instance_new (f->dir, &error);
+  f->instance = okno_profile_new (f->dir, &error);
   g_assert_no_error (error);
 
   overrides.port = 0;
   overrides.rate_limit = GPOINTER_TO_INT (data);
-  okno_instance_apply_overrides (f->instance, &overrides);
-  g_settings_set_string (okno_instance_get_settings (f->instance), "time-zone", "Europe/Moscow");
-  g_assert_true (okno_instance_start_server (f->instance, &error));
+  okno_profile_apply_overrides (f->instance, &overrides);
+  g_settings_set_string (okno_profile_get_settings (f->instance), "time-zone", "Europe/Moscow");
+  g_assert_true (okno_profile_start_server (f->instance, &error));
   g_assert_no_error (error);
 
-  f->base = okno_web_server_dup_url (okno_instance_get_web_server (f->instance));
+  f->base = okno_web_server_dup_url (okno_profile_get_web_server (f->instance));
   f->base[strlen (f->base) - 1] = '\0';
   f->session = soup_session_new_with_options ("max-conns", 128, "max-conns-per-host", 128, NULL);
 
@@ -66,7 +66,7 @@ okno_test_http_tear_down (Fixture       *f,
   g_clear_object (&f->slot);
   g_clear_object (&f->slot2);
   g_clear_object (&f->session);
-  okno_instance_flush (f->instance);
+  okno_profile_flush (f->instance);
   g_assert_finalize_object (f->instance);
   okno_test_remove_dir (f->dir);
   g_free (f->dir);

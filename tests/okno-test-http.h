@@ -8,14 +8,14 @@
 
 #include <libsoup/soup.h>
 
-#include "okno-instance.h"
+#include "okno-profile.h"
 
 G_BEGIN_DECLS
 
 typedef struct
 {
   char         *dir;
-  OknoInstance *instance;
+  OknoProfile *instance;
   SoupSession  *session;
   char         *base;
   OknoEvent    *slot;

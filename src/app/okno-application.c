@@ -21,7 +21,7 @@ struct _OknoApplication
 {
   AdwApplication  parent_instance;
 
-  OknoInstance   *instance;
+  OknoProfile   *instance;
   char           *data_dir;
   OknoOverrides   overrides;
   char           *bind;
@@ -66,7 +66,25 @@ preferences_action (GSimpleAction *action,
   if (self->instance == NULL)
     return;
 
-  preferences = okno_preferences_window_new (okno_instance_get_settings (self->instance));
+  preferences = okno_preferences_window_new (okno_profile_get_settings (self->instance));
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+session_types_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  OknoApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  OknoPreferencesWindow *preferences;
+
+  if (self->instance == NULL)
+    return;
+
+  preferences = okno_preferences_window_new (okno_profile_get_settings (self->instance));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "session-types");
   gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
   gtk_window_present (GTK_WINDOW (preferences));
 }
@@ -116,6 +134,7 @@ activate_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "activate", activate_action },
   { "preferences", preferences_action },
+  { "session-types", session_types_action },
   { "about", about_action },
   { "quit", quit_action },
 };
@@ -128,7 +147,7 @@ notify_booking (OknoApplication *self,
 {
   g_autoptr(GNotification) notification = NULL;
   g_autoptr(GDateTime) local = g_date_time_to_timezone (okno_booking_get_start (booking),
-                                                        okno_schedule_get_time_zone (okno_instance_get_schedule (self->instance)));
+                                                        okno_schedule_get_time_zone (okno_profile_get_schedule (self->instance)));
   /* Translators: when a booked session starts, in a notification; strftime format («ср 17:30») */
   g_autofree char *when = g_date_time_format (local, _("%a %H:%M"));
   g_autofree char *title = added ? g_strdup_printf (_("New booking: %s, %s"), okno_booking_get_name (booking), when)
@@ -216,20 +235,20 @@ okno_application_activate (GApplication *application)
 
   if (self->instance == NULL)
     {
-      self->instance = okno_instance_new (self->data_dir, &error);
+      self->instance = okno_profile_new (self->data_dir, &error);
       if (self->instance == NULL)
         {
           show_fatal_error (self, error->message);
           return;
         }
 
-      okno_instance_apply_overrides (self->instance, &self->overrides);
-      g_signal_connect_object (okno_instance_get_service (self->instance), "booking-added",
+      okno_profile_apply_overrides (self->instance, &self->overrides);
+      g_signal_connect_object (okno_profile_get_service (self->instance), "booking-added",
                                G_CALLBACK (booking_added_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (okno_instance_get_service (self->instance), "booking-cancelled",
+      g_signal_connect_object (okno_profile_get_service (self->instance), "booking-cancelled",
                                G_CALLBACK (booking_cancelled_cb), self, G_CONNECT_SWAPPED);
       /* A busy port is not fatal: the window opens and says so. */
-      okno_instance_start_server (self->instance, NULL);
+      okno_profile_start_server (self->instance, NULL);
     }
 
   window = GTK_WINDOW (okno_window_new (self));
@@ -242,7 +261,7 @@ okno_application_shutdown (GApplication *application)
   OknoApplication *self = OKNO_APPLICATION (application);
 
   if (self->instance != NULL)
-    okno_instance_flush (self->instance);
+    okno_profile_flush (self->instance);
 
   G_APPLICATION_CLASS (okno_application_parent_class)->shutdown (application);
 }
@@ -340,8 +359,8 @@ okno_application_check_arguments (int    argc,
   return 0;
 }
 
-OknoInstance *
-okno_application_get_instance (OknoApplication *self)
+OknoProfile *
+okno_application_get_profile (OknoApplication *self)
 {
   g_return_val_if_fail (OKNO_IS_APPLICATION (self), NULL);
   return self->instance;

@@ -26,7 +26,10 @@ typedef enum
   OKNO_BOOKING_ERROR_IDEMPOTENCY_MISMATCH,
 } OknoBookingError;
 
-/* Calendar backends (local, Google). */
+/* Calendar backends (local, Google): see okno-calendar.h for what each
+ * means to a caller. OFFLINE and RATE_LIMITED are temporary; AUTH needs
+ * Olga to connect the account again; CONFLICT is a stale etag or an id that
+ * exists; NOT_FOUND and GONE say the event (or the sync state) is not there. */
 #define OKNO_CALENDAR_ERROR (okno_calendar_error_quark ())
 typedef enum
 {
@@ -34,6 +37,10 @@ typedef enum
   OKNO_CALENDAR_ERROR_CONFLICT,
   OKNO_CALENDAR_ERROR_INVALID,
   OKNO_CALENDAR_ERROR_FAILED,
+  OKNO_CALENDAR_ERROR_OFFLINE,
+  OKNO_CALENDAR_ERROR_AUTH,
+  OKNO_CALENDAR_ERROR_RATE_LIMITED,
+  OKNO_CALENDAR_ERROR_GONE,
 } OknoCalendarError;
 
 /* Stored data: the data directory, the ledger, files. */

@@ -15,7 +15,7 @@
 
 #include "okno-cli-google.h"
 #include "okno-google-auth.h"
-#include "okno-instance.h"
+#include "okno-profile.h"
 
 /* The Google account of one data folder, headless. `connect` prints the
  * authorization URL alone on one line of stdout (everything else goes to
@@ -303,10 +303,10 @@ google_status (OknoGoogleAuth *auth,
 }
 
 int
-okno_cli_google (OknoInstance  *instance,
+okno_cli_google (OknoProfile   *instance,
                  char         **args)
 {
-  const char *data_dir = okno_instance_get_data_dir (instance);
+  const char *data_dir = okno_profile_get_data_dir (instance);
   g_autoptr(OknoGoogleAuth) auth = NULL;
   g_autoptr(GMainLoop) loop = NULL;
 

@@ -6,13 +6,13 @@
 
 #pragma once
 
-#include "okno-instance.h"
+#include "okno-profile.h"
 
 G_BEGIN_DECLS
 
 extern const GOptionEntry okno_cli_google_entries[];
 
-int okno_cli_google (OknoInstance  *instance,
+int okno_cli_google (OknoProfile   *instance,
                      char         **args);
 
 G_END_DECLS

@@ -14,15 +14,16 @@
 #include "okno-cli.h"
 #include "okno-cli-google.h"
 #include "okno-errors.h"
-#include "okno-instance.h"
+#include "okno-profile.h"
 #include "okno-time.h"
+#include "okno-token.h"
 
 /* Each command works on a data folder no server holds, prints one clear
  * line on stderr for any error, and exits non-zero then. */
 
 #define EXIT_USAGE 2
 
-typedef int (*CommandFunc) (OknoInstance *instance,
+typedef int (*CommandFunc) (OknoProfile *instance,
                             char        **args);
 
 static char *opt_start;
@@ -113,17 +114,18 @@ format_range (GDateTime *start,
 }
 
 static int
-slots_add (OknoInstance  *instance,
+slots_add (OknoProfile  *instance,
            char         **args)
 {
-  OknoSchedule *schedule = okno_instance_get_schedule (instance);
-  OknoCalendar *calendar = okno_instance_get_calendar (instance);
+  OknoSchedule *schedule = okno_profile_get_schedule (instance);
+  OknoCalendar *calendar = okno_profile_get_calendar (instance);
   g_autoptr(GDateTime) start = NULL;
   g_autoptr(GDateTime) end = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GPtrArray) overlapping = NULL;
   g_autoptr(OknoEvent) event = NULL;
   g_autofree char *summary = NULL;
+  g_autofree char *id = NULL;
   g_autofree char *when = NULL;
   g_autoptr(OknoEvent) stored = NULL;
   g_autoptr(GError) error = NULL;
@@ -138,7 +140,7 @@ slots_add (OknoInstance  *instance,
   if (start == NULL)
     return usage (_("--start must look like 2026-12-01T17:30 or 2026-12-01T17:30+03:00"));
 
-  minutes = opt_minutes > 0 ? opt_minutes : (int) g_settings_get_uint (okno_instance_get_settings (instance), "slot-minutes");
+  minutes = opt_minutes > 0 ? opt_minutes : (int) g_settings_get_uint (okno_profile_get_settings (instance), "slot-minutes");
   if (opt_minutes < 0 || minutes < 5 || minutes > 480)
     return usage (_("--minutes must be from 5 to 480"));
   if (g_date_time_compare (start, now) <= 0)
@@ -159,7 +161,8 @@ slots_add (OknoInstance  *instance,
     }
 
   summary = okno_slot_title_new (okno_schedule_get_slot_marker (schedule), opt_title);
-  event = okno_event_new (NULL, summary, start, end);
+  id = okno_event_id_new ();
+  event = okno_event_new (id, summary, start, end);
   okno_event_set_private (event, OKNO_PROP_KIND, OKNO_PROP_KIND_SLOT);
 
   if (!(stored = okno_calendar_insert_event_sync (calendar, event, &error)))
@@ -171,14 +174,14 @@ slots_add (OknoInstance  *instance,
 }
 
 static int
-slots_list (OknoInstance  *instance,
+slots_list (OknoProfile  *instance,
             char         **args)
 {
-  OknoSchedule *schedule = okno_instance_get_schedule (instance);
+  OknoSchedule *schedule = okno_profile_get_schedule (instance);
   GTimeZone *zone = okno_schedule_get_time_zone (schedule);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) until = g_date_time_add_years (now, 1);
-  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_instance_get_calendar (instance), now, until);
+  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_profile_get_calendar (instance), now, until);
   g_autoptr(JsonArray) array = json_array_new ();
 
   if (args[0] != NULL)
@@ -223,11 +226,11 @@ slots_list (OknoInstance  *instance,
 }
 
 static int
-slots_rm (OknoInstance  *instance,
+slots_rm (OknoProfile  *instance,
           char         **args)
 {
-  OknoSchedule *schedule = okno_instance_get_schedule (instance);
-  OknoCalendar *calendar = okno_instance_get_calendar (instance);
+  OknoSchedule *schedule = okno_profile_get_schedule (instance);
+  OknoCalendar *calendar = okno_profile_get_calendar (instance);
   OknoBooking *booking;
   OknoEvent *event;
   OknoEventKind kind;
@@ -241,7 +244,7 @@ slots_rm (OknoInstance  *instance,
   if (kind != OKNO_EVENT_KIND_SLOT && kind != OKNO_EVENT_KIND_BOOKED)
     return fail (_("There is no slot with the id %s"), args[0]);
 
-  if ((booking = okno_ledger_lookup_active_for_slot (okno_instance_get_ledger (instance), args[0])))
+  if ((booking = okno_ledger_lookup_active_for_slot (okno_profile_get_ledger (instance), args[0])))
     return fail (_("Slot %s is booked by %s; cancel the booking first with “okno-server bookings cancel %s”"),
                  args[0], okno_booking_get_name (booking), okno_booking_get_id (booking));
   if (kind == OKNO_EVENT_KIND_BOOKED)
@@ -267,11 +270,11 @@ public_booking_json (OknoBooking *booking)
 }
 
 static int
-bookings_list (OknoInstance  *instance,
+bookings_list (OknoProfile  *instance,
                char         **args)
 {
-  GListModel *bookings = okno_ledger_get_bookings (okno_instance_get_ledger (instance));
-  GTimeZone *zone = okno_schedule_get_time_zone (okno_instance_get_schedule (instance));
+  GListModel *bookings = okno_ledger_get_bookings (okno_profile_get_ledger (instance));
+  GTimeZone *zone = okno_schedule_get_time_zone (okno_profile_get_schedule (instance));
   g_autoptr(JsonArray) array = json_array_new ();
   guint n = g_list_model_get_n_items (bookings);
 
@@ -311,7 +314,7 @@ bookings_list (OknoInstance  *instance,
 }
 
 static int
-bookings_cancel (OknoInstance  *instance,
+bookings_cancel (OknoProfile  *instance,
                  char         **args)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -321,18 +324,18 @@ bookings_cancel (OknoInstance  *instance,
     return usage (_("bookings cancel takes one booking id"));
 
   /* Booking errors are msgids, translated where they are shown. */
-  if (!okno_booking_service_cancel_as_owner (okno_instance_get_service (instance), args[0], now, &error))
+  if (!okno_booking_service_cancel_as_owner (okno_profile_get_service (instance), args[0], now, &error))
     return fail ("%s", _(error->message));
 
-  okno_instance_flush (instance);
+  okno_profile_flush (instance);
   return EXIT_SUCCESS;
 }
 
 static int
-settings_command (OknoInstance  *instance,
+settings_command (OknoProfile  *instance,
                   char         **args)
 {
-  GSettings *settings = okno_instance_get_settings (instance);
+  GSettings *settings = okno_profile_get_settings (instance);
   g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GSettingsSchemaKey) key = NULL;
   g_autoptr(GVariant) value = NULL;
@@ -390,7 +393,7 @@ settings_command (OknoInstance  *instance,
         return usage (_("That value is out of this setting’s range"));
 
       g_settings_set_value (settings, args[1], value);
-      okno_instance_flush (instance);
+      okno_profile_flush (instance);
       return EXIT_SUCCESS;
     }
 
@@ -417,7 +420,7 @@ okno_cli_run (char               **args,
     { "google", NULL, okno_cli_google, okno_cli_google_entries },
   };
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(OknoInstance) instance = NULL;
+  g_autoptr(OknoProfile) instance = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) argv = NULL;
   guint skip;
@@ -446,11 +449,11 @@ okno_cli_run (char               **args,
       if (!g_option_context_parse_strv (context, &argv, &error))
         return usage (error->message);
 
-      if (!(instance = okno_instance_new (*data_dir, &error)))
+      if (!(instance = okno_profile_new (*data_dir, &error)))
         return fail ("%s", error->message);
 
       status = commands[i].func (instance, argv + 1);
-      okno_instance_flush (instance);
+      okno_profile_flush (instance);
       return status;
     }
 

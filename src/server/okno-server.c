@@ -14,7 +14,7 @@
 
 #include "okno-cli.h"
 #include "okno-i18n.h"
-#include "okno-instance.h"
+#include "okno-profile.h"
 
 #define EXIT_USAGE 2
 
@@ -52,13 +52,13 @@ static int
 serve (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(OknoInstance) instance = NULL;
+  g_autoptr(OknoProfile) instance = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *url = NULL;
   OknoOverrides overrides = OKNO_OVERRIDES_INIT;
   guint sigint, sigterm;
 
-  if (!(instance = okno_instance_new (opt_data_dir, &error)))
+  if (!(instance = okno_profile_new (opt_data_dir, &error)))
     {
       g_printerr ("okno-server: %s\n", error->message);
       return EXIT_FAILURE;
@@ -68,16 +68,16 @@ serve (void)
   overrides.bind = opt_bind;
   overrides.rate_limit = opt_rate_limit;
   overrides.trusted_proxy = opt_trusted_proxy;
-  okno_instance_apply_overrides (instance, &overrides);
+  okno_profile_apply_overrides (instance, &overrides);
 
-  if (!okno_instance_start_server (instance, &error))
+  if (!okno_profile_start_server (instance, &error))
     {
       g_printerr ("okno-server: %s\n", error->message);
       return EXIT_FAILURE;
     }
 
-  url = okno_web_server_dup_url (okno_instance_get_web_server (instance));
-  g_print (_("Okno is serving %s (data: %s)\n"), url, okno_instance_get_data_dir (instance));
+  url = okno_web_server_dup_url (okno_profile_get_web_server (instance));
+  g_print (_("Okno is serving %s (data: %s)\n"), url, okno_profile_get_data_dir (instance));
 
   loop = g_main_loop_new (NULL, FALSE);
   sigint = g_unix_signal_add (SIGINT, quit_cb, loop);
@@ -86,7 +86,7 @@ serve (void)
   g_source_remove (sigint);
   g_source_remove (sigterm);
 
-  okno_instance_flush (instance);
+  okno_profile_flush (instance);
   g_debug ("Stopped cleanly");
   return EXIT_SUCCESS;
 }

@@ -18,6 +18,12 @@ G_BEGIN_DECLS
 
 OknoBookingService *_okno_web_server_get_service    (OknoWebServer     *self);
 const char         *_okno_web_server_get_contact    (OknoWebServer     *self);
+const char         *_okno_web_server_get_owner_name (OknoWebServer     *self);
+const char         *_okno_web_server_get_owner_about (OknoWebServer    *self);
+void                _okno_web_server_describe_session_type (OknoWebServer  *self,
+                                                            const char     *type_text,
+                                                            char          **description,
+                                                            char          **place);
 OknoWebCatalog     *_okno_web_server_get_catalog    (OknoWebServer     *self,
                                                      SoupServerMessage *msg);
 gboolean            _okno_web_server_take_attempt   (OknoWebServer     *self,

@@ -1,10 +1,10 @@
-/* okno-instance.c
+/* okno-profile.c
  *
  * SPDX-FileCopyrightText: 2026 Okno contributors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "OknoInstance"
+#define G_LOG_DOMAIN "OknoProfile"
 
 #include "config.h"
 
@@ -12,14 +12,14 @@
 #include <unistd.h>
 
 #include "okno-data-dir.h"
-#include "okno-instance.h"
+#include "okno-profile.h"
 #include "okno-local-calendar.h"
 #include "okno-settings.h"
 
 /* Everything one data folder holds, assembled once for both mains: the
  * window (okno) and the headless server (okno-server) run the same core.
- * Owning the instance means owning the folder's lock. */
-struct _OknoInstance
+ * Owning the profile means owning the folder's lock. */
+struct _OknoProfile
 {
   GObject             parent_instance;
 
@@ -35,7 +35,7 @@ struct _OknoInstance
   gboolean            want_server;
 };
 
-G_DEFINE_FINAL_TYPE (OknoInstance, okno_instance, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (OknoProfile, okno_profile, G_TYPE_OBJECT)
 
 enum {
   PROP_0,
@@ -46,7 +46,7 @@ enum {
 static GParamSpec *properties [N_PROPS];
 
 static void
-set_server_error (OknoInstance *self,
+set_server_error (OknoProfile *self,
                   const char   *message)
 {
   if (g_strcmp0 (self->server_error, message) == 0)
@@ -68,7 +68,7 @@ lan_to_address (GValue   *value,
 
 /* Where to listen changed: listen there instead. */
 static void
-web_server_address_changed_cb (OknoInstance *self)
+web_server_address_changed_cb (OknoProfile *self)
 {
   g_autoptr(GError) error = NULL;
 
@@ -86,13 +86,13 @@ web_server_address_changed_cb (OknoInstance *self)
 }
 
 static void
-okno_instance_dispose (GObject *object)
+okno_profile_dispose (GObject *object)
 {
-  OknoInstance *self = (OknoInstance *) object;
+  OknoProfile *self = (OknoProfile *) object;
 
   if (self->web_server)
     okno_web_server_stop (self->web_server);
-  okno_instance_flush (self);
+  okno_profile_flush (self);
 
   g_clear_object (&self->web_server);
   g_clear_object (&self->service);
@@ -101,29 +101,29 @@ okno_instance_dispose (GObject *object)
   g_clear_object (&self->calendar);
   g_clear_object (&self->settings);
 
-  G_OBJECT_CLASS (okno_instance_parent_class)->dispose (object);
+  G_OBJECT_CLASS (okno_profile_parent_class)->dispose (object);
 }
 
 static void
-okno_instance_finalize (GObject *object)
+okno_profile_finalize (GObject *object)
 {
-  OknoInstance *self = (OknoInstance *) object;
+  OknoProfile *self = (OknoProfile *) object;
 
   if (self->lock_fd >= 0)
     close (self->lock_fd);
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->server_error, g_free);
 
-  G_OBJECT_CLASS (okno_instance_parent_class)->finalize (object);
+  G_OBJECT_CLASS (okno_profile_parent_class)->finalize (object);
 }
 
 static void
-okno_instance_get_property (GObject    *object,
+okno_profile_get_property (GObject    *object,
                             guint       prop_id,
                             GValue     *value,
                             GParamSpec *pspec)
 {
-  OknoInstance *self = OKNO_INSTANCE (object);
+  OknoProfile *self = OKNO_PROFILE (object);
 
   switch (prop_id)
     {
@@ -136,16 +136,16 @@ okno_instance_get_property (GObject    *object,
 }
 
 static void
-okno_instance_class_init (OknoInstanceClass *klass)
+okno_profile_class_init (OknoProfileClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->dispose = okno_instance_dispose;
-  object_class->finalize = okno_instance_finalize;
-  object_class->get_property = okno_instance_get_property;
+  object_class->dispose = okno_profile_dispose;
+  object_class->finalize = okno_profile_finalize;
+  object_class->get_property = okno_profile_get_property;
 
   /**
-   * OknoInstance:server-error:
+   * OknoProfile:server-error:
    *
    * Why the booking page is not being served (such as a busy port), or
    * %NULL when it is or was not asked to be.
@@ -159,24 +159,24 @@ okno_instance_class_init (OknoInstanceClass *klass)
 }
 
 static void
-okno_instance_init (OknoInstance *self)
+okno_profile_init (OknoProfile *self)
 {
   self->lock_fd = -1;
 }
 
 /**
- * okno_instance_new:
+ * okno_profile_new:
  * @data_dir: (nullable): the data folder, or %NULL for the default
  *
  * Locks the folder and opens its settings, calendar and ledger. Fails with
  * a message for a person when another process holds the folder or a file
  * cannot be read; nothing is changed then.
  */
-OknoInstance *
-okno_instance_new (const char  *data_dir,
+OknoProfile *
+okno_profile_new (const char  *data_dir,
                    GError     **error)
 {
-  g_autoptr(OknoInstance) self = g_object_new (OKNO_TYPE_INSTANCE, NULL);
+  g_autoptr(OknoProfile) self = g_object_new (OKNO_TYPE_PROFILE, NULL);
 
   self->data_dir = data_dir ? g_canonicalize_filename (data_dir, NULL) : okno_data_dir_default ();
 
@@ -204,6 +204,8 @@ okno_instance_new (const char  *data_dir,
   g_settings_bind (self->settings, "rate-limit", self->web_server, "rate-limit", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "frame-ancestors", self->web_server, "frame-ancestors", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "contact", self->web_server, "contact", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "owner-name", self->web_server, "owner-name", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "owner-about", self->web_server, "owner-about", G_SETTINGS_BIND_GET);
   g_settings_bind_with_mapping (self->settings, "share-on-lan", self->web_server, "address",
                                 G_SETTINGS_BIND_GET, lan_to_address, NULL, NULL, NULL);
   g_signal_connect_object (self->web_server, "notify::address",
@@ -215,59 +217,59 @@ okno_instance_new (const char  *data_dir,
 }
 
 const char *
-okno_instance_get_data_dir (OknoInstance *self)
+okno_profile_get_data_dir (OknoProfile *self)
 {
-  g_return_val_if_fail (OKNO_IS_INSTANCE (self), NULL);
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
   return self->data_dir;
 }
 
 GSettings *
-okno_instance_get_settings (OknoInstance *self)
+okno_profile_get_settings (OknoProfile *self)
 {
-  g_return_val_if_fail (OKNO_IS_INSTANCE (self), NULL);
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
   return self->settings;
 }
 
 OknoCalendar *
-okno_instance_get_calendar (OknoInstance *self)
+okno_profile_get_calendar (OknoProfile *self)
 {
-  g_return_val_if_fail (OKNO_IS_INSTANCE (self), NULL);
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
   return OKNO_CALENDAR (self->calendar);
 }
 
 OknoLedger *
-okno_instance_get_ledger (OknoInstance *self)
+okno_profile_get_ledger (OknoProfile *self)
 {
-  g_return_val_if_fail (OKNO_IS_INSTANCE (self), NULL);
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
   return self->ledger;
 }
 
 OknoSchedule *
-okno_instance_get_schedule (OknoInstance *self)
+okno_profile_get_schedule (OknoProfile *self)
 {
-  g_return_val_if_fail (OKNO_IS_INSTANCE (self), NULL);
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
   return self->schedule;
 }
 
 OknoBookingService *
-okno_instance_get_service (OknoInstance *self)
+okno_profile_get_service (OknoProfile *self)
 {
-  g_return_val_if_fail (OKNO_IS_INSTANCE (self), NULL);
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
   return self->service;
 }
 
 OknoWebServer *
-okno_instance_get_web_server (OknoInstance *self)
+okno_profile_get_web_server (OknoProfile *self)
 {
-  g_return_val_if_fail (OKNO_IS_INSTANCE (self), NULL);
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
   return self->web_server;
 }
 
 void
-okno_instance_apply_overrides (OknoInstance        *self,
+okno_profile_apply_overrides (OknoProfile        *self,
                                const OknoOverrides *overrides)
 {
-  g_return_if_fail (OKNO_IS_INSTANCE (self));
+  g_return_if_fail (OKNO_IS_PROFILE (self));
   g_return_if_fail (overrides != NULL);
 
   if (overrides->port >= 0)
@@ -289,15 +291,15 @@ okno_instance_apply_overrides (OknoInstance        *self,
     g_object_set (self->web_server, "trusted-proxy", overrides->trusted_proxy, NULL);
 }
 
-/* Starts serving; on failure the instance keeps working without the page
+/* Starts serving; on failure the profile keeps working without the page
  * and :server-error says why. */
 gboolean
-okno_instance_start_server (OknoInstance  *self,
+okno_profile_start_server (OknoProfile  *self,
                             GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
 
-  g_return_val_if_fail (OKNO_IS_INSTANCE (self), FALSE);
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), FALSE);
 
   self->want_server = TRUE;
   if (okno_web_server_is_running (self->web_server))
@@ -315,17 +317,17 @@ okno_instance_start_server (OknoInstance  *self,
 }
 
 const char *
-okno_instance_get_server_error (OknoInstance *self)
+okno_profile_get_server_error (OknoProfile *self)
 {
-  g_return_val_if_fail (OKNO_IS_INSTANCE (self), NULL);
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
   return self->server_error;
 }
 
 /* Waits until every change is on disk: call before the process exits. */
 void
-okno_instance_flush (OknoInstance *self)
+okno_profile_flush (OknoProfile *self)
 {
-  g_return_if_fail (OKNO_IS_INSTANCE (self));
+  g_return_if_fail (OKNO_IS_PROFILE (self));
 
   while (self->calendar != NULL && okno_local_calendar_is_saving (self->calendar))
     g_main_context_iteration (NULL, TRUE);
