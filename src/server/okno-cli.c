@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "okno-cli.h"
+#include "okno-cli-google.h"
 #include "okno-errors.h"
 #include "okno-profile.h"
 #include "okno-time.h"
@@ -448,6 +449,7 @@ okno_cli_run (char               **args,
     { "bookings", "list", bookings_list, json_entries },
     { "bookings", "cancel", bookings_cancel, NULL },
     { "settings", NULL, settings_command, NULL },
+    { "google", NULL, okno_cli_google, okno_cli_google_entries },
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(OknoProfile) instance = NULL;
