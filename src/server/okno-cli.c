@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "okno-cli.h"
+#include "okno-cli-google.h"
 #include "okno-errors.h"
 #include "okno-profile.h"
 #include "okno-time.h"
@@ -162,9 +163,11 @@ slots_add (OknoProfile  *instance,
   if (opt_start == NULL)
     return usage (_("slots add needs --start, such as --start 2026-12-01T17:30"));
 
-  start = okno_time_parse_local (opt_start, okno_schedule_get_time_zone (schedule));
-  if (start == NULL)
+  start = okno_time_parse_local_full (opt_start, okno_schedule_get_time_zone (schedule), &error);
+  if (g_error_matches (error, OKNO_TIME_ERROR, OKNO_TIME_ERROR_INVALID))
     return usage (_("--start must look like 2026-12-01T17:30 or 2026-12-01T17:30+03:00"));
+  if (start == NULL)
+    return fail ("%s", error->message);
 
   minutes = opt_minutes > 0 ? opt_minutes : (int) g_settings_get_uint (okno_profile_get_settings (instance), "slot-minutes");
   if (opt_minutes < 0 || minutes < OKNO_SLOT_MIN_MINUTES || minutes > OKNO_SLOT_MAX_MINUTES)
@@ -446,6 +449,7 @@ okno_cli_run (char               **args,
     { "bookings", "list", bookings_list, json_entries },
     { "bookings", "cancel", bookings_cancel, NULL },
     { "settings", NULL, settings_command, NULL },
+    { "google", NULL, okno_cli_google, okno_cli_google_entries },
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(OknoProfile) instance = NULL;
