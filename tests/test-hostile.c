@@ -310,7 +310,7 @@ generate (Gen *gen)
 static void
 assert_ledger_sound (Fixture *f)
 {
-  GListModel *bookings = okno_ledger_get_bookings (okno_instance_get_ledger (f->instance));
+  GListModel *bookings = okno_ledger_get_bookings (okno_profile_get_ledger (f->instance));
 
   for (guint i = 0; i < g_list_model_get_n_items (bookings); i++)
     {
@@ -341,7 +341,7 @@ reopen (Fixture *f)
   g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
   const char *name;
 
-  okno_instance_flush (f->instance);
+  okno_profile_flush (f->instance);
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *path = g_build_filename (f->dir, name, NULL);
@@ -357,17 +357,16 @@ reopen (Fixture *f)
     }
 
   g_assert_finalize_object (f->instance);
-  f->instance = okno_instance_new (f->dir, &error);
-  g_assert_no_error (error);
+  f->instance = okno_test_open_profile (f->dir);
   overrides.port = 0;
   overrides.rate_limit = 0;
-  okno_instance_apply_overrides (f->instance, &overrides);
-  g_assert_true (okno_instance_start_server (f->instance, &error));
+  okno_profile_apply_overrides (f->instance, &overrides);
+  g_assert_true (okno_profile_start_server (f->instance, &error));
   g_assert_no_error (error);
-  _okno_web_server_set_limits (okno_instance_get_web_server (f->instance), 64, 1000);
+  _okno_web_server_set_limits (okno_profile_get_web_server (f->instance), 64, 1000);
 
   g_free (f->base);
-  f->base = okno_web_server_dup_url (okno_instance_get_web_server (f->instance));
+  f->base = okno_web_server_dup_url (okno_profile_get_web_server (f->instance));
   f->base[strlen (f->base) - 1] = '\0';
 }
 
@@ -401,7 +400,7 @@ test_hostile (Fixture       *f,
   root = json_node_get_object (booked->json);
   gen.token = g_strdup (json_object_get_string_member (root, "cancelToken"));
   gen.booking_id = g_strdup (json_object_get_string_member (json_object_get_object_member (root, "booking"), "id"));
-  _okno_web_server_set_limits (okno_instance_get_web_server (f->instance), 64, 1000);
+  _okno_web_server_set_limits (okno_profile_get_web_server (f->instance), 64, 1000);
   g_test_message ("seed %u, %u cases", seed, cases);
 
   for (guint i = 0; i < cases; i++)

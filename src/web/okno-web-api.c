@@ -523,7 +523,7 @@ handle_status (OknoWebServer     *server,
   json_builder_set_member_name (builder, "calendar");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "state");
-  json_builder_add_string_value (builder, okno_calendar_get_state (calendar));
+  json_builder_add_string_value (builder, okno_calendar_get_state_name (calendar));
   json_builder_set_member_name (builder, "lastSync");
   if (last_sync != NULL)
     {

@@ -42,6 +42,8 @@ struct _OknoWebServer
   char               *trusted_proxy;
   char               *frame_ancestors;
   char               *contact;
+  char               *owner_name;
+  char               *owner_about;
   guint               rate_limit;
 
   /* Okno accepts connections itself (libsoup 3.2's listener gives up for
@@ -67,6 +69,8 @@ enum {
   PROP_TRUSTED_PROXY,
   PROP_FRAME_ANCESTORS,
   PROP_CONTACT,
+  PROP_OWNER_NAME,
+  PROP_OWNER_ABOUT,
   N_PROPS
 };
 
@@ -677,6 +681,8 @@ okno_web_server_finalize (GObject *object)
   g_clear_pointer (&self->trusted_proxy, g_free);
   g_clear_pointer (&self->frame_ancestors, g_free);
   g_clear_pointer (&self->contact, g_free);
+  g_clear_pointer (&self->owner_name, g_free);
+  g_clear_pointer (&self->owner_about, g_free);
 
   G_OBJECT_CLASS (okno_web_server_parent_class)->finalize (object);
 }
@@ -711,6 +717,12 @@ okno_web_server_get_property (GObject    *object,
       break;
     case PROP_CONTACT:
       g_value_set_string (value, self->contact);
+      break;
+    case PROP_OWNER_NAME:
+      g_value_set_string (value, self->owner_name);
+      break;
+    case PROP_OWNER_ABOUT:
+      g_value_set_string (value, self->owner_about);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -776,6 +788,12 @@ okno_web_server_set_property (GObject      *object,
     case PROP_CONTACT:
       set_string (self, &self->contact, value, pspec);
       break;
+    case PROP_OWNER_NAME:
+      set_string (self, &self->owner_name, value, pspec);
+      break;
+    case PROP_OWNER_ABOUT:
+      set_string (self, &self->owner_about, value, pspec);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -824,6 +842,26 @@ okno_web_server_class_init (OknoWebServerClass *klass)
    */
   properties [PROP_CONTACT] =
     g_param_spec_string ("contact", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * OknoWebServer:owner-name:
+   *
+   * Whose page it is: Olga's name, at the top of every page.
+   */
+  properties [PROP_OWNER_NAME] =
+    g_param_spec_string ("owner-name", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * OknoWebServer:owner-about:
+   *
+   * A short line about her, under her name.
+   */
+  properties [PROP_OWNER_ABOUT] =
+    g_param_spec_string ("owner-about", NULL, NULL,
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
@@ -988,6 +1026,30 @@ const char *
 _okno_web_server_get_contact (OknoWebServer *self)
 {
   return self->contact;
+}
+
+const char *
+_okno_web_server_get_owner_name (OknoWebServer *self)
+{
+  return self->owner_name;
+}
+
+const char *
+_okno_web_server_get_owner_about (OknoWebServer *self)
+{
+  return self->owner_about;
+}
+
+/* The description and the format/place line Olga gave the session type
+ * that @type_text (a slot's session type) names; %NULL where she gave none. */
+void
+_okno_web_server_describe_session_type (OknoWebServer  *self,
+                                        const char     *type_text,
+                                        char          **description,
+                                        char          **place)
+{
+  *description = NULL;
+  *place = NULL;
 }
 
 OknoBookingService *
