@@ -447,6 +447,27 @@ test_tile_lines (Fixture       *f,
   g_object_unref (tile);
 }
 
+/* Phones in the booking popover are grouped for reading, and dial. */
+static void
+test_phone_format (void)
+{
+  struct { const char *typed, *shown, *digits; } cases[] = {
+    { "+79123456789", "+7 912 345-67-89", "+79123456789" },
+    { "8 (912) 345-67-89", "+7 912 345-67-89", "+79123456789" },
+    { "+49 30  1234567", "+49 30 1234567", "+49301234567" },
+    { "+1 (555) 010-9999", "+1 (555) 010-9999", "+15550109999" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *digits = NULL;
+      g_autofree char *shown = okno_format_phone (cases[i].typed, &digits);
+
+      g_assert_cmpstr (digits, ==, cases[i].digits);
+      g_assert_cmpstr (shown, ==, cases[i].shown);
+    }
+}
+
 /* The date picker shows the week shown. */
 static void
 test_date_picker_follows (Fixture       *f,
@@ -490,6 +511,7 @@ main (int   argc,
   ADD ("/okno/window/undo-copy-week", 5, test_undo_copy_week);
   ADD ("/okno/window/date-picker-follows", 7, test_date_picker_follows);
   ADD ("/okno/window/tile-lines", 8, test_tile_lines);
+  g_test_add_func ("/okno/window/phone-format", test_phone_format);
 
   app = okno_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);

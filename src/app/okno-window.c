@@ -149,7 +149,10 @@ server_error_changed_cb (OknoWindow *self)
   update_title (self);
   if (error != NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("The booking page is not served: %s"), error);
+      /* No capital after a colon. */
+      g_autofree char *first = g_utf8_strdown (error, g_utf8_next_char (error) - error);
+      g_autofree char *text = g_strdup_printf (_("The booking page is not served: %s%s"), first,
+                                               g_utf8_next_char (error));
 
       gtk_label_set_text (self->server_bar_label, text);
       if (self->retry_source == 0)
