@@ -167,8 +167,7 @@ fixture_set_up (Fixture       *f,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) day = g_date_time_add_weeks (now, GPOINTER_TO_INT (data));
 
-  g_application_activate (G_APPLICATION (app));
-  f->window = OKNO_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  f->window = OKNO_WINDOW (okno_test_activate (GTK_APPLICATION (app)));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
   okno_window_set_week (f->window, day);
   f->grid = OKNO_WEEK_VIEW (okno_window_get_grid (f->window));

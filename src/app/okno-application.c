@@ -23,6 +23,7 @@ struct _OknoApplication
   AdwApplication  parent_instance;
 
   OknoProfile   *instance;
+  gboolean        opening;
   char           *data_dir;
   OknoOverrides   overrides;
   char           *bind;
@@ -225,11 +226,38 @@ okno_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 }
 
+/* The profile is open (or could not be): set it up and show the window. */
+static void
+profile_ready_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(OknoApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->opening = FALSE;
+  self->instance = okno_profile_new_finish (result, &error);
+  if (self->instance == NULL)
+    show_fatal_error (self, error->message);
+  else
+    {
+      okno_profile_apply_overrides (self->instance, &self->overrides);
+      g_signal_connect_object (okno_profile_get_service (self->instance), "booking-added",
+                               G_CALLBACK (booking_added_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (okno_profile_get_service (self->instance), "booking-cancelled",
+                               G_CALLBACK (booking_cancelled_cb), self, G_CONNECT_SWAPPED);
+      /* A busy port is not fatal: the window opens and says so. */
+      okno_profile_start_server (self->instance, NULL);
+      g_application_activate (G_APPLICATION (self));
+    }
+
+  g_application_release (G_APPLICATION (self));
+}
+
 static void
 okno_application_activate (GApplication *application)
 {
   OknoApplication *self = OKNO_APPLICATION (application);
-  g_autoptr(GError) error = NULL;
   GtkWindow *window;
 
   if ((window = gtk_application_get_active_window (GTK_APPLICATION (self))))
@@ -238,22 +266,17 @@ okno_application_activate (GApplication *application)
       return;
     }
 
+  /* The window comes when the profile is open; the application stays
+   * meanwhile. */
   if (self->instance == NULL)
     {
-      self->instance = okno_profile_new (self->data_dir, &error);
-      if (self->instance == NULL)
+      if (!self->opening)
         {
-          show_fatal_error (self, error->message);
-          return;
+          self->opening = TRUE;
+          g_application_hold (application);
+          okno_profile_new_async (self->data_dir, NULL, profile_ready_cb, g_object_ref (self));
         }
-
-      okno_profile_apply_overrides (self->instance, &self->overrides);
-      g_signal_connect_object (okno_profile_get_service (self->instance), "booking-added",
-                               G_CALLBACK (booking_added_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (okno_profile_get_service (self->instance), "booking-cancelled",
-                               G_CALLBACK (booking_cancelled_cb), self, G_CONNECT_SWAPPED);
-      /* A busy port is not fatal: the window opens and says so. */
-      okno_profile_start_server (self->instance, NULL);
+      return;
     }
 
   window = GTK_WINDOW (okno_window_new (self));

@@ -17,7 +17,6 @@
 #include "okno-session-type.h"
 #include "okno-slot-popover.h"
 #include "okno-time.h"
-#include "okno-token.h"
 #include "okno-week-view-private.h"
 
 /* Olga's week: seven day columns of 24 hours under a ruler. The grid draws
@@ -136,6 +135,12 @@ get_calendar (OknoWeekView *self)
   return okno_profile_get_calendar (self->instance);
 }
 
+static OknoSlotService *
+get_slot_service (OknoWeekView *self)
+{
+  return okno_profile_get_slot_service (self->instance);
+}
+
 static GTimeZone *
 get_zone (OknoWeekView *self)
 {
@@ -240,7 +245,8 @@ select_tile (OknoWeekView  *self,
     okno_event_tile_set_selected (tile, TRUE);
 }
 
-/* Why a slot may not take [@start, @end), or NULL if it may. */
+/* Why a slot may not take [@start, @end), or NULL if it may: the slot
+ * service's rule, the one the command line follows too. */
 static char *
 dup_refusal (OknoWeekView *self,
              GDateTime    *start,
@@ -248,33 +254,13 @@ dup_refusal (OknoWeekView *self,
              OknoEvent    *ignore)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GPtrArray) events = okno_calendar_list_events (get_calendar (self), start, end);
+  g_autoptr(GError) error = NULL;
 
-  if (g_date_time_compare (start, now) < 0)
-    return g_strdup (_("This time has passed"));
+  if (okno_slot_service_check (get_slot_service (self), start, end,
+                               ignore ? okno_event_get_id (ignore) : NULL, now, NULL, &error))
+    return NULL;
 
-  for (guint i = 0; i < events->len; i++)
-    {
-      OknoEvent *event = g_ptr_array_index (events, i);
-
-      if (ignore != NULL && g_strcmp0 (okno_event_get_id (event), okno_event_get_id (ignore)) == 0)
-        continue;
-
-      switch (okno_schedule_classify (get_schedule (self), event))
-        {
-        case OKNO_EVENT_KIND_BOOKED:
-          return g_strdup (_("A booked session is there"));
-        case OKNO_EVENT_KIND_BUSY:
-          return g_strdup_printf (_("Busy: %s"), okno_event_get_summary (event));
-        case OKNO_EVENT_KIND_SLOT:
-          return g_strdup (_("Another slot is there"));
-        case OKNO_EVENT_KIND_FREE:
-        default:
-          break;
-        }
-    }
-
-  return NULL;
+  return g_strdup (error->message);
 }
 
 /* The session type a click or a drag publishes (header bar's choice). */
@@ -346,7 +332,7 @@ inserted_cb (GObject      *object,
              gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(OknoEvent) event = okno_calendar_insert_event_finish (OKNO_CALENDAR (object), result, &error);
+  g_autoptr(OknoEvent) event = okno_slot_service_publish_finish (OKNO_SLOT_SERVICE (object), result, &error);
 
   op_finished (user_data, event != NULL, error, event ? okno_event_get_id (event) : NULL);
 }
@@ -357,7 +343,7 @@ updated_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(OknoEvent) event = okno_calendar_update_event_finish (OKNO_CALENDAR (object), result, &error);
+  g_autoptr(OknoEvent) event = okno_slot_service_move_finish (OKNO_SLOT_SERVICE (object), result, &error);
 
   op_finished (user_data, event != NULL, error, NULL);
 }
@@ -368,7 +354,7 @@ deleted_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  gboolean ok = okno_calendar_delete_event_finish (OKNO_CALENDAR (object), result, &error);
+  gboolean ok = okno_slot_service_delete_finish (OKNO_SLOT_SERVICE (object), result, &error);
 
   op_finished (user_data, ok, error, NULL);
 }
@@ -401,12 +387,9 @@ publish_slot (OknoWeekView *self,
               gboolean      undoable)
 {
   g_autofree char *summary = title ? g_strdup (title) : dup_new_slot_title (self);
-  g_autofree char *id = okno_event_id_new ();
-  g_autoptr(OknoEvent) event = okno_event_new (id, summary, start, end);
 
-  okno_event_set_private (event, OKNO_PROP_KIND, OKNO_PROP_KIND_SLOT);
-  okno_calendar_insert_event_async (get_calendar (self), event, NULL, inserted_cb,
-                                    op_new (self, UNDO_CREATE, NULL, undoable));
+  okno_slot_service_publish_async (get_slot_service (self), start, end, summary, NULL, inserted_cb,
+                                   op_new (self, UNDO_CREATE, NULL, undoable));
 }
 
 static void
@@ -417,13 +400,8 @@ change_slot (OknoWeekView *self,
              const char   *summary,
              gboolean      undoable)
 {
-  g_autoptr(OknoEvent) changed = okno_event_copy (event);
-
-  okno_event_set_times (changed, start, end);
-  if (summary != NULL)
-    okno_event_set_summary (changed, summary);
-  okno_calendar_update_event_async (get_calendar (self), changed, NULL, updated_cb,
-                                    op_new (self, UNDO_CHANGE, event, undoable));
+  okno_slot_service_move_async (get_slot_service (self), okno_event_get_id (event), start, end, summary,
+                                NULL, updated_cb, op_new (self, UNDO_CHANGE, event, undoable));
 }
 
 static void
@@ -431,11 +409,8 @@ remove_slot (OknoWeekView *self,
              OknoEvent    *event,
              gboolean      undoable)
 {
-  OknoEvent *current = okno_calendar_lookup_event (get_calendar (self), okno_event_get_id (event));
-
-  okno_calendar_delete_event_async (get_calendar (self), okno_event_get_id (event),
-                                    okno_event_get_etag (current ? current : event), NULL, deleted_cb,
-                                    op_new (self, UNDO_DELETE, event, undoable));
+  okno_slot_service_delete_async (get_slot_service (self), okno_event_get_id (event), NULL, deleted_cb,
+                                  op_new (self, UNDO_DELETE, event, undoable));
 }
 
 /* What a tile shows depends on these; a tile whose key is unchanged is
