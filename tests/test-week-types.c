@@ -503,6 +503,29 @@ test_narrow (Fixture       *f,
   expected = g_date_time_add_days (first, 3);
   g_assert_true (g_date_time_equal (okno_window_get_week (f->window), expected));
 
+  /* A swipe to the left over the days' headings moves on three more. */
+  {
+    g_autoptr(GPtrArray) headers = g_ptr_array_new ();
+    g_autoptr(GListModel) controllers = NULL;
+    g_autoptr(GDateTime) after_swipe = g_date_time_add_days (first, 6);
+    GtkWidget *header = NULL;
+
+    okno_test_collect (GTK_WIDGET (f->window), GTK_TYPE_BOX, headers);
+    for (guint i = 0; i < headers->len; i++)
+      if (gtk_widget_has_css_class (g_ptr_array_index (headers, i), "day-header"))
+        header = g_ptr_array_index (headers, i);
+    g_assert_nonnull (header);
+    controllers = gtk_widget_observe_controllers (header);
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_GESTURE_SWIPE (controller))
+          g_signal_emit_by_name (controller, "swipe", -900.0, 40.0);
+      }
+    g_assert_true (g_date_time_equal (okno_window_get_week (f->window), after_swipe));
+  }
+
   gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 640);
   wait_n_days (f, 1);
   gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);

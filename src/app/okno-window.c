@@ -460,6 +460,23 @@ sync_calendar (OknoWindow *self)
 }
 
 
+/* A swipe across the days' headings moves by the days shown (the grid
+ * itself keeps drags for publishing). */
+static void
+day_header_swiped_cb (GtkGestureSwipe *gesture,
+                      double           velocity_x,
+                      double           velocity_y,
+                      OknoWindow      *self)
+{
+  int n_days = okno_week_view_get_n_days (OKNO_WEEK_VIEW (self->grid));
+
+  if (ABS (velocity_x) < 300 || ABS (velocity_x) < 2 * ABS (velocity_y))
+    return;
+  if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL)
+    velocity_x = -velocity_x;
+  move_week (self, velocity_x < 0 ? n_days : -n_days);
+}
+
 /* Narrow windows show fewer days side by side, as GNOME Calendar does
  * (libadwaita 1.2 has no AdwBreakpoint: the window's width decides). */
 #define THREE_DAYS_BELOW 760
@@ -706,6 +723,12 @@ okno_window_new (OknoApplication *application)
     gtk_viewport_set_scroll_to_focus (GTK_VIEWPORT (viewport), FALSE);
   g_signal_connect_object (self->grid, "notify::can-undo", G_CALLBACK (can_undo_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self, "notify::default-width", G_CALLBACK (width_changed_cb), self, G_CONNECT_SWAPPED);
+  {
+    GtkGesture *swipe = gtk_gesture_swipe_new ();
+
+    g_signal_connect_object (swipe, "swipe", G_CALLBACK (day_header_swiped_cb), self, 0);
+    gtk_widget_add_controller (self->day_header, GTK_EVENT_CONTROLLER (swipe));
+  }
   can_undo_changed_cb (self);
   g_signal_connect_object (self->grid, "message", G_CALLBACK (grid_message_cb), self, G_CONNECT_SWAPPED);
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
