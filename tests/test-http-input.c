@@ -21,7 +21,7 @@
 static guint
 ledger_size (Fixture *f)
 {
-  return g_list_model_get_n_items (okno_ledger_get_bookings (okno_instance_get_ledger (f->instance)));
+  return g_list_model_get_n_items (okno_ledger_get_bookings (okno_profile_get_ledger (f->instance)));
 }
 
 static JsonObject *
@@ -56,7 +56,7 @@ assert_folder_clean (Fixture *f)
   g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
   const char *name;
 
-  okno_instance_flush (f->instance);
+  okno_profile_flush (f->instance);
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *path = g_build_filename (f->dir, name, NULL);
@@ -159,8 +159,8 @@ test_form_nul (Fixture       *f,
   JsonObject *root = json_node_get_object (booked->json);
   const char *token = json_object_get_string_member (root, "cancelToken");
   const char *id = json_object_get_string_member (json_object_get_object_member (root, "booking"), "id");
-  g_autofree char *cut = g_strdup_printf ("booking=%s&token=%s%%00junk&lang=en", id, token);
-  g_autofree char *whole = g_strdup_printf ("booking=%s&token=%s&lang=en", id, token);
+  g_autofree char *cut = g_strdup_printf ("booking=%s&token=%s%%00junk&lang=en&confirm=1", id, token);
+  g_autofree char *whole = g_strdup_printf ("booking=%s&token=%s&lang=en&confirm=1", id, token);
   g_autofree char *dan = g_strdup_printf ("slot=%s&name=Dan%%00%%01junk&email=d%%40example.org&lang=en",
                                           okno_event_get_id (f->slot2));
   g_autofree char *latin1 = g_strdup_printf ("slot=%s&name=Ren%%E9&email=d%%40example.org&lang=en",
@@ -177,7 +177,7 @@ test_form_nul (Fixture       *f,
 
   cancel_cut = post_form (f, "/cancel", cut);
   g_assert_cmpuint (cancel_cut->status, ==, 400);
-  booking = okno_ledger_lookup (okno_instance_get_ledger (f->instance), id);
+  booking = okno_ledger_lookup (okno_profile_get_ledger (f->instance), id);
   g_assert_true (okno_booking_is_active (booking));
 
   book_dan = post_form (f, "/book", dan);
@@ -194,7 +194,7 @@ test_form_nul (Fixture       *f,
 
   cancel_whole = post_form (f, "/cancel", whole);
   g_assert_cmpuint (cancel_whole->status, ==, 303);
-  g_assert_false (okno_booking_is_active (okno_ledger_lookup (okno_instance_get_ledger (f->instance), id)));
+  g_assert_false (okno_booking_is_active (okno_ledger_lookup (okno_profile_get_ledger (f->instance), id)));
   assert_folder_clean (f);
 }
 
@@ -254,7 +254,7 @@ test_names (Fixture       *f,
 
   ok = post_json (f, "/api/book", composed);
   g_assert_cmpuint (ok->status, ==, 201);
-  booking = g_list_model_get_item (okno_ledger_get_bookings (okno_instance_get_ledger (f->instance)), 0);
+  booking = g_list_model_get_item (okno_ledger_get_bookings (okno_profile_get_ledger (f->instance)), 0);
   g_assert_cmpstr (okno_booking_get_name (booking), ==, "Caf\u00e9 Ole");
   g_assert_cmpstr (okno_booking_get_field (booking, "note"), ==, "note: Caf\u00e9");
   g_object_unref (booking);
@@ -359,7 +359,7 @@ static void
 test_timeouts (Fixture       *f,
                gconstpointer  data)
 {
-  OknoWebServer *server = okno_instance_get_web_server (f->instance);
+  OknoWebServer *server = okno_profile_get_web_server (f->instance);
   const char *request = "GET /api/status HTTP/1.1\r\nHost: x\r\n\r\n";
   g_autoptr(GSocket) silent = NULL;
   g_autoptr(GSocket) kept = NULL;
@@ -429,7 +429,7 @@ static void
 test_connection_cap (Fixture       *f,
                      gconstpointer  data)
 {
-  OknoWebServer *server = okno_instance_get_web_server (f->instance);
+  OknoWebServer *server = okno_profile_get_web_server (f->instance);
   const char *request = "GET /api/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   GSocket *idle[3] = { NULL };
   g_autoptr(GSocket) waiting = NULL;
@@ -475,7 +475,7 @@ test_out_of_descriptors (Fixture       *f,
   if (g_test_subprocess ())
     {
       const char *request = "GET /api/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-      g_autoptr(OknoWebServer) second = okno_web_server_new (okno_instance_get_service (f->instance));
+      g_autoptr(OknoWebServer) second = okno_web_server_new (okno_profile_get_service (f->instance));
       g_autoptr(GError) error = NULL;
       g_autoptr(GSocket) client = NULL;
       g_autoptr(GBytes) none = NULL;

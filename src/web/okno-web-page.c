@@ -723,7 +723,7 @@ handle_book_post (Page *page)
       while (g_hash_table_iter_next (&iter, &name, NULL))
         g_hash_table_replace (errors, g_strdup (g_str_equal (name, "slot") ? "slotId" : name),
                               g_strdup (OKNO_WEB_INPUT_UNUSABLE));
-      render_form (page, slot, form, errors, SOUP_STATUS_BAD_REQUEST);
+      render_form (page, slot, form, errors, NULL, SOUP_STATUS_BAD_REQUEST);
       return;
     }
   if (page->bad_fields != NULL)
@@ -785,6 +785,14 @@ handle_cancel_post (Page *page)
       return;
     }
 
+  /* A token cut at %00 must not cancel: the whole value or nothing. */
+  if (page->bad_fields != NULL || id == NULL || token == NULL)
+    {
+      render_message (page, W_("The booking was not cancelled"),
+                      W_("This link is not valid for this booking."), SOUP_STATUS_BAD_REQUEST);
+      return;
+    }
+
   /* First the question; only a form that says confirm=1 cancels. */
   if (g_strcmp0 (form_value (form, "confirm"), "1") != 0)
     {
@@ -802,13 +810,6 @@ handle_cancel_post (Page *page)
       return;
     }
 
-  /* A token cut at %00 must not cancel: the whole value or nothing. */
-  if (page->bad_fields != NULL || id == NULL || token == NULL)
-    {
-      render_message (page, W_("The booking was not cancelled"),
-                      W_("This link is not valid for this booking."), SOUP_STATUS_BAD_REQUEST);
-      return;
-    }
 
   if (!okno_booking_service_cancel (_okno_web_server_get_service (page->server), id, token, now, &error))
     {
