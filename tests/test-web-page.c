@@ -649,6 +649,74 @@ test_zone_across_dst (Fixture       *f,
 }
 
 
+/* Each slot's type says what it is and where it happens, on the list, the
+ * form and the confirmation; with two types on offer, plain links filter. */
+static void
+test_session_types (Fixture       *f,
+                    gconstpointer  data)
+{
+  GSettings *settings = okno_profile_get_settings (f->instance);
+  g_autofree char *form_path = g_strdup_printf ("/book?slot=%s", okno_event_get_id (f->slot));
+  g_autoptr(Response) list = NULL;
+  g_autoptr(Response) filtered = NULL;
+  g_autoptr(Response) unknown = NULL;
+  g_autoptr(Response) form = NULL;
+  g_autoptr(Response) confirmation = NULL;
+  g_autofree char *confirmation_path = NULL;
+  const char *html, *item;
+
+  g_settings_set_value (settings, "session-types",
+                        g_variant_new_parsed ("[('t1', 'Включить в дело', uint32 40, 'Первая встреча: с чем вы пришли.', 'Онлайн, Zoom', ''),"
+                                              " ('t2', 'Разбор', uint32 60, '', 'Москва, Покровка 12 <офис>', '')]"));
+
+  list = okno_test_http_request (f, "GET", "/", NULL);
+  html = body_text (list);
+  assert_html (list, 200);
+  item = strstr (html, okno_event_get_id (f->slot));
+  g_assert_nonnull (item);
+  g_assert_nonnull (strstr (item, "<span class=\"description\">Первая встреча: с чем вы пришли.</span>"));
+  g_assert_true (strstr (item, "Онлайн, Zoom") < strstr (item, "</li>"));
+  item = strstr (html, okno_event_get_id (f->slot2));
+  g_assert_nonnull (item);
+  g_assert_nonnull (strstr (item, "<span class=\"place\">Москва, Покровка 12 &lt;офис&gt;</span>"));
+
+  /* Two types: a filter of plain links, «all» current. */
+  g_assert_nonnull (strstr (html, "<nav class=\"filter\""));
+  g_assert_nonnull (strstr (html, "href=\"/?lang=ru\" aria-current=\"page\">Все сессии</a>"));
+  g_assert_nonnull (strstr (html, "href=\"/?type=%D0%A0%D0%B0%D0%B7%D0%B1%D0%BE%D1%80&amp;lang=ru\">Разбор</a>"));
+
+  filtered = okno_test_http_request (f, "GET", "/?type=%D1%80%D0%B0%D0%B7%D0%B1%D0%BE%D1%80&lang=ru", NULL);
+  assert_html (filtered, 200);
+  g_assert_nonnull (strstr (body_text (filtered), okno_event_get_id (f->slot2)));
+  g_assert_null (strstr (body_text (filtered), okno_event_get_id (f->slot)));
+  g_assert_nonnull (strstr (body_text (filtered), "aria-current=\"page\">Разбор</a>"));
+
+  /* A type not on offer filters nothing. */
+  unknown = okno_test_http_request (f, "GET", "/?type=%3Cnope%3E", NULL);
+  assert_html (unknown, 200);
+  g_assert_nonnull (strstr (body_text (unknown), okno_event_get_id (f->slot)));
+  g_assert_nonnull (strstr (body_text (unknown), okno_event_get_id (f->slot2)));
+  g_assert_null (strstr (body_text (unknown), "<nope>"));
+
+  form = okno_test_http_request (f, "GET", form_path, NULL);
+  assert_html (form, 200);
+  g_assert_nonnull (strstr (body_text (form), "<p class=\"description\">Первая встреча: с чем вы пришли.</p>"));
+  g_assert_nonnull (strstr (body_text (form), "<p class=\"place\">Онлайн, Zoom</p>"));
+
+  confirmation_path = book (f, okno_event_get_id (f->slot), "Анна");
+  confirmation = okno_test_http_request (f, "GET", confirmation_path, NULL);
+  assert_html (confirmation, 200);
+  g_assert_nonnull (strstr (body_text (confirmation), "<dt>Формат</dt><dd class=\"place\">Онлайн, Zoom</dd>"));
+  g_assert_nonnull (strstr (body_text (confirmation), "<dd class=\"description\">Первая встреча"));
+
+  /* One type left on offer: no filter. */
+  {
+    g_autoptr(Response) single = okno_test_http_request (f, "GET", "/", NULL);
+    g_assert_null (strstr (body_text (single), "<nav class=\"filter\""));
+  }
+}
+
+
 int
 main (int   argc,
       char *argv[])
@@ -668,6 +736,7 @@ main (int   argc,
   ADD ("/okno/page/ics", test_ics);
   ADD ("/okno/page/assets-and-weight", test_assets_and_weight);
   ADD ("/okno/page/trust", test_trust);
+  ADD ("/okno/page/session-types", test_session_types);
   ADD ("/okno/page/taken-keeps-input", test_taken_keeps_input);
   ADD ("/okno/page/zone-across-dst", test_zone_across_dst);
   g_test_add ("/okno/page/rate-limited-keeps-input", Fixture, GINT_TO_POINTER (1),
