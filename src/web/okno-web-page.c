@@ -65,7 +65,9 @@ typedef struct
 {
   char   *path;
   GBytes *bytes;
+  GBytes *gzipped;      /* the same, for clients that accept gzip */
   char   *etag;
+  char   *gzipped_etag;
   char   *content_type;
 } Asset;
 
@@ -95,7 +97,46 @@ static const char * const short_months[] = {
   NC_("short day of month", "Oct"), NC_("short day of month", "Nov"), NC_("short day of month", "Dec"),
 };
 
-/* The assets, by their content-hashed URL: immutable, so cacheable forever. */
+static GBytes *
+gzip_bytes (GBytes *bytes)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+  gsize size = g_bytes_get_size (bytes);
+  gsize room = size + size / 10 + 64;
+  g_autofree guint8 *out = g_malloc (room);
+  gsize read = 0, written = 0;
+  GConverterResult result;
+
+  result = g_converter_convert (G_CONVERTER (compressor), g_bytes_get_data (bytes, NULL), size,
+                                out, room, G_CONVERTER_INPUT_AT_END, &read, &written, NULL);
+  g_assert (result == G_CONVERTER_FINISHED && read == size);
+  return g_bytes_new_take (g_steal_pointer (&out), written);
+}
+
+/* Whether the request's Accept-Encoding takes gzip (and not with q=0). */
+static gboolean
+accepts_gzip (SoupServerMessage *msg)
+{
+  const char *value = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                                     "Accept-Encoding");
+  g_auto(GStrv) codings = NULL;
+
+  if (value == NULL)
+    return FALSE;
+
+  codings = g_strsplit (value, ",", 16);
+  for (guint i = 0; codings[i]; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (codings[i], ";", 2);
+
+      if (g_ascii_strcasecmp (g_strstrip (parts[0]), "gzip") == 0)
+        return parts[1] == NULL || g_ascii_strtod (strchr (parts[1], '=') ? strchr (parts[1], '=') + 1 : "1", NULL) > 0;
+    }
+  return FALSE;
+}
+
+/* The assets, by their content-hashed URL: immutable, so cacheable forever;
+ * compressed once, so the first view stays light on a slow phone. */
 static Asset *
 get_asset (const char *name)
 {
@@ -117,6 +158,8 @@ get_asset (const char *name)
           sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, assets[i].bytes);
           assets[i].path = g_strdup_printf ("/static/okno.%.10s.%s", sum, files[i].ext);
           assets[i].etag = g_strdup_printf ("\"%.32s\"", sum);
+          assets[i].gzipped = gzip_bytes (assets[i].bytes);
+          assets[i].gzipped_etag = g_strdup_printf ("\"%.32s-gzip\"", sum);
           assets[i].content_type = g_strdup (files[i].type);
         }
     }
@@ -960,6 +1003,7 @@ handle_asset (Page       *page,
 {
   Asset *asset = get_asset (path);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (page->msg);
+  gboolean gzip;
 
   if (asset == NULL || !g_str_equal (asset->path, path))
     {
@@ -967,14 +1011,18 @@ handle_asset (Page       *page,
       return;
     }
 
+  gzip = accepts_gzip (page->msg);
   soup_message_headers_replace (headers, "Cache-Control", "public, max-age=31536000, immutable");
-  soup_message_headers_replace (headers, "ETag", asset->etag);
-  if (okno_web_etag_matches (page->msg, asset->etag))
+  soup_message_headers_replace (headers, "ETag", gzip ? asset->gzipped_etag : asset->etag);
+  soup_message_headers_append (headers, "Vary", "Accept-Encoding");
+  if (okno_web_etag_matches (page->msg, gzip ? asset->gzipped_etag : asset->etag))
     {
       soup_server_message_set_status (page->msg, SOUP_STATUS_NOT_MODIFIED, NULL);
       return;
     }
-  okno_web_reply_bytes (page->msg, SOUP_STATUS_OK, asset->content_type, asset->bytes);
+  if (gzip)
+    soup_message_headers_replace (headers, "Content-Encoding", "gzip");
+  okno_web_reply_bytes (page->msg, SOUP_STATUS_OK, asset->content_type, gzip ? asset->gzipped : asset->bytes);
 }
 
 /* Returns %FALSE when @path is not a page, for the caller's 404. */
