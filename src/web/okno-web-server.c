@@ -19,6 +19,7 @@
 #include "okno-web-input.h"
 #include "okno-web-page.h"
 #include "okno-web-reply.h"
+#include "okno-session-type.h"
 #include "okno-web-server-private.h"
 
 /* The embedded public server: a SoupServer on the main loop, so bookings
@@ -44,6 +45,7 @@ struct _OknoWebServer
   char               *contact;
   char               *owner_name;
   char               *owner_about;
+  GListModel         *session_types;
   guint               rate_limit;
 
   /* Okno accepts connections itself (libsoup 3.2's listener gives up for
@@ -71,6 +73,7 @@ enum {
   PROP_CONTACT,
   PROP_OWNER_NAME,
   PROP_OWNER_ABOUT,
+  PROP_SESSION_TYPES,
   N_PROPS
 };
 
@@ -683,6 +686,7 @@ okno_web_server_finalize (GObject *object)
   g_clear_pointer (&self->contact, g_free);
   g_clear_pointer (&self->owner_name, g_free);
   g_clear_pointer (&self->owner_about, g_free);
+  g_clear_object (&self->session_types);
 
   G_OBJECT_CLASS (okno_web_server_parent_class)->finalize (object);
 }
@@ -723,6 +727,9 @@ okno_web_server_get_property (GObject    *object,
       break;
     case PROP_OWNER_ABOUT:
       g_value_set_string (value, self->owner_about);
+      break;
+    case PROP_SESSION_TYPES:
+      g_value_set_object (value, self->session_types);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -794,6 +801,10 @@ okno_web_server_set_property (GObject      *object,
     case PROP_OWNER_ABOUT:
       set_string (self, &self->owner_about, value, pspec);
       break;
+    case PROP_SESSION_TYPES:
+      if (g_set_object (&self->session_types, g_value_get_object (value)))
+        g_object_notify_by_pspec (object, pspec);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -863,6 +874,17 @@ okno_web_server_class_init (OknoWebServerClass *klass)
   properties [PROP_OWNER_ABOUT] =
     g_param_spec_string ("owner-about", NULL, NULL,
                          NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * OknoWebServer:session-types:
+   *
+   * Olga's session types (#OknoSessionType), whose descriptions and
+   * format/place lines the page shows by each slot of that type.
+   */
+  properties [PROP_SESSION_TYPES] =
+    g_param_spec_object ("session-types", NULL, NULL,
+                         G_TYPE_LIST_MODEL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -1048,8 +1070,19 @@ _okno_web_server_describe_session_type (OknoWebServer  *self,
                                         char          **description,
                                         char          **place)
 {
+  OknoSessionType *type = NULL;
+
   *description = NULL;
   *place = NULL;
+  if (self->session_types != NULL && type_text != NULL)
+    type = okno_session_types_find_for_title (self->session_types, type_text);
+  if (type == NULL)
+    return;
+
+  if (okno_session_type_get_description (type) != NULL && okno_session_type_get_description (type)[0] != '\0')
+    *description = g_strdup (okno_session_type_get_description (type));
+  if (okno_session_type_get_place (type) != NULL && okno_session_type_get_place (type)[0] != '\0')
+    *place = g_strdup (okno_session_type_get_place (type));
 }
 
 OknoBookingService *
