@@ -400,6 +400,17 @@ change_slot (OknoWeekView *self,
              const char   *summary,
              gboolean      undoable)
 {
+  g_autofree char *fresh = NULL;
+
+  /* A slot's title never keeps a length its times no longer have
+   * («(40 мин)» on a slot made 90 minutes long). */
+  if (summary == NULL)
+    {
+      g_autofree char *stripped = okno_session_type_name_from_title (okno_event_get_summary (event));
+
+      if (stripped[0] != '\0' && g_strcmp0 (stripped, okno_event_get_summary (event)) != 0)
+        summary = fresh = g_steal_pointer (&stripped);
+    }
   okno_slot_service_move_async (get_slot_service (self), okno_event_get_id (event), start, end, summary,
                                 NULL, updated_cb, op_new (self, UNDO_CHANGE, event, undoable));
 }
@@ -1011,7 +1022,12 @@ okno_week_view_copy_previous_week (OknoWeekView *self)
       title = kind == OKNO_EVENT_KIND_SLOT ? g_strdup (okno_event_get_summary (event))
             : slot_title ? g_strdup (slot_title)
             : okno_slot_title_new (okno_schedule_get_slot_marker (schedule), okno_slot_get_session_type (slot));
-      publish_slot (self, start, end, title, TRUE);
+      {
+        /* The copy's title has no stale length either. */
+        g_autofree char *stripped = okno_session_type_name_from_title (title);
+
+        publish_slot (self, start, end, stripped[0] ? stripped : title, TRUE);
+      }
       copied++;
     }
 
