@@ -77,6 +77,7 @@ struct _OknoWeekView
   guint          last_group;
   guint          pending;
   gboolean       pointer_focus;    /* focus moves by a click: never scroll for it */
+  int            new_minutes;      /* the current type's length, or 0: look it up */
   guint          now_timer;
   guint          rebuild_source;
   double         hour_height;
@@ -273,13 +274,25 @@ dup_current_type (OknoWeekView *self)
   return okno_session_types_dup_current (settings, G_LIST_MODEL (types));
 }
 
-/* A click publishes a slot of the current type's length. */
+/* A click publishes a slot of the current type's length (kept until the
+ * types change: the keyboard cursor is drawn with it every frame). */
 static int
 new_slot_minutes (OknoWeekView *self)
 {
-  g_autoptr(OknoSessionType) type = dup_current_type (self);
+  if (self->new_minutes == 0)
+    {
+      g_autoptr(OknoSessionType) type = dup_current_type (self);
 
-  return type ? (int) okno_session_type_get_minutes (type) : get_setting (self, "slot-minutes");
+      self->new_minutes = type ? (int) okno_session_type_get_minutes (type) : get_setting (self, "slot-minutes");
+    }
+  return self->new_minutes;
+}
+
+static void
+types_changed_cb (OknoWeekView *self)
+{
+  self->new_minutes = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* «🔓 СЛОТ: <type>», never with a length: the slot's times say it. */
@@ -1527,6 +1540,12 @@ okno_week_view_new (OknoProfile *instance)
   self->instance = g_object_ref (instance);
   g_signal_connect_object (okno_profile_get_schedule (instance), "items-changed",
                            G_CALLBACK (schedule_items_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (okno_profile_get_settings (instance), "changed::" OKNO_SESSION_TYPES_KEY,
+                           G_CALLBACK (types_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (okno_profile_get_settings (instance), "changed::" OKNO_CURRENT_SESSION_TYPE_KEY,
+                           G_CALLBACK (types_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (okno_profile_get_settings (instance), "changed::slot-minutes",
+                           G_CALLBACK (types_changed_cb), self, G_CONNECT_SWAPPED);
   okno_week_view_set_week (self, now);
 
   return GTK_WIDGET (self);
