@@ -34,7 +34,7 @@ struct _OknoPreferencesWindow
   GtkSpinButton *rate_limit_spin;
   AdwEntryRow   *contact_row;
   AdwEntryRow   *telegram_chat_id_row;
-  GtkSpinButton *calcom_probe_minutes_spin;
+  GtkSpinButton *calcom_probe_seconds_spin;
 };
 
 G_DEFINE_FINAL_TYPE (OknoPreferencesWindow, okno_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -64,7 +64,7 @@ static const Binding bindings[] = {
   BIND ("rate-limit", rate_limit_spin, "value"),
   BIND ("contact", contact_row, "text"),
   BIND ("telegram-chat-id", telegram_chat_id_row, "text"),
-  BIND ("calcom-probe-minutes", calcom_probe_minutes_spin, "value"),
+  BIND ("calcom-probe-seconds", calcom_probe_seconds_spin, "value"),
 };
 
 static void

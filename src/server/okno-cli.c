@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "okno-cli.h"
+#include "okno-cli-notify.h"
 #include "okno-errors.h"
 #include "okno-instance.h"
 #include "okno-time.h"
@@ -413,6 +414,7 @@ okno_cli_run (char               **args,
     { "bookings", "list", bookings_list, json_entries },
     { "bookings", "cancel", bookings_cancel, NULL },
     { "settings", NULL, settings_command, NULL },
+    { "secret", NULL, okno_cli_secret_command, NULL },
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(OknoInstance) instance = NULL;

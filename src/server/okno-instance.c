@@ -11,9 +11,11 @@
 #include <glib/gi18n.h>
 #include <unistd.h>
 
+#include "okno-calcom-monitor.h"
 #include "okno-data-dir.h"
 #include "okno-instance.h"
 #include "okno-local-calendar.h"
+#include "okno-secrets.h"
 #include "okno-settings.h"
 
 /* Everything one data folder holds, assembled once for both mains: the
@@ -31,6 +33,8 @@ struct _OknoInstance
   OknoSchedule       *schedule;
   OknoBookingService *service;
   OknoWebServer      *web_server;
+  OknoCalcomMonitor  *calcom_monitor;
+  GCancellable       *cancellable;
   char               *server_error;
   gboolean            want_server;
 };
@@ -93,6 +97,10 @@ okno_instance_dispose (GObject *object)
   if (self->web_server)
     okno_web_server_stop (self->web_server);
   okno_instance_flush (self);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->calcom_monitor);
 
   g_clear_object (&self->web_server);
   g_clear_object (&self->service);
@@ -162,6 +170,7 @@ static void
 okno_instance_init (OknoInstance *self)
 {
   self->lock_fd = -1;
+  self->cancellable = g_cancellable_new ();
 }
 
 /**
@@ -210,6 +219,11 @@ okno_instance_new (const char  *data_dir,
                            G_CALLBACK (web_server_address_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->web_server, "notify::port",
                            G_CALLBACK (web_server_address_changed_cb), self, G_CONNECT_SWAPPED);
+
+  self->calcom_monitor = okno_calcom_monitor_new ();
+  g_settings_bind (self->settings, "calcom-probe-seconds", self->calcom_monitor, "interval-seconds",
+                   G_SETTINGS_BIND_GET);
+  g_object_set (self->web_server, "calcom-state", okno_calcom_monitor_get_state (self->calcom_monitor), NULL);
 
   return g_steal_pointer (&self);
 }
@@ -261,6 +275,54 @@ okno_instance_get_web_server (OknoInstance *self)
 {
   g_return_val_if_fail (OKNO_IS_INSTANCE (self), NULL);
   return self->web_server;
+}
+
+OknoCalcomMonitor *
+okno_instance_get_calcom_monitor (OknoInstance *self)
+{
+  g_return_val_if_fail (OKNO_IS_INSTANCE (self), NULL);
+  return self->calcom_monitor;
+}
+
+static void
+calcom_key_looked_up_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  OknoInstance *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = okno_secrets_lookup_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_message (_("The Cal.com API key cannot be read from the keyring: %s"), error->message);
+
+  okno_calcom_monitor_set_api_key (self->calcom_monitor, key);
+  okno_calcom_monitor_start (self->calcom_monitor);
+}
+
+/**
+ * okno_instance_start_watching:
+ *
+ * Reads the keys from the keyring (in the background) and starts the
+ * Cal.com monitor. The mains call it; tests set the keys themselves and
+ * set `OKNO_KEYRING=none`, which reads no keyring.
+ */
+void
+okno_instance_start_watching (OknoInstance *self)
+{
+  g_return_if_fail (OKNO_IS_INSTANCE (self));
+
+  /* Tests run without a keyring (and must not start one). */
+  if (g_strcmp0 (g_getenv ("OKNO_KEYRING"), "none") == 0)
+    {
+      okno_calcom_monitor_start (self->calcom_monitor);
+      return;
+    }
+
+  okno_secrets_lookup_async (self->data_dir, OKNO_SECRET_CALCOM_API_KEY, self->cancellable,
+                             calcom_key_looked_up_cb, self);
 }
 
 void

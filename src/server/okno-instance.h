@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "okno-booking-service.h"
+#include "okno-calcom-monitor.h"
 #include "okno-web-server.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,8 @@ OknoLedger         *okno_instance_get_ledger       (OknoInstance        *self);
 OknoSchedule       *okno_instance_get_schedule     (OknoInstance        *self);
 OknoBookingService *okno_instance_get_service      (OknoInstance        *self);
 OknoWebServer      *okno_instance_get_web_server   (OknoInstance        *self);
+OknoCalcomMonitor  *okno_instance_get_calcom_monitor (OknoInstance      *self);
+void                okno_instance_start_watching   (OknoInstance        *self);
 void                okno_instance_apply_overrides  (OknoInstance        *self,
                                                     const OknoOverrides *overrides);
 gboolean            okno_instance_start_server     (OknoInstance        *self,

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "okno-cli.h"
+#include "okno-cli-notify.h"
 #include "okno-i18n.h"
 #include "okno-instance.h"
 
@@ -48,6 +49,16 @@ quit_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Headless, the log is where Olga (or her service manager) hears of Cal.com. */
+static void
+calcom_changed_cb (OknoCalcomMonitor *monitor,
+                   const char        *from,
+                   const char        *to,
+                   gpointer           user_data)
+{
+  g_print ("%s: %s\n", okno_calcom_monitor_title_for (to), okno_calcom_monitor_get_detail (monitor));
+}
+
 static int
 serve (void)
 {
@@ -75,6 +86,10 @@ serve (void)
       g_printerr ("okno-server: %s\n", error->message);
       return EXIT_FAILURE;
     }
+
+  g_signal_connect (okno_instance_get_calcom_monitor (instance), "state-changed",
+                    G_CALLBACK (calcom_changed_cb), NULL);
+  okno_instance_start_watching (instance);
 
   url = okno_web_server_dup_url (okno_instance_get_web_server (instance));
   g_print (_("Okno is serving %s (data: %s)\n"), url, okno_instance_get_data_dir (instance));
@@ -116,6 +131,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) args = NULL;
+  g_autofree char *description = NULL;
 
   okno_i18n_init ();
 
@@ -124,7 +140,8 @@ main (int   argc,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
   g_option_context_set_strict_posix (context, TRUE);
-  g_option_context_set_description (context, okno_cli_describe_commands ());
+  description = g_strconcat (okno_cli_describe_commands (), "\n\n", okno_cli_notify_describe_commands (), NULL);
+  g_option_context_set_description (context, description);
 
   if (!g_option_context_parse_strv (context, &args, &error) || !check_options (&error))
     {

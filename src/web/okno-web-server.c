@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "okno-rate-limiter.h"
+#include "okno-service-state.h"
 #include "okno-web-api.h"
 #include "okno-web-page.h"
 #include "okno-web-reply.h"
@@ -39,6 +40,7 @@ struct _OknoWebServer
   char               *frame_ancestors;
   char               *contact;
   guint               rate_limit;
+  OknoServiceState   *calcom_state;
 };
 
 G_DEFINE_FINAL_TYPE (OknoWebServer, okno_web_server, G_TYPE_OBJECT)
@@ -52,6 +54,7 @@ enum {
   PROP_TRUSTED_PROXY,
   PROP_FRAME_ANCESTORS,
   PROP_CONTACT,
+  PROP_CALCOM_STATE,
   N_PROPS
 };
 
@@ -341,6 +344,7 @@ okno_web_server_finalize (GObject *object)
   g_clear_pointer (&self->trusted_proxy, g_free);
   g_clear_pointer (&self->frame_ancestors, g_free);
   g_clear_pointer (&self->contact, g_free);
+  g_clear_object (&self->calcom_state);
 
   G_OBJECT_CLASS (okno_web_server_parent_class)->finalize (object);
 }
@@ -375,6 +379,9 @@ okno_web_server_get_property (GObject    *object,
       break;
     case PROP_CONTACT:
       g_value_set_string (value, self->contact);
+      break;
+    case PROP_CALCOM_STATE:
+      g_value_set_object (value, self->calcom_state);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -440,6 +447,24 @@ okno_web_server_set_property (GObject      *object,
     case PROP_CONTACT:
       set_string (self, &self->contact, value, pspec);
       break;
+    case PROP_CALCOM_STATE:
+      {
+        OknoServiceState *state = g_value_get_object (value);
+
+        if (state == NULL)
+          state = okno_service_state_new ("unconfigured");
+        else
+          g_object_ref (state);
+        if (state != self->calcom_state)
+          {
+            g_clear_object (&self->calcom_state);
+            self->calcom_state = state;
+            g_object_notify_by_pspec (object, pspec);
+          }
+        else
+          g_object_unref (state);
+      }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -491,6 +516,17 @@ okno_web_server_class_init (OknoWebServerClass *klass)
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * OknoWebServer:calcom-state:
+   *
+   * What GET /api/status reports about Cal.com. The Cal.com monitor (in
+   * notify) keeps it; without one it stays `unconfigured`.
+   */
+  properties [PROP_CALCOM_STATE] =
+    g_param_spec_object ("calcom-state", NULL, NULL,
+                         OKNO_TYPE_SERVICE_STATE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -501,6 +537,7 @@ okno_web_server_init (OknoWebServer *self)
   self->address = g_strdup ("127.0.0.1");
   self->frame_ancestors = g_strdup ("'self'");
   self->rate_limit = 10;
+  self->calcom_state = okno_service_state_new ("unconfigured");
   self->limiter = okno_rate_limiter_new (self->rate_limit);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) cache_entry_free);
@@ -775,4 +812,43 @@ _okno_web_server_get_catalog (OknoWebServer     *self,
 
   return okno_web_catalog_get (okno_web_catalog_negotiate (
     soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Accept-Language")));
+}
+
+OknoServiceState *
+_okno_web_server_get_calcom_state (OknoWebServer *self)
+{
+  g_return_val_if_fail (OKNO_IS_WEB_SERVER (self), NULL);
+  return self->calcom_state;
+}
+
+/* Whether @origin (a request's Origin header) is one of the origins the
+ * frame-ancestors setting names: her website may read what it embeds.
+ * Keywords ('self', 'none') and wildcards never match. */
+gboolean
+_okno_web_server_allows_origin (OknoWebServer *self,
+                                const char    *origin)
+{
+  g_auto(GStrv) sources = NULL;
+
+  g_return_val_if_fail (OKNO_IS_WEB_SERVER (self), FALSE);
+
+  if (origin == NULL || origin[0] == '\0' || !is_safe_source_list (self->frame_ancestors))
+    return FALSE;
+  if (strchr (origin, ' ') != NULL || strchr (origin, '*') != NULL ||
+      !(g_str_has_prefix (origin, "https://") || g_str_has_prefix (origin, "http://")))
+    return FALSE;
+
+  sources = g_strsplit (self->frame_ancestors, " ", -1);
+  for (guint i = 0; sources[i] != NULL; i++)
+    {
+      g_autofree char *source = g_strdup (sources[i]);
+      gsize length = strlen (source);
+
+      if (length > 0 && source[length - 1] == '/')
+        source[length - 1] = '\0';
+      if (strchr (source, '*') == NULL && g_ascii_strcasecmp (source, origin) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
 }

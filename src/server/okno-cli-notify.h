@@ -1,0 +1,17 @@
+/* okno-cli-notify.h
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "okno-instance.h"
+
+G_BEGIN_DECLS
+
+const char *okno_cli_notify_describe_commands (void);
+int         okno_cli_secret_command           (OknoInstance  *instance,
+                                               char         **args);
+
+G_END_DECLS
