@@ -65,9 +65,9 @@ finish_cb (gpointer user_data)
 static void
 start_load_phase (GApplication *app)
 {
-  OknoInstance *instance = okno_application_get_instance (OKNO_APPLICATION (app));
+  OknoProfile *instance = okno_application_get_profile (OKNO_APPLICATION (app));
 
-  g_print ("ready %u\n", okno_web_server_get_port (okno_instance_get_web_server (instance)));
+  g_print ("ready %u\n", okno_web_server_get_port (okno_profile_get_web_server (instance)));
   timer_expected = g_get_monotonic_time () + TIMER_MS * 1000;
   g_timeout_add (TIMER_MS, lateness_cb, NULL);
   g_timeout_add_seconds (seconds, finish_cb, app);

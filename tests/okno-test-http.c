@@ -30,7 +30,35 @@ okno_test_http_add_slot (Fixture    *f,
   g_autoptr(GDateTime) start = g_date_time_add_hours (now, hours_from_now);
   g_autoptr(GDateTime) rounded = g_date_time_add_seconds (start, -g_date_time_get_seconds (start));
 
-  return okno_test_insert_event (okno_instance_get_calendar (f->instance), title, rounded, 40, TRUE);
+  return okno_test_insert_event (okno_profile_get_calendar (f->instance), title, rounded, 40, TRUE);
+}
+
+static void
+profile_opened_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Opens the profile of @dir as the programs do, and waits for it. */
+OknoProfile *
+okno_test_open_profile (const char *dir)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  OknoProfile *profile;
+
+  okno_profile_new_async (dir, NULL, profile_opened_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  profile = okno_profile_new_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (okno_profile_get_state (profile), ==, OKNO_PROFILE_STATE_READY);
+  return profile;
 }
 
 void
@@ -41,17 +69,16 @@ okno_test_http_set_up (Fixture       *f,
   OknoOverrides overrides = OKNO_OVERRIDES_INIT;
 
   f->dir = okno_test_make_dir ();
-  f->instance = okno_instance_new (f->dir, &error);
-  g_assert_no_error (error);
+  f->instance = okno_test_open_profile (f->dir);
 
   overrides.port = 0;
   overrides.rate_limit = GPOINTER_TO_INT (data);
-  okno_instance_apply_overrides (f->instance, &overrides);
-  g_settings_set_string (okno_instance_get_settings (f->instance), "time-zone", "Europe/Moscow");
-  g_assert_true (okno_instance_start_server (f->instance, &error));
+  okno_profile_apply_overrides (f->instance, &overrides);
+  g_settings_set_string (okno_profile_get_settings (f->instance), "time-zone", "Europe/Moscow");
+  g_assert_true (okno_profile_start_server (f->instance, &error));
   g_assert_no_error (error);
 
-  f->base = okno_web_server_dup_url (okno_instance_get_web_server (f->instance));
+  f->base = okno_web_server_dup_url (okno_profile_get_web_server (f->instance));
   f->base[strlen (f->base) - 1] = '\0';
   f->session = soup_session_new_with_options ("max-conns", 128, "max-conns-per-host", 128, NULL);
 
@@ -66,7 +93,7 @@ okno_test_http_tear_down (Fixture       *f,
   g_clear_object (&f->slot);
   g_clear_object (&f->slot2);
   g_clear_object (&f->session);
-  okno_instance_flush (f->instance);
+  okno_profile_flush (f->instance);
   g_assert_finalize_object (f->instance);
   okno_test_remove_dir (f->dir);
   g_free (f->dir);

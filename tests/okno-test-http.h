@@ -8,14 +8,14 @@
 
 #include <libsoup/soup.h>
 
-#include "okno-instance.h"
+#include "okno-profile.h"
 
 G_BEGIN_DECLS
 
 typedef struct
 {
   char         *dir;
-  OknoInstance *instance;
+  OknoProfile *instance;
   SoupSession  *session;
   char         *base;
   OknoEvent    *slot;
@@ -36,6 +36,7 @@ typedef struct
   gboolean  done;
 } Pending;
 
+OknoProfile *okno_test_open_profile      (const char    *dir);
 void         okno_test_response_free     (Response      *r);
 OknoEvent   *okno_test_http_add_slot     (Fixture       *f,
                                           int            hours_from_now,

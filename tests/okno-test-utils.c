@@ -11,6 +11,7 @@
 
 #include "okno-test-utils.h"
 #include "okno-time.h"
+#include "okno-token.h"
 
 char *
 okno_test_make_dir (void)
@@ -53,7 +54,8 @@ okno_test_insert_event (OknoCalendar *calendar,
                         gboolean      slot)
 {
   g_autoptr(GDateTime) end = g_date_time_add_minutes (start, minutes);
-  g_autoptr(OknoEvent) event = okno_event_new (NULL, summary, start, end);
+  g_autofree char *id = okno_event_id_new ();
+  g_autoptr(OknoEvent) event = okno_event_new (id, summary, start, end);
   g_autoptr(GError) error = NULL;
   OknoEvent *stored;
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "okno-calcom-indicator.h"
+#include "okno-test-http.h"
 #include "okno-test-ui.h"
 #include "okno-test-utils.h"
 
@@ -66,8 +67,8 @@ static void
 test_indicator (void)
 {
   g_autofree char *dir = okno_test_make_dir ();
+  g_autoptr(OknoProfile) instance = okno_test_open_profile (dir);
   g_autoptr(GError) error = NULL;
-  g_autoptr(OknoInstance) instance = okno_instance_new (dir, &error);
   g_autoptr(GSubprocess) fake = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autofree char *base = NULL;
@@ -79,7 +80,6 @@ test_indicator (void)
   GtkPopover *popover;
   Wait wait;
 
-  g_assert_no_error (error);
   fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, FAKE_CALCOM, NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
@@ -87,7 +87,7 @@ test_indicator (void)
   g_assert_no_error (error);
   root = g_strndup (base, strlen (base) - strlen ("/v2"));
 
-  monitor = okno_instance_get_calcom_monitor (instance);
+  monitor = okno_profile_get_calcom_monitor (instance);
   g_object_set (monitor, "base-url", base, "retry-seconds", 600, NULL);
   wait.monitor = monitor;
 
@@ -101,7 +101,7 @@ test_indicator (void)
   /* Without a key there is nothing to say. */
   g_assert_false (gtk_widget_get_visible (indicator));
 
-  okno_instance_start_watching (instance);   /* OKNO_KEYRING=none: no key */
+  okno_profile_start_watching (instance);   /* OKNO_KEYRING=none: no key */
   okno_calcom_monitor_set_api_key (monitor, "cal_live_okno_test");
   g_assert_true (gtk_widget_get_visible (indicator));
   wait.state = "up";
@@ -152,7 +152,7 @@ test_indicator (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_subprocess_send_signal (fake, SIGTERM);
   g_subprocess_wait (fake, NULL, NULL);
-  okno_instance_flush (instance);
+  okno_profile_flush (instance);
   g_clear_object (&instance);
   okno_test_remove_dir (dir);
 }

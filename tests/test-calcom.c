@@ -53,7 +53,7 @@ set_up (CalFixture    *f,
   f->control = soup_session_new ();
 
   okno_test_http_set_up (&f->http, GINT_TO_POINTER (0));
-  f->monitor = okno_instance_get_calcom_monitor (f->http.instance);
+  f->monitor = okno_profile_get_calcom_monitor (f->http.instance);
   f->changes = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect (f->monitor, "state-changed", G_CALLBACK (state_changed_cb), f);
   g_object_set (f->monitor,
@@ -339,7 +339,7 @@ static void
 test_cors_only_for_frame_ancestors (CalFixture    *f,
                                     gconstpointer  data)
 {
-  GSettings *settings = okno_instance_get_settings (f->http.instance);
+  GSettings *settings = okno_profile_get_settings (f->http.instance);
   g_autoptr(Response) mine = NULL;
   g_autoptr(Response) other = NULL;
   g_autoptr(Response) none = NULL;

@@ -35,7 +35,7 @@ book_body (const char *slot_id,
 static guint
 ledger_size (Fixture *f)
 {
-  return g_list_model_get_n_items (okno_ledger_get_bookings (okno_instance_get_ledger (f->instance)));
+  return g_list_model_get_n_items (okno_ledger_get_bookings (okno_profile_get_ledger (f->instance)));
 }
 
 static void
@@ -124,7 +124,7 @@ test_slots_dst (Fixture       *f,
   g_autoptr(GDateTime) a = okno_test_time ("2027-03-28T00:30:00Z");  /* 01:30 CET */
   g_autoptr(GDateTime) b = okno_test_time ("2027-03-28T21:30:00Z");  /* 23:30 CEST */
   g_autoptr(GDateTime) c = okno_test_time ("2027-03-28T22:30:00Z");  /* 00:30 CEST, next day */
-  OknoCalendar *calendar = okno_instance_get_calendar (f->instance);
+  OknoCalendar *calendar = okno_profile_get_calendar (f->instance);
   g_autoptr(OknoEvent) ea = okno_test_insert_event (calendar, "🔓 СЛОТ", a, 40, TRUE);
   g_autoptr(OknoEvent) eb = okno_test_insert_event (calendar, "🔓 СЛОТ", b, 40, TRUE);
   g_autoptr(OknoEvent) ec = okno_test_insert_event (calendar, "🔓 СЛОТ", c, 40, TRUE);
@@ -132,7 +132,7 @@ test_slots_dst (Fixture       *f,
   JsonObject *slots;
   JsonArray *day1, *day2;
 
-  g_settings_set_uint (okno_instance_get_settings (f->instance), "booking-window-days", 365);
+  g_settings_set_uint (okno_profile_get_settings (f->instance), "booking-window-days", 365);
   r = okno_test_http_request (f, "GET", "/api/slots?start=2027-03-28&end=2027-03-29&timeZone=Europe/Berlin", NULL);
   g_assert_cmpuint (r->status, ==, 200);
   slots = json_object_get_object_member (json_node_get_object (r->json), "slots");
@@ -358,7 +358,7 @@ raw_exchange (Fixture    *f,
   RawExchange x = { 0 };
   GThread *thread;
 
-  x.port = okno_web_server_get_port (okno_instance_get_web_server (f->instance));
+  x.port = okno_web_server_get_port (okno_profile_get_web_server (f->instance));
   x.request = (char *) request;
   x.reply = g_string_new (NULL);
   thread = g_thread_new ("raw-client", raw_exchange_thread, &x);
@@ -508,7 +508,7 @@ test_trusted_proxy (Fixture       *f,
           else
             g_assert_cmpuint (r->status, ==, 400);
         }
-      g_object_set (okno_instance_get_web_server (f->instance), "trusted-proxy", "127.0.0.1", NULL);
+      g_object_set (okno_profile_get_web_server (f->instance), "trusted-proxy", "127.0.0.1", NULL);
     }
 }
 

@@ -67,10 +67,10 @@ test_crud_and_persistence (void)
   g_assert_cmpuint (listed->len, ==, 2);
   g_assert_cmpstr (okno_event_get_id (g_ptr_array_index (listed, 0)), ==, okno_event_get_id (b));
 
-  g_assert_false (okno_calendar_delete_event_sync (OKNO_CALENDAR (calendar), "nosuchevent", NULL, &error));
+  g_assert_false (okno_calendar_delete_event_sync (OKNO_CALENDAR (calendar), "nosuchevent", "\"1\"", &error));
   g_assert_error (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_true (okno_calendar_delete_event_sync (OKNO_CALENDAR (calendar), okno_event_get_id (b), NULL, &error));
+  g_assert_true (okno_calendar_delete_event_sync (OKNO_CALENDAR (calendar), okno_event_get_id (b), okno_event_get_etag (b), &error));
   g_clear_object (&calendar);
 
   reopened = okno_local_calendar_new (dir, &error);
@@ -130,6 +130,73 @@ test_refuses_damaged_file (void)
   okno_test_remove_dir (dir);
 }
 
+static void
+refreshed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (okno_calendar_refresh_finish (OKNO_CALENDAR (object), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+/* The local calendar uses the id its caller chose, refuses an id that is
+ * not Google's shape or is taken, says it is local and refreshes at once. */
+static void
+test_ids_state_refresh (void)
+{
+  g_autofree char *dir = okno_test_make_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OknoLocalCalendar) calendar = okno_local_calendar_new (dir, &error);
+  g_autoptr(GDateTime) t = okno_test_time ("2026-11-25T14:00:00Z");
+  g_autoptr(GDateTime) t2 = okno_test_time ("2026-11-25T15:00:00Z");
+  const char *bad[] = { NULL, "abcd", "ABCDEFGH", "abcdwxyz", "abc_defgh" };
+  g_autoptr(OknoEvent) first = NULL;
+  g_autoptr(OknoEvent) again = NULL;
+  OknoCalendarState state;
+  gboolean done = FALSE;
+
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(OknoEvent) event = okno_event_new (bad[i], "x", t, t2);
+
+      g_assert_null (okno_calendar_insert_event_sync (OKNO_CALENDAR (calendar), event, &error));
+      g_assert_error (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_INVALID);
+      g_clear_error (&error);
+    }
+  g_assert_cmpuint (okno_local_calendar_get_n_events (calendar), ==, 0);
+
+  {
+    g_autoptr(OknoEvent) event = okno_event_new ("chosen0b0the0caller", "x", t, t2);
+
+    first = okno_calendar_insert_event_sync (OKNO_CALENDAR (calendar), event, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (okno_event_get_id (first), ==, "chosen0b0the0caller");
+    again = okno_calendar_insert_event_sync (OKNO_CALENDAR (calendar), event, &error);
+    g_assert_null (again);
+    g_assert_error (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT);
+    g_clear_error (&error);
+  }
+  g_assert_cmpuint (okno_local_calendar_get_n_events (calendar), ==, 1);
+
+  g_object_get (calendar, "state", &state, NULL);
+  g_assert_cmpint (state, ==, OKNO_CALENDAR_STATE_LOCAL);
+  g_assert_cmpstr (okno_calendar_get_state_name (OKNO_CALENDAR (calendar)), ==, "local");
+
+  okno_calendar_refresh_async (OKNO_CALENDAR (calendar), NULL, refreshed_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  okno_test_wait_idle (calendar);
+  g_clear_object (&calendar);
+  okno_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -139,6 +206,7 @@ main (int   argc,
   g_test_add_func ("/okno/local-calendar/crud-and-persistence", test_crud_and_persistence);
   g_test_add_func ("/okno/local-calendar/range-semantics", test_range_semantics);
   g_test_add_func ("/okno/local-calendar/refuses-damaged-file", test_refuses_damaged_file);
+  g_test_add_func ("/okno/local-calendar/ids-state-refresh", test_ids_state_refresh);
 
   return g_test_run ();
 }

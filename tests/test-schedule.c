@@ -8,6 +8,7 @@
 
 #include "okno-errors.h"
 #include "okno-schedule.h"
+#include "okno-test-calendar.h"
 #include "okno-test-utils.h"
 #include "okno-time.h"
 
@@ -87,6 +88,12 @@ assert_bookable (Fixture   *f,
       g_assert_null (result);
       g_assert_error (error, OKNO_BOOKING_ERROR, expected_code);
     }
+}
+
+static void
+count_changes_cb (guint *count)
+{
+  (*count)++;
 }
 
 /* Notice is 120 minutes: exactly at the limit is still bookable, a second
@@ -250,6 +257,54 @@ test_list_model (Fixture       *f,
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (f->schedule)) == OKNO_TYPE_EVENT);
 }
 
+/* An event in a busy calendar blocks a slot in the slots' calendar that
+ * it overlaps (touching is fine), shows in the week, and a free-time one
+ * does not block; a change there is seen at once. */
+static void
+test_busy_calendar (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(OknoTestCalendar) other = okno_test_calendar_new ();
+  g_autoptr(OknoEvent) slot = slot_at (f, "2026-11-25T14:00:00Z", 40);
+  g_autoptr(OknoEvent) touching = slot_at (f, "2026-11-25T16:00:00Z", 40);
+  g_autoptr(GDateTime) s1 = okno_test_time ("2026-11-25T14:30:00Z");
+  g_autoptr(GDateTime) e1 = okno_test_time ("2026-11-25T16:00:00Z");
+  g_autoptr(OknoEvent) dentist = okno_event_new ("dentist0000", "Стоматолог", s1, e1);
+  g_autoptr(GDateTime) from = okno_test_time ("2026-11-25T00:00:00Z");
+  g_autoptr(GDateTime) to = okno_test_time ("2026-11-26T00:00:00Z");
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GPtrArray) bookable = NULL;
+  guint changes = 0;
+
+  assert_bookable (f, slot, -1);
+
+  g_signal_connect_swapped (f->schedule, "changed", G_CALLBACK (count_changes_cb), &changes);
+  okno_schedule_add_busy_calendar (f->schedule, OKNO_CALENDAR (other));
+  okno_test_calendar_put (other, dentist);
+  okno_calendar_emit_changed (OKNO_CALENDAR (other));
+  g_assert_cmpuint (changes, >=, 2);
+
+  assert_bookable (f, slot, OKNO_BOOKING_ERROR_SLOT_UNAVAILABLE);
+  assert_bookable (f, touching, -1);
+  g_assert_cmpint (okno_schedule_classify (f->schedule, okno_calendar_lookup_event (OKNO_CALENDAR (other), "dentist0000")),
+                   ==, OKNO_EVENT_KIND_BUSY);
+
+  listed = okno_schedule_list_events (f->schedule, from, to);
+  g_assert_cmpuint (listed->len, ==, 3);
+  g_assert_cmpstr (okno_event_get_id (g_ptr_array_index (listed, 1)), ==, "dentist0000");
+
+  bookable = okno_schedule_dup_bookable_slots (f->schedule, from, to, f->now, NULL);
+  g_assert_cmpuint (bookable->len, ==, 1);
+
+  /* Free time in the other calendar does not block. */
+  okno_event_set_transparent (dentist, TRUE);
+  okno_test_calendar_put (other, dentist);
+  okno_calendar_emit_changed (OKNO_CALENDAR (other));
+  assert_bookable (f, slot, -1);
+
+  g_signal_handlers_disconnect_by_data (f->schedule, &changes);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -267,6 +322,7 @@ main (int   argc,
   ADD ("/okno/schedule/bookable-list", test_bookable_list);
   ADD ("/okno/schedule/dst-day", test_dst_day);
   ADD ("/okno/schedule/list-model", test_list_model);
+  ADD ("/okno/schedule/busy-calendar", test_busy_calendar);
 
   return g_test_run ();
 }

@@ -88,7 +88,7 @@ typedef struct
   OknoApplication *app;
   OknoWindow      *window;
   OknoWeekView    *grid;
-  OknoInstance    *instance;
+  OknoProfile    *instance;
   GDateTime       *monday;
 } Fixture;
 
@@ -98,7 +98,7 @@ idle_done (gpointer data)
   Fixture *f = data;
 
   return !_okno_week_view_is_busy (f->grid) &&
-         !okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (okno_instance_get_calendar (f->instance)));
+         !okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (okno_profile_get_calendar (f->instance)));
 }
 
 static void
@@ -158,14 +158,14 @@ slot_starting (Fixture   *f,
                GDateTime *start)
 {
   g_autoptr(GDateTime) end = g_date_time_add_minutes (start, 1);
-  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_instance_get_calendar (f->instance), start, end);
+  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_profile_get_calendar (f->instance), start, end);
 
   for (guint i = 0; i < events->len; i++)
     {
       OknoEvent *event = g_ptr_array_index (events, i);
 
       if (g_date_time_equal (okno_event_get_start (event), start) &&
-          okno_schedule_classify (okno_instance_get_schedule (f->instance), event) == OKNO_EVENT_KIND_SLOT)
+          okno_schedule_classify (okno_profile_get_schedule (f->instance), event) == OKNO_EVENT_KIND_SLOT)
         return event;
     }
   return NULL;
@@ -196,7 +196,7 @@ add (Fixture    *f,
      gboolean    slot)
 {
   g_autoptr(GDateTime) start = at (f, day, hour, minute);
-  g_autoptr(OknoEvent) event = okno_test_insert_event (okno_instance_get_calendar (f->instance),
+  g_autoptr(OknoEvent) event = okno_test_insert_event (okno_profile_get_calendar (f->instance),
                                                        summary, start, minutes, slot);
 }
 
@@ -212,7 +212,7 @@ populate (Fixture *f)
   static const char *names[] = {
     "Анна", "Борис", "Вера", "Глеб", "Дарья", "Евгений", "Жанна", "Захар", "Ирина", "Кира",
   };
-  OknoBookingService *service = okno_instance_get_service (f->instance);
+  OknoBookingService *service = okno_profile_get_service (f->instance);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   guint booked = 0;
 
@@ -229,7 +229,7 @@ populate (Fixture *f)
       g_autoptr(OknoBookingRequest) request = NULL;
       g_autoptr(OknoBooking) booking = NULL;
 
-      slot = okno_test_insert_event (okno_instance_get_calendar (f->instance),
+      slot = okno_test_insert_event (okno_profile_get_calendar (f->instance),
                                      i % 4 == 0 ? "🔓 СЛОТ: Разбор (60 мин)" : "🔓 СЛОТ: Включить в дело (40 мин)",
                                      start, i % 4 == 0 ? 60 : 40, TRUE);
       if (booked >= 10 || i % 2 == 1)
@@ -251,7 +251,7 @@ populate (Fixture *f)
           g_autoptr(OknoEvent) done = NULL;
 
           okno_event_set_summary (copy, title);
-          done = okno_calendar_update_event_sync (okno_instance_get_calendar (f->instance), copy, NULL);
+          done = okno_calendar_update_event_sync (okno_profile_get_calendar (f->instance), copy, NULL);
         }
       booked++;
     }
@@ -267,11 +267,10 @@ fixture_set_up (Fixture       *f,
   /* One application for all the tests: its object path on the bus is
    * taken until it is gone. */
   f->app = app;
-  g_application_activate (G_APPLICATION (f->app));
-  f->window = OKNO_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
+  f->window = OKNO_WINDOW (okno_test_activate (GTK_APPLICATION (f->app)));
   okno_window_set_week (f->window, now);
   f->grid = OKNO_WEEK_VIEW (okno_window_get_grid (f->window));
-  f->instance = okno_application_get_instance (f->app);
+  f->instance = okno_application_get_profile (f->app);
   f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
   okno_test_iterate_until (okno_test_is_shown, f->grid, 5000);
 }
@@ -364,6 +363,77 @@ test_publish_move_refuse (Fixture       *f,
   assert_slot (f, fri_12, 40);
 }
 
+/* Puts the keyboard cursor on @day at @minutes (10-minute snap) and
+ * presses Return there, as Olga publishes without a mouse. */
+static void
+publish_at_cursor (Fixture *f,
+                   int      day,
+                   int      minutes)
+{
+  _okno_week_view_key (f->grid, GDK_KEY_Escape, 0);
+  for (int i = 0; i < 24 * 6; i++)
+    _okno_week_view_key (f->grid, GDK_KEY_Up, 0);
+  for (int i = 0; i < 7; i++)
+    _okno_week_view_key (f->grid, GDK_KEY_Left, 0);
+  for (int i = 0; i < day; i++)
+    _okno_week_view_key (f->grid, GDK_KEY_Right, 0);
+  for (int i = 0; i < minutes / 10; i++)
+    _okno_week_view_key (f->grid, GDK_KEY_Down, 0);
+  _okno_week_view_key (f->grid, GDK_KEY_Return, 0);
+  settle (f);
+  _okno_week_view_key (f->grid, GDK_KEY_Escape, 0);
+}
+
+/* The slot rule as the window applies it: the same inputs the command
+ * line's test tries (tests/test-cli.sh, "the slot rule"), around a slot at
+ * 10:00–10:40. Touching is allowed, overlapping is not, the past is not. */
+static void
+test_slot_rule (Fixture       *f,
+                gconstpointer  data)
+{
+  static const struct { int minutes; gboolean allowed; } cases[] = {
+    { 9 * 60 + 30, FALSE },   /* 09:30–10:10 overlaps its start */
+    { 10 * 60 + 30, FALSE },  /* 10:30–11:10 overlaps its end */
+    { 13 * 60 + 30, FALSE },  /* 13:30–14:10 overlaps a busy event */
+    { 10 * 60 + 40, TRUE },   /* 10:40–11:20 touches its end */
+    { 9 * 60 + 20, TRUE },    /* 09:20–10:00 touches its start */
+    { 15 * 60, TRUE },        /* 15:00–15:40 touches the busy event's end */
+  };
+
+  /* Two weeks ahead, where the other tests leave nothing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
+  g_date_time_unref (f->monday);
+  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
+  add (f, "🔓 СЛОТ: Сессия", 2, 10, 0, 40, TRUE);
+  add (f, "Педсовет", 2, 14, 0, 60, FALSE);
+  settle (f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDateTime) start = at (f, 2, 0, cases[i].minutes);
+
+      publish_at_cursor (f, 2, cases[i].minutes);
+      if (cases[i].allowed)
+        assert_slot (f, start, 40);
+      else
+        g_assert_null (slot_starting (f, start));
+    }
+
+  /* The past: a week ago. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.previous", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.previous", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.previous", NULL));
+  g_date_time_unref (f->monday);
+  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
+  {
+    g_autoptr(GDateTime) start = at (f, 2, 12, 0);
+
+    publish_at_cursor (f, 2, 12 * 60);
+    g_assert_null (slot_starting (f, start));
+  }
+}
+
 /* The keyboard alone: move the cursor, publish, lengthen, undo. */
 static void
 test_keyboard (Fixture       *f,
@@ -433,7 +503,7 @@ test_delete_booked_asks (Fixture       *f,
   request->slot_id = g_strdup (okno_event_get_id (slot_starting (f, start)));
   request->name = g_strdup ("Вера");
   request->email = g_strdup ("vera@example.org");
-  booking = okno_booking_service_book (okno_instance_get_service (f->instance), request, NULL, now,
+  booking = okno_booking_service_book (okno_profile_get_service (f->instance), request, NULL, now,
                                        &token, NULL, NULL);
   g_assert_nonnull (booking);
   booking_id = g_strdup (okno_booking_get_id (booking));
@@ -447,10 +517,10 @@ test_delete_booked_asks (Fixture       *f,
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
   settle (f);
 
-  g_assert_false (okno_booking_is_active (okno_ledger_lookup (okno_instance_get_ledger (f->instance), booking_id)));
+  g_assert_false (okno_booking_is_active (okno_ledger_lookup (okno_profile_get_ledger (f->instance), booking_id)));
   {
     g_autoptr(GDateTime) end = g_date_time_add_minutes (start, 40);
-    g_autoptr(GPtrArray) left = okno_calendar_list_events (okno_instance_get_calendar (f->instance), start, end);
+    g_autoptr(GPtrArray) left = okno_calendar_list_events (okno_profile_get_calendar (f->instance), start, end);
     g_assert_cmpuint (left->len, ==, 0);
   }
 }
@@ -491,7 +561,7 @@ test_booking_over_http_appears (Fixture       *f,
   slot_id = g_strdup (okno_event_get_id (slot_starting (f, start)));
 
   url = g_strdup_printf ("http://127.0.0.1:%u/api/book",
-                         okno_web_server_get_port (okno_instance_get_web_server (f->instance)));
+                         okno_web_server_get_port (okno_profile_get_web_server (f->instance)));
   json = g_strdup_printf ("{\"slotId\":\"%s\",\"name\":\"Ольга\",\"phone\":\"+7 900 123-45-67\"}", slot_id);
   msg = soup_message_new ("POST", url);
   body = g_bytes_new (json, strlen (json));
@@ -569,6 +639,7 @@ main (int   argc,
   ADD ("/okno/week-view/booking-over-http-appears", test_booking_over_http_appears);
   ADD ("/okno/week-view/keyboard", test_keyboard);
   ADD ("/okno/week-view/delete-booked-asks", test_delete_booked_asks);
+  ADD ("/okno/week-view/slot-rule", test_slot_rule);
 
   start_fake_notification_server ();
   app = okno_application_new ();
@@ -582,7 +653,7 @@ main (int   argc,
 
     while ((window = okno_test_find_toplevel (GTK_TYPE_WINDOW)))
       gtk_window_destroy (GTK_WINDOW (window));
-    okno_instance_flush (okno_application_get_instance (app));
+    okno_profile_flush (okno_application_get_profile (app));
     g_clear_object (&app);
   }
   okno_test_remove_dir (data_home);

@@ -47,9 +47,7 @@ test_window (void)
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-
-  window = OKNO_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  window = OKNO_WINDOW (okno_test_activate (GTK_APPLICATION (app)));
   g_assert_nonnull (window);
   okno_test_iterate_until (okno_test_is_shown, window, 5000);
   g_test_message ("Window shown after %d ms", (int) ((g_get_monotonic_time () - started) / 1000));
@@ -57,7 +55,7 @@ test_window (void)
 
   /* The header bar names the week; navigation moves it. */
   monday = okno_time_week_start (now, okno_schedule_get_time_zone (
-                                   okno_instance_get_schedule (okno_application_get_instance (app))));
+                                   okno_profile_get_schedule (okno_application_get_profile (app))));
   next_monday = g_date_time_add_days (monday, 7);
   this_week = okno_time_format_week (monday);
   next_week = okno_time_format_week (next_monday);
@@ -73,7 +71,7 @@ test_window (void)
   okno_test_save_screenshot (GTK_WIDGET (window), "window.png");
 
   /* Preferences edit the data folder's settings both ways. */
-  settings = okno_instance_get_settings (okno_application_get_instance (app));
+  settings = okno_profile_get_settings (okno_application_get_profile (app));
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   preferences = okno_test_find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (preferences);
@@ -119,7 +117,7 @@ test_window (void)
 
   /* A busy port: the window stays and says so. */
   {
-    OknoInstance *instance = okno_application_get_instance (app);
+    OknoProfile *instance = okno_application_get_profile (app);
     g_autoptr(GSocket) blocker = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
     g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
     g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
@@ -131,12 +129,12 @@ test_window (void)
     bound = g_socket_get_local_address (blocker, NULL);
     port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 
-    g_test_expect_message ("OknoInstance", G_LOG_LEVEL_WARNING, "*is in use*");
-    g_object_set (okno_instance_get_web_server (instance), "port", port, NULL);
+    g_test_expect_message ("OknoProfile", G_LOG_LEVEL_WARNING, "*is in use*");
+    g_object_set (okno_profile_get_web_server (instance), "port", port, NULL);
     g_test_assert_expected_messages ();
-    g_assert_nonnull (okno_instance_get_server_error (instance));
-    g_assert_nonnull (strstr (okno_instance_get_server_error (instance), "in use"));
-    g_assert_false (okno_web_server_is_running (okno_instance_get_web_server (instance)));
+    g_assert_nonnull (okno_profile_get_server_error (instance));
+    g_assert_nonnull (strstr (okno_profile_get_server_error (instance), "in use"));
+    g_assert_false (okno_web_server_is_running (okno_profile_get_web_server (instance)));
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
     {
       g_autoptr(GPtrArray) titles = g_ptr_array_new ();
@@ -150,7 +148,7 @@ test_window (void)
   gtk_window_destroy (GTK_WINDOW (okno_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW)));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  okno_instance_flush (okno_application_get_instance (app));
+  okno_profile_flush (okno_application_get_profile (app));
 }
 
 int

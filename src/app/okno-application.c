@@ -21,7 +21,8 @@ struct _OknoApplication
 {
   AdwApplication  parent_instance;
 
-  OknoInstance   *instance;
+  OknoProfile   *instance;
+  gboolean        opening;
   char           *data_dir;
   OknoOverrides   overrides;
   char           *bind;
@@ -66,7 +67,25 @@ preferences_action (GSimpleAction *action,
   if (self->instance == NULL)
     return;
 
-  preferences = okno_preferences_window_new (okno_instance_get_settings (self->instance));
+  preferences = okno_preferences_window_new (okno_profile_get_settings (self->instance));
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+session_types_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  OknoApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  OknoPreferencesWindow *preferences;
+
+  if (self->instance == NULL)
+    return;
+
+  preferences = okno_preferences_window_new (okno_profile_get_settings (self->instance));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "session-types");
   gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
   gtk_window_present (GTK_WINDOW (preferences));
 }
@@ -116,6 +135,7 @@ activate_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "activate", activate_action },
   { "preferences", preferences_action },
+  { "session-types", session_types_action },
   { "about", about_action },
   { "quit", quit_action },
 };
@@ -128,7 +148,7 @@ notify_booking (OknoApplication *self,
 {
   g_autoptr(GNotification) notification = NULL;
   g_autoptr(GDateTime) local = g_date_time_to_timezone (okno_booking_get_start (booking),
-                                                        okno_schedule_get_time_zone (okno_instance_get_schedule (self->instance)));
+                                                        okno_schedule_get_time_zone (okno_profile_get_schedule (self->instance)));
   /* Translators: when a booked session starts, in a notification; strftime format («ср 17:30») */
   g_autofree char *when = g_date_time_format (local, _("%a %H:%M"));
   g_autofree char *title = added ? g_strdup_printf (_("New booking: %s, %s"), okno_booking_get_name (booking), when)
@@ -216,11 +236,41 @@ okno_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 }
 
+/* The profile is open (or could not be): set it up and show the window. */
+static void
+profile_ready_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(OknoApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->opening = FALSE;
+  self->instance = okno_profile_new_finish (result, &error);
+  if (self->instance == NULL)
+    show_fatal_error (self, error->message);
+  else
+    {
+      okno_profile_apply_overrides (self->instance, &self->overrides);
+      g_signal_connect_object (okno_profile_get_service (self->instance), "booking-added",
+                               G_CALLBACK (booking_added_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (okno_profile_get_service (self->instance), "booking-cancelled",
+                               G_CALLBACK (booking_cancelled_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (okno_profile_get_calcom_monitor (self->instance), "state-changed",
+                               G_CALLBACK (calcom_changed_cb), self, G_CONNECT_SWAPPED);
+      /* A busy port is not fatal: the window opens and says so. */
+      okno_profile_start_server (self->instance, NULL);
+      okno_profile_start_watching (self->instance);
+      g_application_activate (G_APPLICATION (self));
+    }
+
+  g_application_release (G_APPLICATION (self));
+}
+
 static void
 okno_application_activate (GApplication *application)
 {
   OknoApplication *self = OKNO_APPLICATION (application);
-  g_autoptr(GError) error = NULL;
   GtkWindow *window;
 
   if ((window = gtk_application_get_active_window (GTK_APPLICATION (self))))
@@ -229,25 +279,17 @@ okno_application_activate (GApplication *application)
       return;
     }
 
+  /* The window comes when the profile is open; the application stays
+   * meanwhile. */
   if (self->instance == NULL)
     {
-      self->instance = okno_instance_new (self->data_dir, &error);
-      if (self->instance == NULL)
+      if (!self->opening)
         {
-          show_fatal_error (self, error->message);
-          return;
+          self->opening = TRUE;
+          g_application_hold (application);
+          okno_profile_new_async (self->data_dir, NULL, profile_ready_cb, g_object_ref (self));
         }
-
-      okno_instance_apply_overrides (self->instance, &self->overrides);
-      g_signal_connect_object (okno_instance_get_service (self->instance), "booking-added",
-                               G_CALLBACK (booking_added_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (okno_instance_get_service (self->instance), "booking-cancelled",
-                               G_CALLBACK (booking_cancelled_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (okno_instance_get_calcom_monitor (self->instance), "state-changed",
-                               G_CALLBACK (calcom_changed_cb), self, G_CONNECT_SWAPPED);
-      /* A busy port is not fatal: the window opens and says so. */
-      okno_instance_start_server (self->instance, NULL);
-      okno_instance_start_watching (self->instance);
+      return;
     }
 
   window = GTK_WINDOW (okno_window_new (self));
@@ -260,7 +302,7 @@ okno_application_shutdown (GApplication *application)
   OknoApplication *self = OKNO_APPLICATION (application);
 
   if (self->instance != NULL)
-    okno_instance_flush (self->instance);
+    okno_profile_flush (self->instance);
 
   G_APPLICATION_CLASS (okno_application_parent_class)->shutdown (application);
 }
@@ -358,8 +400,8 @@ okno_application_check_arguments (int    argc,
   return 0;
 }
 
-OknoInstance *
-okno_application_get_instance (OknoApplication *self)
+OknoProfile *
+okno_application_get_profile (OknoApplication *self)
 {
   g_return_val_if_fail (OKNO_IS_APPLICATION (self), NULL);
   return self->instance;

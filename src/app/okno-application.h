@@ -8,7 +8,7 @@
 
 #include <adwaita.h>
 
-#include "okno-instance.h"
+#include "okno-profile.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (OknoApplication, okno_application, OKNO, APPLICATION, AdwApplication)
 
 OknoApplication *okno_application_new          (void);
-OknoInstance    *okno_application_get_instance (OknoApplication *self);
+OknoProfile    *okno_application_get_profile (OknoApplication *self);
 int              okno_application_check_arguments (int           argc,
                                                    char        **argv);
 

@@ -171,14 +171,14 @@ okno_calcom_indicator_init (OknoCalcomIndicator *self)
  * Returns: (transfer floating): the indicator for @instance's Cal.com monitor
  */
 GtkWidget *
-okno_calcom_indicator_new (OknoInstance *instance)
+okno_calcom_indicator_new (OknoProfile *instance)
 {
   OknoCalcomIndicator *self;
 
-  g_return_val_if_fail (OKNO_IS_INSTANCE (instance), NULL);
+  g_return_val_if_fail (OKNO_IS_PROFILE (instance), NULL);
 
   self = g_object_new (OKNO_TYPE_CALCOM_INDICATOR, NULL);
-  self->monitor = g_object_ref (okno_instance_get_calcom_monitor (instance));
+  self->monitor = g_object_ref (okno_profile_get_calcom_monitor (instance));
   g_signal_connect_object (self->monitor, "notify::detail", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->monitor, "notify::checking", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (okno_calcom_monitor_get_state (self->monitor), "notify",

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "okno-preferences-window.h"
+#include "okno-session-types-page.h"
 
 /* Every row edits one GSettings key of the data folder's settings.ini,
  * the same ones okno-server reads. */
@@ -132,6 +133,10 @@ okno_preferences_window_new (GSettings *settings)
       else
         g_settings_bind (settings, bindings[i].key, widget, bindings[i].property, G_SETTINGS_BIND_DEFAULT);
     }
+
+  /* Pages are widgets of their own; more are added the same way. */
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (okno_session_types_page_new (settings)));
 
   return self;
 }

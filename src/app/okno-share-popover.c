@@ -25,7 +25,7 @@ struct _OknoSharePopover
 {
   GtkPopover    parent_instance;
 
-  OknoInstance *instance;
+  OknoProfile *instance;
   GtkWidget    *url_label;
   GtkWidget    *qr;
   GtkWidget    *state_label;
@@ -92,7 +92,7 @@ okno_qr_texture_new (const char *text,
 char *
 okno_share_popover_dup_url (OknoSharePopover *self)
 {
-  OknoWebServer *server = okno_instance_get_web_server (self->instance);
+  OknoWebServer *server = okno_profile_get_web_server (self->instance);
   g_autofree char *address = NULL;
   g_autofree char *bound = NULL;
 
@@ -110,7 +110,7 @@ static void
 refresh (OknoSharePopover *self)
 {
   g_autofree char *url = okno_share_popover_dup_url (self);
-  const char *error = okno_instance_get_server_error (self->instance);
+  const char *error = okno_profile_get_server_error (self->instance);
 
   if (url != NULL)
     {
@@ -118,7 +118,7 @@ refresh (OknoSharePopover *self)
       g_autofree char *state = NULL;
       g_autofree char *bound = NULL;
 
-      g_object_get (okno_instance_get_web_server (self->instance), "address", &bound, NULL);
+      g_object_get (okno_profile_get_web_server (self->instance), "address", &bound, NULL);
       state = g_strcmp0 (bound, "127.0.0.1") == 0
             ? g_strdup (_("Serving on this computer only"))
             : g_strdup (_("Serving on the local network"));
@@ -220,18 +220,18 @@ okno_share_popover_init (OknoSharePopover *self)
 }
 
 GtkWidget *
-okno_share_popover_new (OknoInstance *instance)
+okno_share_popover_new (OknoProfile *instance)
 {
   OknoSharePopover *self;
 
-  g_return_val_if_fail (OKNO_IS_INSTANCE (instance), NULL);
+  g_return_val_if_fail (OKNO_IS_PROFILE (instance), NULL);
 
   self = g_object_new (OKNO_TYPE_SHARE_POPOVER, NULL);
   self->instance = g_object_ref (instance);
-  g_settings_bind (okno_instance_get_settings (instance), "share-on-lan",
+  g_settings_bind (okno_profile_get_settings (instance), "share-on-lan",
                    self->lan_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (instance, "notify::server-error", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (okno_instance_get_web_server (instance), "notify::address",
+  g_signal_connect_object (okno_profile_get_web_server (instance), "notify::address",
                            G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
   refresh (self);
 

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "okno-calcom-indicator.h"
+#include "okno-session-type.h"
 #include "okno-share-popover.h"
 #include "okno-time.h"
 #include "okno-week-view.h"
@@ -31,8 +32,10 @@ struct _OknoWindow
   GtkWidget            *share_button;
   GtkWidget            *date_button;
   GtkCalendar          *calendar;
+  GtkWidget            *type_button;
+  GtkLabel             *type_label;
 
-  OknoInstance         *instance;
+  OknoProfile         *instance;
   GtkWidget            *grid;
   gboolean              scrolled;
   guint                 fit_source;
@@ -44,7 +47,7 @@ G_DEFINE_FINAL_TYPE (OknoWindow, okno_window, ADW_TYPE_APPLICATION_WINDOW)
 static GTimeZone *
 get_zone (OknoWindow *self)
 {
-  return okno_schedule_get_time_zone (okno_instance_get_schedule (self->instance));
+  return okno_schedule_get_time_zone (okno_profile_get_schedule (self->instance));
 }
 
 static void
@@ -61,7 +64,7 @@ update_day_header (OknoWindow *self)
   GDateTime *monday = okno_window_get_week (self);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) today = g_date_time_to_timezone (now, get_zone (self));
-  OknoSchedule *schedule = okno_instance_get_schedule (self->instance);
+  OknoSchedule *schedule = okno_profile_get_schedule (self->instance);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (self->day_header)))
@@ -107,7 +110,7 @@ static void
 update_title (OknoWindow *self)
 {
   g_autofree char *title = okno_time_format_week (okno_window_get_week (self));
-  g_autofree char *url = okno_web_server_dup_url (okno_instance_get_web_server (self->instance));
+  g_autofree char *url = okno_web_server_dup_url (okno_profile_get_web_server (self->instance));
 
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, url ? url : _("Booking page not served"));
@@ -116,7 +119,7 @@ update_title (OknoWindow *self)
 static void
 server_error_changed_cb (OknoWindow *self)
 {
-  const char *error = okno_instance_get_server_error (self->instance);
+  const char *error = okno_profile_get_server_error (self->instance);
 
   update_title (self);
   if (error != NULL)
@@ -161,6 +164,19 @@ next_week_action (GtkWidget  *widget,
   move_week (OKNO_WINDOW (widget), 7);
 }
 
+/* Today: this week, scrolled to the current time (a third down the view). */
+static void
+scroll_to_now (OknoWindow *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+  g_autoptr(GDateTime) utc = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = g_date_time_to_timezone (utc, get_zone (self));
+  double hours = g_date_time_get_hour (now) + g_date_time_get_minute (now) / 60.0;
+  double y = hours * okno_week_view_get_hour_height (OKNO_WEEK_VIEW (self->grid));
+
+  gtk_adjustment_set_value (adjustment, y - gtk_adjustment_get_page_size (adjustment) / 3);
+}
+
 static void
 today_action (GtkWidget  *widget,
               const char *action_name,
@@ -169,6 +185,7 @@ today_action (GtkWidget  *widget,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
   okno_window_set_week (OKNO_WINDOW (widget), now);
+  scroll_to_now (OKNO_WINDOW (widget));
 }
 
 static void
@@ -176,7 +193,65 @@ copy_previous_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  okno_week_view_copy_previous_week (OKNO_WEEK_VIEW (OKNO_WINDOW (widget)->grid));
+  OknoWindow *self = OKNO_WINDOW (widget);
+  g_autofree char *text = okno_week_view_copy_previous_week (OKNO_WEEK_VIEW (self->grid));
+  AdwToast *copied = adw_toast_new (text);
+
+  /* One Undo takes the whole copy back. */
+  adw_toast_set_button_label (copied, _("_Undo"));
+  adw_toast_set_action_name (copied, "week.undo");
+  adw_toast_overlay_add_toast (self->toast_overlay, copied);
+}
+
+static void
+can_undo_changed_cb (OknoWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "week.undo",
+                                 okno_week_view_can_undo (OKNO_WEEK_VIEW (self->grid)));
+}
+
+/* The header bar's type button names the type a click publishes; its
+ * menu chooses another. */
+static void
+session_types_changed_cb (OknoWindow *self)
+{
+  GSettings *settings = okno_profile_get_settings (self->instance);
+  g_autoptr(GListStore) types = okno_session_types_load (settings);
+  g_autoptr(OknoSessionType) current = okno_session_types_dup_current (settings, G_LIST_MODEL (types));
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) choices = g_menu_new ();
+  g_autoptr(GMenu) edit = g_menu_new ();
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (types));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OknoSessionType) type = g_list_model_get_item (G_LIST_MODEL (types), i);
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u minute", "%s, %u minutes",
+                                                            okno_session_type_get_minutes (type)),
+                                               okno_session_type_get_name (type),
+                                               okno_session_type_get_minutes (type));
+      g_autoptr(GMenuItem) item = g_menu_item_new (text, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win." OKNO_CURRENT_SESSION_TYPE_KEY,
+                                               g_variant_new_string (okno_session_type_get_id (type)));
+      g_menu_append_item (choices, item);
+    }
+  g_menu_append (edit, _("_Edit Session Types…"), "app.session-types");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (choices));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (edit));
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->type_button), G_MENU_MODEL (menu));
+
+  gtk_label_set_label (self->type_label, current ? okno_session_type_get_name (current) : _("Session Type"));
+  if (current != NULL)
+    {
+      g_autofree char *tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                           "A click on the week publishes “%s”, %u minute",
+                                                           "A click on the week publishes “%s”, %u minutes",
+                                                           okno_session_type_get_minutes (current)),
+                                              okno_session_type_get_name (current),
+                                              okno_session_type_get_minutes (current));
+      gtk_widget_set_tooltip_text (self->type_button, tip);
+    }
 }
 
 static void
@@ -202,6 +277,26 @@ calendar_day_selected_cb (OknoWindow *self)
   gtk_menu_button_popdown (GTK_MENU_BUTTON (self->date_button));
 }
 
+/* The date picker shows the week shown, without choosing it again. */
+static void
+sync_calendar (OknoWindow *self)
+{
+  g_autoptr(GDateTime) current = gtk_calendar_get_date (self->calendar);
+  g_autoptr(GDateTime) shown_week = NULL;
+  g_autoptr(GDateTime) picked_week = NULL;
+  GDateTime *monday = okno_window_get_week (self);
+
+  picked_week = okno_time_week_start (current, get_zone (self));
+  shown_week = okno_time_week_start (monday, get_zone (self));
+  if (g_date_time_equal (picked_week, shown_week))
+    return;
+
+  g_signal_handlers_block_by_func (self->calendar, calendar_day_selected_cb, self);
+  gtk_calendar_select_day (self->calendar, monday);
+  g_signal_handlers_unblock_by_func (self->calendar, calendar_day_selected_cb, self);
+}
+
+
 /* The working day (day-start-hour to day-end-hour, settings) fills the
  * view's height; the rest of the day is a scroll away. Once, at first,
  * the view scrolls to the working day's start. */
@@ -210,7 +305,7 @@ fit_working_hours_cb (gpointer user_data)
 {
   OknoWindow *self = user_data;
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
-  GSettings *settings = okno_instance_get_settings (self->instance);
+  GSettings *settings = okno_profile_get_settings (self->instance);
   double first = g_settings_get_uint (settings, "day-start-hour");
   double last = g_settings_get_uint (settings, "day-end-hour");
   double page = gtk_adjustment_get_page_size (adjustment);
@@ -275,6 +370,8 @@ okno_window_class_init (OknoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, share_button);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, date_button);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, calendar);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, type_button);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, type_label);
   gtk_widget_class_bind_template_callback (widget_class, calendar_day_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "week.previous", NULL, previous_week_action);
@@ -309,15 +406,35 @@ okno_window_new (OknoApplication *application)
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   OknoWindow *self;
   GtkAdjustment *adjustment;
+  GtkWidget *viewport;
+  GSettings *settings;
+  g_autoptr(GAction) type_action = NULL;
 
   g_return_val_if_fail (OKNO_IS_APPLICATION (application), NULL);
-  g_return_val_if_fail (okno_application_get_instance (application) != NULL, NULL);
+  g_return_val_if_fail (okno_application_get_profile (application) != NULL, NULL);
 
   self = g_object_new (OKNO_TYPE_WINDOW, "application", application, NULL);
-  self->instance = g_object_ref (okno_application_get_instance (application));
+  self->instance = g_object_ref (okno_application_get_profile (application));
+
+  settings = okno_profile_get_settings (self->instance);
+  okno_session_types_ensure (settings, okno_profile_get_schedule (self->instance));
+  type_action = g_settings_create_action (settings, OKNO_CURRENT_SESSION_TYPE_KEY);
+  g_action_map_add_action (G_ACTION_MAP (self), type_action);
+  g_signal_connect_object (settings, "changed::" OKNO_SESSION_TYPES_KEY,
+                           G_CALLBACK (session_types_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::" OKNO_CURRENT_SESSION_TYPE_KEY,
+                           G_CALLBACK (session_types_changed_cb), self, G_CONNECT_SWAPPED);
+  session_types_changed_cb (self);
 
   self->grid = okno_week_view_new (self->instance);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->grid);
+  /* A focus change (a click, Esc, a closed popover, a slot moved) must not
+   * scroll the week to its top: the grid scrolls for the keyboard itself. */
+  viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (self->scroller));
+  if (GTK_IS_VIEWPORT (viewport))
+    gtk_viewport_set_scroll_to_focus (GTK_VIEWPORT (viewport), FALSE);
+  g_signal_connect_object (self->grid, "notify::can-undo", G_CALLBACK (can_undo_changed_cb), self, G_CONNECT_SWAPPED);
+  can_undo_changed_cb (self);
   g_signal_connect_object (self->grid, "message", G_CALLBACK (grid_message_cb), self, G_CONNECT_SWAPPED);
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
   g_signal_connect_object (adjustment, "changed", G_CALLBACK (fit_working_hours), self, G_CONNECT_SWAPPED);
@@ -327,12 +444,12 @@ okno_window_new (OknoApplication *application)
 
   g_signal_connect_object (self->instance, "notify::server-error",
                            G_CALLBACK (server_error_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (okno_instance_get_schedule (self->instance), "items-changed",
+  g_signal_connect_object (okno_profile_get_schedule (self->instance), "items-changed",
                            G_CALLBACK (schedule_changed_cb), self, G_CONNECT_SWAPPED);
 
   okno_window_set_week (self, now);
-  if (okno_instance_get_server_error (self->instance) != NULL)
-    toast (self, okno_instance_get_server_error (self->instance));
+  if (okno_profile_get_server_error (self->instance) != NULL)
+    toast (self, okno_profile_get_server_error (self->instance));
 
   return self;
 }
@@ -355,6 +472,7 @@ okno_window_set_week (OknoWindow *self,
   okno_week_view_set_week (OKNO_WEEK_VIEW (self->grid), day);
   update_title (self);
   update_day_header (self);
+  sync_calendar (self);
 }
 
 GtkWidget *

@@ -49,6 +49,12 @@ static void calendar_iface_init (OknoCalendarInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (OknoLocalCalendar, okno_local_calendar, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (OKNO_TYPE_CALENDAR, calendar_iface_init))
 
+enum {
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+
 static void save          (OknoLocalCalendar *self);
 static void schedule_save (OknoLocalCalendar *self);
 
@@ -367,10 +373,10 @@ okno_local_calendar_lookup_event (OknoCalendar *calendar,
   return g_hash_table_lookup (OKNO_LOCAL_CALENDAR (calendar)->by_id, event_id);
 }
 
-static const char *
+static OknoCalendarState
 okno_local_calendar_get_state (OknoCalendar *calendar)
 {
-  return "local";
+  return OKNO_CALENDAR_STATE_LOCAL;
 }
 
 static GDateTime *
@@ -394,12 +400,9 @@ okno_local_calendar_insert_event_async (OknoCalendar        *calendar,
 
   g_task_set_source_tag (task, okno_local_calendar_insert_event_async);
 
-  if (okno_event_get_id (stored) == NULL)
-    {
-      g_autofree char *id = okno_event_id_new ();
-      okno_event_set_id (stored, id);
-    }
-  else if (g_hash_table_contains (self->by_id, okno_event_get_id (stored)))
+  /* The caller chose the id (okno_calendar_insert_event_async() checked
+   * it): a repeat of an insert that landed finds it taken. */
+  if (g_hash_table_contains (self->by_id, okno_event_get_id (stored)))
     {
       g_task_return_new_error (task, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT,
                                "An event with id %s exists already", okno_event_get_id (stored));
@@ -532,6 +535,7 @@ calendar_iface_init (OknoCalendarInterface *iface)
   iface->update_event_finish = okno_local_calendar_update_event_finish;
   iface->delete_event_async = okno_local_calendar_delete_event_async;
   iface->delete_event_finish = okno_local_calendar_delete_event_finish;
+  /* refresh: the interface's default, a success with nothing to do. */
 }
 
 static void
@@ -549,9 +553,30 @@ okno_local_calendar_finalize (GObject *object)
 }
 
 static void
+okno_local_calendar_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, OKNO_CALENDAR_STATE_LOCAL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 okno_local_calendar_class_init (OknoLocalCalendarClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = okno_local_calendar_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = okno_local_calendar_finalize;
+  object_class->get_property = okno_local_calendar_get_property;
+
+  g_object_class_override_property (object_class, PROP_STATE, "state");
 }
 
 static void

@@ -9,8 +9,40 @@
 #include "config.h"
 
 #include "okno-calendar.h"
+#include "okno-errors.h"
+#include "okno-token.h"
 
 G_DEFINE_INTERFACE (OknoCalendar, okno_calendar, G_TYPE_OBJECT)
+
+GType
+okno_calendar_state_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    { OKNO_CALENDAR_STATE_LOCAL, "OKNO_CALENDAR_STATE_LOCAL", "local" },
+    { OKNO_CALENDAR_STATE_SYNCED, "OKNO_CALENDAR_STATE_SYNCED", "synced" },
+    { OKNO_CALENDAR_STATE_SYNCING, "OKNO_CALENDAR_STATE_SYNCING", "syncing" },
+    { OKNO_CALENDAR_STATE_OFFLINE, "OKNO_CALENDAR_STATE_OFFLINE", "offline" },
+    { OKNO_CALENDAR_STATE_RECONNECT, "OKNO_CALENDAR_STATE_RECONNECT", "reconnect" },
+    { 0, NULL, NULL }
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static (g_intern_static_string ("OknoCalendarState"), values));
+
+  return type;
+}
+
+/* The state's name on the wire: "local", "synced", "syncing", "offline"
+ * or "reconnect". */
+const char *
+okno_calendar_state_to_string (OknoCalendarState state)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (OKNO_TYPE_CALENDAR_STATE);
+  GEnumValue *value = g_enum_get_value (klass, state);
+
+  return value != NULL ? value->value_nick : "local";
+}
 
 enum {
   CHANGED,
@@ -33,6 +65,20 @@ okno_calendar_default_init (OknoCalendarInterface *iface)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+
+  /**
+   * OknoCalendar:state:
+   *
+   * Where the backend's copy stands (#OknoCalendarState); notifies on
+   * change. Every implementation overrides it.
+   */
+  g_object_interface_install_property (iface,
+                                       g_param_spec_enum ("state", NULL, NULL,
+                                                          OKNO_TYPE_CALENDAR_STATE,
+                                                          OKNO_CALENDAR_STATE_LOCAL,
+                                                          (G_PARAM_READABLE |
+                                                           G_PARAM_EXPLICIT_NOTIFY |
+                                                           G_PARAM_STATIC_STRINGS)));
 }
 
 /**
@@ -69,12 +115,19 @@ okno_calendar_lookup_event (OknoCalendar *self,
   return OKNO_CALENDAR_GET_IFACE (self)->lookup_event (self, event_id);
 }
 
-/* "local", "online", "offline", "error": shown in the UI and /api/status. */
-const char *
+OknoCalendarState
 okno_calendar_get_state (OknoCalendar *self)
 {
-  g_return_val_if_fail (OKNO_IS_CALENDAR (self), NULL);
+  g_return_val_if_fail (OKNO_IS_CALENDAR (self), OKNO_CALENDAR_STATE_LOCAL);
   return OKNO_CALENDAR_GET_IFACE (self)->get_state (self);
+}
+
+/* The state as the window and /api/status name it. */
+const char *
+okno_calendar_get_state_name (OknoCalendar *self)
+{
+  g_return_val_if_fail (OKNO_IS_CALENDAR (self), NULL);
+  return okno_calendar_state_to_string (okno_calendar_get_state (self));
 }
 
 GDateTime *
@@ -94,13 +147,21 @@ okno_calendar_insert_event_async (OknoCalendar        *self,
   g_return_if_fail (OKNO_IS_CALENDAR (self));
   g_return_if_fail (OKNO_IS_EVENT (event));
 
+  if (!okno_event_id_is_valid (okno_event_get_id (event)))
+    {
+      g_task_report_new_error (self, callback, user_data, okno_calendar_insert_event_async,
+                               OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_INVALID,
+                               "A new event needs an id of 5–1024 characters a–v, 0–9");
+      return;
+    }
+
   OKNO_CALENDAR_GET_IFACE (self)->insert_event_async (self, event, cancellable, callback, user_data);
 }
 
 /**
  * okno_calendar_insert_event_finish:
  *
- * Returns: (transfer full): the event as stored, with its id and etag
+ * Returns: (transfer full): the event as stored, with its etag
  */
 OknoEvent *
 okno_calendar_insert_event_finish (OknoCalendar  *self,
@@ -108,6 +169,10 @@ okno_calendar_insert_event_finish (OknoCalendar  *self,
                                    GError       **error)
 {
   g_return_val_if_fail (OKNO_IS_CALENDAR (self), NULL);
+
+  if (g_async_result_is_tagged (result, okno_calendar_insert_event_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
   return OKNO_CALENDAR_GET_IFACE (self)->insert_event_finish (self, result, error);
 }
 
@@ -135,6 +200,8 @@ okno_calendar_update_event_finish (OknoCalendar  *self,
   return OKNO_CALENDAR_GET_IFACE (self)->update_event_finish (self, result, error);
 }
 
+/* Deletes the event if @etag (required: the one the caller last saw) is
+ * still current; otherwise fails with %OKNO_CALENDAR_ERROR_CONFLICT. */
 void
 okno_calendar_delete_event_async (OknoCalendar        *self,
                                   const char          *event_id,
@@ -146,6 +213,14 @@ okno_calendar_delete_event_async (OknoCalendar        *self,
   g_return_if_fail (OKNO_IS_CALENDAR (self));
   g_return_if_fail (event_id != NULL);
 
+  if (etag == NULL)
+    {
+      g_task_report_new_error (self, callback, user_data, okno_calendar_delete_event_async,
+                               OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_INVALID,
+                               "A delete needs the etag its caller last saw");
+      return;
+    }
+
   OKNO_CALENDAR_GET_IFACE (self)->delete_event_async (self, event_id, etag, cancellable, callback, user_data);
 }
 
@@ -155,7 +230,55 @@ okno_calendar_delete_event_finish (OknoCalendar  *self,
                                    GError       **error)
 {
   g_return_val_if_fail (OKNO_IS_CALENDAR (self), FALSE);
+
+  if (g_async_result_is_tagged (result, okno_calendar_delete_event_async))
+    return g_task_propagate_boolean (G_TASK (result), error);
+
   return OKNO_CALENDAR_GET_IFACE (self)->delete_event_finish (self, result, error);
+}
+
+static void
+refresh_async_default (OknoCalendar        *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, refresh_async_default);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Asks the backend to bring its copy up to date (a remote one syncs; the
+ * local one has nothing to do and succeeds). */
+void
+okno_calendar_refresh_async (OknoCalendar        *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  OknoCalendarInterface *iface;
+
+  g_return_if_fail (OKNO_IS_CALENDAR (self));
+
+  iface = OKNO_CALENDAR_GET_IFACE (self);
+  if (iface->refresh_async == NULL)
+    refresh_async_default (self, cancellable, callback, user_data);
+  else
+    iface->refresh_async (self, cancellable, callback, user_data);
+}
+
+gboolean
+okno_calendar_refresh_finish (OknoCalendar  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (OKNO_IS_CALENDAR (self), FALSE);
+
+  if (g_async_result_is_tagged (result, refresh_async_default))
+    return g_task_propagate_boolean (G_TASK (result), error);
+
+  return OKNO_CALENDAR_GET_IFACE (self)->refresh_finish (self, result, error);
 }
 
 void
@@ -163,6 +286,14 @@ okno_calendar_emit_changed (OknoCalendar *self)
 {
   g_return_if_fail (OKNO_IS_CALENDAR (self));
   g_signal_emit (self, signals [CHANGED], 0);
+}
+
+/* For implementations: their state changed. */
+void
+okno_calendar_notify_state (OknoCalendar *self)
+{
+  g_return_if_fail (OKNO_IS_CALENDAR (self));
+  g_object_notify (G_OBJECT (self), "state");
 }
 
 /* Synchronous forms, for the command line and tests: they run the thread's

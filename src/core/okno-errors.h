@@ -26,7 +26,10 @@ typedef enum
   OKNO_BOOKING_ERROR_IDEMPOTENCY_MISMATCH,
 } OknoBookingError;
 
-/* Calendar backends (local, Google). */
+/* Calendar backends (local, Google): see okno-calendar.h for what each
+ * means to a caller. OFFLINE and RATE_LIMITED are temporary; AUTH needs
+ * Olga to connect the account again; CONFLICT is a stale etag or an id that
+ * exists; NOT_FOUND and GONE say the event (or the sync state) is not there. */
 #define OKNO_CALENDAR_ERROR (okno_calendar_error_quark ())
 typedef enum
 {
@@ -34,7 +37,23 @@ typedef enum
   OKNO_CALENDAR_ERROR_CONFLICT,
   OKNO_CALENDAR_ERROR_INVALID,
   OKNO_CALENDAR_ERROR_FAILED,
+  OKNO_CALENDAR_ERROR_OFFLINE,
+  OKNO_CALENDAR_ERROR_AUTH,
+  OKNO_CALENDAR_ERROR_RATE_LIMITED,
+  OKNO_CALENDAR_ERROR_GONE,
 } OknoCalendarError;
+
+/* Where a slot may go, and which slots Olga may change: see
+ * okno-slot-service.h. Messages are translated, for Olga. */
+#define OKNO_SLOT_ERROR (okno_slot_error_quark ())
+typedef enum
+{
+  OKNO_SLOT_ERROR_PAST,
+  OKNO_SLOT_ERROR_LENGTH,
+  OKNO_SLOT_ERROR_OVERLAP,
+  OKNO_SLOT_ERROR_NOT_FOUND,
+  OKNO_SLOT_ERROR_BOOKED,
+} OknoSlotError;
 
 /* Stored data: the data directory, the ledger, files. */
 #define OKNO_DATA_ERROR (okno_data_error_quark ())
@@ -49,5 +68,6 @@ typedef enum
 GQuark okno_booking_error_quark  (void);
 GQuark okno_calendar_error_quark (void);
 GQuark okno_data_error_quark     (void);
+GQuark okno_slot_error_quark     (void);
 
 G_END_DECLS

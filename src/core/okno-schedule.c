@@ -16,6 +16,10 @@
 
 /* Olga's schedule: the calendar's events seen through the booking rules.
  *
+ * It reads one calendar that holds the slots (where Okno writes) and any
+ * number of others whose events only count as busy (another Google
+ * calendar of Olga's, say): okno_schedule_add_busy_calendar().
+ *
  * As a GListModel it holds the events of one range (the week the window
  * shows), kept current as the calendar and the ledger change. It also
  * answers which slots a client may book: open, at least the minimum notice
@@ -25,6 +29,7 @@ struct _OknoSchedule
   GObject       parent_instance;
 
   OknoCalendar *calendar;
+  GPtrArray    *busy_calendars;
   OknoLedger   *ledger;
   GPtrArray    *items;
   GDateTime    *range_start;
@@ -63,6 +68,44 @@ enum {
 static GParamSpec *properties [N_PROPS];
 static guint signals [N_SIGNALS];
 
+/* The events of every calendar read that overlap [@start, @end), by start. */
+static GPtrArray *
+list_events (OknoSchedule *self,
+             GDateTime    *start,
+             GDateTime    *end)
+{
+  GPtrArray *events = okno_calendar_list_events (self->calendar, start, end);
+
+  for (guint i = 0; i < self->busy_calendars->len; i++)
+    {
+      g_autoptr(GPtrArray) busy = okno_calendar_list_events (g_ptr_array_index (self->busy_calendars, i), start, end);
+
+      for (guint j = 0; j < busy->len; j++)
+        g_ptr_array_add (events, g_object_ref (g_ptr_array_index (busy, j)));
+    }
+  if (self->busy_calendars->len > 0)
+    g_ptr_array_sort (events, okno_event_compare);
+
+  return events;
+}
+
+/* Whether @event belongs to a busy calendar rather than the slots'. */
+static gboolean
+is_from_busy_calendar (OknoSchedule *self,
+                       OknoEvent    *event)
+{
+  const char *id = okno_event_get_id (event);
+
+  if (self->busy_calendars->len == 0 || okno_calendar_lookup_event (self->calendar, id) != NULL)
+    return FALSE;
+
+  for (guint i = 0; i < self->busy_calendars->len; i++)
+    if (okno_calendar_lookup_event (g_ptr_array_index (self->busy_calendars, i), id) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
 static void
 refresh_items (OknoSchedule *self)
 {
@@ -72,7 +115,7 @@ refresh_items (OknoSchedule *self)
   if (self->range_start == NULL)
     return;
 
-  items = okno_calendar_list_events (self->calendar, self->range_start, self->range_end);
+  items = list_events (self, self->range_start, self->range_end);
   g_ptr_array_set_size (self->items, 0);
   for (guint i = 0; i < items->len; i++)
     g_ptr_array_add (self->items, g_object_ref (g_ptr_array_index (items, i)));
@@ -282,6 +325,7 @@ okno_schedule_dispose (GObject *object)
   g_clear_object (&self->calendar);
   g_clear_object (&self->ledger);
   g_ptr_array_set_size (self->items, 0);
+  g_ptr_array_set_size (self->busy_calendars, 0);
 
   G_OBJECT_CLASS (okno_schedule_parent_class)->dispose (object);
 }
@@ -292,6 +336,7 @@ okno_schedule_finalize (GObject *object)
   OknoSchedule *self = (OknoSchedule *) object;
 
   g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->busy_calendars, g_ptr_array_unref);
   g_clear_pointer (&self->range_start, g_date_time_unref);
   g_clear_pointer (&self->range_end, g_date_time_unref);
   g_clear_pointer (&self->slot_marker, g_free);
@@ -433,6 +478,7 @@ static void
 okno_schedule_init (OknoSchedule *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->busy_calendars = g_ptr_array_new_with_free_func (g_object_unref);
   self->slot_marker = g_strdup ("🔓 СЛОТ");
   self->booked_marker = g_strdup ("✅");
   self->time_zone_name = g_strdup ("");
@@ -459,6 +505,43 @@ okno_schedule_get_calendar (OknoSchedule *self)
 {
   g_return_val_if_fail (OKNO_IS_SCHEDULE (self), NULL);
   return self->calendar;
+}
+
+/**
+ * okno_schedule_add_busy_calendar:
+ *
+ * Makes every event of @calendar (except free-time ones) count as busy: no
+ * slot is offered or placed over it. Okno never writes to @calendar.
+ */
+void
+okno_schedule_add_busy_calendar (OknoSchedule *self,
+                                 OknoCalendar *calendar)
+{
+  g_return_if_fail (OKNO_IS_SCHEDULE (self));
+  g_return_if_fail (OKNO_IS_CALENDAR (calendar));
+  g_return_if_fail (calendar != self->calendar);
+
+  g_ptr_array_add (self->busy_calendars, g_object_ref (calendar));
+  g_signal_connect_object (calendar, "changed",
+                           G_CALLBACK (calendar_changed_cb), self, G_CONNECT_SWAPPED);
+  changed (self);
+}
+
+/**
+ * okno_schedule_list_events:
+ *
+ * Returns: (transfer container): the events of the slots' calendar and of
+ *   every busy calendar that overlap [@start, @end), by start
+ */
+GPtrArray *
+okno_schedule_list_events (OknoSchedule *self,
+                           GDateTime    *start,
+                           GDateTime    *end)
+{
+  g_return_val_if_fail (OKNO_IS_SCHEDULE (self), NULL);
+  g_return_val_if_fail (start != NULL && end != NULL, NULL);
+
+  return list_events (self, start, end);
 }
 
 OknoLedger *
@@ -529,6 +612,10 @@ okno_schedule_classify (OknoSchedule *self,
 
   g_return_val_if_fail (OKNO_IS_SCHEDULE (self), OKNO_EVENT_KIND_BUSY);
 
+  if (is_from_busy_calendar (self, event))
+    return okno_event_is_cancelled (event) || okno_event_is_transparent (event)
+             ? OKNO_EVENT_KIND_FREE : OKNO_EVENT_KIND_BUSY;
+
   kind = okno_event_classify (event, self->slot_marker, self->booked_marker);
   if (kind == OKNO_EVENT_KIND_SLOT && is_booked_in_ledger (self, event))
     return OKNO_EVENT_KIND_BOOKED;
@@ -578,7 +665,7 @@ okno_schedule_dup_bookable_slots (OknoSchedule  *self,
 
   /* Busy events overlapping a slot may end after @to: look a day further. */
   horizon = g_date_time_add_days (to, 1);
-  events = okno_calendar_list_events (self->calendar, from, horizon);
+  events = list_events (self, from, horizon);
   slots = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < events->len; i++)
@@ -652,9 +739,7 @@ okno_schedule_check_bookable (OknoSchedule  *self,
   if (!check_time_rules (self, event, now, error))
     return NULL;
 
-  events = okno_calendar_list_events (self->calendar,
-                                      okno_event_get_start (event),
-                                      okno_event_get_end (event));
+  events = list_events (self, okno_event_get_start (event), okno_event_get_end (event));
   if (!is_clear (self, event, events))
     {
       g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_SLOT_UNAVAILABLE,

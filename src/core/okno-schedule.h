@@ -20,6 +20,11 @@ G_DECLARE_FINAL_TYPE (OknoSchedule, okno_schedule, OKNO, SCHEDULE, GObject)
 OknoSchedule  *okno_schedule_new                 (OknoCalendar   *calendar,
                                                   OknoLedger     *ledger);
 OknoCalendar  *okno_schedule_get_calendar        (OknoSchedule   *self);
+void           okno_schedule_add_busy_calendar   (OknoSchedule   *self,
+                                                  OknoCalendar   *calendar);
+GPtrArray     *okno_schedule_list_events         (OknoSchedule   *self,
+                                                  GDateTime      *start,
+                                                  GDateTime      *end);
 OknoLedger    *okno_schedule_get_ledger          (OknoSchedule   *self);
 GTimeZone     *okno_schedule_get_time_zone       (OknoSchedule   *self);
 const char    *okno_schedule_get_time_zone_name  (OknoSchedule   *self);

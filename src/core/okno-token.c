@@ -140,6 +140,28 @@ okno_event_id_new (void)
   return id;
 }
 
+/* Whether @id is one a client may choose for a new event: 5–1024
+ * characters of a–v and 0–9 (Google's rule, which the local calendar
+ * follows too, so an id works in either backend). */
+gboolean
+okno_event_id_is_valid (const char *id)
+{
+  gsize len;
+
+  if (id == NULL)
+    return FALSE;
+
+  len = strlen (id);
+  if (len < 5 || len > 1024)
+    return FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    if (!((id[i] >= 'a' && id[i] <= 'v') || (id[i] >= '0' && id[i] <= '9')))
+      return FALSE;
+
+  return TRUE;
+}
+
 char *
 okno_booking_id_new (void)
 {

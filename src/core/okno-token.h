@@ -21,6 +21,7 @@ char     *okno_token_hash            (const char   *token);
 gboolean  okno_token_matches_hash    (const char   *token,
                                       const char   *hash);
 char     *okno_event_id_new          (void);
+gboolean  okno_event_id_is_valid     (const char   *id);
 char     *okno_booking_id_new        (void);
 
 G_END_DECLS

@@ -97,10 +97,12 @@ set_error_from_reply (GError     **error,
                  /* Translators: %u is an HTTP status code such as 502 */
                  _("Telegram is not answering properly (HTTP %u); Okno will try again."), status);
   else if (parameters != NULL && json_object_has_member (parameters, "migrate_to_chat_id"))
-    g_set_error (error, OKNO_NOTIFY_ERROR, OKNO_NOTIFY_ERROR_MIGRATED,
-                 _("The Telegram group became a supergroup with the chat id %" G_GINT64_FORMAT
-                   ": save that as the chat id."),
-                 json_object_get_int_member (parameters, "migrate_to_chat_id"));
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                             json_object_get_int_member (parameters, "migrate_to_chat_id"));
+      g_set_error (error, OKNO_NOTIFY_ERROR, OKNO_NOTIFY_ERROR_MIGRATED,
+                   _("The Telegram group became a supergroup with the chat id %s: save that as the chat id."), id);
+    }
   else if (status == 400 && strstr (description, "chat not found") != NULL)
     g_set_error (error, OKNO_NOTIFY_ERROR, OKNO_NOTIFY_ERROR_CHAT_NOT_FOUND,
                  _("Telegram does not know the chat %s. Open your bot in Telegram, press Start, "

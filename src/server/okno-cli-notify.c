@@ -91,10 +91,10 @@ okno_cli_notify_describe_commands (void)
 }
 
 int
-okno_cli_secret_command (OknoInstance  *instance,
+okno_cli_secret_command (OknoProfile  *instance,
                          char         **args)
 {
-  const char *data_dir = okno_instance_get_data_dir (instance);
+  const char *data_dir = okno_profile_get_data_dir (instance);
   g_autoptr(GError) error = NULL;
 
   if (args[0] == NULL || args[1] == NULL || !okno_secrets_is_known_name (args[1]))

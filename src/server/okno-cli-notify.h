@@ -6,12 +6,12 @@
 
 #pragma once
 
-#include "okno-instance.h"
+#include "okno-profile.h"
 
 G_BEGIN_DECLS
 
 const char *okno_cli_notify_describe_commands (void);
-int         okno_cli_secret_command           (OknoInstance  *instance,
+int         okno_cli_secret_command           (OknoProfile  *instance,
                                                char         **args);
 
 G_END_DECLS

@@ -14,7 +14,7 @@
 #include "okno-cli.h"
 #include "okno-cli-notify.h"
 #include "okno-errors.h"
-#include "okno-instance.h"
+#include "okno-profile.h"
 #include "okno-time.h"
 
 /* Each command works on a data folder no server holds, prints one clear
@@ -22,7 +22,7 @@
 
 #define EXIT_USAGE 2
 
-typedef int (*CommandFunc) (OknoInstance *instance,
+typedef int (*CommandFunc) (OknoProfile *instance,
                             char        **args);
 
 static char *opt_start;
@@ -88,6 +88,34 @@ usage (const char *message)
   return EXIT_USAGE;
 }
 
+/* A command's one asynchronous write, waited for at the top of the
+ * process (no other loop runs in a command). */
+typedef struct
+{
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Wait;
+
+static void
+wait_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+static GAsyncResult *
+wait_for (Wait *wait)
+{
+  if (wait->result == NULL)
+    g_main_loop_run (wait->loop);
+  g_clear_pointer (&wait->loop, g_main_loop_unref);
+  return wait->result;
+}
+
 static void
 print_json_array (JsonArray *array)
 {
@@ -113,16 +141,17 @@ format_range (GDateTime *start,
 }
 
 static int
-slots_add (OknoInstance  *instance,
+slots_add (OknoProfile  *instance,
            char         **args)
 {
-  OknoSchedule *schedule = okno_instance_get_schedule (instance);
-  OknoCalendar *calendar = okno_instance_get_calendar (instance);
+  OknoSchedule *schedule = okno_profile_get_schedule (instance);
+  OknoSlotService *slots = okno_profile_get_slot_service (instance);
   g_autoptr(GDateTime) start = NULL;
   g_autoptr(GDateTime) end = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GPtrArray) overlapping = NULL;
-  g_autoptr(OknoEvent) event = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  Wait wait = { NULL, NULL };
+  OknoEvent *other = NULL;
   g_autofree char *summary = NULL;
   g_autofree char *when = NULL;
   g_autoptr(OknoEvent) stored = NULL;
@@ -134,35 +163,36 @@ slots_add (OknoInstance  *instance,
   if (opt_start == NULL)
     return usage (_("slots add needs --start, such as --start 2026-12-01T17:30"));
 
-  start = okno_time_parse_local (opt_start, okno_schedule_get_time_zone (schedule));
-  if (start == NULL)
+  start = okno_time_parse_local_full (opt_start, okno_schedule_get_time_zone (schedule), &error);
+  if (g_error_matches (error, OKNO_TIME_ERROR, OKNO_TIME_ERROR_INVALID))
     return usage (_("--start must look like 2026-12-01T17:30 or 2026-12-01T17:30+03:00"));
+  if (start == NULL)
+    return fail ("%s", error->message);
 
-  minutes = opt_minutes > 0 ? opt_minutes : (int) g_settings_get_uint (okno_instance_get_settings (instance), "slot-minutes");
-  if (opt_minutes < 0 || minutes < 5 || minutes > 480)
+  minutes = opt_minutes > 0 ? opt_minutes : (int) g_settings_get_uint (okno_profile_get_settings (instance), "slot-minutes");
+  if (opt_minutes < 0 || minutes < OKNO_SLOT_MIN_MINUTES || minutes > OKNO_SLOT_MAX_MINUTES)
     return usage (_("--minutes must be from 5 to 480"));
-  if (g_date_time_compare (start, now) <= 0)
-    return fail (_("%s is in the past"), opt_start);
 
+  /* The slot service's rule, the one the window follows too. */
   end = g_date_time_add_minutes (start, minutes);
-  overlapping = okno_calendar_list_events (calendar, start, end);
-  for (guint i = 0; i < overlapping->len; i++)
+  if (!okno_slot_service_check (slots, start, end, NULL, now, &other, &error))
     {
-      OknoEvent *other = g_ptr_array_index (overlapping, i);
-
-      if (okno_schedule_classify (schedule, other) != OKNO_EVENT_KIND_FREE)
+      if (other != NULL)
         {
           g_autofree char *range = format_range (okno_event_get_start (other), okno_event_get_end (other),
                                                  okno_schedule_get_time_zone (schedule));
           return fail (_("The slot would overlap “%s” (%s)"), okno_event_get_summary (other), range);
         }
+      if (g_error_matches (error, OKNO_SLOT_ERROR, OKNO_SLOT_ERROR_PAST))
+        return fail (_("%s is in the past"), opt_start);
+      return fail ("%s", error->message);
     }
 
   summary = okno_slot_title_new (okno_schedule_get_slot_marker (schedule), opt_title);
-  event = okno_event_new (NULL, summary, start, end);
-  okno_event_set_private (event, OKNO_PROP_KIND, OKNO_PROP_KIND_SLOT);
-
-  if (!(stored = okno_calendar_insert_event_sync (calendar, event, &error)))
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  okno_slot_service_publish_async (slots, start, end, summary, NULL, wait_done_cb, &wait);
+  result = wait_for (&wait);
+  if (!(stored = okno_slot_service_publish_finish (slots, result, &error)))
     return fail ("%s", error->message);
 
   when = format_range (start, end, okno_schedule_get_time_zone (schedule));
@@ -171,14 +201,14 @@ slots_add (OknoInstance  *instance,
 }
 
 static int
-slots_list (OknoInstance  *instance,
+slots_list (OknoProfile  *instance,
             char         **args)
 {
-  OknoSchedule *schedule = okno_instance_get_schedule (instance);
+  OknoSchedule *schedule = okno_profile_get_schedule (instance);
   GTimeZone *zone = okno_schedule_get_time_zone (schedule);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) until = g_date_time_add_years (now, 1);
-  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_instance_get_calendar (instance), now, until);
+  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_profile_get_calendar (instance), now, until);
   g_autoptr(JsonArray) array = json_array_new ();
 
   if (args[0] != NULL)
@@ -223,14 +253,16 @@ slots_list (OknoInstance  *instance,
 }
 
 static int
-slots_rm (OknoInstance  *instance,
+slots_rm (OknoProfile  *instance,
           char         **args)
 {
-  OknoSchedule *schedule = okno_instance_get_schedule (instance);
-  OknoCalendar *calendar = okno_instance_get_calendar (instance);
+  OknoSchedule *schedule = okno_profile_get_schedule (instance);
+  OknoCalendar *calendar = okno_profile_get_calendar (instance);
   OknoBooking *booking;
   OknoEvent *event;
   OknoEventKind kind;
+  g_autoptr(GAsyncResult) result = NULL;
+  Wait wait = { NULL, NULL };
   g_autoptr(GError) error = NULL;
 
   if (args[0] == NULL || args[1] != NULL)
@@ -241,13 +273,16 @@ slots_rm (OknoInstance  *instance,
   if (kind != OKNO_EVENT_KIND_SLOT && kind != OKNO_EVENT_KIND_BOOKED)
     return fail (_("There is no slot with the id %s"), args[0]);
 
-  if ((booking = okno_ledger_lookup_active_for_slot (okno_instance_get_ledger (instance), args[0])))
+  if ((booking = okno_ledger_lookup_active_for_slot (okno_profile_get_ledger (instance), args[0])))
     return fail (_("Slot %s is booked by %s; cancel the booking first with “okno-server bookings cancel %s”"),
                  args[0], okno_booking_get_name (booking), okno_booking_get_id (booking));
   if (kind == OKNO_EVENT_KIND_BOOKED)
     return fail (_("Slot %s is booked (“%s”); change it in the calendar"), args[0], okno_event_get_summary (event));
 
-  if (!okno_calendar_delete_event_sync (calendar, args[0], okno_event_get_etag (event), &error))
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  okno_slot_service_delete_async (okno_profile_get_slot_service (instance), args[0], NULL, wait_done_cb, &wait);
+  result = wait_for (&wait);
+  if (!okno_slot_service_delete_finish (okno_profile_get_slot_service (instance), result, &error))
     return fail ("%s", error->message);
 
   return EXIT_SUCCESS;
@@ -267,11 +302,11 @@ public_booking_json (OknoBooking *booking)
 }
 
 static int
-bookings_list (OknoInstance  *instance,
+bookings_list (OknoProfile  *instance,
                char         **args)
 {
-  GListModel *bookings = okno_ledger_get_bookings (okno_instance_get_ledger (instance));
-  GTimeZone *zone = okno_schedule_get_time_zone (okno_instance_get_schedule (instance));
+  GListModel *bookings = okno_ledger_get_bookings (okno_profile_get_ledger (instance));
+  GTimeZone *zone = okno_schedule_get_time_zone (okno_profile_get_schedule (instance));
   g_autoptr(JsonArray) array = json_array_new ();
   guint n = g_list_model_get_n_items (bookings);
 
@@ -311,7 +346,7 @@ bookings_list (OknoInstance  *instance,
 }
 
 static int
-bookings_cancel (OknoInstance  *instance,
+bookings_cancel (OknoProfile  *instance,
                  char         **args)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -321,18 +356,18 @@ bookings_cancel (OknoInstance  *instance,
     return usage (_("bookings cancel takes one booking id"));
 
   /* Booking errors are msgids, translated where they are shown. */
-  if (!okno_booking_service_cancel_as_owner (okno_instance_get_service (instance), args[0], now, &error))
+  if (!okno_booking_service_cancel_as_owner (okno_profile_get_service (instance), args[0], now, &error))
     return fail ("%s", _(error->message));
 
-  okno_instance_flush (instance);
+  okno_profile_flush (instance);
   return EXIT_SUCCESS;
 }
 
 static int
-settings_command (OknoInstance  *instance,
+settings_command (OknoProfile  *instance,
                   char         **args)
 {
-  GSettings *settings = okno_instance_get_settings (instance);
+  GSettings *settings = okno_profile_get_settings (instance);
   g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GSettingsSchemaKey) key = NULL;
   g_autoptr(GVariant) value = NULL;
@@ -390,7 +425,7 @@ settings_command (OknoInstance  *instance,
         return usage (_("That value is out of this setting’s range"));
 
       g_settings_set_value (settings, args[1], value);
-      okno_instance_flush (instance);
+      okno_profile_flush (instance);
       return EXIT_SUCCESS;
     }
 
@@ -417,7 +452,9 @@ okno_cli_run (char               **args,
     { "secret", NULL, okno_cli_secret_command, NULL },
   };
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(OknoInstance) instance = NULL;
+  g_autoptr(OknoProfile) instance = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  Wait wait = { NULL, NULL };
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) argv = NULL;
   guint skip;
@@ -446,11 +483,14 @@ okno_cli_run (char               **args,
       if (!g_option_context_parse_strv (context, &argv, &error))
         return usage (error->message);
 
-      if (!(instance = okno_instance_new (*data_dir, &error)))
+      wait.loop = g_main_loop_new (NULL, FALSE);
+      okno_profile_new_async (*data_dir, NULL, wait_done_cb, &wait);
+      result = wait_for (&wait);
+      if (!(instance = okno_profile_new_finish (result, &error)))
         return fail ("%s", error->message);
 
       status = commands[i].func (instance, argv + 1);
-      okno_instance_flush (instance);
+      okno_profile_flush (instance);
       return status;
     }
 

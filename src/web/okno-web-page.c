@@ -16,10 +16,12 @@
 #include "okno-token.h"
 #include "okno-web-html.h"
 #include "okno-web-ics.h"
+#include "okno-web-input.h"
 #include "okno-web-page.h"
 #include "okno-web-reply.h"
 #include "okno-web-resources.h"
 #include "okno-web-server-private.h"
+#include "okno-web-zone.h"
 
 /* Every screen works as a plain form without JavaScript:
  *
@@ -29,13 +31,17 @@
  *                                  form again with the input kept and each
  *                                  message by its field
  *   GET  /booking/ID?token=T       confirmation: when, what, .ics, cancel
- *   POST /cancel                   cancels; 303 back to the confirmation
+ *   POST /cancel                   without confirm=1 asks «Cancel the
+ *                                  booking on Fri 4 Dec, 06:00?»; with it
+ *                                  cancels; 303 back to the confirmation
  *   GET  /booking/ID.ics?token=T   the booking as iCalendar
  *   GET  /static/okno.HASH.css|js  the assets, cached for a year
  *
  * okno.js only swaps the same screens in place. Each page speaks the
  * visitor's language (?lang=, carried in every link and form, else
- * Accept-Language) and shows times in Olga's zone, labelled. */
+ * Accept-Language) and shows times in Olga's zone, labelled by its city
+ * and each time's own offset; okno.js adds the visitor's own time (and date,
+ * where it differs) into each [data-when]'s [data-local]. */
 
 #define W_(s) okno_web_catalog_gettext (page->catalog, (s))
 #define WC_(c, s) okno_web_catalog_pgettext (page->catalog, (c), (s))
@@ -49,7 +55,8 @@ typedef struct
   OknoSchedule      *schedule;
   GTimeZone         *zone;
   GString           *out;
-  GHashTable        *form;   /* a POST's fields, read once */
+  GHashTable        *form;   /* a POST's clean fields, read once */
+  GHashTable        *bad_fields; /* names of its fields that were not */
 } Page;
 
 typedef struct
@@ -73,9 +80,17 @@ static const char * const months[] = {
   NC_("day of month", "October"), NC_("day of month", "November"), NC_("day of month", "December"),
 };
 
-/* Zone abbreviations with a translation; others are shown as they are. */
-static const char * const zone_abbreviations[] G_GNUC_UNUSED = {
-  NC_("time zone abbreviation", "MSK"),
+static const char * const short_weekdays[] = {
+  NC_("short weekday", "Mon"), NC_("short weekday", "Tue"), NC_("short weekday", "Wed"),
+  NC_("short weekday", "Thu"), NC_("short weekday", "Fri"), NC_("short weekday", "Sat"),
+  NC_("short weekday", "Sun"),
+};
+
+static const char * const short_months[] = {
+  NC_("short day of month", "Jan"), NC_("short day of month", "Feb"), NC_("short day of month", "Mar"),
+  NC_("short day of month", "Apr"), NC_("short day of month", "May"), NC_("short day of month", "Jun"),
+  NC_("short day of month", "Jul"), NC_("short day of month", "Aug"), NC_("short day of month", "Sep"),
+  NC_("short day of month", "Oct"), NC_("short day of month", "Nov"), NC_("short day of month", "Dec"),
 };
 
 /* The assets, by their content-hashed URL: immutable, so cacheable forever. */
@@ -133,30 +148,50 @@ format_clock (Page      *page,
   return g_date_time_format (local, "%H:%M");
 }
 
-/* «МСК, UTC+3», or «UTC+5:30» where the zone has no name of letters. */
+/* «пт 4 дек, 06:00», "Fri 4 Dec, 06:00" */
+static char *
+format_short (Page      *page,
+              GDateTime *time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (time, page->zone);
+  g_autofree char *clock = g_date_time_format (local, "%H:%M");
+
+  return g_strdup_printf ("%s %d %s, %s",
+                          WC_("short weekday", short_weekdays[g_date_time_get_day_of_week (local) - 1]),
+                          g_date_time_get_day_of_month (local),
+                          WC_("short day of month", short_months[g_date_time_get_month (local) - 1]),
+                          clock);
+}
+
+/* Olga's zone by its city: «Москва», "Berlin". */
+static char *
+dup_city (Page *page)
+{
+  return okno_web_zone_dup_city (page->catalog, okno_schedule_get_time_zone_name (page->schedule));
+}
+
+/* «время: Москва, UTC+3», "Berlin time, UTC+2": with the offset @when has,
+ * which differs from other times' across a change of season. */
 static char *
 format_zone (Page      *page,
              GDateTime *when)
 {
   g_autoptr(GDateTime) local = g_date_time_to_timezone (when, page->zone);
-  const char *abbreviation = g_date_time_get_timezone_abbreviation (local);
-  GTimeSpan offset = g_date_time_get_utc_offset (local) / G_TIME_SPAN_MINUTE;
-  g_autofree char *utc = NULL;
+  g_autofree char *city = dup_city (page);
+  g_autofree char *offset = okno_web_zone_dup_offset (local);
 
-  if (offset % 60 == 0)
-    utc = g_strdup_printf ("UTC%+d", (int) (offset / 60));
-  else
-    utc = g_strdup_printf ("UTC%+d:%02d", (int) (offset / 60), (int) ABS (offset % 60));
-  if (offset == 0)
-    {
-      g_free (utc);
-      utc = g_strdup ("UTC");
-    }
+  /* Translators: %s is a city naming a time zone («время: Москва»);
+   * %s after the comma its offset, such as UTC+3. */
+  return g_strdup_printf (W_("%s time, %s"), city, offset);
+}
 
-  if (abbreviation == NULL || !g_ascii_isalpha (abbreviation[0]) || g_str_equal (abbreviation, "UTC"))
-    return g_steal_pointer (&utc);
+static char *
+dup_offset (Page      *page,
+            GDateTime *when)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (when, page->zone);
 
-  return g_strdup_printf ("%s, %s", WC_("time zone abbreviation", abbreviation), utc);
+  return okno_web_zone_dup_offset (local);
 }
 
 static void
@@ -174,6 +209,8 @@ begin (Page       *page,
        const char *title)
 {
   const char *other = g_str_equal (page->lang, "ru") ? "en" : "ru";
+  const char *owner = _okno_web_server_get_owner_name (page->server);
+  const char *about = _okno_web_server_get_owner_about (page->server);
 
   okno_html_printf (page->out,
                     "<!doctype html>\n<html lang=\"%s\" data-zone=\"%s\" data-local-label=\"%s\">"
@@ -182,17 +219,25 @@ begin (Page       *page,
                     "<title>%s</title>"
                     "<link rel=\"stylesheet\" href=\"%s\">"
                     "<script src=\"%s\" defer></script></head>"
-                    "<body><div class=\"page\"><header>"
-                    "<p class=\"muted\">%s</p>"
-                    "<nav class=\"lang\" aria-label=\"%s\"><a href=\"/?lang=%s\" hreflang=\"%s\" lang=\"%s\">%s</a></nav>"
-                    "</header><main id=\"main\">",
+                    "<body><div class=\"page\"><header><div class=\"owner\">",
                     page->lang,
                     okno_schedule_get_time_zone_name (page->schedule),
-                    W_("your time"),
+                    /* Translators: before the visitor's own time, %s is the
+                     * city of their zone: «у вас (Москва): чт 3 дек, 23:00». */
+                    W_("your time (%s)"),
                     title,
                     get_asset ("css")->path,
-                    get_asset ("js")->path,
-                    W_("Booking a session"),
+                    get_asset ("js")->path);
+  /* Whose page it is, on every screen. */
+  if (owner != NULL)
+    okno_html_printf (page->out, "<p class=\"owner-name\">%s</p>", owner);
+  else
+    okno_html_printf (page->out, "<p class=\"owner-name\">%s</p>", W_("Booking a session"));
+  if (about != NULL)
+    okno_html_printf (page->out, "<p class=\"muted\">%s</p>", about);
+  okno_html_printf (page->out,
+                    "</div><nav class=\"lang\" aria-label=\"%s\"><a href=\"/?lang=%s\" hreflang=\"%s\" lang=\"%s\">%s</a></nav>"
+                    "</header><main id=\"main\">",
                     W_("Language"),
                     other, other, other,
                     g_str_equal (other, "en") ? "English" : "Русский");
@@ -228,6 +273,42 @@ notice (Page       *page,
                       kind, g_str_equal (kind, "error") ? "alert" : "status", message);
 }
 
+static const char *
+type_name (Page       *page,
+           const char *type)
+{
+  return type != NULL && type[0] != '\0' ? type : W_("Session");
+}
+
+/* The session's own lines, as Olga describes its type: what it is, and
+ * its format or place («Онлайн, Zoom», «Москва, Покровка 12»). */
+static void
+session_details (Page       *page,
+                 const char *type,
+                 const char *tag)
+{
+  g_autofree char *description = NULL;
+  g_autofree char *place = NULL;
+
+  _okno_web_server_describe_session_type (page->server, type, &description, &place);
+  if (description != NULL)
+    okno_html_printf (page->out, "<%H class=\"description\">%s</%H>", tag, description, tag);
+  if (place != NULL)
+    okno_html_printf (page->out, "<%H class=\"place\">%s</%H>", tag, place, tag);
+}
+
+static void
+time_range (Page      *page,
+            GDateTime *start,
+            GDateTime *end)
+{
+  g_string_append (page->out, "<span data-range>");
+  time_element (page, start);
+  g_string_append (page->out, "–");
+  time_element (page, end);
+  g_string_append (page->out, "</span>");
+}
+
 static void
 render_slot_list (Page       *page,
                   const char *message,
@@ -240,29 +321,43 @@ render_slot_list (Page       *page,
                                                g_date_time_get_day_of_month (local_now), 0, 0, 0);
   g_autoptr(GDateTime) to = NULL;
   g_autoptr(GPtrArray) slots = NULL;
+  g_autofree char *city = dup_city (page);
+  g_autofree char *first_offset = NULL;
   g_autofree char *zone = NULL;
   g_autofree char *current_day = NULL;
+  const char *contact = _okno_web_server_get_contact (page->server);
   guint window;
 
   g_object_get (page->schedule, "booking-window-days", &window, NULL);
   to = g_date_time_add_days (from, window + 1);
   slots = okno_schedule_dup_bookable_slots (page->schedule, from, to, now, NULL);
-  zone = format_zone (page, slots->len > 0 ? okno_slot_get_start (g_ptr_array_index (slots, 0)) : now);
+  first_offset = dup_offset (page, slots->len > 0 ? okno_slot_get_start (g_ptr_array_index (slots, 0)) : now);
+  /* Translators: «Время: Москва (UTC+3)»: a city naming the zone, then
+   * the offset of the first time listed; a time with another offset says
+   * its own. */
+  zone = g_strdup_printf (W_("Times are %s time (%s)"), city, first_offset);
 
   begin (page, W_("Choose a time"));
   okno_html_printf (page->out, "<h1>%s</h1>", W_("Choose a time"));
   notice (page, "error", message);
-  okno_html_printf (page->out, "<p class=\"zone\">%s %s</p>", W_("Times are in"), zone);
+  okno_html_printf (page->out, "<p class=\"zone\">%s</p>", zone);
   g_string_append (page->out, "<div data-slot-list>");
 
   if (slots->len == 0)
-    okno_html_printf (page->out, "<p class=\"card\">%s</p>",
-                      W_("There are no open times right now. Please look again later."));
+    {
+      okno_html_printf (page->out, "<div class=\"card empty\"><p>%s</p>",
+                        W_("There are no open times right now. Please look again later."));
+      if (contact != NULL)
+        okno_html_printf (page->out, "<p>%s <strong>%s</strong></p>",
+                          W_("To agree on a time, write or call:"), contact);
+      g_string_append (page->out, "</div>");
+    }
 
   for (guint i = 0; i < slots->len; i++)
     {
       OknoSlot *slot = g_ptr_array_index (slots, i);
       g_autofree char *day = okno_time_format_date (okno_slot_get_start (slot), page->zone);
+      g_autofree char *offset = dup_offset (page, okno_slot_get_start (slot));
       g_autofree char *url = NULL;
 
       if (g_strcmp0 (day, current_day) != 0)
@@ -278,12 +373,15 @@ render_slot_list (Page       *page,
         }
 
       url = g_strdup_printf ("/book?slot=%s&lang=%s", okno_slot_get_id (slot), page->lang);
-      okno_html_printf (page->out, "<li><a class=\"slot\" data-swap href=\"%s\"><span class=\"time\" data-range>", url);
-      time_element (page, okno_slot_get_start (slot));
-      g_string_append (page->out, "–");
-      time_element (page, okno_slot_get_end (slot));
-      okno_html_printf (page->out, "</span> <span class=\"type\">%s</span></a></li>",
-                        okno_slot_get_session_type (slot)[0] ? okno_slot_get_session_type (slot) : W_("Session"));
+      okno_html_printf (page->out, "<li><a class=\"slot\" data-swap data-when href=\"%s\"><span class=\"time\">", url);
+      time_range (page, okno_slot_get_start (slot), okno_slot_get_end (slot));
+      /* Across a change of season, this time's own offset. */
+      if (!g_str_equal (offset, first_offset))
+        okno_html_printf (page->out, " <span class=\"offset\">(%s)</span>", offset);
+      okno_html_printf (page->out, "</span> <span class=\"type\">%s</span>",
+                        type_name (page, okno_slot_get_session_type (slot)));
+      session_details (page, okno_slot_get_session_type (slot), "span");
+      g_string_append (page->out, "<span class=\"local\" data-local></span></a></li>");
     }
   if (current_day != NULL)
     g_string_append (page->out, "</ul></section>");
@@ -299,12 +397,13 @@ slot_summary (Page     *page,
   g_autofree char *day = format_day (page, okno_slot_get_start (slot));
   g_autofree char *zone = format_zone (page, okno_slot_get_start (slot));
 
-  okno_html_printf (page->out, "<p class=\"card\"><strong>%s, <span data-range>", day);
-  time_element (page, okno_slot_get_start (slot));
-  g_string_append (page->out, "–");
-  time_element (page, okno_slot_get_end (slot));
-  okno_html_printf (page->out, "</span></strong> <span class=\"muted\">(%s)</span><br>%s</p>", zone,
-                    okno_slot_get_session_type (slot)[0] ? okno_slot_get_session_type (slot) : W_("Session"));
+  okno_html_printf (page->out, "<div class=\"card\" data-when><p><strong>%s, ", day);
+  time_range (page, okno_slot_get_start (slot), okno_slot_get_end (slot));
+  okno_html_printf (page->out, "</strong><br><span class=\"muted zone-label\">%s</span></p>"
+                    "<p class=\"local\" data-local></p><p><strong class=\"type\">%s</strong></p>",
+                    zone, type_name (page, okno_slot_get_session_type (slot)));
+  session_details (page, okno_slot_get_session_type (slot), "p");
+  g_string_append (page->out, "</div>");
 }
 
 static void
@@ -338,30 +437,80 @@ field (Page       *page,
   g_string_append (page->out, "</div>");
 }
 
+/* Instead of one slot, the open times as choices: the form after its slot
+ * was taken keeps what the client typed, and they pick another time. */
+static gboolean
+slot_choices (Page *page)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) to = NULL;
+  g_autoptr(GPtrArray) slots = NULL;
+  guint window;
+
+  g_object_get (page->schedule, "booking-window-days", &window, NULL);
+  to = g_date_time_add_days (now, window + 1);
+  slots = okno_schedule_dup_bookable_slots (page->schedule, now, to, now, NULL);
+  if (slots->len == 0)
+    return FALSE;
+
+  okno_html_printf (page->out, "<fieldset class=\"choices\"><legend>%s</legend>", W_("Choose another time"));
+  for (guint i = 0; i < slots->len && i < 24; i++)
+    {
+      OknoSlot *slot = g_ptr_array_index (slots, i);
+      g_autofree char *when = format_short (page, okno_slot_get_start (slot));
+      g_autofree char *zone = format_zone (page, okno_slot_get_start (slot));
+
+      okno_html_printf (page->out,
+                        "<label class=\"choice\" data-when><input type=\"radio\" name=\"slot\" value=\"%s\" required>"
+                        "<span>%s <span class=\"muted\">(%s)</span> · %s"
+                        "<span class=\"local\" data-local></span></span></label>",
+                        okno_slot_get_id (slot), when, zone, type_name (page, okno_slot_get_session_type (slot)));
+    }
+  g_string_append (page->out, "</fieldset>");
+  return TRUE;
+}
+
+/* The form for @slot; with no @slot, for any open time (see slot_choices).
+ * @values is what the client sent, kept; @message says why they see it
+ * again. */
 static void
 render_form (Page       *page,
              OknoSlot   *slot,
              GHashTable *values,
              GHashTable *errors,
+             const char *message,
              guint       status)
 {
   g_autofree char *key = okno_token_new ();
   const char *contact_error = errors ? g_hash_table_lookup (errors, "contact") : NULL;
+  const char *sent_key = values && slot ? g_hash_table_lookup (values, "key") : NULL;
   g_autofree char *back = g_strdup_printf ("/?lang=%s", page->lang);
 
   begin (page, W_("Your details"));
   okno_html_printf (page->out, "<h1>%s</h1>", W_("Your details"));
   if (errors != NULL)
     notice (page, "error", W_("Please check the highlighted fields."));
-  slot_summary (page, slot);
+  notice (page, "error", message);
+  if (slot != NULL)
+    slot_summary (page, slot);
 
+  /* A new key for another slot: the one sent went with the taken one. */
   okno_html_printf (page->out,
                     "<form method=\"post\" action=\"/book\" data-swap>"
-                    "<input type=\"hidden\" name=\"slot\" value=\"%s\">"
                     "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
                     "<input type=\"hidden\" name=\"key\" value=\"%s\">",
-                    okno_slot_get_id (slot), page->lang,
-                    values && g_hash_table_lookup (values, "key") ? (char *) g_hash_table_lookup (values, "key") : key);
+                    page->lang, sent_key != NULL && g_utf8_validate (sent_key, -1, NULL) ? sent_key : key);
+  if (slot != NULL)
+    okno_html_printf (page->out, "<input type=\"hidden\" name=\"slot\" value=\"%s\">", okno_slot_get_id (slot));
+  else if (!slot_choices (page))
+    {
+      const char *contact = _okno_web_server_get_contact (page->server);
+
+      okno_html_printf (page->out, "<p class=\"card\">%s</p>",
+                        W_("There are no open times right now. Please look again later."));
+      if (contact != NULL)
+        okno_html_printf (page->out, "<p>%s <strong>%s</strong></p>", W_("To agree on a time, write or call:"), contact);
+    }
 
   field (page, values, errors, "name", "text", W_("Your name"), "name", NULL);
   okno_html_printf (page->out, "<fieldset%H><legend>%s</legend>",
@@ -400,6 +549,31 @@ render_message (Page       *page,
   finish (page, status);
 }
 
+/* When, what, where and who: the confirmation's card, and the cancel
+ * question's. */
+static void
+booking_card (Page        *page,
+              OknoBooking *booking)
+{
+  g_autofree char *day = format_day (page, okno_booking_get_start (booking));
+  g_autofree char *zone = format_zone (page, okno_booking_get_start (booking));
+  const char *type = okno_booking_get_session_type (booking);
+  g_autofree char *description = NULL;
+  g_autofree char *place = NULL;
+
+  okno_html_printf (page->out, "<dl class=\"card\" data-when><dt>%s</dt><dd>%s, ", W_("When"), day);
+  time_range (page, okno_booking_get_start (booking), okno_booking_get_end (booking));
+  okno_html_printf (page->out, "</dd><dd class=\"muted zone-label\">%s</dd><dd class=\"local\" data-local></dd>"
+                    "<dt>%s</dt><dd class=\"type\">%s</dd>",
+                    zone, W_("Session"), type_name (page, type));
+  _okno_web_server_describe_session_type (page->server, type, &description, &place);
+  if (description != NULL)
+    okno_html_printf (page->out, "<dd class=\"description\">%s</dd>", description);
+  if (place != NULL)
+    okno_html_printf (page->out, "<dt>%s</dt><dd class=\"place\">%s</dd>", W_("Format"), place);
+  okno_html_printf (page->out, "<dt>%s</dt><dd>%s</dd></dl>", W_("Name"), okno_booking_get_name (booking));
+}
+
 static void
 render_booking (Page        *page,
                 OknoBooking *booking,
@@ -408,9 +582,6 @@ render_booking (Page        *page,
   g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
   g_autofree char *ics = g_strdup_printf ("/booking/%s.ics?token=%s", okno_booking_get_id (booking), escaped);
   g_autofree char *back = g_strdup_printf ("/?lang=%s", page->lang);
-  g_autofree char *day = format_day (page, okno_booking_get_start (booking));
-  g_autofree char *zone = format_zone (page, okno_booking_get_start (booking));
-  const char *type = okno_booking_get_session_type (booking);
   gboolean active = okno_booking_is_active (booking);
   const char *title = active ? W_("You are booked") : W_("Your booking is cancelled");
 
@@ -419,14 +590,9 @@ render_booking (Page        *page,
   if (active)
     notice (page, "ok", W_("See you then. Keep this page: it lets you cancel."));
 
-  okno_html_printf (page->out, "<dl class=\"card\"><dt>%s</dt><dd>%s, <span data-range>", W_("When"), day);
-  time_element (page, okno_booking_get_start (booking));
-  g_string_append (page->out, "–");
-  time_element (page, okno_booking_get_end (booking));
-  okno_html_printf (page->out, "</span> <span class=\"muted\">(%s)</span></dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>",
-                    zone, W_("Session"), type && type[0] ? type : W_("Session"),
-                    W_("Name"), okno_booking_get_name (booking));
+  booking_card (page, booking);
 
+  /* Cancelling asks first (render_cancel_question). */
   if (active)
     okno_html_printf (page->out,
                       "<div class=\"actions\"><a class=\"button\" href=\"%s\" download>%s</a>"
@@ -444,7 +610,39 @@ render_booking (Page        *page,
   finish (page, SOUP_STATUS_OK);
 }
 
-/* Counts a booking or cancel attempt; over the limit, answers 429 itself. */
+/* The second step of cancelling: a plain form that says confirm=1, and a
+ * way back that changes nothing. */
+static void
+render_cancel_question (Page        *page,
+                        OknoBooking *booking,
+                        const char  *token)
+{
+  g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
+  g_autofree char *keep = g_strdup_printf ("/booking/%s?token=%s&lang=%s", okno_booking_get_id (booking),
+                                           escaped, page->lang);
+  g_autofree char *when = format_short (page, okno_booking_get_start (booking));
+  /* Translators: «Отменить запись на пт 4 дек, 06:00?» */
+  g_autofree char *title = g_strdup_printf (W_("Cancel the booking on %s?"), when);
+
+  begin (page, title);
+  okno_html_printf (page->out, "<h1>%s</h1>", title);
+  booking_card (page, booking);
+  okno_html_printf (page->out,
+                    "<div class=\"actions\">"
+                    "<form method=\"post\" action=\"/cancel\" data-swap>"
+                    "<input type=\"hidden\" name=\"booking\" value=\"%s\">"
+                    "<input type=\"hidden\" name=\"token\" value=\"%s\">"
+                    "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
+                    "<input type=\"hidden\" name=\"confirm\" value=\"1\">"
+                    "<button type=\"submit\" class=\"danger\">%s</button></form>"
+                    "<a class=\"button secondary\" data-swap href=\"%s\">%s</a></div>",
+                    okno_booking_get_id (booking), token, page->lang,
+                    W_("Cancel the booking"), keep, W_("Keep it"));
+  finish (page, SOUP_STATUS_OK);
+}
+
+/* Counts a booking or cancel attempt; over the limit, sets Retry-After
+ * and leaves the 429 screen to the caller, which keeps what was typed. */
 static gboolean
 refused_by_rate_limit (Page *page)
 {
@@ -456,33 +654,31 @@ refused_by_rate_limit (Page *page)
 
   retry = g_strdup_printf ("%u", retry_after);
   soup_message_headers_replace (soup_server_message_get_response_headers (page->msg), "Retry-After", retry);
-  render_message (page, W_("Please wait a minute"),
-                  W_("Too many attempts. Please wait a minute and try again."), 429);
   return TRUE;
 }
 
+/* The form by the same rules as JSON (okno-web-input.c): whole values,
+ * clean text; a field that is not is left out and named in @bad_fields. */
 static GHashTable *
-read_form (SoupServerMessage *msg)
+read_form (SoupServerMessage  *msg,
+           GHashTable        **bad_fields)
 {
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autofree char *text = NULL;
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
 
-  if (length > OKNO_WEB_MAX_BODY || memchr (data, '\0', length) != NULL)
+  *bad_fields = NULL;
+  if (length > OKNO_WEB_MAX_BODY)
     return NULL;
 
-  text = g_strndup (data, length);
-  return soup_form_decode (text);
+  return okno_web_input_parse_form (data, length, bad_fields);
 }
 
 static const char *
 form_value (GHashTable *form,
             const char *name)
 {
-  const char *value = form ? g_hash_table_lookup (form, name) : NULL;
-
-  return value != NULL && g_utf8_validate (value, -1, NULL) ? value : NULL;
+  return form ? g_hash_table_lookup (form, name) : NULL;
 }
 
 static void
@@ -499,8 +695,14 @@ handle_book_post (Page *page)
   g_autofree char *location = NULL;
   g_autofree char *escaped = NULL;
   OknoBookingService *service = _okno_web_server_get_service (page->server);
+
   if (refused_by_rate_limit (page))
-    return;
+    {
+      g_autoptr(OknoSlot) wanted = okno_schedule_check_bookable (page->schedule, form_value (form, "slot"), now, NULL);
+
+      render_form (page, wanted, form, NULL, W_("Too many attempts. Please wait a minute and try again."), 429);
+      return;
+    }
 
   request->slot_id = g_strdup (form_value (form, "slot"));
   request->name = g_strdup (form_value (form, "name"));
@@ -510,11 +712,30 @@ handle_book_post (Page *page)
   request->note = g_strdup (form_value (form, "note"));
 
   slot = okno_schedule_dup_slot (page->schedule, request->slot_id);
+  if (page->bad_fields != NULL && slot != NULL)
+    {
+      /* Each unusable field by its own message; the rest as typed. */
+      GHashTableIter iter;
+      gpointer name;
+
+      errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_iter_init (&iter, page->bad_fields);
+      while (g_hash_table_iter_next (&iter, &name, NULL))
+        g_hash_table_replace (errors, g_strdup (g_str_equal (name, "slot") ? "slotId" : name),
+                              g_strdup (OKNO_WEB_INPUT_UNUSABLE));
+      render_form (page, slot, form, errors, NULL, SOUP_STATUS_BAD_REQUEST);
+      return;
+    }
+  if (page->bad_fields != NULL)
+    {
+      render_slot_list (page, W_("This time is no longer offered."), SOUP_STATUS_BAD_REQUEST);
+      return;
+    }
   if (!okno_booking_request_validate (request, &errors))
     {
       if (slot != NULL && !g_hash_table_contains (errors, "slotId"))
         {
-          render_form (page, slot, form, errors, SOUP_STATUS_BAD_REQUEST);
+          render_form (page, slot, form, errors, NULL, SOUP_STATUS_BAD_REQUEST);
           return;
         }
     }
@@ -527,13 +748,17 @@ handle_book_post (Page *page)
       const char *message = error ? error->message : N_("This time is no longer offered.");
       const char *code;
       guint status = error ? okno_web_status_for_error (error, &code) : SOUP_STATUS_NOT_FOUND;
+      g_autoptr(OknoSlot) still = NULL;
 
       if (status >= 500)
         {
           g_warning ("Booking failed: %s", error->message);
           message = N_("The booking could not be saved. Please try again in a minute.");
         }
-      render_slot_list (page, W_(message), status);
+      /* What they typed stays: the same slot again if it is still open,
+       * else the open times to choose from. */
+      still = okno_schedule_check_bookable (page->schedule, request->slot_id, now, NULL);
+      render_form (page, still, form, errors, W_(message), status);
       return;
     }
 
@@ -552,8 +777,38 @@ handle_cancel_post (Page *page)
   g_autofree char *escaped = NULL;
   const char *id = form_value (form, "booking");
   const char *token = form_value (form, "token");
+
   if (refused_by_rate_limit (page))
-    return;
+    {
+      render_message (page, W_("Please wait a minute"),
+                      W_("Too many attempts. Please wait a minute and try again."), 429);
+      return;
+    }
+
+  /* First the question; only a form that says confirm=1 cancels. */
+  if (g_strcmp0 (form_value (form, "confirm"), "1") != 0)
+    {
+      OknoBooking *booking = okno_booking_service_lookup (_okno_web_server_get_service (page->server),
+                                                          id, token, &error);
+      const char *code;
+
+      if (booking == NULL)
+        render_message (page, W_("The booking was not cancelled"), W_(error->message),
+                        okno_web_status_for_error (error, &code));
+      else if (!okno_booking_is_active (booking))
+        render_booking (page, booking, token);
+      else
+        render_cancel_question (page, booking, token);
+      return;
+    }
+
+  /* A token cut at %00 must not cancel: the whole value or nothing. */
+  if (page->bad_fields != NULL || id == NULL || token == NULL)
+    {
+      render_message (page, W_("The booking was not cancelled"),
+                      W_("This link is not valid for this booking."), SOUP_STATUS_BAD_REQUEST);
+      return;
+    }
 
   if (!okno_booking_service_cancel (_okno_web_server_get_service (page->server), id, token, now, &error))
     {
@@ -651,6 +906,7 @@ okno_web_page_handle (OknoWebServer     *server,
   gboolean post = g_str_equal (method, SOUP_METHOD_POST);
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GHashTable) form = NULL;
+  g_autoptr(GHashTable) bad_fields = NULL;
   OknoSchedule *schedule = okno_booking_service_get_schedule (_okno_web_server_get_service (server));
   Page page_data = { 0 };
   Page *page = &page_data;
@@ -658,8 +914,9 @@ okno_web_page_handle (OknoWebServer     *server,
   if (post && (g_str_equal (path, "/book") || g_str_equal (path, "/cancel")))
     {
       /* The language rides in the form, as a hidden field. */
-      form = read_form (msg);
+      form = read_form (msg, &bad_fields);
       page->form = form;
+      page->bad_fields = bad_fields;
       page->catalog = okno_web_catalog_get (form_value (form, "lang") ? form_value (form, "lang")
                                             : okno_web_catalog_negotiate (soup_message_headers_get_one (
                                                 soup_server_message_get_request_headers (msg), "Accept-Language")));
@@ -691,7 +948,7 @@ okno_web_page_handle (OknoWebServer     *server,
           render_slot_list (page, W_(error->message), okno_web_status_for_error (error, &code));
         }
       else
-        render_form (page, slot, NULL, NULL, SOUP_STATUS_OK);
+        render_form (page, slot, NULL, NULL, NULL, SOUP_STATUS_OK);
     }
   else if (g_str_equal (path, "/book") && post)
     handle_book_post (page);
