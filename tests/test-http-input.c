@@ -159,8 +159,8 @@ test_form_nul (Fixture       *f,
   JsonObject *root = json_node_get_object (booked->json);
   const char *token = json_object_get_string_member (root, "cancelToken");
   const char *id = json_object_get_string_member (json_object_get_object_member (root, "booking"), "id");
-  g_autofree char *cut = g_strdup_printf ("booking=%s&token=%s%%00junk&lang=en", id, token);
-  g_autofree char *whole = g_strdup_printf ("booking=%s&token=%s&lang=en", id, token);
+  g_autofree char *cut = g_strdup_printf ("booking=%s&token=%s%%00junk&lang=en&confirm=1", id, token);
+  g_autofree char *whole = g_strdup_printf ("booking=%s&token=%s&lang=en&confirm=1", id, token);
   g_autofree char *dan = g_strdup_printf ("slot=%s&name=Dan%%00%%01junk&email=d%%40example.org&lang=en",
                                           okno_event_get_id (f->slot2));
   g_autofree char *latin1 = g_strdup_printf ("slot=%s&name=Ren%%E9&email=d%%40example.org&lang=en",

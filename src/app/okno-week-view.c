@@ -1203,6 +1203,7 @@ okno_week_view_size_allocate (GtkWidget *widget,
           GtkAllocation allocation = { (int) x, (int) y, (int) MAX (column_width * item->span - 2, 4), (int) h };
           int unused_min, unused_nat;
 
+          okno_event_tile_fit (item->data, allocation.width, allocation.height);
           gtk_widget_measure (item->data, GTK_ORIENTATION_VERTICAL, allocation.width,
                               &unused_min, &unused_nat, NULL, NULL);
           gtk_widget_size_allocate (item->data, &allocation, -1);
@@ -1293,6 +1294,7 @@ okno_week_view_snapshot (GtkWidget   *widget,
   if (self->mode != DRAG_NONE && self->mode != DRAG_TILE && self->moved)
     {
       GdkRGBA fill = self->refusal ? error : accent;
+      GdkRGBA text_color = fg;
       double x = okno_week_geometry_x_for_day (&geometry, self->preview_day) + 2;
       double y = okno_week_geometry_y_for (&geometry, self->preview_start);
       double h = okno_week_geometry_y_for (&geometry, self->preview_end) - y;
@@ -1302,7 +1304,15 @@ okno_week_view_snapshot (GtkWidget   *widget,
       g_autofree char *text = NULL;
       PangoLayout *layout;
 
-      fill.alpha = 0.25;
+      /* A refusal covers what is under it, so that it can be read. */
+      if (self->refusal)
+        {
+          fill.alpha = 0.92;
+          if (!gtk_style_context_lookup_color (context, "error_fg_color", &text_color))
+            gdk_rgba_parse (&text_color, "#ffffff");
+        }
+      else
+        fill.alpha = 0.25;
       gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (x, y, day_width - 4, h), 6);
       gtk_snapshot_push_rounded_clip (snapshot, &outline);
       append_rect (snapshot, &fill, x, y, day_width - 4, h);
@@ -1319,7 +1329,7 @@ okno_week_view_snapshot (GtkWidget   *widget,
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
       gtk_snapshot_save (snapshot);
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + 4, y + 2));
-      gtk_snapshot_append_layout (snapshot, layout, &fg);
+      gtk_snapshot_append_layout (snapshot, layout, &text_color);
       gtk_snapshot_restore (snapshot);
       g_object_unref (layout);
     }

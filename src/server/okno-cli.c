@@ -13,6 +13,7 @@
 
 #include "okno-cli.h"
 #include "okno-cli-notify.h"
+#include "okno-cli-google.h"
 #include "okno-errors.h"
 #include "okno-profile.h"
 #include "okno-time.h"
@@ -450,6 +451,7 @@ okno_cli_run (char               **args,
     { "bookings", "cancel", bookings_cancel, NULL },
     { "settings", NULL, settings_command, NULL },
     { "secret", NULL, okno_cli_secret_command, NULL },
+    { "google", NULL, okno_cli_google, okno_cli_google_entries },
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(OknoProfile) instance = NULL;

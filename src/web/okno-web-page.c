@@ -785,6 +785,14 @@ handle_cancel_post (Page *page)
       return;
     }
 
+  /* A token cut at %00 must not cancel: the whole value or nothing. */
+  if (page->bad_fields != NULL || id == NULL || token == NULL)
+    {
+      render_message (page, W_("The booking was not cancelled"),
+                      W_("This link is not valid for this booking."), SOUP_STATUS_BAD_REQUEST);
+      return;
+    }
+
   /* First the question; only a form that says confirm=1 cancels. */
   if (g_strcmp0 (form_value (form, "confirm"), "1") != 0)
     {
@@ -802,13 +810,6 @@ handle_cancel_post (Page *page)
       return;
     }
 
-  /* A token cut at %00 must not cancel: the whole value or nothing. */
-  if (page->bad_fields != NULL || id == NULL || token == NULL)
-    {
-      render_message (page, W_("The booking was not cancelled"),
-                      W_("This link is not valid for this booking."), SOUP_STATUS_BAD_REQUEST);
-      return;
-    }
 
   if (!okno_booking_service_cancel (_okno_web_server_get_service (page->server), id, token, now, &error))
     {
