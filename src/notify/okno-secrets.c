@@ -95,6 +95,21 @@ okno_secrets_lookup_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* For the command line, which has no main loop to wait on. */
+char *
+okno_secrets_lookup_sync (const char  *data_dir,
+                          const char  *name,
+                          GError     **error)
+{
+  g_return_val_if_fail (data_dir != NULL, NULL);
+  g_return_val_if_fail (okno_secrets_is_known_name (name), NULL);
+
+  return secret_password_lookup_sync (get_schema (), NULL, error,
+                                      "okno-secret", name,
+                                      "data-dir", data_dir,
+                                      NULL);
+}
+
 gboolean
 okno_secrets_store_sync (const char  *data_dir,
                          const char  *name,

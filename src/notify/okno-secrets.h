@@ -21,6 +21,9 @@ void      okno_secrets_lookup_async  (const char           *data_dir,
                                       gpointer              user_data);
 char     *okno_secrets_lookup_finish (GAsyncResult         *result,
                                       GError              **error);
+char     *okno_secrets_lookup_sync   (const char           *data_dir,
+                                      const char           *name,
+                                      GError              **error);
 gboolean  okno_secrets_store_sync    (const char           *data_dir,
                                       const char           *name,
                                       const char           *value,

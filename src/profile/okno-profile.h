@@ -10,6 +10,7 @@
 
 #include "okno-booking-service.h"
 #include "okno-calcom-monitor.h"
+#include "okno-telegram.h"
 #include "okno-slot-service.h"
 #include "okno-web-server.h"
 
@@ -60,6 +61,7 @@ OknoBookingService *okno_profile_get_service      (OknoProfile        *self);
 OknoSlotService    *okno_profile_get_slot_service (OknoProfile        *self);
 OknoWebServer      *okno_profile_get_web_server   (OknoProfile        *self);
 OknoCalcomMonitor  *okno_profile_get_calcom_monitor (OknoProfile        *self);
+OknoTelegram       *okno_profile_get_telegram     (OknoProfile         *self);
 void                okno_profile_start_watching   (OknoProfile         *self);
 void                okno_profile_apply_overrides  (OknoProfile        *self,
                                                     const OknoOverrides *overrides);

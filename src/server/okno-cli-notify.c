@@ -17,6 +17,7 @@
 
 #include "okno-cli-notify.h"
 #include "okno-secrets.h"
+#include "okno-telegram.h"
 
 #define EXIT_USAGE 2
 #define MAX_SECRET_BYTES 4096
@@ -87,7 +88,73 @@ okno_cli_notify_describe_commands (void)
 {
   return _("Keys for notifications and the Cal.com watch (kept in the keyring):\n"
            "  secret set NAME      save telegram-bot-token or calcom-api-key, read from stdin\n"
-           "  secret clear NAME    forget it");
+           "  secret clear NAME    forget it\n"
+           "  notify test          send a test message on every channel; one line each: sent, or why not");
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean   sent;
+  GError    *error;
+} Sending;
+
+static void
+test_sent_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Sending *sending = user_data;
+
+  sending->sent = okno_telegram_send_finish (OKNO_TELEGRAM (object), result, NULL, &sending->error) != 0;
+  g_main_loop_quit (sending->loop);
+}
+
+/* `notify test`: each channel says sent, or why not. Exit status 1 when a
+ * channel that is set up failed. */
+int
+okno_cli_notify_test (OknoProfile  *profile,
+                      char        **args)
+{
+  OknoTelegram *telegram = okno_profile_get_telegram (profile);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  int status = EXIT_SUCCESS;
+
+  if (args[0] != NULL)
+    return usage (_("notify test takes no arguments"));
+
+  token = okno_secrets_lookup_sync (okno_profile_get_data_dir (profile), OKNO_SECRET_TELEGRAM_BOT_TOKEN, &error);
+  if (error != NULL)
+    g_print ("telegram: %s: %s\n", _("not sent"), error->message);
+  else
+    {
+      okno_telegram_set_token (telegram, token);
+      if (!okno_telegram_is_configured (telegram, &error))
+        g_print ("telegram: %s: %s\n", _("not sent"), error->message);
+      else
+        {
+          Sending sending = { g_main_loop_new (NULL, FALSE), FALSE, NULL };
+          g_autofree char *html = okno_telegram_format_news (_("Okno test message"),
+                                                             _("Telegram notifications work."));
+
+          okno_telegram_send_async (telegram, html, NULL, test_sent_cb, &sending);
+          g_main_loop_run (sending.loop);
+          g_main_loop_unref (sending.loop);
+          if (sending.sent)
+            g_print ("telegram: %s\n", _("sent"));
+          else
+            {
+              g_print ("telegram: %s: %s\n", _("not sent"), sending.error->message);
+              status = EXIT_FAILURE;
+            }
+          g_clear_error (&sending.error);
+        }
+    }
+
+  g_print ("email: %s: %s\n", _("not sent"), _("Okno cannot send email yet"));
+  g_print ("desktop: %s: %s\n", _("not sent"), _("okno-server has no desktop; the window (okno) shows desktop notifications"));
+  return status;
 }
 
 int

@@ -11,6 +11,8 @@
 G_BEGIN_DECLS
 
 const char *okno_cli_notify_describe_commands (void);
+int         okno_cli_notify_test              (OknoProfile   *profile,
+                                               char         **args);
 int         okno_cli_secret_command           (OknoProfile  *instance,
                                                char         **args);
 

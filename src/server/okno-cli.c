@@ -451,6 +451,7 @@ okno_cli_run (char               **args,
     { "bookings", "cancel", bookings_cancel, NULL },
     { "settings", NULL, settings_command, NULL },
     { "secret", NULL, okno_cli_secret_command, NULL },
+    { "notify", "test", okno_cli_notify_test, NULL },
     { "google", NULL, okno_cli_google, okno_cli_google_entries },
   };
   g_autoptr(GOptionContext) context = NULL;

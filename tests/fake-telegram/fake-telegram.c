@@ -624,7 +624,7 @@ static gboolean
 inject_fault (SoupServerMessage *msg,
               JsonObject        *entry)
 {
-  const char *current = mode;
+  g_autofree char *current = g_strdup (mode);
 
   if (g_str_equal (current, "ok"))
     return FALSE;
