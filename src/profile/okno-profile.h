@@ -8,7 +8,9 @@
 
 #include <gio/gio.h>
 
+#include "okno-attention.h"
 #include "okno-booking-service.h"
+#include "okno-outbox.h"
 #include "okno-web-server.h"
 
 G_BEGIN_DECLS
@@ -41,6 +43,15 @@ void                okno_profile_apply_overrides  (OknoProfile        *self,
 gboolean            okno_profile_start_server     (OknoProfile        *self,
                                                     GError             **error);
 const char         *okno_profile_get_server_error (OknoProfile        *self);
+OknoOutbox         *okno_profile_get_outbox       (OknoProfile        *self);
+OknoAttention      *okno_profile_get_attention    (OknoProfile        *self);
 void                okno_profile_flush            (OknoProfile        *self);
+void                okno_profile_close_async      (OknoProfile        *self,
+                                                   GCancellable       *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer            user_data);
+gboolean            okno_profile_close_finish     (OknoProfile        *self,
+                                                   GAsyncResult       *result,
+                                                   GError            **error);
 
 G_END_DECLS
