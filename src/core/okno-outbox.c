@@ -642,7 +642,8 @@ okno_outbox_get_busy (OknoOutbox *self,
       if (kind != NULL && g_strcmp0 (item_kind, kind) != 0)
         continue;
       if (run != NULL ? run->in_flight
-                      : (g_str_equal (item_kind, "calendar") || g_hash_table_contains (self->sinks, item_kind)))
+                      : self->started && (g_str_equal (item_kind, "calendar") ||
+                                          g_hash_table_contains (self->sinks, item_kind)))
         n++;
     }
 

@@ -48,6 +48,18 @@ quit_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+closed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!okno_profile_close_finish (OKNO_PROFILE (object), result, &error))
+    g_warning ("%s", error->message);
+  g_main_loop_quit (user_data);
+}
+
 static int
 serve (void)
 {
@@ -86,7 +98,10 @@ serve (void)
   g_source_remove (sigint);
   g_source_remove (sigterm);
 
-  okno_profile_flush (instance);
+  /* The last answers and calendar changes drain on the running loop. */
+  okno_profile_close_async (instance, NULL, closed_cb, loop);
+  g_main_loop_run (loop);
+
   g_debug ("Stopped cleanly");
   return EXIT_SUCCESS;
 }
