@@ -1577,6 +1577,37 @@ okno_ledger_compact (OknoLedger  *self,
   return wait_entry (self, entry, error);
 }
 
+/**
+ * okno_ledger_compact_async:
+ *
+ * okno_ledger_compact() without waiting: the writer thread folds the
+ * journal behind every record already queued.
+ */
+void
+okno_ledger_compact_async (OknoLedger          *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(Entry) entry = NULL;
+
+  g_return_if_fail (OKNO_IS_LEDGER (self));
+
+  entry = new_compaction (self, TRUE);
+  entry->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (entry->task, okno_ledger_compact_async);
+  push_entry (self, entry);
+}
+
+gboolean
+okno_ledger_compact_finish (OknoLedger    *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* Whether a compaction is queued or under way. */
 gboolean
 okno_ledger_is_compacting (OknoLedger *self)

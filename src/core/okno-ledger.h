@@ -61,6 +61,13 @@ gboolean     okno_ledger_dismiss_attention      (OknoLedger          *self,
                                                  const char          *id);
 gboolean     okno_ledger_compact                (OknoLedger          *self,
                                                  GError             **error);
+void         okno_ledger_compact_async          (OknoLedger          *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean     okno_ledger_compact_finish         (OknoLedger          *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
 guint        okno_ledger_get_journal_length     (OknoLedger          *self);
 gboolean     okno_ledger_is_compacting          (OknoLedger          *self);
 

@@ -404,16 +404,34 @@ close_data_free (CloseData *data)
 }
 
 static void
+close_compacted_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Not needed for safety (the journal has everything). */
+  if (!okno_ledger_compact_finish (OKNO_LEDGER (object), result, &error))
+    g_warning ("Cannot fold the journal into bookings.json yet: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
 close_drained_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
+  OknoLedger *ledger = OKNO_LEDGER (object);
 
   g_settings_sync ();
-  if (!okno_ledger_drain_finish (OKNO_LEDGER (object), result, &error))
+  if (!okno_ledger_drain_finish (ledger, result, &error))
     g_task_return_error (task, g_steal_pointer (&error));
+  else if (okno_ledger_get_journal_length (ledger) > 0)
+    /* It leaves bookings.json complete for a person who reads it. */
+    okno_ledger_compact_async (ledger, NULL, close_compacted_cb, g_steal_pointer (&task));
   else
     g_task_return_boolean (task, TRUE);
 }
