@@ -15,6 +15,7 @@ void       okno_test_iterate_until   (gboolean (*done) (gpointer),
                                       guint      timeout_ms);
 gboolean   okno_test_is_shown        (gpointer   widget);
 GtkWidget *okno_test_find_toplevel   (GType      type);
+GtkWindow *okno_test_activate        (GtkApplication *app);
 void       okno_test_collect         (GtkWidget *widget,
                                       GType      type,
                                       GPtrArray *out);

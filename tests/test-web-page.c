@@ -101,7 +101,9 @@ test_list (Fixture       *f,
   assert_html (ru, 200);
   g_assert_nonnull (strstr (body_text (ru), "<html lang=\"ru\""));
   g_assert_nonnull (strstr (body_text (ru), "Выберите время"));
-  g_assert_nonnull (strstr (body_text (ru), "МСК, UTC+3"));
+  /* The zone by its city, not «МСК» or «CET». */
+  g_assert_nonnull (strstr (body_text (ru), "Время: Москва (UTC+3)"));
+  g_assert_null (strstr (body_text (ru), "МСК"));
   g_assert_nonnull (strstr (body_text (ru), link));
   g_assert_nonnull (strstr (body_text (ru), "Включить в дело (40 мин)"));
   g_assert_nonnull (strstr (body_text (ru), "<h1>"));
@@ -110,7 +112,7 @@ test_list (Fixture       *f,
   assert_html (en, 200);
   g_assert_nonnull (strstr (body_text (en), "<html lang=\"en\""));
   g_assert_nonnull (strstr (body_text (en), "Choose a time"));
-  g_assert_nonnull (strstr (body_text (en), "MSK, UTC+3"));
+  g_assert_nonnull (strstr (body_text (en), "Times are Moscow time (UTC+3)"));
 
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Language", "en-GB,en;q=0.9,ru;q=0.5");
   negotiated = okno_test_http_send (f, msg);
@@ -212,7 +214,7 @@ test_hostile_input (Fixture       *f,
     "<script>alert(1)</script>",
     "\"><img src=x onerror=alert(1)>",
     "'; background:url(x)",
-    "אנה \u202Eevil\u202C 🌸",
+    "אנה 🌸 Anna",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -261,14 +263,63 @@ test_cancel (Fixture       *f,
   wrong = g_strdup_printf ("booking=%s&token=nope&lang=ru", id);
   forbidden = post_form (f, "/cancel", wrong);
   assert_html (forbidden, 403);
+  {
+    /* Asking changes nothing, even with a wrong token and confirm=1. */
+    g_autofree char *wrong_confirmed = g_strdup_printf ("booking=%s&token=nope&lang=ru&confirm=1", id);
+    g_autoptr(Response) refused = post_form (f, "/cancel", wrong_confirmed);
+
+    assert_html (refused, 403);
+    g_assert_true (okno_booking_is_active (okno_ledger_lookup (okno_profile_get_ledger (f->instance), id)));
+  }
 
   wrong_page = g_strdup_printf ("/booking/%s?token=nope", id);
   wrong_get = okno_test_http_request (f, "GET", wrong_page, NULL);
   assert_html (wrong_get, 403);
 
+  /* The first step only asks, and nothing changes: the booking is active,
+   * the slot stays booked. */
   form = g_strdup_printf ("booking=%s&token=%s&lang=ru", id, (char *) g_hash_table_lookup (params, "token"));
-  cancelled = post_form (f, "/cancel", form);
+  {
+    g_autoptr(Response) question = post_form (f, "/cancel", form);
+    g_autoptr(GDateTime) start = g_date_time_to_timezone (okno_event_get_start (f->slot),
+                                                          okno_schedule_get_time_zone (okno_booking_service_get_schedule (okno_profile_get_service (f->instance))));
+    const char *short_days[] = { "пн", "вт", "ср", "чт", "пт", "сб", "вс" };
+    const char *short_months[] = { "янв", "фев", "мар", "апр", "мая", "июн", "июл", "авг", "сен", "окт", "ноя", "дек" };
+    g_autofree char *clock = g_date_time_format (start, "%H:%M");
+    g_autofree char *asked = g_strdup_printf ("<h1>Отменить запись на %s %d %s, %s?</h1>",
+                                              short_days[g_date_time_get_day_of_week (start) - 1],
+                                              g_date_time_get_day_of_month (start),
+                                              short_months[g_date_time_get_month (start) - 1], clock);
+    g_autofree char *keep = g_strdup_printf ("href=\"/booking/%s?token=%s&amp;lang=ru\">Оставить</a>",
+                                             id, (char *) g_hash_table_lookup (params, "token"));
+    g_autoptr(Response) list_meanwhile = NULL;
+
+    assert_html (question, 200);
+    g_assert_nonnull (strstr (body_text (question), asked));
+    g_assert_nonnull (strstr (body_text (question), "<input type=\"hidden\" name=\"confirm\" value=\"1\">"));
+    g_assert_nonnull (strstr (body_text (question), ">Отменить запись</button>"));
+    g_assert_nonnull (strstr (body_text (question), keep));
+    g_assert_true (okno_booking_is_active (okno_ledger_lookup (okno_profile_get_ledger (f->instance), id)));
+    list_meanwhile = okno_test_http_request (f, "GET", "/", NULL);
+    g_assert_null (strstr (body_text (list_meanwhile), okno_event_get_id (f->slot)));
+
+    /* confirm must be exactly 1. */
+    {
+      g_autofree char *almost = g_strdup_printf ("%s&confirm=yes", form);
+      g_autoptr(Response) again = post_form (f, "/cancel", almost);
+
+      assert_html (again, 200);
+      g_assert_true (okno_booking_is_active (okno_ledger_lookup (okno_profile_get_ledger (f->instance), id)));
+    }
+  }
+
+  {
+    g_autofree char *confirmed = g_strdup_printf ("%s&confirm=1", form);
+
+    cancelled = post_form (f, "/cancel", confirmed);
+  }
   g_assert_cmpuint (cancelled->status, ==, 303);
+  g_assert_false (okno_booking_is_active (okno_ledger_lookup (okno_profile_get_ledger (f->instance), id)));
 
   page = okno_test_http_request (f, "GET", confirmation, NULL);
   assert_html (page, 200);
@@ -367,10 +418,51 @@ test_assets_and_weight (Fixture       *f,
   not_modified = okno_test_http_send (f, conditional);
   g_assert_cmpuint (not_modified->status, ==, 304);
 
-  /* The first view weighs at most 30 KB, all of it from this server. */
-  total = g_bytes_get_size (page->body) + g_bytes_get_size (css->body) + g_bytes_get_size (js->body);
+  /* A browser gets the assets gzipped; what it unpacks is the asset. The
+   * first view weighs at most 10 KB on the wire, all from this server. */
+  soup_session_remove_feature_by_type (f->session, SOUP_TYPE_CONTENT_DECODER);
+  {
+    const char *paths[] = { css_path, js_path };
+    GBytes *plain[] = { css->body, js->body };
+
+    total = g_bytes_get_size (page->body);
+    for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+      {
+        g_autoptr(SoupMessage) msg = okno_test_http_message (f, "GET", paths[i], NULL, 0);
+        g_autoptr(Response) gz = NULL;
+        g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+        g_autofree char *unpacked = g_malloc (g_bytes_get_size (plain[i]) + 1);
+        gsize read = 0, written = 0;
+
+        soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "gzip, deflate");
+        gz = okno_test_http_send (f, msg);
+        g_assert_cmpuint (gz->status, ==, 200);
+        g_assert_cmpstr (soup_message_headers_get_one (gz->headers, "Content-Encoding"), ==, "gzip");
+        g_assert_nonnull (strstr (soup_message_headers_get_list (gz->headers, "Vary"), "Accept-Encoding"));
+        g_assert_cmpuint (g_bytes_get_size (gz->body), <, g_bytes_get_size (plain[i]) / 2);
+        g_assert_cmpint (g_converter_convert (G_CONVERTER (decompressor), g_bytes_get_data (gz->body, NULL),
+                                              g_bytes_get_size (gz->body), unpacked, g_bytes_get_size (plain[i]) + 1,
+                                              G_CONVERTER_INPUT_AT_END, &read, &written, NULL), ==, G_CONVERTER_FINISHED);
+        g_assert_cmpmem (unpacked, written, g_bytes_get_data (plain[i], NULL), g_bytes_get_size (plain[i]));
+        total += g_bytes_get_size (gz->body);
+      }
+  }
   g_test_message ("First view: %zu bytes", total);
-  g_assert_cmpuint (total, <=, 30 * 1024);
+  g_assert_cmpuint (total, <=, 10 * 1024);
+
+  /* Without Accept-Encoding, or refusing gzip, the plain asset. */
+  {
+    g_autoptr(SoupMessage) msg = okno_test_http_message (f, "GET", css_path, NULL, 0);
+    g_autoptr(Response) refused = NULL;
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "gzip;q=0");
+    refused = okno_test_http_send (f, msg);
+    g_assert_null (soup_message_headers_get_one (refused->headers, "Content-Encoding"));
+    g_assert_true (g_bytes_equal (refused->body, css->body));
+    /* Each form has its own validator. */
+    g_assert_cmpstr (soup_message_headers_get_one (refused->headers, "ETag"), !=,
+                     soup_message_headers_get_one (css->headers, "ETag"));
+  }
 
   missing = okno_test_http_request (f, "GET", "/static/okno.0000000000.css", NULL);
   g_assert_cmpuint (missing->status, ==, 404);
@@ -378,6 +470,293 @@ test_assets_and_weight (Fixture       *f,
   g_assert_cmpuint (traversal->status, ==, 404);
   g_assert_null (strstr (body_text (traversal), "root:"));
 }
+
+/* Whose page it is and how to reach her: on the list, the form, the
+ * confirmation and the cancel question; on an empty list, the contact. */
+static void
+test_trust (Fixture       *f,
+            gconstpointer  data)
+{
+  GSettings *settings = okno_profile_get_settings (f->instance);
+  g_autofree char *path = g_strdup_printf ("/book?slot=%s", okno_event_get_id (f->slot));
+  g_autofree char *confirmation = NULL;
+  g_autofree char *second = NULL;
+  g_autoptr(Response) before = okno_test_http_request (f, "GET", "/", NULL);
+  const char *screens[4] = { "/", path, NULL, NULL };
+
+  /* Unset, the page says what it is for, and no empty lines. */
+  g_assert_nonnull (strstr (body_text (before), "<p class=\"owner-name\">Запись на сессию</p>"));
+  g_assert_null (strstr (body_text (before), "<p class=\"muted\"></p>"));
+
+  g_settings_set_string (settings, "owner-name", "Ольга Розет <o>");
+  g_settings_set_string (settings, "owner-about", "Психолог & гештальт-терапевт");
+  g_settings_set_string (settings, "contact", "@olga_rozet");
+
+  confirmation = book (f, okno_event_get_id (f->slot2), "Анна");
+  screens[2] = confirmation;
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(Response) r = okno_test_http_request (f, "GET", screens[i], NULL);
+
+      assert_html (r, 200);
+      g_assert_nonnull (strstr (body_text (r), "<p class=\"owner-name\">Ольга Розет &lt;o&gt;</p>"));
+      g_assert_nonnull (strstr (body_text (r), "Психолог &amp; гештальт-терапевт"));
+      g_assert_nonnull (strstr (body_text (r), "@olga_rozet"));
+    }
+
+  /* Nothing left to book: the list says how to reach her. */
+  second = book (f, okno_event_get_id (f->slot), "Борис");
+  {
+    g_autoptr(Response) empty = okno_test_http_request (f, "GET", "/", NULL);
+    const char *html = body_text (empty);
+    const char *card = strstr (html, "<div class=\"card empty\">");
+
+    assert_html (empty, 200);
+    g_assert_nonnull (card);
+    g_assert_nonnull (strstr (card, "Договориться о времени можно здесь: <strong>@olga_rozet</strong>"));
+    g_assert_true (strstr (card, "@olga_rozet") < strstr (card, "</div>"));
+  }
+}
+
+static GHashTable *
+parse_form (const char *form)
+{
+  return soup_form_decode (form);
+}
+
+/* A slot taken meanwhile: the form comes back with what they typed, the
+ * open times to choose from, and a fresh key; choosing books. */
+static void
+test_taken_keeps_input (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *first = book (f, okno_event_get_id (f->slot), "Анна");
+  g_autoptr(GHashTable) fields = NULL;
+  g_autofree char *form = NULL;
+  g_autoptr(Response) taken = NULL;
+  g_autoptr(GRegex) key_re = g_regex_new ("name=\"key\" value=\"([^\"]+)\"", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *new_key = NULL;
+  g_autofree char *choice = NULL;
+  const char *html;
+
+  fields = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (fields, (char *) "slot", (char *) okno_event_get_id (f->slot));
+  g_hash_table_insert (fields, (char *) "name", (char *) "Борис <b>");
+  g_hash_table_insert (fields, (char *) "telegram", (char *) "@boris_k");
+  g_hash_table_insert (fields, (char *) "note", (char *) "Впервые & надолго");
+  g_hash_table_insert (fields, (char *) "lang", (char *) "ru");
+  g_hash_table_insert (fields, (char *) "key", (char *) "taken-key-1");
+  form = soup_form_encode_hash (fields);
+  taken = post_form (f, "/book", form);
+  html = body_text (taken);
+
+  assert_html (taken, 409);
+  g_assert_nonnull (strstr (html, "Кто-то только что записался"));
+  g_assert_nonnull (strstr (html, "value=\"Борис &lt;b&gt;\""));
+  g_assert_nonnull (strstr (html, "value=\"@boris_k\""));
+  g_assert_nonnull (strstr (html, ">Впервые &amp; надолго</textarea>"));
+  /* The open times as choices, the taken one not among them. */
+  choice = g_strdup_printf ("type=\"radio\" name=\"slot\" value=\"%s\"", okno_event_get_id (f->slot2));
+  g_assert_nonnull (strstr (html, choice));
+  g_assert_null (strstr (html, okno_event_get_id (f->slot)));
+  g_assert_true (g_regex_match (key_re, html, 0, &match));
+  new_key = g_match_info_fetch (match, 1);
+  g_assert_cmpstr (new_key, !=, "taken-key-1");
+
+  /* Choosing one books it with what was kept. */
+  {
+    g_autoptr(GHashTable) again = parse_form (form);
+    g_autofree char *resent = NULL;
+    g_autoptr(Response) booked = NULL;
+
+    g_hash_table_replace (again, g_strdup ("slot"), g_strdup (okno_event_get_id (f->slot2)));
+    g_hash_table_replace (again, g_strdup ("key"), g_strdup (new_key));
+    resent = soup_form_encode_hash (again);
+    booked = post_form (f, "/book", resent);
+    g_assert_cmpuint (booked->status, ==, 303);
+    g_assert_cmpuint (g_list_model_get_n_items (okno_ledger_get_bookings (okno_profile_get_ledger (f->instance))), ==, 2);
+  }
+}
+
+/* Over the rate limit, the form keeps what they typed too. */
+static void
+test_rate_limited_keeps_input (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *form = book_form (f, okno_event_get_id (f->slot), "Анна <i>", "not-an-email", "rl-key");
+  g_autoptr(Response) first = post_form (f, "/book", form);
+  g_autoptr(Response) limited = post_form (f, "/book", form);
+  g_autofree char *slot_field = g_strdup_printf ("name=\"slot\" value=\"%s\"", okno_event_get_id (f->slot));
+
+  assert_html (first, 400);
+  assert_html (limited, 429);
+  g_assert_nonnull (soup_message_headers_get_one (limited->headers, "Retry-After"));
+  g_assert_nonnull (strstr (body_text (limited), "Слишком много попыток"));
+  g_assert_nonnull (strstr (body_text (limited), "value=\"Анна &lt;i&gt;\""));
+  g_assert_nonnull (strstr (body_text (limited), "value=\"not-an-email\""));
+  g_assert_nonnull (strstr (body_text (limited), slot_field));
+  g_assert_nonnull (strstr (body_text (limited), "value=\"rl-key\""));
+  g_assert_cmpuint (g_list_model_get_n_items (okno_ledger_get_bookings (okno_profile_get_ledger (f->instance))), ==, 0);
+}
+
+/* Hours from now to the next change of @zone's offset. */
+static int
+hours_to_next_change (GTimeZone *zone)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now (zone);
+
+  for (int h = 1; h < 400 * 24; h++)
+    {
+      g_autoptr(GDateTime) later = g_date_time_add_hours (now, h);
+
+      if (g_date_time_get_utc_offset (later) != g_date_time_get_utc_offset (now))
+        return h;
+    }
+  g_assert_not_reached ();
+}
+
+/* Olga in Berlin, slots on both sides of a change of season: the list
+ * names the zone by its city with the first slot's offset, and a slot with
+ * another offset says its own («CET, UTC+1» above a CEST slot was wrong). */
+static void
+test_zone_across_dst (Fixture       *f,
+                      gconstpointer  data)
+{
+  GSettings *settings = okno_profile_get_settings (f->instance);
+  g_autoptr(GTimeZone) berlin = g_time_zone_new_identifier ("Europe/Berlin");
+  int change = hours_to_next_change (berlin);
+  g_autoptr(OknoEvent) before = NULL;
+  g_autoptr(OknoEvent) after = NULL;
+  g_autoptr(GDateTime) before_local = NULL;
+  g_autoptr(GDateTime) after_local = NULL;
+  g_autofree char *before_offset = NULL;
+  g_autofree char *after_offset = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *after_label = NULL;
+  g_autoptr(Response) list = NULL;
+  g_autoptr(Response) en = NULL;
+  const char *html, *item;
+
+  g_settings_set_string (settings, "time-zone", "Europe/Berlin");
+  g_settings_set_uint (settings, "booking-window-days", 365);
+  g_assert_true (okno_calendar_delete_event_sync (okno_profile_get_calendar (f->instance),
+                                                  okno_event_get_id (f->slot), okno_event_get_etag (f->slot), NULL));
+  g_assert_true (okno_calendar_delete_event_sync (okno_profile_get_calendar (f->instance),
+                                                  okno_event_get_id (f->slot2), okno_event_get_etag (f->slot2), NULL));
+  before = okno_test_http_add_slot (f, MAX (change - 30, 3), "🔓 СЛОТ: До");
+  after = okno_test_http_add_slot (f, change + 30, "🔓 СЛОТ: После");
+  before_local = g_date_time_to_timezone (okno_event_get_start (before), berlin);
+  after_local = g_date_time_to_timezone (okno_event_get_start (after), berlin);
+  before_offset = g_strdup_printf ("UTC+%d", (int) (g_date_time_get_utc_offset (before_local) / G_TIME_SPAN_HOUR));
+  after_offset = g_strdup_printf ("UTC+%d", (int) (g_date_time_get_utc_offset (after_local) / G_TIME_SPAN_HOUR));
+  g_assert_cmpstr (before_offset, !=, after_offset);
+
+  list = okno_test_http_request (f, "GET", "/", NULL);
+  html = body_text (list);
+  assert_html (list, 200);
+  header = g_strdup_printf ("<p class=\"zone\">Время: Берлин (%s)</p>", before_offset);
+  g_assert_nonnull (strstr (html, header));
+  g_assert_nonnull (strstr (html, "data-zone=\"Europe/Berlin\""));
+  g_assert_null (strstr (html, "CET"));
+  g_assert_null (strstr (html, "CEST"));
+
+  /* Each slot's link: the one before the change has no offset of its own,
+   * the one after says its own. */
+  item = strstr (html, okno_event_get_id (before));
+  g_assert_nonnull (item);
+  g_assert_true (strstr (item, "</li>") < strstr (item, "class=\"offset\"") || strstr (item, "class=\"offset\"") == NULL);
+  item = strstr (html, okno_event_get_id (after));
+  g_assert_nonnull (item);
+  after_label = g_strdup_printf ("<span class=\"offset\">(%s)</span>", after_offset);
+  g_assert_nonnull (strstr (item, after_label));
+  g_assert_true (strstr (item, after_label) < strstr (item, "</li>"));
+
+  /* The form for the later slot names its own offset. */
+  {
+    g_autofree char *path = g_strdup_printf ("/book?slot=%s", okno_event_get_id (after));
+    g_autoptr(Response) form = okno_test_http_request (f, "GET", path, NULL);
+    g_autofree char *label = g_strdup_printf ("время: Берлин, %s", after_offset);
+
+    assert_html (form, 200);
+    g_assert_nonnull (strstr (body_text (form), label));
+  }
+
+  en = okno_test_http_request (f, "GET", "/?lang=en", NULL);
+  {
+    g_autofree char *en_header = g_strdup_printf ("Times are Berlin time (%s)", before_offset);
+    g_assert_nonnull (strstr (body_text (en), en_header));
+  }
+}
+
+
+/* Each slot's type says what it is and where it happens, on the list, the
+ * form and the confirmation; with two types on offer, plain links filter. */
+static void
+test_session_types (Fixture       *f,
+                    gconstpointer  data)
+{
+  GSettings *settings = okno_profile_get_settings (f->instance);
+  g_autofree char *form_path = g_strdup_printf ("/book?slot=%s", okno_event_get_id (f->slot));
+  g_autoptr(Response) list = NULL;
+  g_autoptr(Response) filtered = NULL;
+  g_autoptr(Response) unknown = NULL;
+  g_autoptr(Response) form = NULL;
+  g_autoptr(Response) confirmation = NULL;
+  g_autofree char *confirmation_path = NULL;
+  const char *html, *item;
+
+  g_settings_set_value (settings, "session-types",
+                        g_variant_new_parsed ("[('t1', 'Включить в дело', uint32 40, 'Первая встреча: с чем вы пришли.', 'Онлайн, Zoom', ''),"
+                                              " ('t2', 'Разбор', uint32 60, '', 'Москва, Покровка 12 <офис>', '')]"));
+
+  list = okno_test_http_request (f, "GET", "/", NULL);
+  html = body_text (list);
+  assert_html (list, 200);
+  item = strstr (html, okno_event_get_id (f->slot));
+  g_assert_nonnull (item);
+  g_assert_nonnull (strstr (item, "<span class=\"description\">Первая встреча: с чем вы пришли.</span>"));
+  g_assert_true (strstr (item, "Онлайн, Zoom") < strstr (item, "</li>"));
+  item = strstr (html, okno_event_get_id (f->slot2));
+  g_assert_nonnull (item);
+  g_assert_nonnull (strstr (item, "<span class=\"place\">Москва, Покровка 12 &lt;офис&gt;</span>"));
+
+  /* Two types: a filter of plain links, «all» current. */
+  g_assert_nonnull (strstr (html, "<nav class=\"filter\""));
+  g_assert_nonnull (strstr (html, "href=\"/?lang=ru\" aria-current=\"page\">Все сессии</a>"));
+  g_assert_nonnull (strstr (html, "href=\"/?type=%D0%A0%D0%B0%D0%B7%D0%B1%D0%BE%D1%80&amp;lang=ru\">Разбор</a>"));
+
+  filtered = okno_test_http_request (f, "GET", "/?type=%D1%80%D0%B0%D0%B7%D0%B1%D0%BE%D1%80&lang=ru", NULL);
+  assert_html (filtered, 200);
+  g_assert_nonnull (strstr (body_text (filtered), okno_event_get_id (f->slot2)));
+  g_assert_null (strstr (body_text (filtered), okno_event_get_id (f->slot)));
+  g_assert_nonnull (strstr (body_text (filtered), "aria-current=\"page\">Разбор</a>"));
+
+  /* A type not on offer filters nothing. */
+  unknown = okno_test_http_request (f, "GET", "/?type=%3Cnope%3E", NULL);
+  assert_html (unknown, 200);
+  g_assert_nonnull (strstr (body_text (unknown), okno_event_get_id (f->slot)));
+  g_assert_nonnull (strstr (body_text (unknown), okno_event_get_id (f->slot2)));
+  g_assert_null (strstr (body_text (unknown), "<nope>"));
+
+  form = okno_test_http_request (f, "GET", form_path, NULL);
+  assert_html (form, 200);
+  g_assert_nonnull (strstr (body_text (form), "<p class=\"description\">Первая встреча: с чем вы пришли.</p>"));
+  g_assert_nonnull (strstr (body_text (form), "<p class=\"place\">Онлайн, Zoom</p>"));
+
+  confirmation_path = book (f, okno_event_get_id (f->slot), "Анна");
+  confirmation = okno_test_http_request (f, "GET", confirmation_path, NULL);
+  assert_html (confirmation, 200);
+  g_assert_nonnull (strstr (body_text (confirmation), "<dt>Формат</dt><dd class=\"place\">Онлайн, Zoom</dd>"));
+  g_assert_nonnull (strstr (body_text (confirmation), "<dd class=\"description\">Первая встреча"));
+
+  /* One type left on offer: no filter. */
+  {
+    g_autoptr(Response) single = okno_test_http_request (f, "GET", "/", NULL);
+    g_assert_null (strstr (body_text (single), "<nav class=\"filter\""));
+  }
+}
+
 
 int
 main (int   argc,
@@ -397,6 +776,12 @@ main (int   argc,
   ADD ("/okno/page/cancel", test_cancel);
   ADD ("/okno/page/ics", test_ics);
   ADD ("/okno/page/assets-and-weight", test_assets_and_weight);
+  ADD ("/okno/page/trust", test_trust);
+  ADD ("/okno/page/session-types", test_session_types);
+  ADD ("/okno/page/taken-keeps-input", test_taken_keeps_input);
+  ADD ("/okno/page/zone-across-dst", test_zone_across_dst);
+  g_test_add ("/okno/page/rate-limited-keeps-input", Fixture, GINT_TO_POINTER (1),
+              okno_test_http_set_up, test_rate_limited_keeps_input, okno_test_http_tear_down);
 
   return g_test_run ();
 }

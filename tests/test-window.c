@@ -47,9 +47,7 @@ test_window (void)
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-
-  window = OKNO_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  window = OKNO_WINDOW (okno_test_activate (GTK_APPLICATION (app)));
   g_assert_nonnull (window);
   okno_test_iterate_until (okno_test_is_shown, window, 5000);
   g_test_message ("Window shown after %d ms", (int) ((g_get_monotonic_time () - started) / 1000));

@@ -13,26 +13,54 @@
     try { return Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return null; }
   }
 
-  // A range of <time datetime="…"> in Olga's zone gets the same range in
-  // the visitor's zone beside it, when the two differ.
+  // The visitor's zone by its city: in Russian the browser's own name up
+  // to its comma («Москва, стандартное время»), else the zone's name.
+  function cityOf(zone, lang) {
+    if (/^(Etc\/)?UTC$/.test(zone)) return 'UTC';
+    if (lang !== 'en') {
+      try {
+        var name = new Intl.DateTimeFormat(lang, { timeZone: zone, timeZoneName: 'long' }).formatToParts(new Date())
+          .filter(function (p) { return p.type === 'timeZoneName'; })[0].value.split(',')[0];
+        if (!/^(GMT|UTC)/.test(name)) return name;
+      } catch (e) { /* the zone's name below */ }
+    }
+    return zone.split('/').pop().replace(/_/g, ' ');
+  }
+
+  function dayKey(date, zone) {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+  }
+
+  // «чт 3 дек», "Thu 3 Dec"
+  function shortDay(date, zone, lang) {
+    var parts = {};
+    new Intl.DateTimeFormat(lang, { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short' })
+      .formatToParts(date).forEach(function (p) { parts[p.type] = p.value.replace(/\.$/, ''); });
+    return parts.weekday + ' ' + parts.day + ' ' + parts.month;
+  }
+
+  // Each [data-when] holds a range of <time datetime="…"> in Olga's zone;
+  // its [data-local] gets the same range in the visitor's zone, named by
+  // its city, with the visitor's date where it is another day than Olga's:
+  // «у вас (Москва): чт 3 дек, 23:00–00:00».
   function addLocalTimes(root) {
     var zone = visitorZone();
     var page = document.documentElement.getAttribute('data-zone');
     if (!zone || !page || zone === page) return;
     var lang = document.documentElement.lang || 'ru';
     var fmt = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone });
-    var label = document.documentElement.getAttribute('data-local-label') || 'your time';
-    root.querySelectorAll('[data-range]').forEach(function (range) {
-      if (range.querySelector('.local')) return;
-      var times = range.querySelectorAll('time');
-      if (times.length !== 2) return;
+    var olga = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: page });
+    var label = (document.documentElement.getAttribute('data-local-label') || 'your time (%s)').replace('%s', cityOf(zone, lang));
+    root.querySelectorAll('[data-when]').forEach(function (when) {
+      var local = when.querySelector('[data-local]');
+      var times = when.querySelectorAll('[data-range] time');
+      if (!local || local.textContent || times.length !== 2) return;
       var a = new Date(times[0].getAttribute('datetime'));
       var b = new Date(times[1].getAttribute('datetime'));
       if (isNaN(a) || isNaN(b)) return;
-      var span = document.createElement('span');
-      span.className = 'local';
-      span.textContent = ' · ' + label + ' ' + fmt.format(a) + '–' + fmt.format(b);
-      range.appendChild(span);
+      var otherDay = dayKey(a, zone) !== dayKey(a, page);
+      if (!otherDay && fmt.format(a) === olga.format(a)) return;
+      local.textContent = label + ': ' + (otherDay ? shortDay(a, zone, lang) + ', ' : '') + fmt.format(a) + '–' + fmt.format(b);
     });
   }
 
@@ -53,8 +81,10 @@
     busy = true;
     main.setAttribute('aria-busy', 'true');
     fetch(url, options || { credentials: 'same-origin' })
-      .then(function (r) { return r.text().then(function (t) { return { url: r.url, text: t }; }); })
-      .then(function (r) { show(r.text, r.url, push); })
+      .then(function (r) { return r.text().then(function (t) { return { url: r.url, text: t, redirected: r.redirected }; }); })
+      // A POST answered in place (a question, a form with its errors) has no
+      // address of its own: the bar keeps the one it had.
+      .then(function (r) { show(r.text, r.url, push && (!options || !options.method || r.redirected)); })
       .catch(function () { window.location.href = url; })
       .then(function () { busy = false; main.removeAttribute('aria-busy'); });
   }

@@ -14,8 +14,9 @@
 
 #include "okno-booking-popover.h"
 #include "okno-event-tile.h"
+#include "okno-session-type.h"
+#include "okno-slot-popover.h"
 #include "okno-time.h"
-#include "okno-token.h"
 #include "okno-week-view-private.h"
 
 /* Olga's week: seven day columns of 24 hours under a ruler. The grid draws
@@ -59,6 +60,7 @@ typedef struct
   UndoKind   kind;
   OknoEvent *before;   /* the event as it was (CHANGE, DELETE) */
   char      *id;       /* the event the change made (CREATE) */
+  guint      group;    /* ops of one group are undone together; 0 alone */
 } UndoOp;
 
 struct _OknoWeekView
@@ -66,11 +68,15 @@ struct _OknoWeekView
   GtkWidget      parent_instance;
 
   OknoProfile  *instance;
-  GDateTime     *week;
+  GDateTime     *week;             /* midnight of the first day shown */
+  int            n_days;           /* 7, or fewer in a narrow window */
   GPtrArray     *tiles;
   OknoEventTile *selected;
   GPtrArray     *undo;
+  guint          undo_group;       /* the group new ops join, or 0 */
+  guint          last_group;
   guint          pending;
+  gboolean       pointer_focus;    /* focus moves by a click: never scroll for it */
   guint          now_timer;
   guint          rebuild_source;
   double         hour_height;
@@ -101,6 +107,14 @@ enum {
 
 static guint signals [N_SIGNALS];
 
+enum {
+  PROP_0,
+  PROP_CAN_UNDO,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
 static void
 undo_op_free (UndoOp *op)
 {
@@ -119,6 +133,12 @@ static OknoCalendar *
 get_calendar (OknoWeekView *self)
 {
   return okno_profile_get_calendar (self->instance);
+}
+
+static OknoSlotService *
+get_slot_service (OknoWeekView *self)
+{
+  return okno_profile_get_slot_service (self->instance);
 }
 
 static GTimeZone *
@@ -141,6 +161,7 @@ get_geometry (OknoWeekView     *self,
   geometry->ruler_width = RULER_WIDTH;
   geometry->width = gtk_widget_get_width (GTK_WIDGET (self));
   geometry->hour_height = self->hour_height;
+  geometry->n_days = self->n_days;
 }
 
 static void
@@ -173,7 +194,7 @@ static int
 day_of (OknoWeekView *self,
         GDateTime    *time)
 {
-  for (int day = 0; day < 7; day++)
+  for (int day = 0; day < self->n_days; day++)
     {
       g_autoptr(GDateTime) from = day_start (self, day);
       g_autoptr(GDateTime) to = day_start (self, day + 1);
@@ -224,7 +245,8 @@ select_tile (OknoWeekView  *self,
     okno_event_tile_set_selected (tile, TRUE);
 }
 
-/* Why a slot may not take [@start, @end), or NULL if it may. */
+/* Why a slot may not take [@start, @end), or NULL if it may: the slot
+ * service's rule, the one the command line follows too. */
 static char *
 dup_refusal (OknoWeekView *self,
              GDateTime    *start,
@@ -232,58 +254,42 @@ dup_refusal (OknoWeekView *self,
              OknoEvent    *ignore)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GPtrArray) events = okno_calendar_list_events (get_calendar (self), start, end);
+  g_autoptr(GError) error = NULL;
 
-  if (g_date_time_compare (start, now) < 0)
-    return g_strdup (_("This time has passed"));
+  if (okno_slot_service_check (get_slot_service (self), start, end,
+                               ignore ? okno_event_get_id (ignore) : NULL, now, NULL, &error))
+    return NULL;
 
-  for (guint i = 0; i < events->len; i++)
-    {
-      OknoEvent *event = g_ptr_array_index (events, i);
-
-      if (ignore != NULL && g_strcmp0 (okno_event_get_id (event), okno_event_get_id (ignore)) == 0)
-        continue;
-
-      switch (okno_schedule_classify (get_schedule (self), event))
-        {
-        case OKNO_EVENT_KIND_BOOKED:
-          return g_strdup (_("A booked session is there"));
-        case OKNO_EVENT_KIND_BUSY:
-          return g_strdup_printf (_("Busy: %s"), okno_event_get_summary (event));
-        case OKNO_EVENT_KIND_SLOT:
-          return g_strdup (_("Another slot is there"));
-        case OKNO_EVENT_KIND_FREE:
-        default:
-          break;
-        }
-    }
-
-  return NULL;
+  return g_strdup (error->message);
 }
 
-/* A new slot takes the session type of the latest slot Olga published. */
+/* The session type a click or a drag publishes (header bar's choice). */
+static OknoSessionType *
+dup_current_type (OknoWeekView *self)
+{
+  GSettings *settings = okno_profile_get_settings (self->instance);
+  g_autoptr(GListStore) types = okno_session_types_load (settings);
+
+  return okno_session_types_dup_current (settings, G_LIST_MODEL (types));
+}
+
+/* A click publishes a slot of the current type's length. */
+static int
+new_slot_minutes (OknoWeekView *self)
+{
+  g_autoptr(OknoSessionType) type = dup_current_type (self);
+
+  return type ? (int) okno_session_type_get_minutes (type) : get_setting (self, "slot-minutes");
+}
+
+/* «🔓 СЛОТ: <type>», never with a length: the slot's times say it. */
 static char *
 dup_new_slot_title (OknoWeekView *self)
 {
-  OknoSchedule *schedule = get_schedule (self);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (schedule));
-  g_autoptr(OknoEvent) latest = NULL;
+  g_autoptr(OknoSessionType) type = dup_current_type (self);
+  const char *marker = okno_schedule_get_slot_marker (get_schedule (self));
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(OknoEvent) event = g_list_model_get_item (G_LIST_MODEL (schedule), i);
-
-      if (okno_schedule_classify (schedule, event) != OKNO_EVENT_KIND_SLOT)
-        continue;
-      if (latest == NULL || (okno_event_get_updated (event) && okno_event_get_updated (latest) &&
-                             g_date_time_compare (okno_event_get_updated (event), okno_event_get_updated (latest)) > 0))
-        g_set_object (&latest, event);
-    }
-
-  if (latest != NULL)
-    return g_strdup (okno_event_get_summary (latest));
-
-  return g_strdup (okno_schedule_get_slot_marker (schedule));
+  return type ? okno_session_type_dup_slot_title (type, marker) : g_strdup (marker);
 }
 
 typedef struct
@@ -306,6 +312,8 @@ op_finished (OpData   *data,
       if (data->undo->kind == UNDO_CREATE)
         data->undo->id = g_strdup (id);
       g_ptr_array_add (self->undo, g_steal_pointer (&data->undo));
+      if (self->undo->len == 1)
+        g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_CAN_UNDO]);
     }
   else if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -324,7 +332,7 @@ inserted_cb (GObject      *object,
              gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(OknoEvent) event = okno_calendar_insert_event_finish (OKNO_CALENDAR (object), result, &error);
+  g_autoptr(OknoEvent) event = okno_slot_service_publish_finish (OKNO_SLOT_SERVICE (object), result, &error);
 
   op_finished (user_data, event != NULL, error, event ? okno_event_get_id (event) : NULL);
 }
@@ -335,7 +343,7 @@ updated_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(OknoEvent) event = okno_calendar_update_event_finish (OKNO_CALENDAR (object), result, &error);
+  g_autoptr(OknoEvent) event = okno_slot_service_move_finish (OKNO_SLOT_SERVICE (object), result, &error);
 
   op_finished (user_data, event != NULL, error, NULL);
 }
@@ -346,7 +354,7 @@ deleted_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  gboolean ok = okno_calendar_delete_event_finish (OKNO_CALENDAR (object), result, &error);
+  gboolean ok = okno_slot_service_delete_finish (OKNO_SLOT_SERVICE (object), result, &error);
 
   op_finished (user_data, ok, error, NULL);
 }
@@ -365,6 +373,7 @@ op_new (OknoWeekView *self,
       data->undo = g_new0 (UndoOp, 1);
       data->undo->kind = kind;
       data->undo->before = before ? okno_event_copy (before) : NULL;
+      data->undo->group = self->undo_group;
     }
   self->pending++;
   return data;
@@ -378,12 +387,9 @@ publish_slot (OknoWeekView *self,
               gboolean      undoable)
 {
   g_autofree char *summary = title ? g_strdup (title) : dup_new_slot_title (self);
-  g_autofree char *id = okno_event_id_new ();
-  g_autoptr(OknoEvent) event = okno_event_new (id, summary, start, end);
 
-  okno_event_set_private (event, OKNO_PROP_KIND, OKNO_PROP_KIND_SLOT);
-  okno_calendar_insert_event_async (get_calendar (self), event, NULL, inserted_cb,
-                                    op_new (self, UNDO_CREATE, NULL, undoable));
+  okno_slot_service_publish_async (get_slot_service (self), start, end, summary, NULL, inserted_cb,
+                                   op_new (self, UNDO_CREATE, NULL, undoable));
 }
 
 static void
@@ -391,13 +397,11 @@ change_slot (OknoWeekView *self,
              OknoEvent    *event,
              GDateTime    *start,
              GDateTime    *end,
+             const char   *summary,
              gboolean      undoable)
 {
-  g_autoptr(OknoEvent) changed = okno_event_copy (event);
-
-  okno_event_set_times (changed, start, end);
-  okno_calendar_update_event_async (get_calendar (self), changed, NULL, updated_cb,
-                                    op_new (self, UNDO_CHANGE, event, undoable));
+  okno_slot_service_move_async (get_slot_service (self), okno_event_get_id (event), start, end, summary,
+                                NULL, updated_cb, op_new (self, UNDO_CHANGE, event, undoable));
 }
 
 static void
@@ -405,11 +409,8 @@ remove_slot (OknoWeekView *self,
              OknoEvent    *event,
              gboolean      undoable)
 {
-  OknoEvent *current = okno_calendar_lookup_event (get_calendar (self), okno_event_get_id (event));
-
-  okno_calendar_delete_event_async (get_calendar (self), okno_event_get_id (event),
-                                    okno_event_get_etag (current ? current : event), NULL, deleted_cb,
-                                    op_new (self, UNDO_DELETE, event, undoable));
+  okno_slot_service_delete_async (get_slot_service (self), okno_event_get_id (event), NULL, deleted_cb,
+                                  op_new (self, UNDO_DELETE, event, undoable));
 }
 
 /* What a tile shows depends on these; a tile whose key is unchanged is
@@ -521,6 +522,93 @@ show_details (OknoWeekView  *self,
   gtk_widget_set_parent (popover, GTK_WIDGET (tile));
   g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
   gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+static void
+slot_type_chosen_cb (OknoSlotPopover *popover,
+                     const char      *id,
+                     OknoWeekView    *self)
+{
+  OknoEvent *event = g_object_get_data (G_OBJECT (popover), "okno-event");
+  GSettings *settings = okno_profile_get_settings (self->instance);
+  g_autoptr(GListStore) types = okno_session_types_load (settings);
+  OknoSessionType *type = okno_session_types_lookup (G_LIST_MODEL (types), id);
+  OknoEvent *current;
+  g_autofree char *title = NULL;
+
+  /* The slot may have changed or gone since the popover opened. */
+  if (type == NULL || event == NULL ||
+      !(current = okno_calendar_lookup_event (get_calendar (self), okno_event_get_id (event))))
+    return;
+
+  title = okno_session_type_dup_slot_title (type, okno_schedule_get_slot_marker (get_schedule (self)));
+  if (g_strcmp0 (title, okno_event_get_summary (current)) != 0)
+    change_slot (self, current, okno_event_get_start (current), okno_event_get_end (current), title, TRUE);
+}
+
+static void
+slot_remove_cb (OknoSlotPopover *popover,
+                OknoWeekView    *self)
+{
+  OknoEvent *event = g_object_get_data (G_OBJECT (popover), "okno-event");
+  OknoEvent *current;
+
+  if (event != NULL && (current = okno_calendar_lookup_event (get_calendar (self), okno_event_get_id (event))))
+    remove_slot (self, current, TRUE);
+}
+
+/* An open slot's popover: its type can be changed there. */
+static void
+show_slot_details (OknoWeekView  *self,
+                   OknoEventTile *tile)
+{
+  GSettings *settings = okno_profile_get_settings (self->instance);
+  g_autoptr(GListStore) types = okno_session_types_load (settings);
+  OknoEvent *event = okno_event_tile_get_event (tile);
+  OknoSchedule *schedule = get_schedule (self);
+  g_autoptr(OknoSlot) slot = okno_slot_new_from_event (event, okno_schedule_get_slot_marker (schedule),
+                                                       okno_schedule_get_booked_marker (schedule));
+  OknoSessionType *type = slot ? okno_session_types_find_for_title (G_LIST_MODEL (types),
+                                                                    okno_slot_get_session_type (slot)) : NULL;
+  GtkWidget *popover = okno_slot_popover_new (event, G_LIST_MODEL (types),
+                                              type ? okno_session_type_get_id (type) : NULL,
+                                              get_zone (self));
+
+  g_object_set_data_full (G_OBJECT (popover), "okno-event", g_object_ref (event), g_object_unref);
+  g_signal_connect_object (popover, "type-chosen", G_CALLBACK (slot_type_chosen_cb), self, 0);
+  g_signal_connect_object (popover, "remove", G_CALLBACK (slot_remove_cb), self, 0);
+  gtk_widget_set_parent (popover, GTK_WIDGET (tile));
+  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+/* The vertical adjustment of the view the week scrolls in, if any. */
+static GtkAdjustment *
+get_vadjustment (OknoWeekView *self)
+{
+  GtkWidget *viewport = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_VIEWPORT);
+
+  return viewport ? gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (viewport)) : NULL;
+}
+
+/* Scrolls just enough for [@y, @y + @height) to be seen: for the keyboard
+ * only. The scroll position otherwise moves only when Olga scrolls. */
+static void
+scroll_into_view (OknoWeekView *self,
+                  double        y,
+                  double        height)
+{
+  GtkAdjustment *adjustment = get_vadjustment (self);
+  double value, page;
+
+  if (adjustment == NULL)
+    return;
+  value = gtk_adjustment_get_value (adjustment);
+  page = gtk_adjustment_get_page_size (adjustment);
+  if (y < value)
+    gtk_adjustment_set_value (adjustment, y);
+  else if (y + MIN (height, page) > value + page)
+    gtk_adjustment_set_value (adjustment, y + MIN (height, page) - page);
 }
 
 /* Press: decide from what is under the pointer what a drag will do. */
@@ -674,7 +762,9 @@ _okno_week_view_release (OknoWeekView *self,
   self->mode = DRAG_NONE;
   self->drag_tile = NULL;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  self->pointer_focus = TRUE;
   gtk_widget_grab_focus (tile != NULL ? GTK_WIDGET (tile) : GTK_WIDGET (self));
+  self->pointer_focus = FALSE;
 
   if (mode == DRAG_NONE)
     return;
@@ -688,7 +778,7 @@ _okno_week_view_release (OknoWeekView *self,
           g_autofree char *refusal = NULL;
 
           start = time_at (self, self->press_day, minutes);
-          end = g_date_time_add_minutes (start, get_setting (self, "slot-minutes"));
+          end = g_date_time_add_minutes (start, new_slot_minutes (self));
           if ((refusal = dup_refusal (self, start, end, NULL)))
             {
               g_free (self->refusal);
@@ -700,6 +790,8 @@ _okno_week_view_release (OknoWeekView *self,
         }
       else if (tile != NULL && okno_event_tile_get_kind (tile) == OKNO_EVENT_KIND_BOOKED)
         show_details (self, tile);
+      else if (tile != NULL && okno_event_tile_get_kind (tile) == OKNO_EVENT_KIND_SLOT)
+        show_slot_details (self, tile);
       return;
     }
 
@@ -714,7 +806,7 @@ _okno_week_view_release (OknoWeekView *self,
   if (mode == DRAG_CREATE)
     publish_slot (self, start, end, NULL, TRUE);
   else if (tile != NULL)
-    change_slot (self, okno_event_tile_get_event (tile), start, end, TRUE);
+    change_slot (self, okno_event_tile_get_event (tile), start, end, NULL, TRUE);
 }
 
 static void
@@ -804,18 +896,10 @@ okno_week_view_delete_selected (OknoWeekView *self)
     }
 }
 
-gboolean
-okno_week_view_undo (OknoWeekView *self)
+static void
+undo_one (OknoWeekView *self,
+          UndoOp       *op)
 {
-  g_autoptr(GPtrArray) popped = NULL;
-  UndoOp *op;
-
-  g_return_val_if_fail (OKNO_IS_WEEK_VIEW (self), FALSE);
-
-  if (self->undo->len == 0)
-    return FALSE;
-
-  op = g_ptr_array_steal_index (self->undo, self->undo->len - 1);
   switch (op->kind)
     {
     case UNDO_CREATE:
@@ -830,7 +914,8 @@ okno_week_view_undo (OknoWeekView *self)
       {
         OknoEvent *event = okno_calendar_lookup_event (get_calendar (self), okno_event_get_id (op->before));
         if (event)
-          change_slot (self, event, okno_event_get_start (op->before), okno_event_get_end (op->before), FALSE);
+          change_slot (self, event, okno_event_get_start (op->before), okno_event_get_end (op->before),
+                       okno_event_get_summary (op->before), FALSE);
       }
       break;
 
@@ -843,19 +928,58 @@ okno_week_view_undo (OknoWeekView *self)
     default:
       g_assert_not_reached ();
     }
+}
 
-  undo_op_free (op);
+/* Undoes the latest change; a change of many slots at once (Copy
+ * Previous Week's Slots) is undone in one step. */
+gboolean
+okno_week_view_undo (OknoWeekView *self)
+{
+  guint group;
+
+  g_return_val_if_fail (OKNO_IS_WEEK_VIEW (self), FALSE);
+
+  if (self->undo->len == 0)
+    return FALSE;
+
+  group = ((UndoOp *) g_ptr_array_index (self->undo, self->undo->len - 1))->group;
+  do
+    {
+      UndoOp *op = g_ptr_array_steal_index (self->undo, self->undo->len - 1);
+
+      undo_one (self, op);
+      undo_op_free (op);
+    }
+  while (group != 0 && self->undo->len > 0 &&
+         ((UndoOp *) g_ptr_array_index (self->undo, self->undo->len - 1))->group == group);
+
+  if (self->undo->len == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_CAN_UNDO]);
   return TRUE;
 }
 
-void
+gboolean
+okno_week_view_can_undo (OknoWeekView *self)
+{
+  g_return_val_if_fail (OKNO_IS_WEEK_VIEW (self), FALSE);
+  return self->undo->len > 0;
+}
+
+/* Copies last week's slots into the week shown, as one undoable step.
+ * Returns what it did, in words for a toast. */
+char *
 okno_week_view_copy_previous_week (OknoWeekView *self)
 {
   OknoSchedule *schedule = get_schedule (self);
-  g_autoptr(GDateTime) from = g_date_time_add_days (self->week, -7);
-  g_autoptr(GPtrArray) events = okno_calendar_list_events (get_calendar (self), from, self->week);
-  g_autofree char *text = NULL;
+  g_autoptr(GDateTime) monday = okno_time_week_start (self->week, get_zone (self));
+  g_autoptr(GDateTime) from = g_date_time_add_days (monday, -7);
+  g_autoptr(GPtrArray) events = okno_calendar_list_events (get_calendar (self), from, monday);
+  char *text = NULL;
   guint copied = 0, skipped = 0;
+
+  g_return_val_if_fail (OKNO_IS_WEEK_VIEW (self), NULL);
+
+  self->undo_group = ++self->last_group;
 
   for (guint i = 0; i < events->len; i++)
     {
@@ -897,7 +1021,8 @@ okno_week_view_copy_previous_week (OknoWeekView *self)
                             copied, skipped);
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Copied %u slot", "Copied %u slots", copied), copied);
-  message (self, text);
+  self->undo_group = 0;
+  return text;
 }
 
 static void
@@ -905,9 +1030,16 @@ move_cursor (OknoWeekView *self,
              int           days,
              int           minutes)
 {
-  self->cursor_day = CLAMP (self->cursor_day + days, 0, 6);
+  self->cursor_day = CLAMP (self->cursor_day + days, 0, self->n_days - 1);
   self->cursor_minutes = CLAMP (self->cursor_minutes + minutes, 0, OKNO_MINUTES_PER_DAY - MAX (1, get_setting (self, "snap-minutes")));
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  {
+    OknoWeekGeometry geometry;
+
+    get_geometry (self, &geometry);
+    scroll_into_view (self, okno_week_geometry_y_for (&geometry, self->cursor_minutes),
+                      okno_week_geometry_y_for (&geometry, new_slot_minutes (self)));
+  }
 }
 
 static gboolean
@@ -955,7 +1087,7 @@ _okno_week_view_key (OknoWeekView    *self,
           if ((refusal = dup_refusal (self, okno_event_get_start (event), end, event)))
             message (self, refusal);
           else
-            change_slot (self, event, okno_event_get_start (event), end, TRUE);
+            change_slot (self, event, okno_event_get_start (event), end, NULL, TRUE);
           return TRUE;
         }
       select_tile (self, NULL);
@@ -983,7 +1115,7 @@ _okno_week_view_key (OknoWeekView    *self,
       if (self->selected == NULL)
         {
           g_autoptr(GDateTime) start = time_at (self, self->cursor_day, self->cursor_minutes);
-          g_autoptr(GDateTime) end = g_date_time_add_minutes (start, get_setting (self, "slot-minutes"));
+          g_autoptr(GDateTime) end = g_date_time_add_minutes (start, new_slot_minutes (self));
           g_autofree char *refusal = dup_refusal (self, start, end, NULL);
 
           if (refusal)
@@ -1025,7 +1157,7 @@ okno_week_view_measure (GtkWidget      *widget,
   /* The tiles do not decide the grid's size: they are measured where
    * they are allocated, at the width they get. */
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    *minimum = *natural = RULER_WIDTH + 7 * 48;
+    *minimum = *natural = RULER_WIDTH + self->n_days * 48;
   else
     *minimum = *natural = (int) ceil (24 * self->hour_height);
 }
@@ -1044,7 +1176,7 @@ okno_week_view_size_allocate (GtkWidget *widget,
   geometry.width = width;
   day_width = okno_week_geometry_day_width (&geometry);
 
-  for (int day = 0; day < 7; day++)
+  for (int day = 0; day < self->n_days; day++)
     {
       g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (OknoWeekItem));
 
@@ -1074,6 +1206,7 @@ okno_week_view_size_allocate (GtkWidget *widget,
           GtkAllocation allocation = { (int) x, (int) y, (int) MAX (column_width * item->span - 2, 4), (int) h };
           int unused_min, unused_nat;
 
+          okno_event_tile_fit (item->data, allocation.width, allocation.height);
           gtk_widget_measure (item->data, GTK_ORIENTATION_VERTICAL, allocation.width,
                               &unused_min, &unused_nat, NULL, NULL);
           gtk_widget_size_allocate (item->data, &allocation, -1);
@@ -1144,7 +1277,7 @@ okno_week_view_snapshot (GtkWidget   *widget,
         }
     }
 
-  for (int day = 0; day <= 7; day++)
+  for (int day = 0; day <= self->n_days; day++)
     append_rect (snapshot, &line, okno_week_geometry_x_for_day (&geometry, day), 0, 1, height);
 
   for (guint i = 0; i < self->tiles->len; i++)
@@ -1164,6 +1297,7 @@ okno_week_view_snapshot (GtkWidget   *widget,
   if (self->mode != DRAG_NONE && self->mode != DRAG_TILE && self->moved)
     {
       GdkRGBA fill = self->refusal ? error : accent;
+      GdkRGBA text_color = fg;
       double x = okno_week_geometry_x_for_day (&geometry, self->preview_day) + 2;
       double y = okno_week_geometry_y_for (&geometry, self->preview_start);
       double h = okno_week_geometry_y_for (&geometry, self->preview_end) - y;
@@ -1173,7 +1307,15 @@ okno_week_view_snapshot (GtkWidget   *widget,
       g_autofree char *text = NULL;
       PangoLayout *layout;
 
-      fill.alpha = 0.25;
+      /* A refusal covers what is under it, so that it can be read. */
+      if (self->refusal)
+        {
+          fill.alpha = 0.92;
+          if (!gtk_style_context_lookup_color (context, "error_fg_color", &text_color))
+            gdk_rgba_parse (&text_color, "#ffffff");
+        }
+      else
+        fill.alpha = 0.25;
       gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (x, y, day_width - 4, h), 6);
       gtk_snapshot_push_rounded_clip (snapshot, &outline);
       append_rect (snapshot, &fill, x, y, day_width - 4, h);
@@ -1190,7 +1332,7 @@ okno_week_view_snapshot (GtkWidget   *widget,
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
       gtk_snapshot_save (snapshot);
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + 4, y + 2));
-      gtk_snapshot_append_layout (snapshot, layout, &fg);
+      gtk_snapshot_append_layout (snapshot, layout, &text_color);
       gtk_snapshot_restore (snapshot);
       g_object_unref (layout);
     }
@@ -1200,13 +1342,46 @@ okno_week_view_snapshot (GtkWidget   *widget,
     {
       double x = okno_week_geometry_x_for_day (&geometry, self->cursor_day) + 2;
       double y = okno_week_geometry_y_for (&geometry, self->cursor_minutes);
-      double h = okno_week_geometry_y_for (&geometry, get_setting (self, "slot-minutes"));
+      double h = okno_week_geometry_y_for (&geometry, new_slot_minutes (self));
       GskRoundedRect outline;
       GdkRGBA border[4] = { accent, accent, accent, accent };
       float widths[4] = { 2, 2, 2, 2 };
 
       gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (x, y, day_width - 4, h), 6);
       gtk_snapshot_append_border (snapshot, &outline, widths, border);
+    }
+}
+
+/* Tab onto a tile shows it; a click never scrolls. */
+static void
+okno_week_view_set_focus_child (GtkWidget *widget,
+                                GtkWidget *child)
+{
+  OknoWeekView *self = OKNO_WEEK_VIEW (widget);
+  graphene_rect_t bounds;
+
+  GTK_WIDGET_CLASS (okno_week_view_parent_class)->set_focus_child (widget, child);
+
+  if (child != NULL && !self->pointer_focus && self->mode == DRAG_NONE &&
+      gtk_widget_compute_bounds (child, widget, &bounds))
+    scroll_into_view (self, bounds.origin.y, bounds.size.height);
+}
+
+static void
+okno_week_view_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  OknoWeekView *self = OKNO_WEEK_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAN_UNDO:
+      g_value_set_boolean (value, self->undo->len > 0);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -1264,10 +1439,22 @@ okno_week_view_class_init (OknoWeekViewClass *klass)
 
   object_class->dispose = okno_week_view_dispose;
   object_class->finalize = okno_week_view_finalize;
+  object_class->get_property = okno_week_view_get_property;
+  widget_class->set_focus_child = okno_week_view_set_focus_child;
   widget_class->measure = okno_week_view_measure;
   widget_class->size_allocate = okno_week_view_size_allocate;
   widget_class->snapshot = okno_week_view_snapshot;
   widget_class->css_changed = okno_week_view_css_changed;
+
+  /**
+   * OknoWeekView:can-undo:
+   *
+   * Whether there is a change to undo.
+   */
+  properties [PROP_CAN_UNDO] =
+    g_param_spec_boolean ("can-undo", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "weekview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GRID);
@@ -1294,6 +1481,7 @@ okno_week_view_init (OknoWeekView *self)
   self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) undo_op_free);
   self->cursor_minutes = 9 * 60;
   self->hour_height = HOUR_HEIGHT;
+  self->n_days = 7;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_focus_on_click (GTK_WIDGET (self), TRUE);
@@ -1339,12 +1527,52 @@ okno_week_view_set_week (OknoWeekView *self,
   g_return_if_fail (OKNO_IS_WEEK_VIEW (self));
 
   g_clear_pointer (&self->week, g_date_time_unref);
-  self->week = okno_time_week_start (day, get_zone (self));
-  end = g_date_time_add_days (self->week, 7);
+  if (self->n_days >= 7)
+    self->week = okno_time_week_start (day, get_zone (self));
+  else
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_timezone (day, get_zone (self));
+      self->week = g_date_time_new (get_zone (self), g_date_time_get_year (local),
+                                    g_date_time_get_month (local), g_date_time_get_day_of_month (local), 0, 0, 0);
+    }
+  end = g_date_time_add_days (self->week, self->n_days);
   self->cursor_day = MAX (day_of (self, now), 0);
 
   okno_schedule_set_range (get_schedule (self), self->week, end);
   rebuild (self);
+}
+
+/* How many days are side by side: 7 (the week, from Monday), or 3 or 1
+ * in a narrow window (from the first day shown). */
+void
+okno_week_view_set_n_days (OknoWeekView *self,
+                           int           n_days)
+{
+  g_autoptr(GDateTime) first = NULL;
+
+  g_return_if_fail (OKNO_IS_WEEK_VIEW (self));
+
+  n_days = CLAMP (n_days, 1, 7);
+  if (n_days == self->n_days)
+    return;
+
+  /* Keep today in view when it is in the week shown. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    int today = day_of (self, now);
+
+    first = today >= 0 ? g_date_time_ref (now) : g_date_time_ref (self->week);
+  }
+  self->n_days = n_days;
+  okno_week_view_set_week (self, first);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+int
+okno_week_view_get_n_days (OknoWeekView *self)
+{
+  g_return_val_if_fail (OKNO_IS_WEEK_VIEW (self), 7);
+  return self->n_days;
 }
 
 GDateTime *

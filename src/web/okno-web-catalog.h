@@ -16,10 +16,10 @@ G_DECLARE_FINAL_TYPE (OknoWebCatalog, okno_web_catalog, OKNO, WEB_CATALOG, GObje
 OknoWebCatalog *okno_web_catalog_get          (const char     *language);
 const char     *okno_web_catalog_get_language (OknoWebCatalog *self);
 const char     *okno_web_catalog_gettext      (OknoWebCatalog *self,
-                                               const char     *msgid);
+                                               const char     *msgid) G_GNUC_FORMAT (2);
 const char     *okno_web_catalog_pgettext     (OknoWebCatalog *self,
                                                const char     *context,
-                                               const char     *msgid);
+                                               const char     *msgid) G_GNUC_FORMAT (3);
 const char     *okno_web_catalog_negotiate    (const char     *accept_language);
 
 G_END_DECLS

@@ -12,14 +12,17 @@
 #include <string.h>
 
 #include "okno-errors.h"
+#include "okno-session-type.h"
 #include "okno-time.h"
 #include "okno-token.h"
 #include "okno-web-html.h"
 #include "okno-web-ics.h"
+#include "okno-web-input.h"
 #include "okno-web-page.h"
 #include "okno-web-reply.h"
 #include "okno-web-resources.h"
 #include "okno-web-server-private.h"
+#include "okno-web-zone.h"
 
 /* Every screen works as a plain form without JavaScript:
  *
@@ -29,13 +32,17 @@
  *                                  form again with the input kept and each
  *                                  message by its field
  *   GET  /booking/ID?token=T       confirmation: when, what, .ics, cancel
- *   POST /cancel                   cancels; 303 back to the confirmation
+ *   POST /cancel                   without confirm=1 asks «Cancel the
+ *                                  booking on Fri 4 Dec, 06:00?»; with it
+ *                                  cancels; 303 back to the confirmation
  *   GET  /booking/ID.ics?token=T   the booking as iCalendar
  *   GET  /static/okno.HASH.css|js  the assets, cached for a year
  *
  * okno.js only swaps the same screens in place. Each page speaks the
  * visitor's language (?lang=, carried in every link and form, else
- * Accept-Language) and shows times in Olga's zone, labelled. */
+ * Accept-Language) and shows times in Olga's zone, labelled by its city
+ * and each time's own offset; okno.js adds the visitor's own time (and date,
+ * where it differs) into each [data-when]'s [data-local]. */
 
 #define W_(s) okno_web_catalog_gettext (page->catalog, (s))
 #define WC_(c, s) okno_web_catalog_pgettext (page->catalog, (c), (s))
@@ -49,14 +56,18 @@ typedef struct
   OknoSchedule      *schedule;
   GTimeZone         *zone;
   GString           *out;
-  GHashTable        *form;   /* a POST's fields, read once */
+  GHashTable        *form;   /* a POST's clean fields, read once */
+  GHashTable        *bad_fields; /* names of its fields that were not */
+  const char        *type;   /* GET /?type=: the list shows this type only */
 } Page;
 
 typedef struct
 {
   char   *path;
   GBytes *bytes;
+  GBytes *gzipped;      /* the same, for clients that accept gzip */
   char   *etag;
+  char   *gzipped_etag;
   char   *content_type;
 } Asset;
 
@@ -73,12 +84,59 @@ static const char * const months[] = {
   NC_("day of month", "October"), NC_("day of month", "November"), NC_("day of month", "December"),
 };
 
-/* Zone abbreviations with a translation; others are shown as they are. */
-static const char * const zone_abbreviations[] G_GNUC_UNUSED = {
-  NC_("time zone abbreviation", "MSK"),
+static const char * const short_weekdays[] = {
+  NC_("short weekday", "Mon"), NC_("short weekday", "Tue"), NC_("short weekday", "Wed"),
+  NC_("short weekday", "Thu"), NC_("short weekday", "Fri"), NC_("short weekday", "Sat"),
+  NC_("short weekday", "Sun"),
 };
 
-/* The assets, by their content-hashed URL: immutable, so cacheable forever. */
+static const char * const short_months[] = {
+  NC_("short day of month", "Jan"), NC_("short day of month", "Feb"), NC_("short day of month", "Mar"),
+  NC_("short day of month", "Apr"), NC_("short day of month", "May"), NC_("short day of month", "Jun"),
+  NC_("short day of month", "Jul"), NC_("short day of month", "Aug"), NC_("short day of month", "Sep"),
+  NC_("short day of month", "Oct"), NC_("short day of month", "Nov"), NC_("short day of month", "Dec"),
+};
+
+static GBytes *
+gzip_bytes (GBytes *bytes)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+  gsize size = g_bytes_get_size (bytes);
+  gsize room = size + size / 10 + 64;
+  g_autofree guint8 *out = g_malloc (room);
+  gsize read = 0, written = 0;
+  GConverterResult result;
+
+  result = g_converter_convert (G_CONVERTER (compressor), g_bytes_get_data (bytes, NULL), size,
+                                out, room, G_CONVERTER_INPUT_AT_END, &read, &written, NULL);
+  g_assert (result == G_CONVERTER_FINISHED && read == size);
+  return g_bytes_new_take (g_steal_pointer (&out), written);
+}
+
+/* Whether the request's Accept-Encoding takes gzip (and not with q=0). */
+static gboolean
+accepts_gzip (SoupServerMessage *msg)
+{
+  const char *value = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                                     "Accept-Encoding");
+  g_auto(GStrv) codings = NULL;
+
+  if (value == NULL)
+    return FALSE;
+
+  codings = g_strsplit (value, ",", 16);
+  for (guint i = 0; codings[i]; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (codings[i], ";", 2);
+
+      if (g_ascii_strcasecmp (g_strstrip (parts[0]), "gzip") == 0)
+        return parts[1] == NULL || g_ascii_strtod (strchr (parts[1], '=') ? strchr (parts[1], '=') + 1 : "1", NULL) > 0;
+    }
+  return FALSE;
+}
+
+/* The assets, by their content-hashed URL: immutable, so cacheable forever;
+ * compressed once, so the first view stays light on a slow phone. */
 static Asset *
 get_asset (const char *name)
 {
@@ -100,6 +158,8 @@ get_asset (const char *name)
           sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, assets[i].bytes);
           assets[i].path = g_strdup_printf ("/static/okno.%.10s.%s", sum, files[i].ext);
           assets[i].etag = g_strdup_printf ("\"%.32s\"", sum);
+          assets[i].gzipped = gzip_bytes (assets[i].bytes);
+          assets[i].gzipped_etag = g_strdup_printf ("\"%.32s-gzip\"", sum);
           assets[i].content_type = g_strdup (files[i].type);
         }
     }
@@ -133,30 +193,50 @@ format_clock (Page      *page,
   return g_date_time_format (local, "%H:%M");
 }
 
-/* «МСК, UTC+3», or «UTC+5:30» where the zone has no name of letters. */
+/* «пт 4 дек, 06:00», "Fri 4 Dec, 06:00" */
+static char *
+format_short (Page      *page,
+              GDateTime *time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (time, page->zone);
+  g_autofree char *clock = g_date_time_format (local, "%H:%M");
+
+  return g_strdup_printf ("%s %d %s, %s",
+                          WC_("short weekday", short_weekdays[g_date_time_get_day_of_week (local) - 1]),
+                          g_date_time_get_day_of_month (local),
+                          WC_("short day of month", short_months[g_date_time_get_month (local) - 1]),
+                          clock);
+}
+
+/* Olga's zone by its city: «Москва», "Berlin". */
+static char *
+dup_city (Page *page)
+{
+  return okno_web_zone_dup_city (page->catalog, okno_schedule_get_time_zone_name (page->schedule));
+}
+
+/* «время: Москва, UTC+3», "Berlin time, UTC+2": with the offset @when has,
+ * which differs from other times' across a change of season. */
 static char *
 format_zone (Page      *page,
              GDateTime *when)
 {
   g_autoptr(GDateTime) local = g_date_time_to_timezone (when, page->zone);
-  const char *abbreviation = g_date_time_get_timezone_abbreviation (local);
-  GTimeSpan offset = g_date_time_get_utc_offset (local) / G_TIME_SPAN_MINUTE;
-  g_autofree char *utc = NULL;
+  g_autofree char *city = dup_city (page);
+  g_autofree char *offset = okno_web_zone_dup_offset (local);
 
-  if (offset % 60 == 0)
-    utc = g_strdup_printf ("UTC%+d", (int) (offset / 60));
-  else
-    utc = g_strdup_printf ("UTC%+d:%02d", (int) (offset / 60), (int) ABS (offset % 60));
-  if (offset == 0)
-    {
-      g_free (utc);
-      utc = g_strdup ("UTC");
-    }
+  /* Translators: %s is a city naming a time zone («время: Москва»);
+   * %s after the comma its offset, such as UTC+3. */
+  return g_strdup_printf (W_("%s time, %s"), city, offset);
+}
 
-  if (abbreviation == NULL || !g_ascii_isalpha (abbreviation[0]) || g_str_equal (abbreviation, "UTC"))
-    return g_steal_pointer (&utc);
+static char *
+dup_offset (Page      *page,
+            GDateTime *when)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (when, page->zone);
 
-  return g_strdup_printf ("%s, %s", WC_("time zone abbreviation", abbreviation), utc);
+  return okno_web_zone_dup_offset (local);
 }
 
 static void
@@ -174,6 +254,8 @@ begin (Page       *page,
        const char *title)
 {
   const char *other = g_str_equal (page->lang, "ru") ? "en" : "ru";
+  const char *owner = _okno_web_server_get_owner_name (page->server);
+  const char *about = _okno_web_server_get_owner_about (page->server);
 
   okno_html_printf (page->out,
                     "<!doctype html>\n<html lang=\"%s\" data-zone=\"%s\" data-local-label=\"%s\">"
@@ -182,17 +264,25 @@ begin (Page       *page,
                     "<title>%s</title>"
                     "<link rel=\"stylesheet\" href=\"%s\">"
                     "<script src=\"%s\" defer></script></head>"
-                    "<body><div class=\"page\"><header>"
-                    "<p class=\"muted\">%s</p>"
-                    "<nav class=\"lang\" aria-label=\"%s\"><a href=\"/?lang=%s\" hreflang=\"%s\" lang=\"%s\">%s</a></nav>"
-                    "</header><main id=\"main\">",
+                    "<body><div class=\"page\"><header><div class=\"owner\">",
                     page->lang,
                     okno_schedule_get_time_zone_name (page->schedule),
-                    W_("your time"),
+                    /* Translators: before the visitor's own time, %s is the
+                     * city of their zone: «у вас (Москва): чт 3 дек, 23:00». */
+                    W_("your time (%s)"),
                     title,
                     get_asset ("css")->path,
-                    get_asset ("js")->path,
-                    W_("Booking a session"),
+                    get_asset ("js")->path);
+  /* Whose page it is, on every screen. */
+  if (owner != NULL)
+    okno_html_printf (page->out, "<p class=\"owner-name\">%s</p>", owner);
+  else
+    okno_html_printf (page->out, "<p class=\"owner-name\">%s</p>", W_("Booking a session"));
+  if (about != NULL)
+    okno_html_printf (page->out, "<p class=\"muted\">%s</p>", about);
+  okno_html_printf (page->out,
+                    "</div><nav class=\"lang\" aria-label=\"%s\"><a href=\"/?lang=%s\" hreflang=\"%s\" lang=\"%s\">%s</a></nav>"
+                    "</header><main id=\"main\">",
                     W_("Language"),
                     other, other, other,
                     g_str_equal (other, "en") ? "English" : "Русский");
@@ -228,6 +318,116 @@ notice (Page       *page,
                       kind, g_str_equal (kind, "error") ? "alert" : "status", message);
 }
 
+static const char *
+type_name (Page       *page,
+           const char *type)
+{
+  return type != NULL && type[0] != '\0' ? type : W_("Session");
+}
+
+/* The session's own lines, as Olga describes its type: what it is, and
+ * its format or place («Онлайн, Zoom», «Москва, Покровка 12»). */
+static void
+session_details (Page       *page,
+                 const char *type,
+                 const char *tag)
+{
+  g_autofree char *description = NULL;
+  g_autofree char *place = NULL;
+
+  _okno_web_server_describe_session_type (page->server, type, &description, &place);
+  if (description != NULL)
+    okno_html_printf (page->out, "<%H class=\"description\">%s</%H>", tag, description, tag);
+  if (place != NULL)
+    okno_html_printf (page->out, "<%H class=\"place\">%s</%H>", tag, place, tag);
+}
+
+static void
+time_range (Page      *page,
+            GDateTime *start,
+            GDateTime *end)
+{
+  g_string_append (page->out, "<span data-range>");
+  time_element (page, start);
+  g_string_append (page->out, "–");
+  time_element (page, end);
+  g_string_append (page->out, "</span>");
+}
+
+/* The session type a slot offers, by name («Разбор», not «Разбор (40 мин)»). */
+static char *
+dup_type_name (OknoSlot *slot)
+{
+  return okno_session_type_name_from_title (okno_slot_get_session_type (slot));
+}
+
+static gboolean
+same_type_name (gconstpointer a,
+                gconstpointer b)
+{
+  g_autofree char *x = g_utf8_casefold (a, -1);
+  g_autofree char *y = g_utf8_casefold (b, -1);
+
+  return g_strcmp0 (x, y) == 0;
+}
+
+/* The types @slots offer, each once, in the order they first come. */
+static GPtrArray *
+type_names (GPtrArray *slots)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < slots->len; i++)
+    {
+      g_autofree char *name = dup_type_name (g_ptr_array_index (slots, i));
+
+      if (name[0] != '\0' && !g_ptr_array_find_with_equal_func (names, name, same_type_name, NULL))
+        g_ptr_array_add (names, g_steal_pointer (&name));
+    }
+  return names;
+}
+
+static void
+keep_type (GPtrArray  *slots,
+           const char *type)
+{
+  for (guint i = slots->len; i > 0; i--)
+    {
+      g_autofree char *name = dup_type_name (g_ptr_array_index (slots, i - 1));
+
+      if (!same_type_name (name, type))
+        g_ptr_array_remove_index (slots, i - 1);
+    }
+}
+
+/* With more than one type on offer, links that show one type or all:
+ * plain GET links, so the filter needs no JavaScript. */
+static void
+type_filter (Page      *page,
+             GPtrArray *names)
+{
+  gboolean chosen = FALSE;
+  g_autofree char *all = g_strdup_printf ("/?lang=%s", page->lang);
+
+  for (guint i = 0; i < names->len; i++)
+    chosen |= page->type != NULL && same_type_name (page->type, g_ptr_array_index (names, i));
+
+  okno_html_printf (page->out, "<nav class=\"filter\" aria-label=\"%s\"><ul>"
+                    "<li><a data-swap href=\"%s\"%H>%s</a></li>",
+                    W_("Session type"), all, chosen ? "" : " aria-current=\"page\"", W_("All sessions"));
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
+      g_autofree char *url = g_strdup_printf ("/?type=%s&lang=%s", escaped, page->lang);
+      gboolean current = page->type != NULL && same_type_name (page->type, name);
+
+      okno_html_printf (page->out, "<li><a data-swap href=\"%s\"%H>%s</a></li>",
+                        url, current ? " aria-current=\"page\"" : "", name);
+    }
+  g_string_append (page->out, "</ul></nav>");
+}
+
 static void
 render_slot_list (Page       *page,
                   const char *message,
@@ -240,29 +440,49 @@ render_slot_list (Page       *page,
                                                g_date_time_get_day_of_month (local_now), 0, 0, 0);
   g_autoptr(GDateTime) to = NULL;
   g_autoptr(GPtrArray) slots = NULL;
+  g_autofree char *city = dup_city (page);
+  g_autofree char *first_offset = NULL;
   g_autofree char *zone = NULL;
   g_autofree char *current_day = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  const char *contact = _okno_web_server_get_contact (page->server);
   guint window;
 
   g_object_get (page->schedule, "booking-window-days", &window, NULL);
   to = g_date_time_add_days (from, window + 1);
   slots = okno_schedule_dup_bookable_slots (page->schedule, from, to, now, NULL);
-  zone = format_zone (page, slots->len > 0 ? okno_slot_get_start (g_ptr_array_index (slots, 0)) : now);
+  names = type_names (slots);
+  if (page->type != NULL && g_ptr_array_find_with_equal_func (names, page->type, same_type_name, NULL))
+    keep_type (slots, page->type);
+  first_offset = dup_offset (page, slots->len > 0 ? okno_slot_get_start (g_ptr_array_index (slots, 0)) : now);
+  /* Translators: «Время: Москва (UTC+3)»: a city naming the zone, then
+   * the offset of the first time listed; a time with another offset says
+   * its own. */
+  zone = g_strdup_printf (W_("Times are %s time (%s)"), city, first_offset);
 
   begin (page, W_("Choose a time"));
   okno_html_printf (page->out, "<h1>%s</h1>", W_("Choose a time"));
   notice (page, "error", message);
-  okno_html_printf (page->out, "<p class=\"zone\">%s %s</p>", W_("Times are in"), zone);
+  okno_html_printf (page->out, "<p class=\"zone\">%s</p>", zone);
+  if (names->len > 1)
+    type_filter (page, names);
   g_string_append (page->out, "<div data-slot-list>");
 
   if (slots->len == 0)
-    okno_html_printf (page->out, "<p class=\"card\">%s</p>",
-                      W_("There are no open times right now. Please look again later."));
+    {
+      okno_html_printf (page->out, "<div class=\"card empty\"><p>%s</p>",
+                        W_("There are no open times right now. Please look again later."));
+      if (contact != NULL)
+        okno_html_printf (page->out, "<p>%s <strong>%s</strong></p>",
+                          W_("To agree on a time, write or call:"), contact);
+      g_string_append (page->out, "</div>");
+    }
 
   for (guint i = 0; i < slots->len; i++)
     {
       OknoSlot *slot = g_ptr_array_index (slots, i);
       g_autofree char *day = okno_time_format_date (okno_slot_get_start (slot), page->zone);
+      g_autofree char *offset = dup_offset (page, okno_slot_get_start (slot));
       g_autofree char *url = NULL;
 
       if (g_strcmp0 (day, current_day) != 0)
@@ -278,12 +498,15 @@ render_slot_list (Page       *page,
         }
 
       url = g_strdup_printf ("/book?slot=%s&lang=%s", okno_slot_get_id (slot), page->lang);
-      okno_html_printf (page->out, "<li><a class=\"slot\" data-swap href=\"%s\"><span class=\"time\" data-range>", url);
-      time_element (page, okno_slot_get_start (slot));
-      g_string_append (page->out, "–");
-      time_element (page, okno_slot_get_end (slot));
-      okno_html_printf (page->out, "</span> <span class=\"type\">%s</span></a></li>",
-                        okno_slot_get_session_type (slot)[0] ? okno_slot_get_session_type (slot) : W_("Session"));
+      okno_html_printf (page->out, "<li><a class=\"slot\" data-swap data-when href=\"%s\"><span class=\"time\">", url);
+      time_range (page, okno_slot_get_start (slot), okno_slot_get_end (slot));
+      /* Across a change of season, this time's own offset. */
+      if (!g_str_equal (offset, first_offset))
+        okno_html_printf (page->out, " <span class=\"offset\">(%s)</span>", offset);
+      okno_html_printf (page->out, "</span> <span class=\"type\">%s</span>",
+                        type_name (page, okno_slot_get_session_type (slot)));
+      session_details (page, okno_slot_get_session_type (slot), "span");
+      g_string_append (page->out, "<span class=\"local\" data-local></span></a></li>");
     }
   if (current_day != NULL)
     g_string_append (page->out, "</ul></section>");
@@ -299,12 +522,13 @@ slot_summary (Page     *page,
   g_autofree char *day = format_day (page, okno_slot_get_start (slot));
   g_autofree char *zone = format_zone (page, okno_slot_get_start (slot));
 
-  okno_html_printf (page->out, "<p class=\"card\"><strong>%s, <span data-range>", day);
-  time_element (page, okno_slot_get_start (slot));
-  g_string_append (page->out, "–");
-  time_element (page, okno_slot_get_end (slot));
-  okno_html_printf (page->out, "</span></strong> <span class=\"muted\">(%s)</span><br>%s</p>", zone,
-                    okno_slot_get_session_type (slot)[0] ? okno_slot_get_session_type (slot) : W_("Session"));
+  okno_html_printf (page->out, "<div class=\"card\" data-when><p><strong>%s, ", day);
+  time_range (page, okno_slot_get_start (slot), okno_slot_get_end (slot));
+  okno_html_printf (page->out, "</strong><br><span class=\"muted zone-label\">%s</span></p>"
+                    "<p class=\"local\" data-local></p><p><strong class=\"type\">%s</strong></p>",
+                    zone, type_name (page, okno_slot_get_session_type (slot)));
+  session_details (page, okno_slot_get_session_type (slot), "p");
+  g_string_append (page->out, "</div>");
 }
 
 static void
@@ -338,30 +562,80 @@ field (Page       *page,
   g_string_append (page->out, "</div>");
 }
 
+/* Instead of one slot, the open times as choices: the form after its slot
+ * was taken keeps what the client typed, and they pick another time. */
+static gboolean
+slot_choices (Page *page)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) to = NULL;
+  g_autoptr(GPtrArray) slots = NULL;
+  guint window;
+
+  g_object_get (page->schedule, "booking-window-days", &window, NULL);
+  to = g_date_time_add_days (now, window + 1);
+  slots = okno_schedule_dup_bookable_slots (page->schedule, now, to, now, NULL);
+  if (slots->len == 0)
+    return FALSE;
+
+  okno_html_printf (page->out, "<fieldset class=\"choices\"><legend>%s</legend>", W_("Choose another time"));
+  for (guint i = 0; i < slots->len && i < 24; i++)
+    {
+      OknoSlot *slot = g_ptr_array_index (slots, i);
+      g_autofree char *when = format_short (page, okno_slot_get_start (slot));
+      g_autofree char *zone = format_zone (page, okno_slot_get_start (slot));
+
+      okno_html_printf (page->out,
+                        "<label class=\"choice\" data-when><input type=\"radio\" name=\"slot\" value=\"%s\" required>"
+                        "<span>%s <span class=\"muted\">(%s)</span> · %s"
+                        "<span class=\"local\" data-local></span></span></label>",
+                        okno_slot_get_id (slot), when, zone, type_name (page, okno_slot_get_session_type (slot)));
+    }
+  g_string_append (page->out, "</fieldset>");
+  return TRUE;
+}
+
+/* The form for @slot; with no @slot, for any open time (see slot_choices).
+ * @values is what the client sent, kept; @message says why they see it
+ * again. */
 static void
 render_form (Page       *page,
              OknoSlot   *slot,
              GHashTable *values,
              GHashTable *errors,
+             const char *message,
              guint       status)
 {
   g_autofree char *key = okno_token_new ();
   const char *contact_error = errors ? g_hash_table_lookup (errors, "contact") : NULL;
+  const char *sent_key = values && slot ? g_hash_table_lookup (values, "key") : NULL;
   g_autofree char *back = g_strdup_printf ("/?lang=%s", page->lang);
 
   begin (page, W_("Your details"));
   okno_html_printf (page->out, "<h1>%s</h1>", W_("Your details"));
   if (errors != NULL)
     notice (page, "error", W_("Please check the highlighted fields."));
-  slot_summary (page, slot);
+  notice (page, "error", message);
+  if (slot != NULL)
+    slot_summary (page, slot);
 
+  /* A new key for another slot: the one sent went with the taken one. */
   okno_html_printf (page->out,
                     "<form method=\"post\" action=\"/book\" data-swap>"
-                    "<input type=\"hidden\" name=\"slot\" value=\"%s\">"
                     "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
                     "<input type=\"hidden\" name=\"key\" value=\"%s\">",
-                    okno_slot_get_id (slot), page->lang,
-                    values && g_hash_table_lookup (values, "key") ? (char *) g_hash_table_lookup (values, "key") : key);
+                    page->lang, sent_key != NULL && g_utf8_validate (sent_key, -1, NULL) ? sent_key : key);
+  if (slot != NULL)
+    okno_html_printf (page->out, "<input type=\"hidden\" name=\"slot\" value=\"%s\">", okno_slot_get_id (slot));
+  else if (!slot_choices (page))
+    {
+      const char *contact = _okno_web_server_get_contact (page->server);
+
+      okno_html_printf (page->out, "<p class=\"card\">%s</p>",
+                        W_("There are no open times right now. Please look again later."));
+      if (contact != NULL)
+        okno_html_printf (page->out, "<p>%s <strong>%s</strong></p>", W_("To agree on a time, write or call:"), contact);
+    }
 
   field (page, values, errors, "name", "text", W_("Your name"), "name", NULL);
   okno_html_printf (page->out, "<fieldset%H><legend>%s</legend>",
@@ -400,6 +674,31 @@ render_message (Page       *page,
   finish (page, status);
 }
 
+/* When, what, where and who: the confirmation's card, and the cancel
+ * question's. */
+static void
+booking_card (Page        *page,
+              OknoBooking *booking)
+{
+  g_autofree char *day = format_day (page, okno_booking_get_start (booking));
+  g_autofree char *zone = format_zone (page, okno_booking_get_start (booking));
+  const char *type = okno_booking_get_session_type (booking);
+  g_autofree char *description = NULL;
+  g_autofree char *place = NULL;
+
+  okno_html_printf (page->out, "<dl class=\"card\" data-when><dt>%s</dt><dd>%s, ", W_("When"), day);
+  time_range (page, okno_booking_get_start (booking), okno_booking_get_end (booking));
+  okno_html_printf (page->out, "</dd><dd class=\"muted zone-label\">%s</dd><dd class=\"local\" data-local></dd>"
+                    "<dt>%s</dt><dd class=\"type\">%s</dd>",
+                    zone, W_("Session"), type_name (page, type));
+  _okno_web_server_describe_session_type (page->server, type, &description, &place);
+  if (description != NULL)
+    okno_html_printf (page->out, "<dd class=\"description\">%s</dd>", description);
+  if (place != NULL)
+    okno_html_printf (page->out, "<dt>%s</dt><dd class=\"place\">%s</dd>", W_("Format"), place);
+  okno_html_printf (page->out, "<dt>%s</dt><dd>%s</dd></dl>", W_("Name"), okno_booking_get_name (booking));
+}
+
 static void
 render_booking (Page        *page,
                 OknoBooking *booking,
@@ -408,9 +707,6 @@ render_booking (Page        *page,
   g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
   g_autofree char *ics = g_strdup_printf ("/booking/%s.ics?token=%s", okno_booking_get_id (booking), escaped);
   g_autofree char *back = g_strdup_printf ("/?lang=%s", page->lang);
-  g_autofree char *day = format_day (page, okno_booking_get_start (booking));
-  g_autofree char *zone = format_zone (page, okno_booking_get_start (booking));
-  const char *type = okno_booking_get_session_type (booking);
   gboolean active = okno_booking_is_active (booking);
   const char *title = active ? W_("You are booked") : W_("Your booking is cancelled");
 
@@ -419,14 +715,9 @@ render_booking (Page        *page,
   if (active)
     notice (page, "ok", W_("See you then. Keep this page: it lets you cancel."));
 
-  okno_html_printf (page->out, "<dl class=\"card\"><dt>%s</dt><dd>%s, <span data-range>", W_("When"), day);
-  time_element (page, okno_booking_get_start (booking));
-  g_string_append (page->out, "–");
-  time_element (page, okno_booking_get_end (booking));
-  okno_html_printf (page->out, "</span> <span class=\"muted\">(%s)</span></dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>",
-                    zone, W_("Session"), type && type[0] ? type : W_("Session"),
-                    W_("Name"), okno_booking_get_name (booking));
+  booking_card (page, booking);
 
+  /* Cancelling asks first (render_cancel_question). */
   if (active)
     okno_html_printf (page->out,
                       "<div class=\"actions\"><a class=\"button\" href=\"%s\" download>%s</a>"
@@ -444,7 +735,39 @@ render_booking (Page        *page,
   finish (page, SOUP_STATUS_OK);
 }
 
-/* Counts a booking or cancel attempt; over the limit, answers 429 itself. */
+/* The second step of cancelling: a plain form that says confirm=1, and a
+ * way back that changes nothing. */
+static void
+render_cancel_question (Page        *page,
+                        OknoBooking *booking,
+                        const char  *token)
+{
+  g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
+  g_autofree char *keep = g_strdup_printf ("/booking/%s?token=%s&lang=%s", okno_booking_get_id (booking),
+                                           escaped, page->lang);
+  g_autofree char *when = format_short (page, okno_booking_get_start (booking));
+  /* Translators: «Отменить запись на пт 4 дек, 06:00?» */
+  g_autofree char *title = g_strdup_printf (W_("Cancel the booking on %s?"), when);
+
+  begin (page, title);
+  okno_html_printf (page->out, "<h1>%s</h1>", title);
+  booking_card (page, booking);
+  okno_html_printf (page->out,
+                    "<div class=\"actions\">"
+                    "<form method=\"post\" action=\"/cancel\" data-swap>"
+                    "<input type=\"hidden\" name=\"booking\" value=\"%s\">"
+                    "<input type=\"hidden\" name=\"token\" value=\"%s\">"
+                    "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
+                    "<input type=\"hidden\" name=\"confirm\" value=\"1\">"
+                    "<button type=\"submit\" class=\"danger\">%s</button></form>"
+                    "<a class=\"button secondary\" data-swap href=\"%s\">%s</a></div>",
+                    okno_booking_get_id (booking), token, page->lang,
+                    W_("Cancel the booking"), keep, W_("Keep it"));
+  finish (page, SOUP_STATUS_OK);
+}
+
+/* Counts a booking or cancel attempt; over the limit, sets Retry-After
+ * and leaves the 429 screen to the caller, which keeps what was typed. */
 static gboolean
 refused_by_rate_limit (Page *page)
 {
@@ -456,33 +779,31 @@ refused_by_rate_limit (Page *page)
 
   retry = g_strdup_printf ("%u", retry_after);
   soup_message_headers_replace (soup_server_message_get_response_headers (page->msg), "Retry-After", retry);
-  render_message (page, W_("Please wait a minute"),
-                  W_("Too many attempts. Please wait a minute and try again."), 429);
   return TRUE;
 }
 
+/* The form by the same rules as JSON (okno-web-input.c): whole values,
+ * clean text; a field that is not is left out and named in @bad_fields. */
 static GHashTable *
-read_form (SoupServerMessage *msg)
+read_form (SoupServerMessage  *msg,
+           GHashTable        **bad_fields)
 {
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autofree char *text = NULL;
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
 
-  if (length > OKNO_WEB_MAX_BODY || memchr (data, '\0', length) != NULL)
+  *bad_fields = NULL;
+  if (length > OKNO_WEB_MAX_BODY)
     return NULL;
 
-  text = g_strndup (data, length);
-  return soup_form_decode (text);
+  return okno_web_input_parse_form (data, length, bad_fields);
 }
 
 static const char *
 form_value (GHashTable *form,
             const char *name)
 {
-  const char *value = form ? g_hash_table_lookup (form, name) : NULL;
-
-  return value != NULL && g_utf8_validate (value, -1, NULL) ? value : NULL;
+  return form ? g_hash_table_lookup (form, name) : NULL;
 }
 
 /* A form POST whose booking or cancel is being made durable: the message
@@ -493,6 +814,8 @@ typedef struct
   SoupServerMessage *msg;
   OknoWebCatalog    *catalog;
   OknoSchedule      *schedule;
+  GHashTable        *form;
+  char              *slot_id;
   char              *booking_id;
   char              *token;
 } PageJob;
@@ -506,6 +829,7 @@ page_job_new (Page *page)
   job->msg = g_object_ref (page->msg);
   job->catalog = page->catalog;
   job->schedule = g_object_ref (page->schedule);
+  job->form = page->form ? g_hash_table_ref (page->form) : NULL;
   return job;
 }
 
@@ -516,6 +840,8 @@ page_job_free (PageJob *job)
   g_object_unref (job->msg);
   g_object_unref (job->server);
   g_object_unref (job->schedule);
+  g_clear_pointer (&job->form, g_hash_table_unref);
+  g_free (job->slot_id);
   g_free (job->booking_id);
   g_free (job->token);
   g_free (job);
@@ -536,6 +862,7 @@ page_from_job (Page    *page,
   page->schedule = job->schedule;
   page->zone = okno_schedule_get_time_zone (job->schedule);
   page->out = out;
+  page->form = job->form;
 }
 
 static void
@@ -547,6 +874,7 @@ book_post_done_cb (GObject      *object,
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(OknoBooking) booking = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *token = NULL;
   g_autofree char *location = NULL;
   g_autofree char *escaped = NULL;
@@ -560,13 +888,17 @@ book_post_done_cb (GObject      *object,
       const char *message = error->message;
       const char *code;
       guint status = okno_web_status_for_error (error, &code);
+      g_autoptr(OknoSlot) still = NULL;
 
       if (status >= 500)
         {
           g_warning ("Booking failed: %s", error->message);
           message = N_("The booking could not be saved. Please try again in a minute.");
         }
-      render_slot_list (page, W_(message), status);
+      /* What they typed stays: the same slot again if it is still open,
+       * else the open times to choose from. */
+      still = okno_schedule_check_bookable (page->schedule, job->slot_id, now, NULL);
+      render_form (page, still, page->form, NULL, W_(message), status);
       return;
     }
 
@@ -584,8 +916,15 @@ handle_book_post (Page *page)
   g_autoptr(OknoSlot) slot = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   OknoBookingService *service = _okno_web_server_get_service (page->server);
+  PageJob *job;
+
   if (refused_by_rate_limit (page))
-    return;
+    {
+      g_autoptr(OknoSlot) wanted = okno_schedule_check_bookable (page->schedule, form_value (form, "slot"), now, NULL);
+
+      render_form (page, wanted, form, NULL, W_("Too many attempts. Please wait a minute and try again."), 429);
+      return;
+    }
 
   request->slot_id = g_strdup (form_value (form, "slot"));
   request->name = g_strdup (form_value (form, "name"));
@@ -595,21 +934,45 @@ handle_book_post (Page *page)
   request->note = g_strdup (form_value (form, "note"));
 
   slot = okno_schedule_dup_slot (page->schedule, request->slot_id);
+  if (page->bad_fields != NULL && slot != NULL)
+    {
+      /* Each unusable field by its own message; the rest as typed. */
+      GHashTableIter iter;
+      gpointer name;
+
+      errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_iter_init (&iter, page->bad_fields);
+      while (g_hash_table_iter_next (&iter, &name, NULL))
+        g_hash_table_replace (errors, g_strdup (g_str_equal (name, "slot") ? "slotId" : name),
+                              g_strdup (OKNO_WEB_INPUT_UNUSABLE));
+      render_form (page, slot, form, errors, NULL, SOUP_STATUS_BAD_REQUEST);
+      return;
+    }
+  if (page->bad_fields != NULL)
+    {
+      render_slot_list (page, W_("This time is no longer offered."), SOUP_STATUS_BAD_REQUEST);
+      return;
+    }
   if (!okno_booking_request_validate (request, &errors))
     {
+      g_autoptr(OknoSlot) still = NULL;
+
       if (slot != NULL && !g_hash_table_contains (errors, "slotId"))
         {
-          render_form (page, slot, form, errors, SOUP_STATUS_BAD_REQUEST);
+          render_form (page, slot, form, errors, NULL, SOUP_STATUS_BAD_REQUEST);
           return;
         }
-      render_slot_list (page, W_("This time is no longer offered."), SOUP_STATUS_NOT_FOUND);
+      still = okno_schedule_check_bookable (page->schedule, request->slot_id, now, NULL);
+      render_form (page, still, form, errors, W_("This time is no longer offered."), SOUP_STATUS_NOT_FOUND);
       return;
     }
 
   /* Decided now; answered once durable (the message waits, paused). */
+  job = page_job_new (page);
+  job->slot_id = g_strdup (request->slot_id);
   soup_server_message_pause (page->msg);
   okno_booking_service_book_async (service, request, form_value (form, "key"), now, NULL,
-                                   book_post_done_cb, page_job_new (page));
+                                   book_post_done_cb, job);
 }
 
 static void
@@ -649,13 +1012,45 @@ static void
 handle_cancel_post (Page *page)
 {
   GHashTable *form = page->form;
+  g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   const char *id = form_value (form, "booking");
   const char *token = form_value (form, "token");
   PageJob *job;
-  if (refused_by_rate_limit (page))
-    return;
 
+  if (refused_by_rate_limit (page))
+    {
+      render_message (page, W_("Please wait a minute"),
+                      W_("Too many attempts. Please wait a minute and try again."), 429);
+      return;
+    }
+
+  /* A token cut at %00 must not cancel: the whole value or nothing. */
+  if (page->bad_fields != NULL || id == NULL || token == NULL)
+    {
+      render_message (page, W_("The booking was not cancelled"),
+                      W_("This link is not valid for this booking."), SOUP_STATUS_BAD_REQUEST);
+      return;
+    }
+
+  /* First the question; only a form that says confirm=1 cancels. */
+  if (g_strcmp0 (form_value (form, "confirm"), "1") != 0)
+    {
+      OknoBooking *booking = okno_booking_service_lookup (_okno_web_server_get_service (page->server),
+                                                          id, token, &error);
+      const char *code;
+
+      if (booking == NULL)
+        render_message (page, W_("The booking was not cancelled"), W_(error->message),
+                        okno_web_status_for_error (error, &code));
+      else if (!okno_booking_is_active (booking))
+        render_booking (page, booking, token);
+      else
+        render_cancel_question (page, booking, token);
+      return;
+    }
+
+  /* Answered once the cancel is durable (the message waits, paused). */
   job = page_job_new (page);
   job->booking_id = g_strdup (id);
   job->token = g_strdup (token);
@@ -714,6 +1109,7 @@ handle_asset (Page       *page,
 {
   Asset *asset = get_asset (path);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (page->msg);
+  gboolean gzip;
 
   if (asset == NULL || !g_str_equal (asset->path, path))
     {
@@ -721,14 +1117,18 @@ handle_asset (Page       *page,
       return;
     }
 
+  gzip = accepts_gzip (page->msg);
   soup_message_headers_replace (headers, "Cache-Control", "public, max-age=31536000, immutable");
-  soup_message_headers_replace (headers, "ETag", asset->etag);
-  if (okno_web_etag_matches (page->msg, asset->etag))
+  soup_message_headers_replace (headers, "ETag", gzip ? asset->gzipped_etag : asset->etag);
+  soup_message_headers_append (headers, "Vary", "Accept-Encoding");
+  if (okno_web_etag_matches (page->msg, gzip ? asset->gzipped_etag : asset->etag))
     {
       soup_server_message_set_status (page->msg, SOUP_STATUS_NOT_MODIFIED, NULL);
       return;
     }
-  okno_web_reply_bytes (page->msg, SOUP_STATUS_OK, asset->content_type, asset->bytes);
+  if (gzip)
+    soup_message_headers_replace (headers, "Content-Encoding", "gzip");
+  okno_web_reply_bytes (page->msg, SOUP_STATUS_OK, asset->content_type, gzip ? asset->gzipped : asset->bytes);
 }
 
 /* Returns %FALSE when @path is not a page, for the caller's 404. */
@@ -743,6 +1143,7 @@ okno_web_page_handle (OknoWebServer     *server,
   gboolean post = g_str_equal (method, SOUP_METHOD_POST);
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GHashTable) form = NULL;
+  g_autoptr(GHashTable) bad_fields = NULL;
   OknoSchedule *schedule = okno_booking_service_get_schedule (_okno_web_server_get_service (server));
   Page page_data = { 0 };
   Page *page = &page_data;
@@ -750,8 +1151,9 @@ okno_web_page_handle (OknoWebServer     *server,
   if (post && (g_str_equal (path, "/book") || g_str_equal (path, "/cancel")))
     {
       /* The language rides in the form, as a hidden field. */
-      form = read_form (msg);
+      form = read_form (msg, &bad_fields);
       page->form = form;
+      page->bad_fields = bad_fields;
       page->catalog = okno_web_catalog_get (form_value (form, "lang") ? form_value (form, "lang")
                                             : okno_web_catalog_negotiate (soup_message_headers_get_one (
                                                 soup_server_message_get_request_headers (msg), "Accept-Language")));
@@ -769,7 +1171,12 @@ okno_web_page_handle (OknoWebServer     *server,
   if (g_str_has_prefix (path, "/static/") && get)
     handle_asset (page, path);
   else if (g_str_equal (path, "/") && get)
-    render_slot_list (page, NULL, SOUP_STATUS_OK);
+    {
+      page->type = query ? g_hash_table_lookup (query, "type") : NULL;
+      if (page->type != NULL && !g_utf8_validate (page->type, -1, NULL))
+        page->type = NULL;
+      render_slot_list (page, NULL, SOUP_STATUS_OK);
+    }
   else if (g_str_equal (path, "/book") && get)
     {
       g_autoptr(GError) error = NULL;
@@ -783,7 +1190,7 @@ okno_web_page_handle (OknoWebServer     *server,
           render_slot_list (page, W_(error->message), okno_web_status_for_error (error, &code));
         }
       else
-        render_form (page, slot, NULL, NULL, SOUP_STATUS_OK);
+        render_form (page, slot, NULL, NULL, NULL, SOUP_STATUS_OK);
     }
   else if (g_str_equal (path, "/book") && post)
     handle_book_post (page);

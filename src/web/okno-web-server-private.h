@@ -17,7 +17,17 @@ G_BEGIN_DECLS
 #define OKNO_WEB_MAX_BODY (16 * 1024)
 
 OknoBookingService *_okno_web_server_get_service    (OknoWebServer     *self);
+void                _okno_web_server_set_limits     (OknoWebServer     *self,
+                                                     guint              max_connections,
+                                                     guint              request_timeout_msec);
+guint               _okno_web_server_get_n_connections (OknoWebServer  *self);
 const char         *_okno_web_server_get_contact    (OknoWebServer     *self);
+const char         *_okno_web_server_get_owner_name (OknoWebServer     *self);
+const char         *_okno_web_server_get_owner_about (OknoWebServer    *self);
+void                _okno_web_server_describe_session_type (OknoWebServer  *self,
+                                                            const char     *type_text,
+                                                            char          **description,
+                                                            char          **place);
 OknoWebCatalog     *_okno_web_server_get_catalog    (OknoWebServer     *self,
                                                      SoupServerMessage *msg);
 gboolean            _okno_web_server_take_attempt   (OknoWebServer     *self,
