@@ -321,15 +321,14 @@ refuse_and_close (OknoWebServer     *self,
 }
 
 /* Runs once the headers are in, before the body is read: refuse what is
- * too large, or of unknown or malformed size, without reading it. */
+ * too large, or of unknown or malformed size, without reading it. A
+ * signal handler rather than an early handler: libsoup calls those only
+ * for requests it has not refused itself, and it would still read the
+ * body of one it has (a path with "..", say) by the broken length. */
 static void
-early_handler_cb (SoupServer        *server,
-                  SoupServerMessage *msg,
-                  const char        *path,
-                  GHashTable        *query,
-                  gpointer           user_data)
+got_headers_cb (SoupServerMessage *msg,
+                OknoWebServer     *self)
 {
-  OknoWebServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
   goffset length;
@@ -458,6 +457,8 @@ request_started_cb (SoupServer        *server,
   Deadline *deadline;
 
   add_security_headers (self, msg);
+  /* After SoupServer's own handler, which it connected first. */
+  g_signal_connect_object (msg, "got-headers", G_CALLBACK (got_headers_cb), self, 0);
 
   if (socket == NULL)
     return;
@@ -950,7 +951,6 @@ okno_web_server_start (OknoWebServer  *self,
     return FALSE;
 
   server = soup_server_new ("server-header", "Okno", NULL);
-  soup_server_add_early_handler (server, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (server, NULL, handler_cb, self, NULL);
   g_signal_connect_object (server, "request-started", G_CALLBACK (request_started_cb), self, 0);
 
