@@ -84,7 +84,7 @@ static GParamSpec *properties [N_PROPS];
 
 /* Connection limits, in README's API section. */
 #define MAX_CONNECTIONS         512   /* at most half the descriptor limit */
-#define REQUEST_TIMEOUT_MSEC    20000 /* a request's head and body, from the accept */
+#define REQUEST_TIMEOUT_MSEC    20000 /* a request's head from the accept; its body from the head */
 #define ACCEPT_RETRY_MSEC       250   /* after "too many open files" */
 #define FULL_CHECK_MSEC         100   /* while max_connections are open */
 
@@ -424,9 +424,9 @@ handler_cb (SoupServer        *server,
 }
 
 /* Connections. Each carries one request (see add_security_headers()),
- * which has a deadline from the accept to its last byte, so that a client
- * that says nothing, or sends its head or body a byte at a time, is cut
- * off. At most max_connections are open at once: beyond that, new ones
+ * whose head has a deadline from the accept (wait_for_head()) and whose
+ * body has one from the head, so that a client that says nothing, or
+ * sends its head or body a byte at a time, is cut off. At most max_connections are open at once: beyond that, new ones
  * wait in the listen queue until one closes. (GSocket's own timeout does
  * not reach libsoup, which polls through child sources.) */
 
