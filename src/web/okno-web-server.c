@@ -15,11 +15,13 @@
 #include <sys/socket.h>
 
 #include "okno-rate-limiter.h"
+#include "okno-service-state.h"
 #include "okno-text.h"
 #include "okno-web-api.h"
 #include "okno-web-input.h"
 #include "okno-web-page.h"
 #include "okno-web-reply.h"
+#include "okno-session-type.h"
 #include "okno-web-server-private.h"
 
 /* The embedded public server: a SoupServer on the main loop, so bookings
@@ -45,7 +47,9 @@ struct _OknoWebServer
   char               *contact;
   char               *owner_name;
   char               *owner_about;
+  GListModel         *session_types;
   guint               rate_limit;
+  OknoServiceState   *calcom_state;
 
   /* Okno accepts connections itself (libsoup 3.2's listener gives up for
    * good on the first EMFILE) and hands them to the SoupServer. */
@@ -71,8 +75,10 @@ enum {
   PROP_TRUSTED_PROXY,
   PROP_FRAME_ANCESTORS,
   PROP_CONTACT,
+  PROP_CALCOM_STATE,
   PROP_OWNER_NAME,
   PROP_OWNER_ABOUT,
+  PROP_SESSION_TYPES,
   N_PROPS
 };
 
@@ -832,8 +838,10 @@ okno_web_server_finalize (GObject *object)
   g_clear_pointer (&self->trusted_proxy, g_free);
   g_clear_pointer (&self->frame_ancestors, g_free);
   g_clear_pointer (&self->contact, g_free);
+  g_clear_object (&self->calcom_state);
   g_clear_pointer (&self->owner_name, g_free);
   g_clear_pointer (&self->owner_about, g_free);
+  g_clear_object (&self->session_types);
 
   G_OBJECT_CLASS (okno_web_server_parent_class)->finalize (object);
 }
@@ -869,11 +877,17 @@ okno_web_server_get_property (GObject    *object,
     case PROP_CONTACT:
       g_value_set_string (value, self->contact);
       break;
+    case PROP_CALCOM_STATE:
+      g_value_set_object (value, self->calcom_state);
+      break;
     case PROP_OWNER_NAME:
       g_value_set_string (value, self->owner_name);
       break;
     case PROP_OWNER_ABOUT:
       g_value_set_string (value, self->owner_about);
+      break;
+    case PROP_SESSION_TYPES:
+      g_value_set_object (value, self->session_types);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -939,11 +953,33 @@ okno_web_server_set_property (GObject      *object,
     case PROP_CONTACT:
       set_string (self, &self->contact, value, pspec);
       break;
+    case PROP_CALCOM_STATE:
+      {
+        OknoServiceState *state = g_value_get_object (value);
+
+        if (state == NULL)
+          state = okno_service_state_new ("unconfigured");
+        else
+          g_object_ref (state);
+        if (state != self->calcom_state)
+          {
+            g_clear_object (&self->calcom_state);
+            self->calcom_state = state;
+            g_object_notify_by_pspec (object, pspec);
+          }
+        else
+          g_object_unref (state);
+      }
+      break;
     case PROP_OWNER_NAME:
       set_string (self, &self->owner_name, value, pspec);
       break;
     case PROP_OWNER_ABOUT:
       set_string (self, &self->owner_about, value, pspec);
+      break;
+    case PROP_SESSION_TYPES:
+      if (g_set_object (&self->session_types, g_value_get_object (value)))
+        g_object_notify_by_pspec (object, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -997,6 +1033,17 @@ okno_web_server_class_init (OknoWebServerClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
+   * OknoWebServer:calcom-state:
+   *
+   * What GET /api/status reports about Cal.com. The Cal.com monitor (in
+   * notify) keeps it; without one it stays `unconfigured`.
+   */
+  properties [PROP_CALCOM_STATE] =
+    g_param_spec_object ("calcom-state", NULL, NULL,
+                         OKNO_TYPE_SERVICE_STATE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
    * OknoWebServer:owner-name:
    *
    * Whose page it is: Olga's name, at the top of every page.
@@ -1016,6 +1063,17 @@ okno_web_server_class_init (OknoWebServerClass *klass)
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * OknoWebServer:session-types:
+   *
+   * Olga's session types (#OknoSessionType), whose descriptions and
+   * format/place lines the page shows by each slot of that type.
+   */
+  properties [PROP_SESSION_TYPES] =
+    g_param_spec_object ("session-types", NULL, NULL,
+                         G_TYPE_LIST_MODEL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -1026,6 +1084,7 @@ okno_web_server_init (OknoWebServer *self)
   self->address = g_strdup ("127.0.0.1");
   self->frame_ancestors = g_strdup ("'self'");
   self->rate_limit = 10;
+  self->calcom_state = okno_service_state_new ("unconfigured");
   self->limiter = okno_rate_limiter_new (self->rate_limit);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) cache_entry_free);
@@ -1200,8 +1259,19 @@ _okno_web_server_describe_session_type (OknoWebServer  *self,
                                         char          **description,
                                         char          **place)
 {
+  OknoSessionType *type = NULL;
+
   *description = NULL;
   *place = NULL;
+  if (self->session_types != NULL && type_text != NULL)
+    type = okno_session_types_find_for_title (self->session_types, type_text);
+  if (type == NULL)
+    return;
+
+  if (okno_session_type_get_description (type) != NULL && okno_session_type_get_description (type)[0] != '\0')
+    *description = g_strdup (okno_session_type_get_description (type));
+  if (okno_session_type_get_place (type) != NULL && okno_session_type_get_place (type)[0] != '\0')
+    *place = g_strdup (okno_session_type_get_place (type));
 }
 
 OknoBookingService *
@@ -1340,6 +1410,45 @@ _okno_web_server_get_catalog (OknoWebServer     *self,
 
   return okno_web_catalog_get (okno_web_catalog_negotiate (
     soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Accept-Language")));
+}
+
+OknoServiceState *
+_okno_web_server_get_calcom_state (OknoWebServer *self)
+{
+  g_return_val_if_fail (OKNO_IS_WEB_SERVER (self), NULL);
+  return self->calcom_state;
+}
+
+/* Whether @origin (a request's Origin header) is one of the origins the
+ * frame-ancestors setting names: her website may read what it embeds.
+ * Keywords ('self', 'none') and wildcards never match. */
+gboolean
+_okno_web_server_allows_origin (OknoWebServer *self,
+                                const char    *origin)
+{
+  g_auto(GStrv) sources = NULL;
+
+  g_return_val_if_fail (OKNO_IS_WEB_SERVER (self), FALSE);
+
+  if (origin == NULL || origin[0] == '\0' || !is_safe_source_list (self->frame_ancestors))
+    return FALSE;
+  if (strchr (origin, ' ') != NULL || strchr (origin, '*') != NULL ||
+      !(g_str_has_prefix (origin, "https://") || g_str_has_prefix (origin, "http://")))
+    return FALSE;
+
+  sources = g_strsplit (self->frame_ancestors, " ", -1);
+  for (guint i = 0; sources[i] != NULL; i++)
+    {
+      g_autofree char *source = g_strdup (sources[i]);
+      gsize length = strlen (source);
+
+      if (length > 0 && source[length - 1] == '/')
+        source[length - 1] = '\0';
+      if (strchr (source, '*') == NULL && g_ascii_strcasecmp (source, origin) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
 }
 
 /* For tests: smaller limits than the built-in ones. */
