@@ -184,6 +184,21 @@ booking_cancelled_cb (OknoApplication *self,
     notify_booking (self, booking, FALSE);
 }
 
+/* «Cal.com is back» is the news Olga waits for; one notification, replaced
+ * by the next change. */
+static void
+calcom_changed_cb (OknoApplication   *self,
+                   const char        *from,
+                   const char        *to,
+                   OknoCalcomMonitor *monitor)
+{
+  g_autoptr(GNotification) notification = g_notification_new (okno_calcom_monitor_title_for (to));
+
+  g_notification_set_body (notification, okno_calcom_monitor_get_detail (monitor));
+  g_notification_set_default_action (notification, "app.activate");
+  g_application_send_notification (G_APPLICATION (self), "calcom", notification);
+}
+
 static int
 okno_application_handle_local_options (GApplication *application,
                                        GVariantDict *options)
@@ -246,8 +261,11 @@ profile_ready_cb (GObject      *object,
                                G_CALLBACK (booking_added_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (okno_profile_get_service (self->instance), "booking-cancelled",
                                G_CALLBACK (booking_cancelled_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (okno_profile_get_calcom_monitor (self->instance), "state-changed",
+                               G_CALLBACK (calcom_changed_cb), self, G_CONNECT_SWAPPED);
       /* A busy port is not fatal: the window opens and says so. */
       okno_profile_start_server (self->instance, NULL);
+      okno_profile_start_watching (self->instance);
       g_application_activate (G_APPLICATION (self));
     }
 

@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 
 #include "okno-rate-limiter.h"
+#include "okno-service-state.h"
 #include "okno-text.h"
 #include "okno-web-api.h"
 #include "okno-web-input.h"
@@ -47,6 +48,7 @@ struct _OknoWebServer
   char               *owner_about;
   GListModel         *session_types;
   guint               rate_limit;
+  OknoServiceState   *calcom_state;
 
   /* Okno accepts connections itself (libsoup 3.2's listener gives up for
    * good on the first EMFILE) and hands them to the SoupServer. */
@@ -71,6 +73,7 @@ enum {
   PROP_TRUSTED_PROXY,
   PROP_FRAME_ANCESTORS,
   PROP_CONTACT,
+  PROP_CALCOM_STATE,
   PROP_OWNER_NAME,
   PROP_OWNER_ABOUT,
   PROP_SESSION_TYPES,
@@ -684,6 +687,7 @@ okno_web_server_finalize (GObject *object)
   g_clear_pointer (&self->trusted_proxy, g_free);
   g_clear_pointer (&self->frame_ancestors, g_free);
   g_clear_pointer (&self->contact, g_free);
+  g_clear_object (&self->calcom_state);
   g_clear_pointer (&self->owner_name, g_free);
   g_clear_pointer (&self->owner_about, g_free);
   g_clear_object (&self->session_types);
@@ -721,6 +725,9 @@ okno_web_server_get_property (GObject    *object,
       break;
     case PROP_CONTACT:
       g_value_set_string (value, self->contact);
+      break;
+    case PROP_CALCOM_STATE:
+      g_value_set_object (value, self->calcom_state);
       break;
     case PROP_OWNER_NAME:
       g_value_set_string (value, self->owner_name);
@@ -795,6 +802,24 @@ okno_web_server_set_property (GObject      *object,
     case PROP_CONTACT:
       set_string (self, &self->contact, value, pspec);
       break;
+    case PROP_CALCOM_STATE:
+      {
+        OknoServiceState *state = g_value_get_object (value);
+
+        if (state == NULL)
+          state = okno_service_state_new ("unconfigured");
+        else
+          g_object_ref (state);
+        if (state != self->calcom_state)
+          {
+            g_clear_object (&self->calcom_state);
+            self->calcom_state = state;
+            g_object_notify_by_pspec (object, pspec);
+          }
+        else
+          g_object_unref (state);
+      }
+      break;
     case PROP_OWNER_NAME:
       set_string (self, &self->owner_name, value, pspec);
       break;
@@ -857,6 +882,17 @@ okno_web_server_class_init (OknoWebServerClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
+   * OknoWebServer:calcom-state:
+   *
+   * What GET /api/status reports about Cal.com. The Cal.com monitor (in
+   * notify) keeps it; without one it stays `unconfigured`.
+   */
+  properties [PROP_CALCOM_STATE] =
+    g_param_spec_object ("calcom-state", NULL, NULL,
+                         OKNO_TYPE_SERVICE_STATE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
    * OknoWebServer:owner-name:
    *
    * Whose page it is: Olga's name, at the top of every page.
@@ -897,6 +933,7 @@ okno_web_server_init (OknoWebServer *self)
   self->address = g_strdup ("127.0.0.1");
   self->frame_ancestors = g_strdup ("'self'");
   self->rate_limit = 10;
+  self->calcom_state = okno_service_state_new ("unconfigured");
   self->limiter = okno_rate_limiter_new (self->rate_limit);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) cache_entry_free);
@@ -1221,6 +1258,45 @@ _okno_web_server_get_catalog (OknoWebServer     *self,
 
   return okno_web_catalog_get (okno_web_catalog_negotiate (
     soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Accept-Language")));
+}
+
+OknoServiceState *
+_okno_web_server_get_calcom_state (OknoWebServer *self)
+{
+  g_return_val_if_fail (OKNO_IS_WEB_SERVER (self), NULL);
+  return self->calcom_state;
+}
+
+/* Whether @origin (a request's Origin header) is one of the origins the
+ * frame-ancestors setting names: her website may read what it embeds.
+ * Keywords ('self', 'none') and wildcards never match. */
+gboolean
+_okno_web_server_allows_origin (OknoWebServer *self,
+                                const char    *origin)
+{
+  g_auto(GStrv) sources = NULL;
+
+  g_return_val_if_fail (OKNO_IS_WEB_SERVER (self), FALSE);
+
+  if (origin == NULL || origin[0] == '\0' || !is_safe_source_list (self->frame_ancestors))
+    return FALSE;
+  if (strchr (origin, ' ') != NULL || strchr (origin, '*') != NULL ||
+      !(g_str_has_prefix (origin, "https://") || g_str_has_prefix (origin, "http://")))
+    return FALSE;
+
+  sources = g_strsplit (self->frame_ancestors, " ", -1);
+  for (guint i = 0; sources[i] != NULL; i++)
+    {
+      g_autofree char *source = g_strdup (sources[i]);
+      gsize length = strlen (source);
+
+      if (length > 0 && source[length - 1] == '/')
+        source[length - 1] = '\0';
+      if (strchr (source, '*') == NULL && g_ascii_strcasecmp (source, origin) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
 }
 
 /* For tests: smaller limits than the built-in ones. */
