@@ -570,6 +570,8 @@ slot_choices (Page *page)
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) to = NULL;
   g_autoptr(GPtrArray) slots = NULL;
+  g_autofree char *first_offset = NULL;
+  g_autofree char *zone = NULL;
   guint window;
 
   g_object_get (page->schedule, "booking-window-days", &window, NULL);
@@ -578,18 +580,26 @@ slot_choices (Page *page)
   if (slots->len == 0)
     return FALSE;
 
-  okno_html_printf (page->out, "<fieldset class=\"choices\"><legend>%s</legend>", W_("Choose another time"));
+  first_offset = dup_offset (page, okno_slot_get_start (g_ptr_array_index (slots, 0)));
+  zone = format_zone (page, okno_slot_get_start (g_ptr_array_index (slots, 0)));
+  okno_html_printf (page->out, "<fieldset class=\"choices\"><legend>%s</legend><p class=\"muted zone-label\">%s</p>",
+                    W_("Choose another time"), zone);
   for (guint i = 0; i < slots->len && i < 24; i++)
     {
       OknoSlot *slot = g_ptr_array_index (slots, i);
       g_autofree char *when = format_short (page, okno_slot_get_start (slot));
-      g_autofree char *zone = format_zone (page, okno_slot_get_start (slot));
+      g_autofree char *offset = dup_offset (page, okno_slot_get_start (slot));
+      g_autofree char *own = g_strdup_printf (" (%s)", offset);
 
+      /* The time in a [data-range] too, for the visitor's own beside it. */
       okno_html_printf (page->out,
                         "<label class=\"choice\" data-when><input type=\"radio\" name=\"slot\" value=\"%s\" required>"
-                        "<span>%s <span class=\"muted\">(%s)</span> · %s"
-                        "<span class=\"local\" data-local></span></span></label>",
-                        okno_slot_get_id (slot), when, zone, type_name (page, okno_slot_get_session_type (slot)));
+                        "<span>%s%s · %s<span class=\"local\" data-local></span><span data-range hidden>",
+                        okno_slot_get_id (slot), when, g_str_equal (offset, first_offset) ? "" : own,
+                        type_name (page, okno_slot_get_session_type (slot)));
+      time_element (page, okno_slot_get_start (slot));
+      time_element (page, okno_slot_get_end (slot));
+      g_string_append (page->out, "</span></span></label>");
     }
   g_string_append (page->out, "</fieldset>");
   return TRUE;
