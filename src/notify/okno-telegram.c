@@ -402,6 +402,20 @@ okno_telegram_set_token (OknoTelegram *self,
   self->token = token != NULL && token[0] != '\0' ? g_strdup (token) : NULL;
 }
 
+const char *
+okno_telegram_get_chat_id (OknoTelegram *self)
+{
+  g_return_val_if_fail (OKNO_IS_TELEGRAM (self), NULL);
+  return self->chat_id;
+}
+
+gboolean
+okno_telegram_has_token (OknoTelegram *self)
+{
+  g_return_val_if_fail (OKNO_IS_TELEGRAM (self), FALSE);
+  return self->token != NULL;
+}
+
 /* Whether a token and a chat are set; if not, @error says what to set. */
 gboolean
 okno_telegram_is_configured (OknoTelegram  *self,

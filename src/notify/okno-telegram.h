@@ -31,6 +31,8 @@ typedef enum
 OknoTelegram *okno_telegram_new              (void);
 void          okno_telegram_set_token        (OknoTelegram         *self,
                                               const char           *token);
+const char   *okno_telegram_get_chat_id      (OknoTelegram         *self);
+gboolean      okno_telegram_has_token        (OknoTelegram         *self);
 gboolean      okno_telegram_is_configured    (OknoTelegram         *self,
                                               GError              **error);
 void          okno_telegram_send_async       (OknoTelegram         *self,
