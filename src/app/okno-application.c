@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "okno-application.h"
+#include "okno-event-tile.h"
 #include "okno-notifications-page.h"
 #include "okno-preferences-window.h"
 #include "okno-window.h"
@@ -157,7 +158,7 @@ notify_booking (OknoApplication *self,
   g_autoptr(GDateTime) local = g_date_time_to_timezone (okno_booking_get_start (booking),
                                                         okno_schedule_get_time_zone (okno_profile_get_schedule (self->instance)));
   /* Translators: when a booked session starts, in a notification; strftime format («ср 17:30») */
-  g_autofree char *when = g_date_time_format (local, _("%a %H:%M"));
+  g_autofree char *when = okno_mid_sentence (g_date_time_format (local, _("%a %H:%M")));
   g_autofree char *title = added ? g_strdup_printf (_("New booking: %s, %s"), okno_booking_get_name (booking), when)
                                  : g_strdup_printf (_("Booking cancelled: %s, %s"), okno_booking_get_name (booking), when);
   g_autofree char *id = g_strconcat ("booking-", okno_booking_get_id (booking), NULL);

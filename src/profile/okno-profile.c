@@ -15,6 +15,7 @@
 #include "okno-data-dir.h"
 #include "okno-profile.h"
 #include "okno-local-calendar.h"
+#include "okno-session-type.h"
 #include "okno-secrets.h"
 #include "okno-telegram.h"
 #include "okno-settings.h"
@@ -116,6 +117,15 @@ lan_to_address (GValue   *value,
 }
 
 /* Where to listen changed: listen there instead. */
+/* The page shows each type's description and format/place line. */
+static void
+session_types_changed_cb (OknoProfile *self)
+{
+  g_autoptr(GListStore) types = okno_session_types_load (self->settings);
+
+  g_object_set (self->web_server, "session-types", types, NULL);
+}
+
 static void
 web_server_address_changed_cb (OknoProfile *self)
 {
@@ -278,6 +288,9 @@ assemble (OknoProfile  *self,
   g_settings_bind (self->settings, "contact", self->web_server, "contact", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "owner-name", self->web_server, "owner-name", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "owner-about", self->web_server, "owner-about", G_SETTINGS_BIND_GET);
+  g_signal_connect_object (self->settings, "changed::" OKNO_SESSION_TYPES_KEY,
+                           G_CALLBACK (session_types_changed_cb), self, G_CONNECT_SWAPPED);
+  session_types_changed_cb (self);
   g_settings_bind_with_mapping (self->settings, "share-on-lan", self->web_server, "address",
                                 G_SETTINGS_BIND_GET, lan_to_address, NULL, NULL, NULL);
   g_signal_connect_object (self->web_server, "notify::address",
