@@ -13,6 +13,7 @@
 
 #include "okno-application.h"
 #include "okno-event-tile.h"
+#include "okno-notifications-page.h"
 #include "okno-preferences-window.h"
 #include "okno-window.h"
 
@@ -73,6 +74,8 @@ show_preferences (OknoApplication *self,
   preferences = okno_preferences_window_new (okno_profile_get_settings (self->instance));
   okno_preferences_window_set_served_port (preferences, okno_web_server_is_running (server)
                                                         ? okno_web_server_get_port (server) : 0);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (preferences),
+                              ADW_PREFERENCES_PAGE (okno_notifications_page_new (self->instance)));
   if (page != NULL)
     adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), page);
   gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
@@ -184,6 +187,21 @@ booking_cancelled_cb (OknoApplication *self,
     notify_booking (self, booking, FALSE);
 }
 
+/* «Cal.com is back» is the news Olga waits for; one notification, replaced
+ * by the next change. */
+static void
+calcom_changed_cb (OknoApplication   *self,
+                   const char        *from,
+                   const char        *to,
+                   OknoCalcomMonitor *monitor)
+{
+  g_autoptr(GNotification) notification = g_notification_new (okno_calcom_monitor_title_for (to));
+
+  g_notification_set_body (notification, okno_calcom_monitor_get_detail (monitor));
+  g_notification_set_default_action (notification, "app.activate");
+  g_application_send_notification (G_APPLICATION (self), "calcom", notification);
+}
+
 static int
 okno_application_handle_local_options (GApplication *application,
                                        GVariantDict *options)
@@ -246,8 +264,11 @@ profile_ready_cb (GObject      *object,
                                G_CALLBACK (booking_added_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (okno_profile_get_service (self->instance), "booking-cancelled",
                                G_CALLBACK (booking_cancelled_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (okno_profile_get_calcom_monitor (self->instance), "state-changed",
+                               G_CALLBACK (calcom_changed_cb), self, G_CONNECT_SWAPPED);
       /* A busy port is not fatal: the window opens and says so. */
       okno_profile_start_server (self->instance, NULL);
+      okno_profile_start_watching (self->instance);
       g_application_activate (G_APPLICATION (self));
     }
 

@@ -8,6 +8,7 @@
 
 #include <libsoup/soup.h>
 
+#include "okno-service-state.h"
 #include "okno-web-catalog.h"
 #include "okno-web-server.h"
 
@@ -44,5 +45,8 @@ void                _okno_web_server_store_cached   (OknoWebServer     *self,
                                                      const char        *key,
                                                      GBytes            *body,
                                                      GDateTime         *expires);
+OknoServiceState   *_okno_web_server_get_calcom_state (OknoWebServer     *self);
+gboolean            _okno_web_server_allows_origin    (OknoWebServer     *self,
+                                                       const char        *origin);
 
 G_END_DECLS
