@@ -178,6 +178,29 @@ fixture_set_up (Fixture       *f,
     GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (f->grid), GTK_TYPE_SCROLLED_WINDOW)));
   okno_test_iterate_until (okno_test_is_shown, f->grid, 5000);
   okno_test_iterate_until (scrolled_to_working_day, f, 5000);
+
+  /* The window may still be settling its size (a slow machine, a
+   * sanitizer): wait until the hours' height and the scroll range hold
+   * still for a while. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    double height, upper;
+
+    do
+      {
+        gint64 until = g_get_monotonic_time () + 250 * 1000;
+
+        height = okno_week_view_get_hour_height (f->grid);
+        upper = gtk_adjustment_get_upper (f->vadjustment);
+        while (g_get_monotonic_time () < until)
+          {
+            g_main_context_iteration (NULL, FALSE);
+            g_usleep (2000);
+          }
+      }
+    while ((height != okno_week_view_get_hour_height (f->grid) || upper != gtk_adjustment_get_upper (f->vadjustment)) &&
+           g_get_monotonic_time () < deadline);
+  }
 }
 
 static void
