@@ -521,7 +521,17 @@ test_trust (Fixture       *f,
 static GHashTable *
 parse_form (const char *form)
 {
-  return soup_form_decode (form);
+  /* soup_form_decode()'s table does not own its values: a copy that
+   * does, so that the caller may replace them. */
+  g_autoptr(GHashTable) decoded = soup_form_decode (form);
+  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, decoded);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (copy, g_strdup (key), g_strdup (value));
+  return copy;
 }
 
 /* A slot taken meanwhile: the form comes back with what they typed, the
