@@ -33,6 +33,34 @@ okno_test_http_add_slot (Fixture    *f,
   return okno_test_insert_event (okno_profile_get_calendar (f->instance), title, rounded, 40, TRUE);
 }
 
+static void
+profile_opened_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Opens the profile of @dir as the programs do, and waits for it. */
+OknoProfile *
+okno_test_open_profile (const char *dir)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  OknoProfile *profile;
+
+  okno_profile_new_async (dir, NULL, profile_opened_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  profile = okno_profile_new_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (okno_profile_get_state (profile), ==, OKNO_PROFILE_STATE_READY);
+  return profile;
+}
+
 void
 okno_test_http_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -41,8 +69,7 @@ okno_test_http_set_up (Fixture       *f,
   OknoOverrides overrides = OKNO_OVERRIDES_INIT;
 
   f->dir = okno_test_make_dir ();
-  f->instance = okno_profile_new (f->dir, &error);
-  g_assert_no_error (error);
+  f->instance = okno_test_open_profile (f->dir);
 
   overrides.port = 0;
   overrides.rate_limit = GPOINTER_TO_INT (data);

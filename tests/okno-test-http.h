@@ -36,6 +36,7 @@ typedef struct
   gboolean  done;
 } Pending;
 
+OknoProfile *okno_test_open_profile      (const char    *dir);
 void         okno_test_response_free     (Response      *r);
 OknoEvent   *okno_test_http_add_slot     (Fixture       *f,
                                           int            hours_from_now,

@@ -45,6 +45,22 @@ okno_test_iterate_until (gboolean (*done) (gpointer),
     g_source_remove (timeout);
 }
 
+static gboolean
+has_window (gpointer data)
+{
+  return gtk_application_get_active_window (data) != NULL;
+}
+
+/* Activates @app and waits (generously: a loaded machine) for its window,
+ * which comes once the profile has opened. */
+GtkWindow *
+okno_test_activate (GtkApplication *app)
+{
+  g_application_activate (G_APPLICATION (app));
+  okno_test_iterate_until (has_window, app, 20000);
+  return gtk_application_get_active_window (app);
+}
+
 gboolean
 okno_test_is_shown (gpointer data)
 {
@@ -188,6 +204,8 @@ activated_cb (GApplication *application,
   if (run->ran)
     return;
   run->ran = TRUE;
+  /* The window comes once the profile has opened. */
+  okno_test_iterate_until (has_window, application, 20000);
   run->func (GTK_APPLICATION (application), run->data);
 }
 

@@ -16,6 +16,7 @@ void       okno_test_iterate_until   (gboolean (*done) (gpointer),
 gboolean   okno_test_is_shown        (gpointer   widget);
 void       okno_test_wait_frame      (GtkWidget *widget);
 GtkWidget *okno_test_find_toplevel   (GType      type);
+GtkWindow *okno_test_activate        (GtkApplication *app);
 void       okno_test_collect         (GtkWidget *widget,
                                       GType      type,
                                       GPtrArray *out);

@@ -137,7 +137,7 @@ test_delay (void)
 }
 
 /* Someone else's change makes the caller's etag stale: the delete is
- * refused and the event stays. */
+ * refused and the event stays; a delete without an etag never goes out. */
 static void
 test_conflict (void)
 {
@@ -154,6 +154,14 @@ test_conflict (void)
   wait_for (&r);
   g_assert_false (r.ok);
   g_assert_error (r.error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT);
+  g_assert_cmpuint (okno_test_calendar_get_n_events (calendar), ==, 1);
+  result_clear (&r);
+
+  /* No delete without an etag: refused before it reaches the backend. */
+  okno_calendar_delete_event_async (OKNO_CALENDAR (calendar), "conflict00", NULL, NULL, deleted_cb, &r);
+  wait_for (&r);
+  g_assert_error (r.error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_INVALID);
+  g_assert_cmpuint (okno_test_calendar_get_calls (calendar, OKNO_TEST_CALENDAR_DELETE), ==, 1);
   g_assert_cmpuint (okno_test_calendar_get_n_events (calendar), ==, 1);
   result_clear (&r);
 }

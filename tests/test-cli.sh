@@ -58,6 +58,32 @@ run slots add --start "2020-01-01T10:00" >/dev/null 2>&1; [ $? = 1 ]; ok $? "a s
 run slots add --start "next tuesday" >/dev/null 2>&1; [ $? = 2 ]; ok $? "an unreadable --start is a usage error"
 run slots add --start "$start" --minutes 1 >/dev/null 2>&1; [ $? = 2 ]; ok $? "--minutes out of range is a usage error"
 
+# The slot rule, with the inputs the window's test tries (test-week-view,
+# /okno/week-view/slot-rule) around a slot at 10:00-10:40: touching is
+# allowed, overlapping is not.
+day=$(date -d '+10 days' +%Y-%m-%d)
+run slots add --start "${day}T10:00" >/dev/null; ok $? "the slot rule: a slot at 10:00-10:40"
+run slots add --start "${day}T09:30" >/dev/null 2>&1; [ $? = 1 ]; ok $? "the slot rule: 09:30-10:10 overlaps its start"
+run slots add --start "${day}T10:30" >/dev/null 2>&1; [ $? = 1 ]; ok $? "the slot rule: 10:30-11:10 overlaps its end"
+run slots add --start "${day}T10:40" >/dev/null; ok $? "the slot rule: 10:40-11:20 touches its end"
+run slots add --start "${day}T09:20" >/dev/null; ok $? "the slot rule: 09:20-10:00 touches its start"
+[ "$(run slots list | grep -c "^[a-v0-9]*	${day}")" = 3 ]; ok $? "the slot rule: three slots that day, ids of a-v and 0-9"
+# Local times the clocks skip or pass twice (Europe/Berlin, 2027).
+BER="$DIR/berlin"
+"$SERVER" --data-dir "$BER" settings set time-zone Europe/Berlin >/dev/null 2>&1
+err=$("$SERVER" --data-dir "$BER" slots add --start 2027-03-28T02:30 2>&1); rc=$?
+[ $rc = 1 ] && echo "$err" | grep -q 'does not exist' && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ]
+ok $? "a local time that does not exist is refused, not moved"
+err=$("$SERVER" --data-dir "$BER" slots add --start 2027-10-31T02:30 2>&1); rc=$?
+[ $rc = 1 ] && echo "$err" | grep -q '2027-10-31T02:30+02:00' && echo "$err" | grep -q '2027-10-31T02:30+01:00'
+ok $? "an ambiguous local time is refused, asking for an offset"
+out=$("$SERVER" --data-dir "$BER" slots add --start 2027-10-31T02:30+01:00 --minutes 30); rc=$?
+[ $rc = 0 ] && echo "$out" | grep -q '02:30'
+ok $? "with an offset, the second 02:30 is accepted"
+out=$("$SERVER" --data-dir "$BER" slots list --json)
+echo "$out" | grep -q '"2027-10-31T02:30:00+01:00"'
+ok $? "and stored as the second occurrence"
+
 id2=$(run slots add --start "$(date -d '+4 days' +%Y-%m-%dT10:00)+03:00" --minutes 60 | cut -f1)
 run slots rm "$id2"; ok $? "slots rm removes an open slot"
 run slots list | grep -q "$id2"; [ $? = 1 ]; ok $? "the removed slot is gone"

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 
 #include "okno-time.h"
 
@@ -93,6 +94,53 @@ test_parse_local (void)
   g_assert_null (okno_time_parse_local ("tomorrow", msk));
 }
 
+/* Issue 8, item 7: Europe/Berlin skips 02:00-03:00 on 2027-03-28 and
+ * passes 02:00-03:00 twice on 2027-10-31. */
+static void
+test_parse_local_dst (void)
+{
+  g_autoptr(GTimeZone) berlin = okno_time_zone_new ("Europe/Berlin");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) gap = okno_time_parse_local_full ("2027-03-28T02:30", berlin, &error);
+  g_autoptr(GDateTime) twice = NULL;
+  g_autoptr(GDateTime) first = NULL;
+  g_autoptr(GDateTime) second = NULL;
+  g_autoptr(GDateTime) after = NULL;
+  g_autoptr(GDateTime) edge = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_null (gap);
+  g_assert_error (error, OKNO_TIME_ERROR, OKNO_TIME_ERROR_NONEXISTENT);
+  g_clear_error (&error);
+
+  twice = okno_time_parse_local_full ("2027-10-31T02:30", berlin, &error);
+  g_assert_null (twice);
+  g_assert_error (error, OKNO_TIME_ERROR, OKNO_TIME_ERROR_AMBIGUOUS);
+  g_assert_nonnull (strstr (error->message, "2027-10-31T02:30+02:00"));
+  g_assert_nonnull (strstr (error->message, "2027-10-31T02:30+01:00"));
+  g_clear_error (&error);
+
+  first = okno_time_parse_local_full ("2027-10-31T02:30+02:00", berlin, &error);
+  second = okno_time_parse_local_full ("2027-10-31T02:30+01:00", berlin, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_date_time_difference (second, first), ==, G_TIME_SPAN_HOUR);
+
+  /* Either side of a change, and ordinary days, are as they were. */
+  after = okno_time_parse_local_full ("2027-03-28T03:00", berlin, &error);
+  g_assert_no_error (error);
+  text = okno_time_format_rfc3339 (after, NULL);
+  g_assert_cmpstr (text, ==, "2027-03-28T01:00:00Z");
+  g_clear_pointer (&text, g_free);
+  edge = okno_time_parse_local_full ("2027-10-31T03:00", berlin, &error);
+  g_assert_no_error (error);
+  text = okno_time_format_rfc3339 (edge, NULL);
+  g_assert_cmpstr (text, ==, "2027-10-31T02:00:00Z");
+  g_assert_null (okno_time_parse_local ("2027-03-28T02:00", berlin));
+  g_clear_pointer (&after, g_date_time_unref);
+  after = okno_time_parse_local ("2027-03-28T01:59", berlin);
+  g_assert_nonnull (after);
+}
+
 static void
 test_zone_names (void)
 {
@@ -153,6 +201,7 @@ main (int   argc,
   g_test_add_func ("/okno/time/dst-end-berlin", test_dst_end_berlin);
   g_test_add_func ("/okno/time/parse-date", test_parse_date);
   g_test_add_func ("/okno/time/parse-local", test_parse_local);
+  g_test_add_func ("/okno/time/parse-local-dst", test_parse_local_dst);
   g_test_add_func ("/okno/time/zone-names", test_zone_names);
   g_test_add_func ("/okno/time/week", test_week);
   g_test_add_func ("/okno/time/overlap", test_overlap);

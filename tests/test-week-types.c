@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "okno-application.h"
 #include "okno-booking-popover.h"
@@ -398,6 +399,85 @@ test_undo_copy_week (Fixture       *f,
   g_assert_false (okno_week_view_can_undo (f->grid));
 }
 
+static GtkWidget *
+find_named (GtkWidget  *root,
+            GType       type,
+            const char *name)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  okno_test_collect (root, type, found);
+  for (guint i = 0; i < found->len; i++)
+    if (g_strcmp0 (gtk_widget_get_name (g_ptr_array_index (found, i)), name) == 0)
+      return g_ptr_array_index (found, i);
+  return NULL;
+}
+
+/* First start: the empty week says what to do until the first slot; the
+ * window asks for Olga's contact until she gives it. */
+static void
+test_first_steps (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GtkWidget *hint = NULL;
+  GtkRevealer *contact_bar = GTK_REVEALER (find_named (GTK_WIDGET (f->window), GTK_TYPE_REVEALER, "contact-bar"));
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  g_autofree char *contact = NULL;
+
+  okno_test_collect (GTK_WIDGET (f->window), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_has_css_class (g_ptr_array_index (labels, i), "empty-hint"))
+      hint = g_ptr_array_index (labels, i);
+  g_assert_nonnull (hint);
+  g_assert_true (gtk_widget_get_visible (hint));
+  okno_test_save_screenshot (GTK_WIDGET (f->window), "window-first-start.png");
+
+  drag (f, 1, 10 * 60, 1, 10 * 60);
+  g_assert_false (gtk_widget_get_visible (hint));
+
+  g_assert_nonnull (contact_bar);
+  g_assert_true (gtk_revealer_get_reveal_child (contact_bar));
+  okno_test_collect (GTK_WIDGET (contact_bar), GTK_TYPE_ENTRY, entries);
+  g_assert_cmpuint (entries->len, ==, 1);
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (entries, 0)), " @olga_rozet ");
+  g_signal_emit_by_name (g_ptr_array_index (entries, 0), "activate");
+  contact = g_settings_get_string (okno_profile_get_settings (f->instance), "contact");
+  g_assert_cmpstr (contact, ==, "@olga_rozet");
+  g_assert_false (gtk_revealer_get_reveal_child (contact_bar));
+}
+
+/* A tile shows whole lines only: whatever its height, the text it asks
+ * for fits in it, and its tooltip has the whole title. */
+static void
+test_tile_lines (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GDateTime) start = at (f, 2, 10, 0);
+  g_autoptr(GDateTime) end = g_date_time_add_minutes (start, 40);
+  g_autoptr(OknoEvent) event = okno_event_new ("tilelines1", "🔓 СЛОТ: Включить в дело: долгая практика с разбором",
+                                               start, end);
+  GtkWidget *tile = okno_event_tile_new (event, OKNO_EVENT_KIND_SLOT,
+                                         okno_schedule_get_time_zone (okno_profile_get_schedule (f->instance)),
+                                         "🔓 СЛОТ", "✅", FALSE);
+  int heights[] = { 18, 30, 45, 60, 90, 200 };
+
+  g_object_ref_sink (tile);
+  gtk_widget_set_parent (tile, GTK_WIDGET (f->grid));
+  for (guint i = 0; i < G_N_ELEMENTS (heights); i++)
+    {
+      int minimum, natural;
+
+      okno_event_tile_fit (OKNO_EVENT_TILE (tile), 90, heights[i]);
+      gtk_widget_measure (tile, GTK_ORIENTATION_VERTICAL, 90, &minimum, &natural, NULL, NULL);
+      if (heights[i] >= 30)
+        g_assert_cmpint (natural, <=, heights[i]);
+    }
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (tile), "Включить в дело: долгая практика с разбором"));
+  gtk_widget_unparent (tile);
+  g_object_unref (tile);
+}
+
 /* The date picker shows the week shown. */
 static void
 test_date_picker_follows (Fixture       *f,
@@ -434,10 +514,12 @@ main (int   argc,
     g_test_add_data_func (path, &c, run_case); \
   } G_STMT_END
 
+  ADD ("/okno/window/first-steps", 1, test_first_steps);
   ADD ("/okno/window/scroll-kept", 2, test_scroll_kept);
   ADD ("/okno/window/session-types", 3, test_session_types);
   ADD ("/okno/window/undo-copy-week", 5, test_undo_copy_week);
   ADD ("/okno/window/date-picker-follows", 7, test_date_picker_follows);
+  ADD ("/okno/window/tile-lines", 8, test_tile_lines);
 
   return g_test_run ();
 }

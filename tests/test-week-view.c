@@ -398,6 +398,77 @@ test_publish_move_refuse (Fixture       *f,
   assert_slot (f, fri_12, 40);
 }
 
+/* Puts the keyboard cursor on @day at @minutes (10-minute snap) and
+ * presses Return there, as Olga publishes without a mouse. */
+static void
+publish_at_cursor (Fixture *f,
+                   int      day,
+                   int      minutes)
+{
+  _okno_week_view_key (f->grid, GDK_KEY_Escape, 0);
+  for (int i = 0; i < 24 * 6; i++)
+    _okno_week_view_key (f->grid, GDK_KEY_Up, 0);
+  for (int i = 0; i < 7; i++)
+    _okno_week_view_key (f->grid, GDK_KEY_Left, 0);
+  for (int i = 0; i < day; i++)
+    _okno_week_view_key (f->grid, GDK_KEY_Right, 0);
+  for (int i = 0; i < minutes / 10; i++)
+    _okno_week_view_key (f->grid, GDK_KEY_Down, 0);
+  _okno_week_view_key (f->grid, GDK_KEY_Return, 0);
+  settle (f);
+  _okno_week_view_key (f->grid, GDK_KEY_Escape, 0);
+}
+
+/* The slot rule as the window applies it: the same inputs the command
+ * line's test tries (tests/test-cli.sh, "the slot rule"), around a slot at
+ * 10:00–10:40. Touching is allowed, overlapping is not, the past is not. */
+static void
+test_slot_rule (Fixture       *f,
+                gconstpointer  data)
+{
+  static const struct { int minutes; gboolean allowed; } cases[] = {
+    { 9 * 60 + 30, FALSE },   /* 09:30–10:10 overlaps its start */
+    { 10 * 60 + 30, FALSE },  /* 10:30–11:10 overlaps its end */
+    { 13 * 60 + 30, FALSE },  /* 13:30–14:10 overlaps a busy event */
+    { 10 * 60 + 40, TRUE },   /* 10:40–11:20 touches its end */
+    { 9 * 60 + 20, TRUE },    /* 09:20–10:00 touches its start */
+    { 15 * 60, TRUE },        /* 15:00–15:40 touches the busy event's end */
+  };
+
+  /* Two weeks ahead, where the other tests leave nothing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
+  g_date_time_unref (f->monday);
+  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
+  add (f, "🔓 СЛОТ: Сессия", 2, 10, 0, 40, TRUE);
+  add (f, "Педсовет", 2, 14, 0, 60, FALSE);
+  settle (f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDateTime) start = at (f, 2, 0, cases[i].minutes);
+
+      publish_at_cursor (f, 2, cases[i].minutes);
+      if (cases[i].allowed)
+        assert_slot (f, start, 40);
+      else
+        g_assert_null (slot_starting (f, start));
+    }
+
+  /* The past: a week ago. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.previous", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.previous", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.previous", NULL));
+  g_date_time_unref (f->monday);
+  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
+  {
+    g_autoptr(GDateTime) start = at (f, 2, 12, 0);
+
+    publish_at_cursor (f, 2, 12 * 60);
+    g_assert_null (slot_starting (f, start));
+  }
+}
+
 /* The keyboard alone: move the cursor, publish, lengthen, undo. */
 static void
 test_keyboard (Fixture       *f,
@@ -746,6 +817,7 @@ main (int   argc,
   ADD ("/okno/week-view/booking-over-http-appears", test_booking_over_http_appears);
   ADD ("/okno/week-view/keyboard", test_keyboard);
   ADD ("/okno/week-view/delete-booked-asks", test_delete_booked_asks);
+  ADD ("/okno/week-view/slot-rule", test_slot_rule);
 
   start_fake_notification_server ();
   status = g_test_run ();

@@ -22,6 +22,7 @@ struct _OknoApplication
   AdwApplication  parent_instance;
 
   OknoProfile   *instance;
+  gboolean        opening;
   char           *data_dir;
   OknoOverrides   overrides;
   char           *bind;
@@ -32,7 +33,9 @@ G_DEFINE_FINAL_TYPE (OknoApplication, okno_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
   { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Folder with the bookings, calendar and settings (default: $XDG_DATA_HOME/okno)"), N_("DIR") },
-  { "port", 'p', 0, G_OPTION_ARG_INT, NULL,
+  /* A string: GApplication drops an integer option whose value is 0, and
+   * --port 0 (any free port) must reach the server. */
+  { "port", 'p', 0, G_OPTION_ARG_STRING, NULL,
     N_("Port of the booking page (default: the “port” setting, 8421)"), N_("N") },
   { "bind", 'b', 0, G_OPTION_ARG_STRING, NULL,
     N_("Address to listen on (default: 127.0.0.1, or all with “share-on-lan”)"), N_("ADDR") },
@@ -55,20 +58,32 @@ show_fatal_error (OknoApplication *self,
 }
 
 static void
-preferences_action (GSimpleAction *action,
-                    GVariant      *parameter,
-                    gpointer       user_data)
+show_preferences (OknoApplication *self,
+                  const char      *page)
 {
-  OknoApplication *self = user_data;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   OknoPreferencesWindow *preferences;
+  OknoWebServer *server;
 
   if (self->instance == NULL)
     return;
 
+  server = okno_profile_get_web_server (self->instance);
   preferences = okno_preferences_window_new (okno_profile_get_settings (self->instance));
+  okno_preferences_window_set_served_port (preferences, okno_web_server_is_running (server)
+                                                        ? okno_web_server_get_port (server) : 0);
+  if (page != NULL)
+    adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), page);
   gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
   gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  show_preferences (user_data, NULL);
 }
 
 static void
@@ -76,17 +91,7 @@ session_types_action (GSimpleAction *action,
                       GVariant      *parameter,
                       gpointer       user_data)
 {
-  OknoApplication *self = user_data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  OknoPreferencesWindow *preferences;
-
-  if (self->instance == NULL)
-    return;
-
-  preferences = okno_preferences_window_new (okno_profile_get_settings (self->instance));
-  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "session-types");
-  gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
-  gtk_window_present (GTK_WINDOW (preferences));
+  show_preferences (user_data, "session-types");
 }
 
 static void
@@ -183,7 +188,7 @@ okno_application_handle_local_options (GApplication *application,
                                        GVariantDict *options)
 {
   OknoApplication *self = OKNO_APPLICATION (application);
-  int port;
+  const char *port;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -192,8 +197,8 @@ okno_application_handle_local_options (GApplication *application,
     }
 
   /* Values were checked by okno_application_check_arguments(). */
-  if (g_variant_dict_lookup (options, "port", "i", &port))
-    self->overrides.port = port;
+  if (g_variant_dict_lookup (options, "port", "&s", &port))
+    self->overrides.port = (int) g_ascii_strtoll (port, NULL, 10);
 
   g_variant_dict_lookup (options, "bind", "s", &self->bind);
   self->overrides.bind = self->bind;
@@ -220,11 +225,38 @@ okno_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 }
 
+/* The profile is open (or could not be): set it up and show the window. */
+static void
+profile_ready_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(OknoApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->opening = FALSE;
+  self->instance = okno_profile_new_finish (result, &error);
+  if (self->instance == NULL)
+    show_fatal_error (self, error->message);
+  else
+    {
+      okno_profile_apply_overrides (self->instance, &self->overrides);
+      g_signal_connect_object (okno_profile_get_service (self->instance), "booking-added",
+                               G_CALLBACK (booking_added_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (okno_profile_get_service (self->instance), "booking-cancelled",
+                               G_CALLBACK (booking_cancelled_cb), self, G_CONNECT_SWAPPED);
+      /* A busy port is not fatal: the window opens and says so. */
+      okno_profile_start_server (self->instance, NULL);
+      g_application_activate (G_APPLICATION (self));
+    }
+
+  g_application_release (G_APPLICATION (self));
+}
+
 static void
 okno_application_activate (GApplication *application)
 {
   OknoApplication *self = OKNO_APPLICATION (application);
-  g_autoptr(GError) error = NULL;
   GtkWindow *window;
 
   if ((window = gtk_application_get_active_window (GTK_APPLICATION (self))))
@@ -233,22 +265,17 @@ okno_application_activate (GApplication *application)
       return;
     }
 
+  /* The window comes when the profile is open; the application stays
+   * meanwhile. */
   if (self->instance == NULL)
     {
-      self->instance = okno_profile_new (self->data_dir, &error);
-      if (self->instance == NULL)
+      if (!self->opening)
         {
-          show_fatal_error (self, error->message);
-          return;
+          self->opening = TRUE;
+          g_application_hold (application);
+          okno_profile_new_async (self->data_dir, NULL, profile_ready_cb, g_object_ref (self));
         }
-
-      okno_profile_apply_overrides (self->instance, &self->overrides);
-      g_signal_connect_object (okno_profile_get_service (self->instance), "booking-added",
-                               G_CALLBACK (booking_added_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (okno_profile_get_service (self->instance), "booking-cancelled",
-                               G_CALLBACK (booking_cancelled_cb), self, G_CONNECT_SWAPPED);
-      /* A busy port is not fatal: the window opens and says so. */
-      okno_profile_start_server (self->instance, NULL);
+      return;
     }
 
   window = GTK_WINDOW (okno_window_new (self));
@@ -330,6 +357,7 @@ okno_application_check_arguments (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *bind = NULL;
+  g_autofree char *port_text = NULL;
   g_auto(GStrv) args = g_strdupv (argv);
   GOptionEntry entries[G_N_ELEMENTS (option_entries)];
   gboolean version = FALSE;
@@ -337,7 +365,7 @@ okno_application_check_arguments (int    argc,
 
   memcpy (entries, option_entries, sizeof entries);
   entries[0].arg_data = &data_dir;
-  entries[1].arg_data = &port;
+  entries[1].arg_data = &port_text;
   entries[2].arg_data = &bind;
   entries[3].arg_data = &version;
 
@@ -349,6 +377,15 @@ okno_application_check_arguments (int    argc,
     {
       g_printerr ("okno: %s\n", error->message);
       return EXIT_USAGE;
+    }
+  if (port_text != NULL)
+    {
+      guint64 value = 0;
+
+      if (!g_ascii_string_to_unsigned (port_text, 10, 0, 65535, &value, NULL))
+        port = -2;
+      else
+        port = (int) value;
     }
   if (port != -1 && (port < 0 || port > 65535))
     {

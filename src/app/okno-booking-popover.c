@@ -77,7 +77,8 @@ cancel_clicked_cb (OknoBookingPopover *self)
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                    _("Cancel This Booking?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("%s will be told that the session is cancelled, and the slot opens again."),
+                                  /* Translators: no message reaches the client until notifications exist */
+                                  _("The slot opens again. Okno does not message clients yet: let %s know yourself."),
                                   okno_booking_get_name (self->booking));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "keep", _("_Keep Booking"),

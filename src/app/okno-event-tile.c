@@ -23,6 +23,8 @@ struct _OknoEventTile
   OknoEvent     *event;
   OknoEventKind  kind;
   GtkWidget     *label;
+  int            fitted_height;
+  int            fitted_width;
 };
 
 G_DEFINE_FINAL_TYPE (OknoEventTile, okno_event_tile, GTK_TYPE_WIDGET)
@@ -129,7 +131,7 @@ okno_event_tile_init (OknoEventTile *self)
   gtk_label_set_wrap (GTK_LABEL (self->label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (self->label), PANGO_WRAP_WORD);
   gtk_label_set_ellipsize (GTK_LABEL (self->label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_lines (GTK_LABEL (self->label), 4);
+  gtk_label_set_lines (GTK_LABEL (self->label), 1);
   gtk_widget_set_parent (self->label, GTK_WIDGET (self));
 }
 
@@ -169,12 +171,68 @@ okno_event_tile_new (OknoEvent     *event,
   gtk_widget_add_css_class (GTK_WIDGET (self), classes[kind]);
   if (past)
     gtk_widget_add_css_class (GTK_WIDGET (self), "past");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), description);
+  /* The tile may show only its first lines: the tooltip has them all. */
+  {
+    g_autofree char *tooltip = kind == OKNO_EVENT_KIND_BUSY || kind == OKNO_EVENT_KIND_FREE
+                             ? g_strdup (description)
+                             : g_strdup_printf ("%s\n%s", title, description);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
+  }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, description,
                                   -1);
 
   return GTK_WIDGET (self);
+}
+
+/* The label's height with @lines lines (-1: all) at @width. */
+static int
+label_height (OknoEventTile *self,
+              int            lines,
+              int            width)
+{
+  int minimum, natural;
+
+  gtk_label_set_lines (GTK_LABEL (self->label), lines);
+  gtk_widget_measure (self->label, GTK_ORIENTATION_VERTICAL, width, &minimum, &natural, NULL, NULL);
+  return natural;
+}
+
+/**
+ * okno_event_tile_fit:
+ * @width: the width the tile will be given
+ * @height: the height the tile will be given
+ *
+ * Shows as many whole lines as fit in @height, the last ellipsized, so that
+ * no line is cut through its glyphs. Call before measuring the tile.
+ */
+void
+okno_event_tile_fit (OknoEventTile *self,
+                     int            width,
+                     int            height)
+{
+  GtkBorder padding, border;
+  int inner_width, inner_height, lines;
+
+  g_return_if_fail (OKNO_IS_EVENT_TILE (self));
+
+  if (height == self->fitted_height && width == self->fitted_width)
+    return;
+  self->fitted_height = height;
+  self->fitted_width = width;
+
+  gtk_style_context_get_padding (gtk_widget_get_style_context (GTK_WIDGET (self)), &padding);
+  gtk_style_context_get_border (gtk_widget_get_style_context (GTK_WIDGET (self)), &border);
+  inner_width = MAX (1, width - padding.left - padding.right - border.left - border.right);
+  inner_height = height - padding.top - padding.bottom - border.top - border.bottom;
+
+  /* Lines differ in height (the bold time, fallback fonts): measure.
+   * Most often everything fits, or a short tile takes one line. */
+  if (label_height (self, -1, inner_width) <= inner_height)
+    return;
+  for (lines = 1; lines < 12 && label_height (self, lines + 1, inner_width) <= inner_height; lines++)
+    ;
+  gtk_label_set_lines (GTK_LABEL (self->label), lines);
 }
 
 OknoEvent *

@@ -22,6 +22,9 @@ GtkWidget     *okno_event_tile_new         (OknoEvent     *event,
                                             const char    *booked_marker,
                                             gboolean       past);
 OknoEvent     *okno_event_tile_get_event   (OknoEventTile *self);
+void           okno_event_tile_fit         (OknoEventTile *self,
+                                            int            width,
+                                            int            height);
 OknoEventKind  okno_event_tile_get_kind    (OknoEventTile *self);
 void           okno_event_tile_set_selected (OknoEventTile *self,
                                              gboolean       selected);

@@ -12,6 +12,7 @@
 
 #include "okno-preferences-window.h"
 #include "okno-session-types-page.h"
+#include "okno-zone-row.h"
 
 /* Every row edits one GSettings key of the data folder's settings.ini,
  * the same ones okno-server reads. */
@@ -26,7 +27,8 @@ struct _OknoPreferencesWindow
   GtkSpinButton *snap_minutes_spin;
   GtkSpinButton *min_notice_minutes_spin;
   GtkSpinButton *booking_window_days_spin;
-  AdwEntryRow   *time_zone_row;
+  GtkSpinButton *day_start_hour_spin;
+  GtkSpinButton *day_end_hour_spin;
   AdwEntryRow   *slot_marker_row;
   AdwEntryRow   *booked_marker_row;
   GtkSwitch     *share_on_lan_switch;
@@ -34,8 +36,9 @@ struct _OknoPreferencesWindow
   AdwEntryRow   *frame_ancestors_row;
   GtkSpinButton *rate_limit_spin;
   AdwEntryRow   *contact_row;
-  AdwEntryRow   *telegram_chat_id_row;
-  GtkSpinButton *calcom_probe_minutes_spin;
+  AdwPreferencesGroup *booking_group;
+  AdwActionRow  *port_row;
+  GtkWidget     *zone_row;
 };
 
 G_DEFINE_FINAL_TYPE (OknoPreferencesWindow, okno_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -56,16 +59,14 @@ static const Binding bindings[] = {
   BIND ("snap-minutes", snap_minutes_spin, "value"),
   BIND ("min-notice-minutes", min_notice_minutes_spin, "value"),
   BIND ("booking-window-days", booking_window_days_spin, "value"),
-  BIND ("time-zone", time_zone_row, "text"),
+  BIND ("day-start-hour", day_start_hour_spin, "value"),
+  BIND ("day-end-hour", day_end_hour_spin, "value"),
   BIND ("slot-marker", slot_marker_row, "text"),
   BIND ("booked-marker", booked_marker_row, "text"),
   BIND ("share-on-lan", share_on_lan_switch, "active"),
   BIND ("port", port_spin, "value"),
-  BIND ("frame-ancestors", frame_ancestors_row, "text"),
   BIND ("rate-limit", rate_limit_spin, "value"),
   BIND ("contact", contact_row, "text"),
-  BIND ("telegram-chat-id", telegram_chat_id_row, "text"),
-  BIND ("calcom-probe-minutes", calcom_probe_minutes_spin, "value"),
 };
 
 static void
@@ -75,6 +76,95 @@ entry_row_applied_cb (AdwEntryRow           *row,
   const char *key = g_object_get_data (G_OBJECT (row), "okno-key");
 
   g_settings_set_string (self->settings, key, gtk_editable_get_text (GTK_EDITABLE (row)));
+}
+
+/* frame-ancestors is a CSP source list; Olga sees only the websites in it
+ * ('self', the page itself, is always kept). */
+static char *
+dup_sites (GSettings *settings)
+{
+  g_autofree char *value = g_settings_get_string (settings, "frame-ancestors");
+  g_auto(GStrv) tokens = g_strsplit_set (value, " \t", -1);
+  g_autoptr(GString) sites = g_string_new (NULL);
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      if (tokens[i][0] == '\0' || g_str_equal (tokens[i], "'self'"))
+        continue;
+      if (sites->len > 0)
+        g_string_append_c (sites, ' ');
+      g_string_append (sites, tokens[i]);
+    }
+  return g_string_free (g_steal_pointer (&sites), FALSE);
+}
+
+/**
+ * okno_preferences_parse_sites:
+ * @text: websites separated by blanks or commas, such as
+ *   "https://olgarozet.ru https://www.olgarozet.ru"
+ *
+ * Returns: (transfer full) (nullable): the frame-ancestors value for them
+ *   ("'self' https://olgarozet.ru …"), or %NULL when one is not an origin
+ *   (a scheme http or https, a host, an optional port; no path)
+ */
+char *
+okno_preferences_parse_sites (const char *text)
+{
+  g_auto(GStrv) tokens = g_strsplit_set (text ? text : "", " \t,;\n", -1);
+  g_autoptr(GString) value = g_string_new ("'self'");
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      g_autoptr(GUri) uri = NULL;
+      const char *path;
+      g_autofree char *origin = NULL;
+
+      if (tokens[i][0] == '\0')
+        continue;
+      uri = g_uri_parse (tokens[i], G_URI_FLAGS_NONE, NULL);
+      if (uri == NULL ||
+          (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "http") != 0) ||
+          g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0' ||
+          g_uri_get_userinfo (uri) != NULL || g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
+        return NULL;
+      path = g_uri_get_path (uri);
+      if (path[0] != '\0' && !g_str_equal (path, "/"))
+        return NULL;
+      for (const char *c = g_uri_get_host (uri); *c; c++)
+        if (!g_ascii_isalnum (*c) && *c != '.' && *c != '-' && *c != '*')
+          return NULL;
+      origin = g_uri_get_port (uri) > 0
+             ? g_strdup_printf ("%s://%s:%d", g_uri_get_scheme (uri), g_uri_get_host (uri), g_uri_get_port (uri))
+             : g_strdup_printf ("%s://%s", g_uri_get_scheme (uri), g_uri_get_host (uri));
+      g_string_append_printf (value, " %s", origin);
+    }
+  return g_string_free (g_steal_pointer (&value), FALSE);
+}
+
+static void
+show_sites (OknoPreferencesWindow *self)
+{
+  g_autofree char *sites = dup_sites (self->settings);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->frame_ancestors_row), sites);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->frame_ancestors_row), "error");
+}
+
+static void
+sites_applied_cb (OknoPreferencesWindow *self)
+{
+  g_autofree char *value = okno_preferences_parse_sites (gtk_editable_get_text (GTK_EDITABLE (self->frame_ancestors_row)));
+
+  if (value == NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->frame_ancestors_row), "error");
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("Enter websites as addresses such as https://olgarozet.ru, "
+                                                         "separated by spaces")));
+      return;
+    }
+  g_settings_set_string (self->settings, "frame-ancestors", value);
+  show_sites (self);
 }
 
 static void
@@ -99,12 +189,50 @@ okno_preferences_window_class_init (OknoPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/ru/olgarozet/Okno/okno-preferences-window.ui");
   for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
     gtk_widget_class_bind_template_child_full (widget_class, bindings[i].widget, FALSE, bindings[i].offset);
+  gtk_widget_class_bind_template_child (widget_class, OknoPreferencesWindow, frame_ancestors_row);
+  gtk_widget_class_bind_template_child (widget_class, OknoPreferencesWindow, booking_group);
+  gtk_widget_class_bind_template_child (widget_class, OknoPreferencesWindow, port_row);
 }
 
 static void
 okno_preferences_window_init (OknoPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+static gboolean
+setting_is_port (GSettings *settings,
+                 guint      port)
+{
+  g_autoptr(GVariant) value = g_settings_get_value (settings, "port");
+
+  return g_variant_get_uint16 (value) == port;
+}
+
+/* The Port row says where the page is served now when that is not the
+ * setting (okno --port, Use Another Port) or when it is not served. */
+void
+okno_preferences_window_set_served_port (OknoPreferencesWindow *self,
+                                         guint                  port)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (OKNO_IS_PREFERENCES_WINDOW (self));
+
+  if (port == 0)
+    text = g_strdup (_("Port of the booking page; it is not being served now"));
+  else if (!setting_is_port (self->settings, port))
+    text = g_strdup_printf (_("Port of the booking page; served on port %u for now"), port);
+  else
+    text = g_strdup_printf (_("Port of the booking page; served on port %u"), port);
+  adw_action_row_set_subtitle (self->port_row, text);
+}
+
+GtkWidget *
+okno_preferences_window_get_zone_row (OknoPreferencesWindow *self)
+{
+  g_return_val_if_fail (OKNO_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->zone_row;
 }
 
 OknoPreferencesWindow *
@@ -132,7 +260,18 @@ okno_preferences_window_new (GSettings *settings)
         }
       else
         g_settings_bind (settings, bindings[i].key, widget, bindings[i].property, G_SETTINGS_BIND_DEFAULT);
+      /* One width for every number, so the rows line up. */
+      if (GTK_IS_SPIN_BUTTON (widget))
+        gtk_editable_set_width_chars (GTK_EDITABLE (widget), 5);
     }
+
+  self->zone_row = okno_zone_row_new (settings);
+  adw_preferences_group_add (self->booking_group, self->zone_row);
+
+  adw_entry_row_set_show_apply_button (self->frame_ancestors_row, TRUE);
+  g_signal_connect_object (self->frame_ancestors_row, "apply", G_CALLBACK (sites_applied_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::frame-ancestors", G_CALLBACK (show_sites), self, G_CONNECT_SWAPPED);
+  show_sites (self);
 
   /* Pages are widgets of their own; more are added the same way. */
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),

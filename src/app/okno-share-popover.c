@@ -122,10 +122,22 @@ refresh (OknoSharePopover *self)
       state = g_strcmp0 (bound, "127.0.0.1") == 0
             ? g_strdup (_("Serving on this computer only"))
             : g_strdup (_("Serving on the local network"));
+      gboolean lan = g_strcmp0 (bound, "127.0.0.1") != 0 && g_strcmp0 (bound, "::1") != 0;
+
+      /* A phone cannot open this computer's own address: the QR code
+       * only helps when the page is on the network. */
+      if (!lan)
+        {
+          g_autofree char *why = g_strdup_printf ("%s\n%s", state,
+                                                  _("The QR code appears when Share on local network is on: "
+                                                    "a phone cannot open an address on this computer only."));
+          g_free (state);
+          state = g_steal_pointer (&why);
+        }
       gtk_label_set_text (GTK_LABEL (self->url_label), url);
       gtk_label_set_text (GTK_LABEL (self->state_label), state);
       gtk_picture_set_paintable (GTK_PICTURE (self->qr), GDK_PAINTABLE (texture));
-      gtk_widget_set_visible (self->qr, TRUE);
+      gtk_widget_set_visible (self->qr, lan);
       gtk_widget_set_sensitive (self->copy_button, TRUE);
     }
   else

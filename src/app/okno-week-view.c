@@ -17,7 +17,6 @@
 #include "okno-session-type.h"
 #include "okno-slot-popover.h"
 #include "okno-time.h"
-#include "okno-token.h"
 #include "okno-week-view-private.h"
 
 /* Olga's week: seven day columns of 24 hours under a ruler. The grid draws
@@ -135,6 +134,12 @@ get_calendar (OknoWeekView *self)
   return okno_profile_get_calendar (self->instance);
 }
 
+static OknoSlotService *
+get_slot_service (OknoWeekView *self)
+{
+  return okno_profile_get_slot_service (self->instance);
+}
+
 static GTimeZone *
 get_zone (OknoWeekView *self)
 {
@@ -238,7 +243,8 @@ select_tile (OknoWeekView  *self,
     okno_event_tile_set_selected (tile, TRUE);
 }
 
-/* Why a slot may not take [@start, @end), or NULL if it may. */
+/* Why a slot may not take [@start, @end), or NULL if it may: the slot
+ * service's rule, the one the command line follows too. */
 static char *
 dup_refusal (OknoWeekView *self,
              GDateTime    *start,
@@ -246,33 +252,13 @@ dup_refusal (OknoWeekView *self,
              OknoEvent    *ignore)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GPtrArray) events = okno_calendar_list_events (get_calendar (self), start, end);
+  g_autoptr(GError) error = NULL;
 
-  if (g_date_time_compare (start, now) < 0)
-    return g_strdup (_("This time has passed"));
+  if (okno_slot_service_check (get_slot_service (self), start, end,
+                               ignore ? okno_event_get_id (ignore) : NULL, now, NULL, &error))
+    return NULL;
 
-  for (guint i = 0; i < events->len; i++)
-    {
-      OknoEvent *event = g_ptr_array_index (events, i);
-
-      if (ignore != NULL && g_strcmp0 (okno_event_get_id (event), okno_event_get_id (ignore)) == 0)
-        continue;
-
-      switch (okno_schedule_classify (get_schedule (self), event))
-        {
-        case OKNO_EVENT_KIND_BOOKED:
-          return g_strdup (_("A booked session is there"));
-        case OKNO_EVENT_KIND_BUSY:
-          return g_strdup_printf (_("Busy: %s"), okno_event_get_summary (event));
-        case OKNO_EVENT_KIND_SLOT:
-          return g_strdup (_("Another slot is there"));
-        case OKNO_EVENT_KIND_FREE:
-        default:
-          break;
-        }
-    }
-
-  return NULL;
+  return g_strdup (error->message);
 }
 
 /* The session type a click or a drag publishes (header bar's choice). */
@@ -344,7 +330,7 @@ inserted_cb (GObject      *object,
              gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(OknoEvent) event = okno_calendar_insert_event_finish (OKNO_CALENDAR (object), result, &error);
+  g_autoptr(OknoEvent) event = okno_slot_service_publish_finish (OKNO_SLOT_SERVICE (object), result, &error);
 
   op_finished (user_data, event != NULL, error, event ? okno_event_get_id (event) : NULL);
 }
@@ -355,7 +341,7 @@ updated_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(OknoEvent) event = okno_calendar_update_event_finish (OKNO_CALENDAR (object), result, &error);
+  g_autoptr(OknoEvent) event = okno_slot_service_move_finish (OKNO_SLOT_SERVICE (object), result, &error);
 
   op_finished (user_data, event != NULL, error, NULL);
 }
@@ -366,7 +352,7 @@ deleted_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  gboolean ok = okno_calendar_delete_event_finish (OKNO_CALENDAR (object), result, &error);
+  gboolean ok = okno_slot_service_delete_finish (OKNO_SLOT_SERVICE (object), result, &error);
 
   op_finished (user_data, ok, error, NULL);
 }
@@ -399,12 +385,9 @@ publish_slot (OknoWeekView *self,
               gboolean      undoable)
 {
   g_autofree char *summary = title ? g_strdup (title) : dup_new_slot_title (self);
-  g_autofree char *id = okno_event_id_new ();
-  g_autoptr(OknoEvent) event = okno_event_new (id, summary, start, end);
 
-  okno_event_set_private (event, OKNO_PROP_KIND, OKNO_PROP_KIND_SLOT);
-  okno_calendar_insert_event_async (get_calendar (self), event, NULL, inserted_cb,
-                                    op_new (self, UNDO_CREATE, NULL, undoable));
+  okno_slot_service_publish_async (get_slot_service (self), start, end, summary, NULL, inserted_cb,
+                                   op_new (self, UNDO_CREATE, NULL, undoable));
 }
 
 static void
@@ -415,13 +398,8 @@ change_slot (OknoWeekView *self,
              const char   *summary,
              gboolean      undoable)
 {
-  g_autoptr(OknoEvent) changed = okno_event_copy (event);
-
-  okno_event_set_times (changed, start, end);
-  if (summary != NULL)
-    okno_event_set_summary (changed, summary);
-  okno_calendar_update_event_async (get_calendar (self), changed, NULL, updated_cb,
-                                    op_new (self, UNDO_CHANGE, event, undoable));
+  okno_slot_service_move_async (get_slot_service (self), okno_event_get_id (event), start, end, summary,
+                                NULL, updated_cb, op_new (self, UNDO_CHANGE, event, undoable));
 }
 
 static void
@@ -429,11 +407,8 @@ remove_slot (OknoWeekView *self,
              OknoEvent    *event,
              gboolean      undoable)
 {
-  OknoEvent *current = okno_calendar_lookup_event (get_calendar (self), okno_event_get_id (event));
-
-  okno_calendar_delete_event_async (get_calendar (self), okno_event_get_id (event),
-                                    okno_event_get_etag (current ? current : event), NULL, deleted_cb,
-                                    op_new (self, UNDO_DELETE, event, undoable));
+  okno_slot_service_delete_async (get_slot_service (self), okno_event_get_id (event), NULL, deleted_cb,
+                                  op_new (self, UNDO_DELETE, event, undoable));
 }
 
 /* What a tile shows depends on these; a tile whose key is unchanged is
@@ -1228,6 +1203,7 @@ okno_week_view_size_allocate (GtkWidget *widget,
           GtkAllocation allocation = { (int) x, (int) y, (int) MAX (column_width * item->span - 2, 4), (int) h };
           int unused_min, unused_nat;
 
+          okno_event_tile_fit (item->data, allocation.width, allocation.height);
           gtk_widget_measure (item->data, GTK_ORIENTATION_VERTICAL, allocation.width,
                               &unused_min, &unused_nat, NULL, NULL);
           gtk_widget_size_allocate (item->data, &allocation, -1);
@@ -1318,6 +1294,7 @@ okno_week_view_snapshot (GtkWidget   *widget,
   if (self->mode != DRAG_NONE && self->mode != DRAG_TILE && self->moved)
     {
       GdkRGBA fill = self->refusal ? error : accent;
+      GdkRGBA text_color = fg;
       double x = okno_week_geometry_x_for_day (&geometry, self->preview_day) + 2;
       double y = okno_week_geometry_y_for (&geometry, self->preview_start);
       double h = okno_week_geometry_y_for (&geometry, self->preview_end) - y;
@@ -1327,7 +1304,15 @@ okno_week_view_snapshot (GtkWidget   *widget,
       g_autofree char *text = NULL;
       PangoLayout *layout;
 
-      fill.alpha = 0.25;
+      /* A refusal covers what is under it, so that it can be read. */
+      if (self->refusal)
+        {
+          fill.alpha = 0.92;
+          if (!gtk_style_context_lookup_color (context, "error_fg_color", &text_color))
+            gdk_rgba_parse (&text_color, "#ffffff");
+        }
+      else
+        fill.alpha = 0.25;
       gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (x, y, day_width - 4, h), 6);
       gtk_snapshot_push_rounded_clip (snapshot, &outline);
       append_rect (snapshot, &fill, x, y, day_width - 4, h);
@@ -1344,7 +1329,7 @@ okno_week_view_snapshot (GtkWidget   *widget,
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
       gtk_snapshot_save (snapshot);
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + 4, y + 2));
-      gtk_snapshot_append_layout (snapshot, layout, &fg);
+      gtk_snapshot_append_layout (snapshot, layout, &text_color);
       gtk_snapshot_restore (snapshot);
       g_object_unref (layout);
     }

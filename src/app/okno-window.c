@@ -33,11 +33,19 @@ struct _OknoWindow
   GtkCalendar          *calendar;
   GtkWidget            *type_button;
   GtkLabel             *type_label;
+  GtkRevealer          *server_bar;
+  GtkRevealer          *contact_bar;
+  GtkEntry             *contact_entry;
+  GtkWidget            *empty_hint;
+  GtkWidget            *share_tip;
+  gboolean              had_slots;
+  GtkLabel             *server_bar_label;
 
   OknoProfile         *instance;
   GtkWidget            *grid;
   gboolean              scrolled;
   guint                 fit_source;
+  guint                 retry_source;
   double                top_hour;
 };
 
@@ -115,20 +123,144 @@ update_title (OknoWindow *self)
   adw_window_title_set_subtitle (self->window_title, url ? url : _("Booking page not served"));
 }
 
+#define RETRY_SECONDS 3
+
+/* While the page cannot be served (a busy port), try again now and then:
+ * serving resumes by itself when the port frees. */
+static gboolean
+retry_server_cb (gpointer user_data)
+{
+  OknoWindow *self = user_data;
+
+  if (okno_profile_start_server (self->instance, NULL))
+    {
+      self->retry_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 server_error_changed_cb (OknoWindow *self)
 {
   const char *error = okno_profile_get_server_error (self->instance);
+  gboolean was_shown = gtk_revealer_get_reveal_child (self->server_bar);
 
   update_title (self);
   if (error != NULL)
-    toast (self, error);
+    {
+      g_autofree char *text = g_strdup_printf (_("The booking page is not served: %s"), error);
+
+      gtk_label_set_text (self->server_bar_label, text);
+      if (self->retry_source == 0)
+        self->retry_source = g_timeout_add_seconds (RETRY_SECONDS, retry_server_cb, self);
+    }
+  else
+    {
+      g_clear_handle_id (&self->retry_source, g_source_remove);
+      if (was_shown)
+        toast (self, _("The booking page is served again"));
+    }
+  gtk_revealer_set_reveal_child (self->server_bar, error != NULL);
+}
+
+static void
+server_retry_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  OknoWindow *self = OKNO_WINDOW (widget);
+
+  okno_profile_start_server (self->instance, NULL);
+}
+
+/* Any free port, for this run: the port setting stays as it is. */
+static void
+server_other_port_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  OknoWindow *self = OKNO_WINDOW (widget);
+  OknoOverrides overrides = OKNO_OVERRIDES_INIT;
+
+  overrides.port = 0;
+  okno_profile_apply_overrides (self->instance, &overrides);
+  okno_profile_start_server (self->instance, NULL);
+}
+
+/* Whether Olga has published any slot, in half a year either side. */
+static gboolean
+has_any_slot (OknoWindow *self)
+{
+  OknoSchedule *schedule = okno_profile_get_schedule (self->instance);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) from = g_date_time_add_days (now, -180);
+  g_autoptr(GDateTime) to = g_date_time_add_days (now, 180);
+  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_schedule_get_calendar (schedule), from, to);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      OknoEventKind kind = okno_schedule_classify (schedule, g_ptr_array_index (events, i));
+
+      if (kind == OKNO_EVENT_KIND_SLOT || kind == OKNO_EVENT_KIND_BOOKED)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* First start: the empty week says what to do; after the first slot, the
+ * share button is pointed out, once. */
+static void
+update_first_steps (OknoWindow *self)
+{
+  gboolean any = has_any_slot (self);
+
+  gtk_widget_set_visible (self->empty_hint, !any);
+  if (any && !self->had_slots && self->share_tip == NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      GtkWidget *label = gtk_label_new (_("Your booking page shows it now. Share its address with clients here."));
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
+      self->share_tip = gtk_popover_new ();
+      gtk_popover_set_child (GTK_POPOVER (self->share_tip), label);
+      gtk_widget_set_parent (self->share_tip, self->share_button);
+      gtk_popover_popup (GTK_POPOVER (self->share_tip));
+    }
+  self->had_slots = any;
 }
 
 static void
 schedule_changed_cb (OknoWindow *self)
 {
   update_day_header (self);
+  update_first_steps (self);
+}
+
+/* Olga's contact: asked for in the window while it is empty. */
+static void
+update_contact_bar (OknoWindow *self)
+{
+  g_autofree char *contact = g_settings_get_string (okno_profile_get_settings (self->instance), "contact");
+
+  gtk_revealer_set_reveal_child (self->contact_bar, contact[0] == '\0');
+}
+
+static void
+contact_save_cb (OknoWindow *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->contact_entry))));
+
+  if (text[0] == '\0')
+    return;
+  g_settings_set_string (okno_profile_get_settings (self->instance), "contact", text);
+  toast (self, _("Saved. Preferences can change it."));
+}
+
+static void
+contact_later_cb (OknoWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->contact_bar, FALSE);
 }
 
 static void
@@ -209,6 +341,13 @@ can_undo_changed_cb (OknoWindow *self)
                                  okno_week_view_can_undo (OKNO_WEEK_VIEW (self->grid)));
 }
 
+static void
+current_type_change_state_cb (OknoWindow *self,
+                              GVariant   *state)
+{
+  g_settings_set_value (okno_profile_get_settings (self->instance), OKNO_CURRENT_SESSION_TYPE_KEY, state);
+}
+
 /* The header bar's type button names the type a click publishes; its
  * menu chooses another. */
 static void
@@ -239,6 +378,13 @@ session_types_changed_cb (OknoWindow *self)
   g_menu_append_section (menu, NULL, G_MENU_MODEL (choices));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (edit));
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->type_button), G_MENU_MODEL (menu));
+  {
+    GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), OKNO_CURRENT_SESSION_TYPE_KEY);
+
+    if (action != NULL)
+      g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                                 g_variant_new_string (current ? okno_session_type_get_id (current) : ""));
+  }
 
   gtk_label_set_label (self->type_label, current ? okno_session_type_get_name (current) : _("Session Type"));
   if (current != NULL)
@@ -318,9 +464,11 @@ fit_working_hours_cb (gpointer user_data)
    * after a change the adjustment changes again, and we scroll then. */
   if (self->top_hour < 0)
     self->top_hour = gtk_adjustment_get_value (adjustment) / okno_week_view_get_hour_height (OKNO_WEEK_VIEW (self->grid));
+  /* A quarter of an hour more at each end, so that the first and last
+   * hours' labels are seen whole. */
   if (!self->scrolled)
-    self->top_hour = first;
-  if (okno_week_view_set_hour_height (OKNO_WEEK_VIEW (self->grid), page / (last - first)))
+    self->top_hour = MAX (first - 0.25, 0);
+  if (okno_week_view_set_hour_height (OKNO_WEEK_VIEW (self->grid), page / (last - first + 0.5)))
     return G_SOURCE_REMOVE;
 
   if (gtk_adjustment_get_upper (adjustment) > page)
@@ -346,6 +494,12 @@ okno_window_dispose (GObject *object)
   OknoWindow *self = (OknoWindow *) object;
 
   g_clear_handle_id (&self->fit_source, g_source_remove);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  if (self->share_tip != NULL)
+    {
+      gtk_widget_unparent (self->share_tip);
+      self->share_tip = NULL;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), OKNO_TYPE_WINDOW);
   g_clear_object (&self->instance);
 
@@ -371,6 +525,13 @@ okno_window_class_init (OknoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, calendar);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, type_button);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, type_label);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, server_bar);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, server_bar_label);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, contact_bar);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, contact_entry);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, empty_hint);
+  gtk_widget_class_bind_template_callback (widget_class, contact_save_cb);
+  gtk_widget_class_bind_template_callback (widget_class, contact_later_cb);
   gtk_widget_class_bind_template_callback (widget_class, calendar_day_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "week.previous", NULL, previous_week_action);
@@ -378,6 +539,8 @@ okno_window_class_init (OknoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "week.today", NULL, today_action);
   gtk_widget_class_install_action (widget_class, "week.copy-previous", NULL, copy_previous_action);
   gtk_widget_class_install_action (widget_class, "week.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "server.retry", NULL, server_retry_action);
+  gtk_widget_class_install_action (widget_class, "server.other-port", NULL, server_other_port_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "week.previous", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, 0, "week.previous", NULL);
@@ -407,7 +570,7 @@ okno_window_new (OknoApplication *application)
   GtkAdjustment *adjustment;
   GtkWidget *viewport;
   GSettings *settings;
-  g_autoptr(GAction) type_action = NULL;
+  g_autoptr(GSimpleAction) type_action = NULL;
 
   g_return_val_if_fail (OKNO_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (okno_application_get_profile (application) != NULL, NULL);
@@ -417,8 +580,13 @@ okno_window_new (OknoApplication *application)
 
   settings = okno_profile_get_settings (self->instance);
   okno_session_types_ensure (settings, okno_profile_get_schedule (self->instance));
-  type_action = g_settings_create_action (settings, OKNO_CURRENT_SESSION_TYPE_KEY);
-  g_action_map_add_action (G_ACTION_MAP (self), type_action);
+  /* Not g_settings_create_action(): that action would outlive the window
+   * through the settings' signal and report to a window that is gone. */
+  type_action = g_simple_action_new_stateful (OKNO_CURRENT_SESSION_TYPE_KEY, G_VARIANT_TYPE_STRING,
+                                              g_settings_get_value (settings, OKNO_CURRENT_SESSION_TYPE_KEY));
+  g_signal_connect_object (type_action, "change-state", G_CALLBACK (current_type_change_state_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (type_action));
   g_signal_connect_object (settings, "changed::" OKNO_SESSION_TYPES_KEY,
                            G_CALLBACK (session_types_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::" OKNO_CURRENT_SESSION_TYPE_KEY,
@@ -446,8 +614,11 @@ okno_window_new (OknoApplication *application)
                            G_CALLBACK (schedule_changed_cb), self, G_CONNECT_SWAPPED);
 
   okno_window_set_week (self, now);
-  if (okno_profile_get_server_error (self->instance) != NULL)
-    toast (self, okno_profile_get_server_error (self->instance));
+  server_error_changed_cb (self);
+  g_signal_connect_object (settings, "changed::contact", G_CALLBACK (update_contact_bar), self, G_CONNECT_SWAPPED);
+  update_contact_bar (self);
+  self->had_slots = has_any_slot (self);
+  gtk_widget_set_visible (self->empty_hint, !self->had_slots);
 
   return self;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "okno-booking-request.h"
+#include "okno-text.h"
 #include "okno-time.h"
 
 G_DEFINE_BOXED_TYPE (OknoBookingRequest, okno_booking_request,
@@ -65,33 +66,33 @@ is_blank (const char *text)
   return text == NULL || text[0] == '\0';
 }
 
-/* Trims blanks in place; an all-blank field becomes NULL. */
+/* NFC, trimmed of white space of any kind; an all-blank field becomes
+ * NULL. A field that is not clean text (invalid UTF-8, NUL, controls) is
+ * kept as it is, for validate() to refuse: no caller's slip can hand the
+ * booking core bytes it would store. */
 static void
 normalize (char **field)
 {
-  if (*field == NULL)
+  char *normalized;
+
+  if (*field == NULL || !okno_text_is_clean (*field, -1))
     return;
 
-  g_strstrip (*field);
-  if ((*field)[0] == '\0')
-    g_clear_pointer (field, g_free);
+  normalized = okno_text_normalize (*field);
+  g_free (*field);
+  *field = normalized;
 }
 
+/* What no field may hold: bytes that are not clean text, control
+ * characters (line breaks only where @allow_newlines), and invisible
+ * format characters such as bidi overrides and zero-width spaces. */
 static gboolean
-has_control_chars (const char *text,
-                   gboolean    allow_newlines)
+is_unusable (const char *text,
+             gboolean    allow_newlines)
 {
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (allow_newlines && (c == '\n' || c == '\r' || c == '\t'))
-        continue;
-      if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
-        return TRUE;
-    }
-
-  return FALSE;
+  return !okno_text_is_clean (text, -1) ||
+         okno_text_has_controls (text, allow_newlines) ||
+         okno_text_has_format_chars (text);
 }
 
 static gboolean
@@ -164,7 +165,9 @@ add_error (GHashTable *errors,
  * @field_errors: (out) (optional): field name (as in the JSON API) → a
  *   message for the client, or %NULL when valid
  *
- * Trims the fields and checks them. Strings must already be valid UTF-8.
+ * Normalizes the fields (NFC, white space trimmed) and checks them. Text
+ * that is not valid UTF-8, or holds control or invisible format characters,
+ * is refused by field; a name needs a letter.
  */
 gboolean
 okno_booking_request_validate (OknoBookingRequest  *self,
@@ -184,17 +187,19 @@ okno_booking_request_validate (OknoBookingRequest  *self,
 
   if (is_blank (self->slot_id))
     add_error (errors, "slotId", N_("Choose a time."));
-  else if (strlen (self->slot_id) > 1024 || has_control_chars (self->slot_id, FALSE))
+  else if (strlen (self->slot_id) > 1024 || is_unusable (self->slot_id, FALSE))
     add_error (errors, "slotId", N_("This time is not known."));
 
   if (is_blank (self->name))
     add_error (errors, "name", N_("Please enter your name."));
+  else if (is_unusable (self->name, FALSE))
+    add_error (errors, "name", N_("The name contains characters that cannot be used."));
   else if (g_utf8_strlen (self->name, -1) > NAME_MAX_CHARS)
     add_error (errors, "name", N_("The name is too long (at most 100 characters)."));
-  else if (has_control_chars (self->name, FALSE))
-    add_error (errors, "name", N_("The name contains characters that cannot be used."));
+  else if (!okno_text_has_letter (self->name))
+    add_error (errors, "name", N_("A name needs at least one letter."));
 
-  if (self->email && !is_valid_email (self->email))
+  if (self->email && (is_unusable (self->email, FALSE) || !is_valid_email (self->email)))
     add_error (errors, "email", N_("This does not look like an email address."));
   if (self->phone && !is_valid_phone (self->phone))
     add_error (errors, "phone", N_("Enter a phone number with its country code, such as +7 900 123-45-67."));
@@ -203,12 +208,14 @@ okno_booking_request_validate (OknoBookingRequest  *self,
   if (!self->email && !self->phone && !self->telegram)
     add_error (errors, "contact", N_("Leave an email, a phone number or a Telegram username so that you can be reached."));
 
-  if (self->note && g_utf8_strlen (self->note, -1) > NOTE_MAX_CHARS)
-    add_error (errors, "note", N_("The note is too long (at most 1000 characters)."));
-  else if (self->note && has_control_chars (self->note, TRUE))
+  if (self->note && is_unusable (self->note, TRUE))
     add_error (errors, "note", N_("The note contains characters that cannot be used."));
+  else if (self->note && g_utf8_strlen (self->note, -1) > NOTE_MAX_CHARS)
+    add_error (errors, "note", N_("The note is too long (at most 1000 characters)."));
 
-  if (self->time_zone)
+  if (self->time_zone && is_unusable (self->time_zone, FALSE))
+    add_error (errors, "timeZone", N_("Unknown time zone."));
+  else if (self->time_zone)
     {
       g_autoptr(GTimeZone) zone = okno_time_zone_new (self->time_zone);
       if (zone == NULL)

@@ -212,7 +212,14 @@ okno_calendar_delete_event_async (OknoCalendar        *self,
 {
   g_return_if_fail (OKNO_IS_CALENDAR (self));
   g_return_if_fail (event_id != NULL);
-  g_return_if_fail (etag != NULL);
+
+  if (etag == NULL)
+    {
+      g_task_report_new_error (self, callback, user_data, okno_calendar_delete_event_async,
+                               OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_INVALID,
+                               "A delete needs the etag its caller last saw");
+      return;
+    }
 
   OKNO_CALENDAR_GET_IFACE (self)->delete_event_async (self, event_id, etag, cancellable, callback, user_data);
 }
@@ -223,6 +230,10 @@ okno_calendar_delete_event_finish (OknoCalendar  *self,
                                    GError       **error)
 {
   g_return_val_if_fail (OKNO_IS_CALENDAR (self), FALSE);
+
+  if (g_async_result_is_tagged (result, okno_calendar_delete_event_async))
+    return g_task_propagate_boolean (G_TASK (result), error);
+
   return OKNO_CALENDAR_GET_IFACE (self)->delete_event_finish (self, result, error);
 }
 

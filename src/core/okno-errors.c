@@ -11,3 +11,4 @@
 G_DEFINE_QUARK (okno-booking-error-quark, okno_booking_error)
 G_DEFINE_QUARK (okno-calendar-error-quark, okno_calendar_error)
 G_DEFINE_QUARK (okno-data-error-quark, okno_data_error)
+G_DEFINE_QUARK (okno-slot-error-quark, okno_slot_error)

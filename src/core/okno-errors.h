@@ -43,6 +43,18 @@ typedef enum
   OKNO_CALENDAR_ERROR_GONE,
 } OknoCalendarError;
 
+/* Where a slot may go, and which slots Olga may change: see
+ * okno-slot-service.h. Messages are translated, for Olga. */
+#define OKNO_SLOT_ERROR (okno_slot_error_quark ())
+typedef enum
+{
+  OKNO_SLOT_ERROR_PAST,
+  OKNO_SLOT_ERROR_LENGTH,
+  OKNO_SLOT_ERROR_OVERLAP,
+  OKNO_SLOT_ERROR_NOT_FOUND,
+  OKNO_SLOT_ERROR_BOOKED,
+} OknoSlotError;
+
 /* Stored data: the data directory, the ledger, files. */
 #define OKNO_DATA_ERROR (okno_data_error_quark ())
 typedef enum
@@ -56,5 +68,6 @@ typedef enum
 GQuark okno_booking_error_quark  (void);
 GQuark okno_calendar_error_quark (void);
 GQuark okno_data_error_quark     (void);
+GQuark okno_slot_error_quark     (void);
 
 G_END_DECLS

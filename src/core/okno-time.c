@@ -108,26 +108,130 @@ okno_time_format_date (GDateTime *time,
   return g_date_time_format (local, "%Y-%m-%d");
 }
 
-/* What a person types: 2026-12-01T17:30 (local time in @zone), or the
- * same with seconds, or with an explicit offset. */
+G_DEFINE_QUARK (okno-time-error-quark, okno_time_error)
+
+static char *
+format_offset (GTimeSpan offset)
+{
+  gint64 minutes = offset / G_TIME_SPAN_MINUTE;
+
+  return g_strdup_printf ("%c%02d:%02d", minutes < 0 ? '-' : '+',
+                          (int) (ABS (minutes) / 60), (int) (ABS (minutes) % 60));
+}
+
+/**
+ * okno_time_parse_local_full:
+ * @text: what a person types: 2026-12-01T17:30 (local time in @zone), or
+ *   the same with seconds, or with an explicit offset (+03:00, Z)
+ *
+ * A local time the clocks skip (2027-03-28T02:30 in Europe/Berlin) is
+ * refused, not moved; one they pass twice (2027-10-31T02:30 there) is
+ * refused asking for its offset, since only that tells the two apart.
+ *
+ * Returns: (nullable): the time, or %NULL with @error set in
+ *   %OKNO_TIME_ERROR
+ */
+GDateTime *
+okno_time_parse_local_full (const char  *text,
+                            GTimeZone   *zone,
+                            GError     **error)
+{
+  g_autofree char *normalized = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GTimeZone) east = g_time_zone_new_offset (5 * 3600);
+  g_autoptr(GDateTime) as_utc = NULL;
+  g_autoptr(GDateTime) as_east = NULL;
+  g_autoptr(GDateTime) found = NULL;
+  g_autofree char *wall = NULL;
+  GTimeSpan offsets[2];
+  guint matches = 0;
+
+  if (text != NULL)
+    {
+      /* GLib wants seconds: 17:30 becomes 17:30:00, before any offset. */
+      if (strlen (text) >= 16 && text[13] == ':' && (text[16] == '\0' || text[16] != ':'))
+        normalized = g_strdup_printf ("%.16s:00%s", text, text + 16);
+      else
+        normalized = g_strdup (text);
+      if (strlen (normalized) > 10 && normalized[10] == ' ')
+        normalized[10] = 'T';
+
+      as_utc = g_date_time_new_from_iso8601 (normalized, utc);
+      as_east = g_date_time_new_from_iso8601 (normalized, east);
+    }
+
+  if (as_utc == NULL || as_east == NULL)
+    {
+      g_set_error (error, OKNO_TIME_ERROR, OKNO_TIME_ERROR_INVALID,
+                   _("“%s” is not a time such as 2026-12-01T17:30 or 2026-12-01T17:30+03:00"),
+                   text ? text : "");
+      return NULL;
+    }
+
+  /* The same instant whatever the default zone: the text has an offset. */
+  if (g_date_time_equal (as_utc, as_east))
+    return g_steal_pointer (&as_utc);
+
+  /* Wall-clock fields in @zone: try each offset in force around that
+   * day (a zone changes offset at most once within a day or so) and keep
+   * the instants that read back as the same wall-clock time. */
+  {
+    g_autoptr(GDateTime) before = g_date_time_add_hours (as_utc, -36);
+    g_autoptr(GDateTime) after = g_date_time_add_hours (as_utc, 36);
+    g_autoptr(GDateTime) local_before = g_date_time_to_timezone (before, zone);
+    g_autoptr(GDateTime) local_after = g_date_time_to_timezone (after, zone);
+
+    offsets[0] = g_date_time_get_utc_offset (local_before);
+    offsets[1] = g_date_time_get_utc_offset (local_after);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (offsets); i++)
+    {
+      g_autoptr(GDateTime) instant = NULL;
+      g_autoptr(GDateTime) local = NULL;
+
+      if (i == 1 && offsets[1] == offsets[0])
+        break;
+
+      instant = g_date_time_add (as_utc, -offsets[i]);
+      local = g_date_time_to_timezone (instant, zone);
+      if (g_date_time_get_utc_offset (local) == offsets[i])
+        {
+          matches++;
+          if (found == NULL)
+            found = g_steal_pointer (&local);
+        }
+    }
+
+  wall = g_date_time_format (as_utc, "%Y-%m-%dT%H:%M");
+  if (matches == 0)
+    {
+      g_set_error (error, OKNO_TIME_ERROR, OKNO_TIME_ERROR_NONEXISTENT,
+                   _("%s does not exist in %s: the clocks skip that time"),
+                   wall, g_time_zone_get_identifier (zone));
+      return NULL;
+    }
+  if (matches > 1)
+    {
+      /* The earlier occurrence has the larger offset. */
+      g_autofree char *first = format_offset (MAX (offsets[0], offsets[1]));
+      g_autofree char *second = format_offset (MIN (offsets[0], offsets[1]));
+
+      g_set_error (error, OKNO_TIME_ERROR, OKNO_TIME_ERROR_AMBIGUOUS,
+                   _("%s happens twice in %s: add the offset, %s%s for the first or %s%s for the second"),
+                   wall, g_time_zone_get_identifier (zone), wall, first, wall, second);
+      return NULL;
+    }
+
+  return g_steal_pointer (&found);
+}
+
+/* The same, without saying why not. */
 GDateTime *
 okno_time_parse_local (const char *text,
                        GTimeZone  *zone)
 {
-  g_autofree char *normalized = NULL;
-
-  if (text == NULL)
-    return NULL;
-
-  /* GLib wants seconds: 17:30 becomes 17:30:00, before any offset. */
-  if (strlen (text) >= 16 && text[13] == ':' && (text[16] == '\0' || text[16] != ':'))
-    normalized = g_strdup_printf ("%.16s:00%s", text, text + 16);
-  else
-    normalized = g_strdup (text);
-  if (strlen (normalized) > 10 && normalized[10] == ' ')
-    normalized[10] = 'T';
-
-  return g_date_time_new_from_iso8601 (normalized, zone);
+  return okno_time_parse_local_full (text, zone, NULL);
 }
 
 /* Half-open intervals: [a_start, a_end) and [b_start, b_end). */

@@ -10,6 +10,16 @@
 
 G_BEGIN_DECLS
 
+#define OKNO_TIME_ERROR (okno_time_error_quark ())
+typedef enum
+{
+  OKNO_TIME_ERROR_INVALID,
+  OKNO_TIME_ERROR_NONEXISTENT,
+  OKNO_TIME_ERROR_AMBIGUOUS,
+} OknoTimeError;
+
+GQuark     okno_time_error_quark    (void);
+
 GTimeZone *okno_time_zone_new       (const char  *identifier);
 GDateTime *okno_time_parse_rfc3339  (const char  *text);
 char      *okno_time_format_rfc3339 (GDateTime   *time,
@@ -20,6 +30,9 @@ char      *okno_time_format_date    (GDateTime   *time,
                                      GTimeZone   *zone);
 GDateTime *okno_time_parse_local    (const char  *text,
                                      GTimeZone   *zone);
+GDateTime *okno_time_parse_local_full (const char  *text,
+                                     GTimeZone   *zone,
+                                     GError     **error);
 GDateTime *okno_time_week_start      (GDateTime   *time,
                                      GTimeZone   *zone);
 char      *okno_time_format_week     (GDateTime   *monday);

@@ -18,32 +18,75 @@
 
 /* Everything one data folder holds, assembled once for both mains: the
  * window (okno) and the headless server (okno-server) run the same core.
- * Owning the profile means owning the folder's lock. */
+ * Owning the profile means owning the folder's lock.
+ *
+ * It is built with GAsyncInitable (okno_profile_new_async()): it locks the
+ * folder, reads its settings, opens the calendar backend the
+ * “calendar-backend” setting names (a remote one may need the network
+ * before it is ready), then the ledger, and assembles the schedule, the
+ * booking and slot services and the web server. :state says how far it
+ * got; nothing waits for it on a nested main loop. */
 struct _OknoProfile
 {
   GObject             parent_instance;
 
   char               *data_dir;
+  OknoProfileState    state;
   int                 lock_fd;
   GSettings          *settings;
-  OknoLocalCalendar  *calendar;
+  OknoCalendar       *calendar;
   OknoLedger         *ledger;
   OknoSchedule       *schedule;
   OknoBookingService *service;
+  OknoSlotService    *slot_service;
   OknoWebServer      *web_server;
   char               *server_error;
   gboolean            want_server;
 };
 
-G_DEFINE_FINAL_TYPE (OknoProfile, okno_profile, G_TYPE_OBJECT)
+static void async_initable_iface_init (GAsyncInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (OknoProfile, okno_profile, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_ASYNC_INITABLE, async_initable_iface_init))
 
 enum {
   PROP_0,
+  PROP_DATA_DIR,
+  PROP_STATE,
   PROP_SERVER_ERROR,
   N_PROPS
 };
 
 static GParamSpec *properties [N_PROPS];
+
+GType
+okno_profile_state_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    { OKNO_PROFILE_STATE_NEW, "OKNO_PROFILE_STATE_NEW", "new" },
+    { OKNO_PROFILE_STATE_LOADING, "OKNO_PROFILE_STATE_LOADING", "loading" },
+    { OKNO_PROFILE_STATE_READY, "OKNO_PROFILE_STATE_READY", "ready" },
+    { OKNO_PROFILE_STATE_FAILED, "OKNO_PROFILE_STATE_FAILED", "failed" },
+    { 0, NULL, NULL }
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static (g_intern_static_string ("OknoProfileState"), values));
+
+  return type;
+}
+
+static void
+set_state (OknoProfile      *self,
+           OknoProfileState  state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_STATE]);
+}
 
 static void
 set_server_error (OknoProfile *self,
@@ -85,6 +128,204 @@ web_server_address_changed_cb (OknoProfile *self)
     set_server_error (self, NULL);
 }
 
+/* Locks the folder and reads its settings: quick, and nothing else may
+ * start before the lock is ours. */
+static gboolean
+open_folder (OknoProfile  *self,
+             GError      **error)
+{
+  if (self->data_dir == NULL)
+    self->data_dir = okno_data_dir_default ();
+
+  if ((self->lock_fd = okno_data_dir_lock (self->data_dir, error)) < 0)
+    return FALSE;
+  if (!(self->settings = okno_settings_new (self->data_dir, error)))
+    return FALSE;
+
+  return TRUE;
+}
+
+static void
+calendar_ready_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  GObject *calendar;
+
+  if (!(calendar = g_async_initable_new_finish (G_ASYNC_INITABLE (object), result, &error)))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, calendar, g_object_unref);
+}
+
+/* The backend the “calendar-backend” setting names. A backend that needs
+ * time to become ready (Google: secrets, the network) implements
+ * GAsyncInitable and is awaited here; the local one opens at once. */
+static void
+open_calendar_async (OknoProfile         *self,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *backend = g_settings_get_string (self->settings, "calendar-backend");
+  g_autoptr(GError) error = NULL;
+  OknoLocalCalendar *local;
+  GType type = G_TYPE_INVALID;
+
+  g_task_set_source_tag (task, open_calendar_async);
+  g_debug ("Calendar backend: %s", backend);
+
+  if (g_str_equal (backend, "local"))
+    {
+      if (!(local = okno_local_calendar_new (self->data_dir, &error)))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (task, local, g_object_unref);
+      return;
+    }
+
+  /* The seam for remote backends: each is a GAsyncInitable OknoCalendar
+   * with the construct properties “data-dir” and “settings”. (The Google
+   * backend puts OKNO_TYPE_GOOGLE_CALENDAR here once it is built.) */
+  if (g_str_equal (backend, "google"))
+    type = g_type_from_name ("OknoGoogleCalendar");
+
+  if (type != G_TYPE_INVALID && g_type_is_a (type, OKNO_TYPE_CALENDAR) && g_type_is_a (type, G_TYPE_ASYNC_INITABLE))
+    {
+      g_async_initable_new_async (type, G_PRIORITY_DEFAULT, cancellable, calendar_ready_cb,
+                                  g_steal_pointer (&task),
+                                  "data-dir", self->data_dir,
+                                  "settings", self->settings,
+                                  NULL);
+      return;
+    }
+
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("The calendar “%s” (setting “calendar-backend”) is not available in this version of Okno"),
+                           backend);
+}
+
+static OknoCalendar *
+open_calendar_finish (OknoProfile   *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Everything that stands on the calendar and the ledger. */
+static gboolean
+assemble (OknoProfile  *self,
+          GError      **error)
+{
+  if (!(self->ledger = okno_ledger_new (self->data_dir, error)))
+    return FALSE;
+
+  self->schedule = okno_schedule_new (self->calendar, self->ledger);
+  g_settings_bind (self->settings, "slot-marker", self->schedule, "slot-marker", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "booked-marker", self->schedule, "booked-marker", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "time-zone", self->schedule, "time-zone", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "min-notice-minutes", self->schedule, "min-notice-minutes", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "booking-window-days", self->schedule, "booking-window-days", G_SETTINGS_BIND_GET);
+
+  self->service = okno_booking_service_new (self->schedule);
+  self->slot_service = okno_slot_service_new (self->schedule);
+  okno_booking_service_reconcile (self->service);
+
+  self->web_server = okno_web_server_new (self->service);
+  g_settings_bind (self->settings, "port", self->web_server, "port", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "rate-limit", self->web_server, "rate-limit", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "frame-ancestors", self->web_server, "frame-ancestors", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "contact", self->web_server, "contact", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "owner-name", self->web_server, "owner-name", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "owner-about", self->web_server, "owner-about", G_SETTINGS_BIND_GET);
+  g_settings_bind_with_mapping (self->settings, "share-on-lan", self->web_server, "address",
+                                G_SETTINGS_BIND_GET, lan_to_address, NULL, NULL, NULL);
+  g_signal_connect_object (self->web_server, "notify::address",
+                           G_CALLBACK (web_server_address_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->web_server, "notify::port",
+                           G_CALLBACK (web_server_address_changed_cb), self, G_CONNECT_SWAPPED);
+
+  return TRUE;
+}
+
+static void
+init_failed (OknoProfile *self,
+             GTask       *task,
+             GError      *error)
+{
+  set_state (self, OKNO_PROFILE_STATE_FAILED);
+  g_task_return_error (task, error);
+}
+
+static void
+calendar_opened_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  OknoProfile *self = OKNO_PROFILE (object);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!(self->calendar = open_calendar_finish (self, result, &error)) ||
+      !assemble (self, &error))
+    {
+      init_failed (self, task, g_steal_pointer (&error));
+      return;
+    }
+
+  set_state (self, OKNO_PROFILE_STATE_READY);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+okno_profile_init_async (GAsyncInitable      *initable,
+                         int                  io_priority,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  OknoProfile *self = OKNO_PROFILE (initable);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+
+  g_task_set_source_tag (task, okno_profile_init_async);
+  g_task_set_priority (task, io_priority);
+
+  if (self->state != OKNO_PROFILE_STATE_NEW)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "The profile was initialized already");
+      return;
+    }
+  set_state (self, OKNO_PROFILE_STATE_LOADING);
+
+  if (!open_folder (self, &error))
+    {
+      init_failed (self, task, g_steal_pointer (&error));
+      return;
+    }
+
+  open_calendar_async (self, cancellable, calendar_opened_cb, g_steal_pointer (&task));
+}
+
+static gboolean
+okno_profile_init_finish (GAsyncInitable  *initable,
+                          GAsyncResult    *result,
+                          GError         **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+async_initable_iface_init (GAsyncInitableIface *iface)
+{
+  iface->init_async = okno_profile_init_async;
+  iface->init_finish = okno_profile_init_finish;
+}
+
 static void
 okno_profile_dispose (GObject *object)
 {
@@ -95,6 +336,7 @@ okno_profile_dispose (GObject *object)
   okno_profile_flush (self);
 
   g_clear_object (&self->web_server);
+  g_clear_object (&self->slot_service);
   g_clear_object (&self->service);
   g_clear_object (&self->schedule);
   g_clear_object (&self->ledger);
@@ -127,8 +369,34 @@ okno_profile_get_property (GObject    *object,
 
   switch (prop_id)
     {
+    case PROP_DATA_DIR:
+      g_value_set_string (value, self->data_dir);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
     case PROP_SERVER_ERROR:
       g_value_set_string (value, self->server_error);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+okno_profile_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  OknoProfile *self = OKNO_PROFILE (object);
+  const char *dir;
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR:
+      dir = g_value_get_string (value);
+      self->data_dir = dir ? g_canonicalize_filename (dir, NULL) : NULL;
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -143,6 +411,29 @@ okno_profile_class_init (OknoProfileClass *klass)
   object_class->dispose = okno_profile_dispose;
   object_class->finalize = okno_profile_finalize;
   object_class->get_property = okno_profile_get_property;
+  object_class->set_property = okno_profile_set_property;
+
+  /**
+   * OknoProfile:data-dir:
+   *
+   * The data folder; %NULL at construction means the default one.
+   */
+  properties [PROP_DATA_DIR] =
+    g_param_spec_string ("data-dir", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * OknoProfile:state:
+   *
+   * How far the profile got (#OknoProfileState): loading while it opens
+   * the folder and the calendar, then ready or failed.
+   */
+  properties [PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       OKNO_TYPE_PROFILE_STATE,
+                       OKNO_PROFILE_STATE_NEW,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
    * OknoProfile:server-error:
@@ -165,55 +456,46 @@ okno_profile_init (OknoProfile *self)
 }
 
 /**
- * okno_profile_new:
+ * okno_profile_new_async:
  * @data_dir: (nullable): the data folder, or %NULL for the default
  *
- * Locks the folder and opens its settings, calendar and ledger. Fails with
- * a message for a person when another process holds the folder or a file
- * cannot be read; nothing is changed then.
+ * Locks the folder and opens its settings, calendar backend and ledger.
+ * Fails with a message for a person when another process holds the folder,
+ * a file cannot be read or the backend cannot start; nothing is changed
+ * then.
+ */
+void
+okno_profile_new_async (const char          *data_dir,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_async_initable_new_async (OKNO_TYPE_PROFILE, G_PRIORITY_DEFAULT, cancellable, callback, user_data,
+                              "data-dir", data_dir,
+                              NULL);
+}
+
+/**
+ * okno_profile_new_finish:
+ *
+ * Returns: (transfer full) (nullable): the profile, ready, or %NULL
+ *   and @error
  */
 OknoProfile *
-okno_profile_new (const char  *data_dir,
-                   GError     **error)
+okno_profile_new_finish (GAsyncResult  *result,
+                         GError       **error)
 {
-  g_autoptr(OknoProfile) self = g_object_new (OKNO_TYPE_PROFILE, NULL);
+  g_autoptr(GObject) source = g_async_result_get_source_object (result);
+  GObject *object = g_async_initable_new_finish (G_ASYNC_INITABLE (source), result, error);
 
-  self->data_dir = data_dir ? g_canonicalize_filename (data_dir, NULL) : okno_data_dir_default ();
+  return object ? OKNO_PROFILE (object) : NULL;
+}
 
-  if ((self->lock_fd = okno_data_dir_lock (self->data_dir, error)) < 0)
-    return NULL;
-  if (!(self->settings = okno_settings_new (self->data_dir, error)))
-    return NULL;
-  if (!(self->calendar = okno_local_calendar_new (self->data_dir, error)))
-    return NULL;
-  if (!(self->ledger = okno_ledger_new (self->data_dir, error)))
-    return NULL;
-
-  self->schedule = okno_schedule_new (OKNO_CALENDAR (self->calendar), self->ledger);
-  g_settings_bind (self->settings, "slot-marker", self->schedule, "slot-marker", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "booked-marker", self->schedule, "booked-marker", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "time-zone", self->schedule, "time-zone", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "min-notice-minutes", self->schedule, "min-notice-minutes", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "booking-window-days", self->schedule, "booking-window-days", G_SETTINGS_BIND_GET);
-
-  self->service = okno_booking_service_new (self->schedule);
-  okno_booking_service_reconcile (self->service);
-
-  self->web_server = okno_web_server_new (self->service);
-  g_settings_bind (self->settings, "port", self->web_server, "port", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "rate-limit", self->web_server, "rate-limit", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "frame-ancestors", self->web_server, "frame-ancestors", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "contact", self->web_server, "contact", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "owner-name", self->web_server, "owner-name", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "owner-about", self->web_server, "owner-about", G_SETTINGS_BIND_GET);
-  g_settings_bind_with_mapping (self->settings, "share-on-lan", self->web_server, "address",
-                                G_SETTINGS_BIND_GET, lan_to_address, NULL, NULL, NULL);
-  g_signal_connect_object (self->web_server, "notify::address",
-                           G_CALLBACK (web_server_address_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->web_server, "notify::port",
-                           G_CALLBACK (web_server_address_changed_cb), self, G_CONNECT_SWAPPED);
-
-  return g_steal_pointer (&self);
+OknoProfileState
+okno_profile_get_state (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), OKNO_PROFILE_STATE_FAILED);
+  return self->state;
 }
 
 const char *
@@ -234,7 +516,7 @@ OknoCalendar *
 okno_profile_get_calendar (OknoProfile *self)
 {
   g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
-  return OKNO_CALENDAR (self->calendar);
+  return self->calendar;
 }
 
 OknoLedger *
@@ -256,6 +538,14 @@ okno_profile_get_service (OknoProfile *self)
 {
   g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
   return self->service;
+}
+
+/* Where the window and the command line publish, move and delete slots. */
+OknoSlotService *
+okno_profile_get_slot_service (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
+  return self->slot_service;
 }
 
 OknoWebServer *
@@ -329,7 +619,7 @@ okno_profile_flush (OknoProfile *self)
 {
   g_return_if_fail (OKNO_IS_PROFILE (self));
 
-  while (self->calendar != NULL && okno_local_calendar_is_saving (self->calendar))
+  while (OKNO_IS_LOCAL_CALENDAR (self->calendar) && okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (self->calendar)))
     g_main_context_iteration (NULL, TRUE);
   g_settings_sync ();
 

@@ -9,9 +9,25 @@
 #include <gio/gio.h>
 
 #include "okno-booking-service.h"
+#include "okno-slot-service.h"
 #include "okno-web-server.h"
 
 G_BEGIN_DECLS
+
+/* @OKNO_PROFILE_STATE_NEW: not initialized yet
+ * @OKNO_PROFILE_STATE_LOADING: opening the folder and the calendar
+ * @OKNO_PROFILE_STATE_READY: everything is open
+ * @OKNO_PROFILE_STATE_FAILED: it could not open; the error said why */
+typedef enum
+{
+  OKNO_PROFILE_STATE_NEW,
+  OKNO_PROFILE_STATE_LOADING,
+  OKNO_PROFILE_STATE_READY,
+  OKNO_PROFILE_STATE_FAILED,
+} OknoProfileState;
+
+#define OKNO_TYPE_PROFILE_STATE (okno_profile_state_get_type ())
+GType okno_profile_state_get_type (void) G_GNUC_CONST;
 
 #define OKNO_TYPE_PROFILE (okno_profile_get_type ())
 G_DECLARE_FINAL_TYPE (OknoProfile, okno_profile, OKNO, PROFILE, GObject)
@@ -27,14 +43,20 @@ typedef struct
 
 #define OKNO_OVERRIDES_INIT { -1, NULL, -1, NULL }
 
-OknoProfile       *okno_profile_new              (const char          *data_dir,
-                                                    GError             **error);
+void                okno_profile_new_async        (const char          *data_dir,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+OknoProfile        *okno_profile_new_finish       (GAsyncResult        *result,
+                                                   GError             **error);
+OknoProfileState    okno_profile_get_state        (OknoProfile         *self);
 const char         *okno_profile_get_data_dir     (OknoProfile        *self);
 GSettings          *okno_profile_get_settings     (OknoProfile        *self);
 OknoCalendar       *okno_profile_get_calendar     (OknoProfile        *self);
 OknoLedger         *okno_profile_get_ledger       (OknoProfile        *self);
 OknoSchedule       *okno_profile_get_schedule     (OknoProfile        *self);
 OknoBookingService *okno_profile_get_service      (OknoProfile        *self);
+OknoSlotService    *okno_profile_get_slot_service (OknoProfile        *self);
 OknoWebServer      *okno_profile_get_web_server   (OknoProfile        *self);
 void                okno_profile_apply_overrides  (OknoProfile        *self,
                                                     const OknoOverrides *overrides);

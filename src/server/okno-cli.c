@@ -12,10 +12,10 @@
 #include <stdio.h>
 
 #include "okno-cli.h"
+#include "okno-cli-google.h"
 #include "okno-errors.h"
 #include "okno-profile.h"
 #include "okno-time.h"
-#include "okno-token.h"
 
 /* Each command works on a data folder no server holds, prints one clear
  * line on stderr for any error, and exits non-zero then. */
@@ -88,6 +88,34 @@ usage (const char *message)
   return EXIT_USAGE;
 }
 
+/* A command's one asynchronous write, waited for at the top of the
+ * process (no other loop runs in a command). */
+typedef struct
+{
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Wait;
+
+static void
+wait_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+static GAsyncResult *
+wait_for (Wait *wait)
+{
+  if (wait->result == NULL)
+    g_main_loop_run (wait->loop);
+  g_clear_pointer (&wait->loop, g_main_loop_unref);
+  return wait->result;
+}
+
 static void
 print_json_array (JsonArray *array)
 {
@@ -117,14 +145,14 @@ slots_add (OknoProfile  *instance,
            char         **args)
 {
   OknoSchedule *schedule = okno_profile_get_schedule (instance);
-  OknoCalendar *calendar = okno_profile_get_calendar (instance);
+  OknoSlotService *slots = okno_profile_get_slot_service (instance);
   g_autoptr(GDateTime) start = NULL;
   g_autoptr(GDateTime) end = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GPtrArray) overlapping = NULL;
-  g_autoptr(OknoEvent) event = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  Wait wait = { NULL, NULL };
+  OknoEvent *other = NULL;
   g_autofree char *summary = NULL;
-  g_autofree char *id = NULL;
   g_autofree char *when = NULL;
   g_autoptr(OknoEvent) stored = NULL;
   g_autoptr(GError) error = NULL;
@@ -135,36 +163,36 @@ slots_add (OknoProfile  *instance,
   if (opt_start == NULL)
     return usage (_("slots add needs --start, such as --start 2026-12-01T17:30"));
 
-  start = okno_time_parse_local (opt_start, okno_schedule_get_time_zone (schedule));
-  if (start == NULL)
+  start = okno_time_parse_local_full (opt_start, okno_schedule_get_time_zone (schedule), &error);
+  if (g_error_matches (error, OKNO_TIME_ERROR, OKNO_TIME_ERROR_INVALID))
     return usage (_("--start must look like 2026-12-01T17:30 or 2026-12-01T17:30+03:00"));
+  if (start == NULL)
+    return fail ("%s", error->message);
 
   minutes = opt_minutes > 0 ? opt_minutes : (int) g_settings_get_uint (okno_profile_get_settings (instance), "slot-minutes");
-  if (opt_minutes < 0 || minutes < 5 || minutes > 480)
+  if (opt_minutes < 0 || minutes < OKNO_SLOT_MIN_MINUTES || minutes > OKNO_SLOT_MAX_MINUTES)
     return usage (_("--minutes must be from 5 to 480"));
-  if (g_date_time_compare (start, now) <= 0)
-    return fail (_("%s is in the past"), opt_start);
 
+  /* The slot service's rule, the one the window follows too. */
   end = g_date_time_add_minutes (start, minutes);
-  overlapping = okno_calendar_list_events (calendar, start, end);
-  for (guint i = 0; i < overlapping->len; i++)
+  if (!okno_slot_service_check (slots, start, end, NULL, now, &other, &error))
     {
-      OknoEvent *other = g_ptr_array_index (overlapping, i);
-
-      if (okno_schedule_classify (schedule, other) != OKNO_EVENT_KIND_FREE)
+      if (other != NULL)
         {
           g_autofree char *range = format_range (okno_event_get_start (other), okno_event_get_end (other),
                                                  okno_schedule_get_time_zone (schedule));
           return fail (_("The slot would overlap “%s” (%s)"), okno_event_get_summary (other), range);
         }
+      if (g_error_matches (error, OKNO_SLOT_ERROR, OKNO_SLOT_ERROR_PAST))
+        return fail (_("%s is in the past"), opt_start);
+      return fail ("%s", error->message);
     }
 
   summary = okno_slot_title_new (okno_schedule_get_slot_marker (schedule), opt_title);
-  id = okno_event_id_new ();
-  event = okno_event_new (id, summary, start, end);
-  okno_event_set_private (event, OKNO_PROP_KIND, OKNO_PROP_KIND_SLOT);
-
-  if (!(stored = okno_calendar_insert_event_sync (calendar, event, &error)))
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  okno_slot_service_publish_async (slots, start, end, summary, NULL, wait_done_cb, &wait);
+  result = wait_for (&wait);
+  if (!(stored = okno_slot_service_publish_finish (slots, result, &error)))
     return fail ("%s", error->message);
 
   when = format_range (start, end, okno_schedule_get_time_zone (schedule));
@@ -233,6 +261,8 @@ slots_rm (OknoProfile  *instance,
   OknoBooking *booking;
   OknoEvent *event;
   OknoEventKind kind;
+  g_autoptr(GAsyncResult) result = NULL;
+  Wait wait = { NULL, NULL };
   g_autoptr(GError) error = NULL;
 
   if (args[0] == NULL || args[1] != NULL)
@@ -249,7 +279,10 @@ slots_rm (OknoProfile  *instance,
   if (kind == OKNO_EVENT_KIND_BOOKED)
     return fail (_("Slot %s is booked (“%s”); change it in the calendar"), args[0], okno_event_get_summary (event));
 
-  if (!okno_calendar_delete_event_sync (calendar, args[0], okno_event_get_etag (event), &error))
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  okno_slot_service_delete_async (okno_profile_get_slot_service (instance), args[0], NULL, wait_done_cb, &wait);
+  result = wait_for (&wait);
+  if (!okno_slot_service_delete_finish (okno_profile_get_slot_service (instance), result, &error))
     return fail ("%s", error->message);
 
   return EXIT_SUCCESS;
@@ -416,9 +449,12 @@ okno_cli_run (char               **args,
     { "bookings", "list", bookings_list, json_entries },
     { "bookings", "cancel", bookings_cancel, NULL },
     { "settings", NULL, settings_command, NULL },
+    { "google", NULL, okno_cli_google, okno_cli_google_entries },
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(OknoProfile) instance = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  Wait wait = { NULL, NULL };
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) argv = NULL;
   guint skip;
@@ -447,7 +483,10 @@ okno_cli_run (char               **args,
       if (!g_option_context_parse_strv (context, &argv, &error))
         return usage (error->message);
 
-      if (!(instance = okno_profile_new (*data_dir, &error)))
+      wait.loop = g_main_loop_new (NULL, FALSE);
+      okno_profile_new_async (*data_dir, NULL, wait_done_cb, &wait);
+      result = wait_for (&wait);
+      if (!(instance = okno_profile_new_finish (result, &error)))
         return fail ("%s", error->message);
 
       status = commands[i].func (instance, argv + 1);

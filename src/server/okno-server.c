@@ -41,54 +41,92 @@ static const GOptionEntry global_entries[] = {
   { NULL }
 };
 
-static gboolean
-quit_cb (gpointer user_data)
+typedef struct
 {
-  g_main_loop_quit (user_data);
+  GMainLoop   *loop;
+  OknoProfile *profile;
+  int          status;
+  gboolean     stopping;
+} Serving;
+
+static gboolean
+stop_cb (gpointer user_data)
+{
+  Serving *serving = user_data;
+
+  serving->stopping = TRUE;
+  g_main_loop_quit (serving->loop);
   return G_SOURCE_CONTINUE;
 }
 
-static int
-serve (void)
+/* The profile is open: serve, or say why not and stop. */
+static void
+profile_ready_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
+  Serving *serving = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(OknoProfile) instance = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *url = NULL;
   OknoOverrides overrides = OKNO_OVERRIDES_INIT;
-  guint sigint, sigterm;
 
-  if (!(instance = okno_profile_new (opt_data_dir, &error)))
+  if (!(serving->profile = okno_profile_new_finish (result, &error)))
     {
       g_printerr ("okno-server: %s\n", error->message);
-      return EXIT_FAILURE;
+      serving->status = EXIT_FAILURE;
+      g_main_loop_quit (serving->loop);
+      return;
+    }
+
+  if (serving->stopping)
+    {
+      g_main_loop_quit (serving->loop);
+      return;
     }
 
   overrides.port = opt_port;
   overrides.bind = opt_bind;
   overrides.rate_limit = opt_rate_limit;
   overrides.trusted_proxy = opt_trusted_proxy;
-  okno_profile_apply_overrides (instance, &overrides);
+  okno_profile_apply_overrides (serving->profile, &overrides);
 
-  if (!okno_profile_start_server (instance, &error))
+  if (!okno_profile_start_server (serving->profile, &error))
     {
       g_printerr ("okno-server: %s\n", error->message);
-      return EXIT_FAILURE;
+      serving->status = EXIT_FAILURE;
+      g_main_loop_quit (serving->loop);
+      return;
     }
 
-  url = okno_web_server_dup_url (okno_profile_get_web_server (instance));
-  g_print (_("Okno is serving %s (data: %s)\n"), url, okno_profile_get_data_dir (instance));
+  url = okno_web_server_dup_url (okno_profile_get_web_server (serving->profile));
+  g_print (_("Okno is serving %s (data: %s)\n"), url, okno_profile_get_data_dir (serving->profile));
+}
 
-  loop = g_main_loop_new (NULL, FALSE);
-  sigint = g_unix_signal_add (SIGINT, quit_cb, loop);
-  sigterm = g_unix_signal_add (SIGTERM, quit_cb, loop);
-  g_main_loop_run (loop);
+static int
+serve (void)
+{
+  Serving serving = { g_main_loop_new (NULL, FALSE), NULL, EXIT_SUCCESS, FALSE };
+  guint sigint, sigterm;
+
+  sigint = g_unix_signal_add (SIGINT, stop_cb, &serving);
+  sigterm = g_unix_signal_add (SIGTERM, stop_cb, &serving);
+  okno_profile_new_async (opt_data_dir, NULL, profile_ready_cb, &serving);
+  g_main_loop_run (serving.loop);
+
+  /* A signal during the opening: let the opening finish, then close. */
+  if (serving.profile == NULL && serving.status == EXIT_SUCCESS)
+    g_main_loop_run (serving.loop);
   g_source_remove (sigint);
   g_source_remove (sigterm);
 
-  okno_profile_flush (instance);
-  g_debug ("Stopped cleanly");
-  return EXIT_SUCCESS;
+  if (serving.profile != NULL)
+    {
+      okno_profile_flush (serving.profile);
+      g_clear_object (&serving.profile);
+      g_debug ("Stopped cleanly");
+    }
+  g_main_loop_unref (serving.loop);
+  return serving.status;
 }
 
 static gboolean

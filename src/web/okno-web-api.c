@@ -14,6 +14,7 @@
 #include "okno-errors.h"
 #include "okno-time.h"
 #include "okno-web-api.h"
+#include "okno-web-input.h"
 #include "okno-web-reply.h"
 #include "okno-web-server-private.h"
 
@@ -72,6 +73,7 @@ read_json_object (SoupServerMessage *msg,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
+  g_autofree char *bad_member = NULL;
   JsonNode *root;
 
   if (length > OKNO_WEB_MAX_BODY)
@@ -97,6 +99,17 @@ read_json_object (SoupServerMessage *msg,
     {
       okno_web_reply_error (msg, catalog, SOUP_STATUS_BAD_REQUEST, "invalid_json",
                             N_("The request body must be a JSON object."), NULL);
+      return NULL;
+    }
+
+  /* Every string, before any handler sees one (a lone \ud800 parses). */
+  if ((bad_member = okno_web_input_check_json (root)) != NULL)
+    {
+      g_autoptr(GHashTable) fields = g_hash_table_new (g_str_hash, g_str_equal);
+
+      g_hash_table_insert (fields, bad_member, (gpointer) OKNO_WEB_INPUT_UNUSABLE);
+      okno_web_reply_error (msg, catalog, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            N_("Please check the highlighted fields."), fields);
       return NULL;
     }
 

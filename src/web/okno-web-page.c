@@ -16,6 +16,7 @@
 #include "okno-token.h"
 #include "okno-web-html.h"
 #include "okno-web-ics.h"
+#include "okno-web-input.h"
 #include "okno-web-page.h"
 #include "okno-web-reply.h"
 #include "okno-web-resources.h"
@@ -54,7 +55,8 @@ typedef struct
   OknoSchedule      *schedule;
   GTimeZone         *zone;
   GString           *out;
-  GHashTable        *form;   /* a POST's fields, read once */
+  GHashTable        *form;   /* a POST's clean fields, read once */
+  GHashTable        *bad_fields; /* names of its fields that were not */
 } Page;
 
 typedef struct
@@ -655,28 +657,28 @@ refused_by_rate_limit (Page *page)
   return TRUE;
 }
 
+/* The form by the same rules as JSON (okno-web-input.c): whole values,
+ * clean text; a field that is not is left out and named in @bad_fields. */
 static GHashTable *
-read_form (SoupServerMessage *msg)
+read_form (SoupServerMessage  *msg,
+           GHashTable        **bad_fields)
 {
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autofree char *text = NULL;
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
 
-  if (length > OKNO_WEB_MAX_BODY || memchr (data, '\0', length) != NULL)
+  *bad_fields = NULL;
+  if (length > OKNO_WEB_MAX_BODY)
     return NULL;
 
-  text = g_strndup (data, length);
-  return soup_form_decode (text);
+  return okno_web_input_parse_form (data, length, bad_fields);
 }
 
 static const char *
 form_value (GHashTable *form,
             const char *name)
 {
-  const char *value = form ? g_hash_table_lookup (form, name) : NULL;
-
-  return value != NULL && g_utf8_validate (value, -1, NULL) ? value : NULL;
+  return form ? g_hash_table_lookup (form, name) : NULL;
 }
 
 static void
@@ -710,6 +712,25 @@ handle_book_post (Page *page)
   request->note = g_strdup (form_value (form, "note"));
 
   slot = okno_schedule_dup_slot (page->schedule, request->slot_id);
+  if (page->bad_fields != NULL && slot != NULL)
+    {
+      /* Each unusable field by its own message; the rest as typed. */
+      GHashTableIter iter;
+      gpointer name;
+
+      errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_iter_init (&iter, page->bad_fields);
+      while (g_hash_table_iter_next (&iter, &name, NULL))
+        g_hash_table_replace (errors, g_strdup (g_str_equal (name, "slot") ? "slotId" : name),
+                              g_strdup (OKNO_WEB_INPUT_UNUSABLE));
+      render_form (page, slot, form, errors, NULL, SOUP_STATUS_BAD_REQUEST);
+      return;
+    }
+  if (page->bad_fields != NULL)
+    {
+      render_slot_list (page, W_("This time is no longer offered."), SOUP_STATUS_BAD_REQUEST);
+      return;
+    }
   if (!okno_booking_request_validate (request, &errors))
     {
       if (slot != NULL && !g_hash_table_contains (errors, "slotId"))
@@ -764,6 +785,14 @@ handle_cancel_post (Page *page)
       return;
     }
 
+  /* A token cut at %00 must not cancel: the whole value or nothing. */
+  if (page->bad_fields != NULL || id == NULL || token == NULL)
+    {
+      render_message (page, W_("The booking was not cancelled"),
+                      W_("This link is not valid for this booking."), SOUP_STATUS_BAD_REQUEST);
+      return;
+    }
+
   /* First the question; only a form that says confirm=1 cancels. */
   if (g_strcmp0 (form_value (form, "confirm"), "1") != 0)
     {
@@ -780,6 +809,7 @@ handle_cancel_post (Page *page)
         render_cancel_question (page, booking, token);
       return;
     }
+
 
   if (!okno_booking_service_cancel (_okno_web_server_get_service (page->server), id, token, now, &error))
     {
@@ -877,6 +907,7 @@ okno_web_page_handle (OknoWebServer     *server,
   gboolean post = g_str_equal (method, SOUP_METHOD_POST);
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GHashTable) form = NULL;
+  g_autoptr(GHashTable) bad_fields = NULL;
   OknoSchedule *schedule = okno_booking_service_get_schedule (_okno_web_server_get_service (server));
   Page page_data = { 0 };
   Page *page = &page_data;
@@ -884,8 +915,9 @@ okno_web_page_handle (OknoWebServer     *server,
   if (post && (g_str_equal (path, "/book") || g_str_equal (path, "/cancel")))
     {
       /* The language rides in the form, as a hidden field. */
-      form = read_form (msg);
+      form = read_form (msg, &bad_fields);
       page->form = form;
+      page->bad_fields = bad_fields;
       page->catalog = okno_web_catalog_get (form_value (form, "lang") ? form_value (form, "lang")
                                             : okno_web_catalog_negotiate (soup_message_headers_get_one (
                                                 soup_server_message_get_request_headers (msg), "Accept-Language")));

@@ -9,10 +9,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "okno-rate-limiter.h"
+#include "okno-text.h"
 #include "okno-web-api.h"
+#include "okno-web-input.h"
 #include "okno-web-page.h"
 #include "okno-web-reply.h"
 #include "okno-web-server-private.h"
@@ -41,6 +45,18 @@ struct _OknoWebServer
   char               *owner_name;
   char               *owner_about;
   guint               rate_limit;
+
+  /* Okno accepts connections itself (libsoup 3.2's listener gives up for
+   * good on the first EMFILE) and hands them to the SoupServer. */
+  GSocket            *listener;
+  GMainContext       *idle_context;
+  GSource            *accept_source;
+  guint               accept_retry;
+  GHashTable         *connections;      /* GSocket (weak) set */
+  guint               max_connections;
+  guint               idle_timeout;     /* seconds */
+  guint               request_timeout;  /* milliseconds */
+  gboolean            out_of_fds;
 };
 
 G_DEFINE_FINAL_TYPE (OknoWebServer, okno_web_server, G_TYPE_OBJECT)
@@ -64,6 +80,19 @@ static GParamSpec *properties [N_PROPS];
 #define CACHE_MAX_ENTRIES 64
 #define CACHE_MAX_AGE_USEC (5 * 60 * G_USEC_PER_SEC)
 #define LISTEN_BACKLOG 256
+
+/* Connection limits, in README's API section. */
+#define MAX_CONNECTIONS         512   /* at most half the descriptor limit */
+#define IDLE_TIMEOUT_SEC        15    /* a kept-alive connection's silence between requests */
+#define REQUEST_TIMEOUT_MSEC    20000 /* a request's head and body, from its first byte */
+#define ACCEPT_RETRY_MSEC       250   /* after "too many open files" */
+
+static GQuark socket_ref_quark (void);
+static GQuark deadline_quark (void);
+static GQuark idle_quark (void);
+static G_DEFINE_QUARK (okno-web-server-idle, idle)
+static G_DEFINE_QUARK (okno-web-server-socket, socket_ref)
+static G_DEFINE_QUARK (okno-web-server-deadline, deadline)
 
 typedef struct
 {
@@ -116,11 +145,13 @@ add_security_headers (OknoWebServer     *self,
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  /* A new response has none of these yet: append, no need to search. */
-  soup_message_headers_append (headers, "Content-Security-Policy", self->csp);
-  soup_message_headers_append (headers, "X-Content-Type-Options", "nosniff");
-  soup_message_headers_append (headers, "Referrer-Policy", "no-referrer");
-  soup_message_headers_append (headers, "Cross-Origin-Resource-Policy", "same-origin");
+  /* Replace: they are set when a request starts, so that libsoup's own
+   * error answers carry them too, and again by the handler, since an
+   * interim 100 Continue clears the response headers. */
+  soup_message_headers_replace (headers, "Content-Security-Policy", self->csp);
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  soup_message_headers_replace (headers, "Cross-Origin-Resource-Policy", "same-origin");
 }
 
 /* The address the rate limit counts: the peer, or, when the peer is the
@@ -159,12 +190,24 @@ schedule_changed_cb (OknoWebServer *self)
   g_hash_table_remove_all (self->cache);
 }
 
+/* The socket under a request, through the address object libsoup keeps
+ * for its connection (see hand_over()). */
+static GSocket *
+dup_socket (SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  GWeakRef *socket_ref = remote ? g_object_get_qdata (G_OBJECT (remote), socket_ref_quark ()) : NULL;
+
+  return socket_ref ? g_weak_ref_get (socket_ref) : NULL;
+}
+
 #define LINGER_MAX_BYTES (4 * 1024 * 1024)
 #define LINGER_MAX_MSEC  2000
 
 typedef struct
 {
   GIOStream    *stream;
+  GSocket      *socket;
   GBytes       *reply;
   GCancellable *cancellable;
   guint         timeout;
@@ -178,6 +221,7 @@ refusal_free (Refusal *refusal)
   g_clear_handle_id (&refusal->timeout, g_source_remove);
   g_io_stream_close_async (refusal->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
   g_object_unref (refusal->stream);
+  g_clear_object (&refusal->socket);
   g_object_unref (refusal->cancellable);
   g_bytes_unref (refusal->reply);
   g_free (refusal);
@@ -226,9 +270,9 @@ refusal_written_cb (GObject      *object,
       return;
     }
 
-  if (G_IS_SOCKET_CONNECTION (refusal->stream))
-    g_socket_shutdown (g_socket_connection_get_socket (G_SOCKET_CONNECTION (refusal->stream)),
-                       FALSE, TRUE, NULL);
+  /* The end of the answer: the client stops waiting for more. */
+  if (refusal->socket != NULL)
+    g_socket_shutdown (refusal->socket, FALSE, TRUE, NULL);
 
   g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream),
                              refusal->buffer, sizeof refusal->buffer,
@@ -264,6 +308,8 @@ refuse_and_close (OknoWebServer     *self,
   refusal->reply = g_bytes_new_take (data, strlen (data));
   refusal->cancellable = g_cancellable_new ();
   refusal->timeout = g_timeout_add (LINGER_MAX_MSEC, refusal_timed_out_cb, refusal);
+  g_object_set_qdata (G_OBJECT (msg), deadline_quark (), NULL);
+  refusal->socket = dup_socket (msg);
   refusal->stream = soup_server_message_steal_connection (msg);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
                                    g_bytes_get_data (refusal->reply, NULL),
@@ -272,7 +318,7 @@ refuse_and_close (OknoWebServer     *self,
 }
 
 /* Runs once the headers are in, before the body is read: refuse what is
- * too large, or of unknown size, without reading it. */
+ * too large, or of unknown or malformed size, without reading it. */
 static void
 early_handler_cb (SoupServer        *server,
                   SoupServerMessage *msg,
@@ -283,32 +329,361 @@ early_handler_cb (SoupServer        *server,
   OknoWebServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  goffset length;
 
-  if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
-    refuse_and_close (self, msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
-                      N_("Send the request with a Content-Length."));
-  else if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
-           soup_message_headers_get_content_length (headers) > OKNO_WEB_MAX_BODY)
+  /* Decided from the header's text, not from libsoup's reading of it. */
+  if (!okno_web_input_parse_content_length (headers, &length))
+    refuse_and_close (self, msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                      N_("The Content-Length header is not a plain number."));
+  else if (length > OKNO_WEB_MAX_BODY)
     refuse_and_close (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
                       N_("The request is too large."));
+  else if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
+    refuse_and_close (self, msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
+                      N_("Send the request with a Content-Length."));
+  else if (encoding != SOUP_ENCODING_NONE && encoding != SOUP_ENCODING_CONTENT_LENGTH)
+    refuse_and_close (self, msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                      N_("The request's length cannot be understood."));
+}
+
+static void
+refuse_input (OknoWebServer     *self,
+              SoupServerMessage *msg,
+              const char        *field)
+{
+  g_autoptr(GHashTable) fields = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_insert (fields, (gpointer) field, (gpointer) OKNO_WEB_INPUT_UNUSABLE);
+  okno_web_reply_error (msg, _okno_web_server_get_catalog (self, msg), SOUP_STATUS_BAD_REQUEST,
+                        "invalid", N_("Please check the highlighted fields."), fields);
 }
 
 static void
 handler_cb (SoupServer        *server,
             SoupServerMessage *msg,
             const char        *path,
-            GHashTable        *query,
+            GHashTable        *soup_query,
             gpointer           user_data)
 {
   OknoWebServer *self = user_data;
   OknoWebCatalog *catalog = _okno_web_server_get_catalog (self, msg);
+  g_autoptr(GHashTable) query = NULL;
+  g_autoptr(GHashTable) bad_fields = NULL;
+  const char *bad_header;
 
   add_security_headers (self, msg);
+
+  /* The boundary: libsoup's own query table cuts values at %00, so the
+   * query is decoded again, whole, and every used header checked. */
+  query = okno_web_input_parse_query (msg, &bad_fields);
+  if (!okno_text_is_clean (path, -1) || okno_text_has_controls (path, FALSE))
+    {
+      okno_web_reply_error (msg, catalog, SOUP_STATUS_NOT_FOUND, "not_found", N_("Nothing is here."), NULL);
+      return;
+    }
+  if (bad_fields != NULL)
+    {
+      g_autoptr(GList) names = g_list_sort (g_hash_table_get_keys (bad_fields), (GCompareFunc) g_strcmp0);
+
+      refuse_input (self, msg, names->data);
+      return;
+    }
+  if ((bad_header = okno_web_input_check_headers (msg)) != NULL)
+    {
+      refuse_input (self, msg, bad_header);
+      return;
+    }
 
   if (g_str_has_prefix (path, "/api/") || g_str_equal (path, "/api"))
     okno_web_api_handle (self, msg, path, query);
   else if (!okno_web_page_handle (self, msg, path, query))
     okno_web_reply_error (msg, catalog, SOUP_STATUS_NOT_FOUND, "not_found", N_("Nothing is here."), NULL);
+}
+
+/* Connections. Each request has a deadline from its first byte (for the
+ * first one of a connection: from the accept) to its last, so that a head
+ * or body sent a byte at a time ends; between requests, a kept-alive
+ * connection may stay silent for idle_timeout, then it is closed. At most
+ * max_connections are open at once: beyond that, new ones wait in the
+ * listen queue until one closes. (GSocket's own timeout does not reach
+ * libsoup, which polls through child sources.) */
+
+typedef struct
+{
+  GWeakRef socket;
+  guint    timeout;
+} Deadline;
+
+static void
+deadline_free (gpointer data)
+{
+  Deadline *deadline = data;
+
+  g_clear_handle_id (&deadline->timeout, g_source_remove);
+  g_weak_ref_clear (&deadline->socket);
+  g_free (deadline);
+}
+
+static gboolean
+deadline_passed_cb (gpointer user_data)
+{
+  Deadline *deadline = user_data;
+  g_autoptr(GSocket) socket = g_weak_ref_get (&deadline->socket);
+
+  deadline->timeout = 0;
+  g_debug ("A request took too long to arrive; closing its connection");
+  /* Not closed under libsoup's feet: its next read sees the end. */
+  if (socket != NULL)
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Idle between two requests: on the socket itself, for as long as it
+ * lives or until the next request starts. */
+typedef struct
+{
+  GSocket *socket;   /* unowned: this lives in its qdata */
+  guint    timeout;
+} IdleTimer;
+
+static void
+idle_timer_free (gpointer data)
+{
+  IdleTimer *timer = data;
+
+  g_clear_handle_id (&timer->timeout, g_source_remove);
+  g_free (timer);
+}
+
+static gboolean
+idle_timed_out_cb (gpointer user_data)
+{
+  IdleTimer *timer = user_data;
+
+  timer->timeout = 0;
+  g_debug ("A kept-alive connection was idle too long; closing it");
+  g_socket_shutdown (timer->socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+request_finished_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     OknoWebServer     *self)
+{
+  g_autoptr(GSocket) socket = dup_socket (msg);
+  IdleTimer *timer;
+
+  if (socket == NULL)
+    return;
+
+  timer = g_new0 (IdleTimer, 1);
+  timer->socket = socket;
+  timer->timeout = g_timeout_add (self->idle_timeout * 1000, idle_timed_out_cb, timer);
+  g_object_set_qdata_full (G_OBJECT (socket), idle_quark (), timer, idle_timer_free);
+}
+
+static void
+request_read_cb (SoupServerMessage *msg)
+{
+  g_object_set_qdata (G_OBJECT (msg), deadline_quark (), NULL);
+}
+
+/* The first thing that happens to every request, before libsoup parses
+ * its head: so even the answers libsoup writes itself (400 for a broken
+ * request line, 417, 501, 505) carry the security headers. */
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    OknoWebServer     *self)
+{
+  g_autoptr(GSocket) socket = dup_socket (msg);
+  Deadline *deadline;
+
+  add_security_headers (self, msg);
+
+  if (socket == NULL)
+    return;
+
+  g_object_set_qdata (G_OBJECT (socket), idle_quark (), NULL);
+  deadline = g_new0 (Deadline, 1);
+  g_weak_ref_init (&deadline->socket, socket);
+  deadline->timeout = g_timeout_add (self->request_timeout, deadline_passed_cb, deadline);
+  g_object_set_qdata_full (G_OBJECT (msg), deadline_quark (), deadline, deadline_free);
+  g_signal_connect (msg, "got-body", G_CALLBACK (request_read_cb), NULL);
+}
+
+static void start_accepting (OknoWebServer *self);
+
+static void
+stop_accepting (OknoWebServer *self)
+{
+  if (self->accept_source != NULL)
+    {
+      g_source_destroy (self->accept_source);
+      g_clear_pointer (&self->accept_source, g_source_unref);
+    }
+}
+
+static void
+connection_gone_cb (gpointer  user_data,
+                    GObject  *where_the_socket_was)
+{
+  OknoWebServer *self = user_data;
+
+  g_hash_table_remove (self->connections, where_the_socket_was);
+
+  /* A descriptor is free: no need to wait for the retry. */
+  if (self->accept_retry != 0)
+    {
+      g_clear_handle_id (&self->accept_retry, g_source_remove);
+      start_accepting (self);
+    }
+  else if (self->accept_source == NULL)
+    start_accepting (self);
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
+hand_over (OknoWebServer *self,
+           GSocket       *socket)
+{
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_get_remote_address (socket, NULL);
+  GWeakRef *socket_ref;
+
+  if (local == NULL || remote == NULL)
+    {
+      g_socket_close (socket, NULL);
+      return;
+    }
+
+  connection = g_socket_connection_factory_create_connection (socket);
+
+  /* How a request finds its socket again (for its deadline): through the
+   * address object libsoup keeps for the connection. */
+  socket_ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (socket_ref, socket);
+  g_object_set_qdata_full (G_OBJECT (remote), socket_ref_quark (), socket_ref, weak_ref_free);
+
+  g_hash_table_add (self->connections, socket);
+  g_object_weak_ref (G_OBJECT (socket), connection_gone_cb, self);
+
+  soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote, NULL);
+}
+
+static gboolean
+accept_retry_cb (gpointer user_data)
+{
+  OknoWebServer *self = user_data;
+
+  self->accept_retry = 0;
+  start_accepting (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+accept_ready_cb (GSocket      *listener,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  OknoWebServer *self = user_data;
+
+  /* A few at a time, so that a burst does not starve the main loop. */
+  for (guint i = 0; i < 16; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocket) socket = NULL;
+
+      if (g_hash_table_size (self->connections) >= self->max_connections)
+        {
+          g_debug ("%u connections open; new ones wait", self->max_connections);
+          stop_accepting (self);
+          return G_SOURCE_REMOVE;
+        }
+
+      socket = g_socket_accept (listener, NULL, &error);
+      if (socket == NULL)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            return G_SOURCE_CONTINUE;
+
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES) ||
+              g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+            {
+              /* Once per episode, not once per attempt. */
+              if (!self->out_of_fds)
+                g_message ("Cannot accept a connection: %s; trying again as descriptors free up",
+                           error->message);
+              self->out_of_fds = TRUE;
+              stop_accepting (self);
+              self->accept_retry = g_timeout_add (ACCEPT_RETRY_MSEC, accept_retry_cb, self);
+              return G_SOURCE_REMOVE;
+            }
+
+          /* A client that gave up before we got to it, and the like. */
+          g_debug ("Accepting a connection failed: %s", error->message);
+          continue;
+        }
+
+      if (self->out_of_fds)
+        g_message ("Accepting connections again");
+      self->out_of_fds = FALSE;
+      hand_over (self, socket);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_accepting (OknoWebServer *self)
+{
+  if (self->accept_source != NULL || self->accept_retry != 0 || self->listener == NULL)
+    return;
+  if (g_hash_table_size (self->connections) >= self->max_connections)
+    return;
+
+  self->accept_source = g_socket_create_source (self->listener, G_IO_IN, NULL);
+  g_source_set_callback (self->accept_source, G_SOURCE_FUNC (accept_ready_cb), self, NULL);
+  g_source_attach (self->accept_source, g_main_context_get_thread_default ());
+}
+
+static void
+forget_connection (gpointer key,
+                   gpointer value,
+                   gpointer user_data)
+{
+  g_object_weak_unref (key, connection_gone_cb, user_data);
+}
+
+/* Both programs: a busy day must not meet the default soft limit of 1,024
+ * descriptors when the hard limit allows more. Returns the soft limit. */
+static guint
+raise_descriptor_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return 1024;
+
+  if (limit.rlim_cur < limit.rlim_max)
+    {
+      rlim_t wanted = limit.rlim_max;
+
+      limit.rlim_cur = wanted;
+      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+        g_debug ("Cannot raise the descriptor limit: %s", g_strerror (errno));
+      getrlimit (RLIMIT_NOFILE, &limit);
+    }
+
+  return limit.rlim_cur > G_MAXUINT ? G_MAXUINT : (guint) limit.rlim_cur;
 }
 
 static void
@@ -340,6 +715,7 @@ okno_web_server_finalize (GObject *object)
 
   g_clear_object (&self->limiter);
   g_clear_pointer (&self->cache, g_hash_table_unref);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
   g_clear_pointer (&self->csp, g_free);
   g_clear_pointer (&self->address, g_free);
   g_clear_pointer (&self->trusted_proxy, g_free);
@@ -542,6 +918,10 @@ okno_web_server_init (OknoWebServer *self)
   self->limiter = okno_rate_limiter_new (self->rate_limit);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) cache_entry_free);
+  self->connections = g_hash_table_new (NULL, NULL);
+  self->max_connections = MAX_CONNECTIONS;
+  self->idle_timeout = IDLE_TIMEOUT_SEC;
+  self->request_timeout = REQUEST_TIMEOUT_MSEC;
   update_csp (self);
 }
 
@@ -579,6 +959,7 @@ listen_socket (OknoWebServer  *self,
     return NULL;
 
   g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  g_socket_set_blocking (socket, FALSE);
   if (!g_socket_bind (socket, address, TRUE, &local_error) ||
       !g_socket_listen (socket, &local_error))
     {
@@ -612,13 +993,30 @@ okno_web_server_start (OknoWebServer  *self,
   server = soup_server_new ("server-header", "Okno", NULL);
   soup_server_add_early_handler (server, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (server, NULL, handler_cb, self, NULL);
+  g_signal_connect_object (server, "request-started", G_CALLBACK (request_started_cb), self, 0);
+  g_signal_connect_object (server, "request-finished", G_CALLBACK (request_finished_cb), self, 0);
+  g_signal_connect_object (server, "request-aborted", G_CALLBACK (request_finished_cb), self, 0);
 
+  self->max_connections = MIN (self->max_connections, MAX (raise_descriptor_limit () / 2, 4));
+
+  /* SoupServer keeps a connection alive only while it has a listener of
+   * its own. It gets one on our socket, watched from a main context that
+   * never runs, so that every accept is ours. */
+  self->idle_context = g_main_context_new ();
+  g_main_context_push_thread_default (self->idle_context);
   if (!soup_server_listen_socket (server, socket, 0, error))
-    return FALSE;
+    {
+      g_main_context_pop_thread_default (self->idle_context);
+      g_clear_pointer (&self->idle_context, g_main_context_unref);
+      return FALSE;
+    }
+  g_main_context_pop_thread_default (self->idle_context);
 
   local = g_socket_get_local_address (socket, NULL);
   self->bound_port = local ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : self->port;
   self->server = g_steal_pointer (&server);
+  self->listener = g_steal_pointer (&socket);
+  start_accepting (self);
 
   g_debug ("Listening on %s port %u", self->address, self->bound_port);
   return TRUE;
@@ -632,8 +1030,16 @@ okno_web_server_stop (OknoWebServer *self)
   if (self->server == NULL)
     return;
 
+  stop_accepting (self);
+  g_clear_handle_id (&self->accept_retry, g_source_remove);
+  g_socket_close (self->listener, NULL);
+  g_clear_object (&self->listener);
+  g_hash_table_foreach (self->connections, forget_connection, self);
+  g_hash_table_remove_all (self->connections);
+
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
+  g_clear_pointer (&self->idle_context, g_main_context_unref);
   self->bound_port = 0;
 }
 
@@ -837,4 +1243,22 @@ _okno_web_server_get_catalog (OknoWebServer     *self,
 
   return okno_web_catalog_get (okno_web_catalog_negotiate (
     soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Accept-Language")));
+}
+
+/* For tests: smaller limits than the built-in ones. */
+void
+_okno_web_server_set_limits (OknoWebServer *self,
+                             guint          max_connections,
+                             guint          idle_timeout_sec,
+                             guint          request_timeout_msec)
+{
+  self->max_connections = max_connections;
+  self->idle_timeout = idle_timeout_sec;
+  self->request_timeout = request_timeout_msec;
+}
+
+guint
+_okno_web_server_get_n_connections (OknoWebServer *self)
+{
+  return g_hash_table_size (self->connections);
 }
