@@ -10,4 +10,4 @@ if [ "${CI:-}" = true ]; then
   exit 1
 fi
 echo "1..0 # SKIP $msg"
-exit 77
+exit 0
