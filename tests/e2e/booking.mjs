@@ -258,7 +258,8 @@ try {
   // second page brought to the front, a new tab in the same window, focus
   // emulation off, a minimized window, Page.setWebLifecycleState, and a
   // headed Chromium on Xvfb without a window manager were tried; none hid
-  // the page). The check is that the list changes only because of it.
+  // the page: Playwright keeps its pages visible by design, microsoft/
+  // playwright#2286). The check is that the list changes only because of it.
   {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ru-RU' });
     const page = await context.newPage();
