@@ -8,6 +8,7 @@ export GTK_A11Y=none
 export GSK_RENDERER=cairo
 export NO_AT_BRIDGE=1
 export GSETTINGS_BACKEND=memory
+export OKNO_KEYRING=none
 # LeakSanitizer reports what GTK, fontconfig and Mesa keep until exit.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/okno-ui-XXXXXX") || exit 1

@@ -11,9 +11,13 @@
 #include <glib/gi18n.h>
 #include <unistd.h>
 
+#include "okno-calcom-monitor.h"
 #include "okno-data-dir.h"
 #include "okno-profile.h"
 #include "okno-local-calendar.h"
+#include "okno-session-type.h"
+#include "okno-secrets.h"
+#include "okno-telegram.h"
 #include "okno-settings.h"
 
 /* Everything one data folder holds, assembled once for both mains: the
@@ -40,6 +44,9 @@ struct _OknoProfile
   OknoBookingService *service;
   OknoSlotService    *slot_service;
   OknoWebServer      *web_server;
+  OknoCalcomMonitor  *calcom_monitor;
+  OknoTelegram       *telegram;
+  GCancellable       *cancellable;
   char               *server_error;
   gboolean            want_server;
 };
@@ -110,6 +117,15 @@ lan_to_address (GValue   *value,
 }
 
 /* Where to listen changed: listen there instead. */
+/* The page shows each type's description and format/place line. */
+static void
+session_types_changed_cb (OknoProfile *self)
+{
+  g_autoptr(GListStore) types = okno_session_types_load (self->settings);
+
+  g_object_set (self->web_server, "session-types", types, NULL);
+}
+
 static void
 web_server_address_changed_cb (OknoProfile *self)
 {
@@ -216,6 +232,36 @@ open_calendar_finish (OknoProfile   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+news_sent_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!okno_telegram_send_finish (OKNO_TELEGRAM (object), result, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Telegram: %s", error->message);
+}
+
+/* «Cal.com is back» goes to every channel: the desktop one is the app's,
+ * Telegram's is here (when it is set up). */
+static void
+calcom_changed_cb (OknoProfile       *self,
+                   const char        *from,
+                   const char        *to,
+                   OknoCalcomMonitor *monitor)
+{
+  g_autofree char *html = NULL;
+
+  if (!okno_telegram_is_configured (self->telegram, NULL))
+    return;
+
+  html = okno_telegram_format_news (okno_calcom_monitor_title_for (to),
+                                    okno_calcom_monitor_get_detail (monitor));
+  okno_telegram_send_async (self->telegram, html, self->cancellable, news_sent_cb, NULL);
+}
+
 /* Everything that stands on the calendar and the ledger. */
 static gboolean
 assemble (OknoProfile  *self,
@@ -242,12 +288,25 @@ assemble (OknoProfile  *self,
   g_settings_bind (self->settings, "contact", self->web_server, "contact", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "owner-name", self->web_server, "owner-name", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "owner-about", self->web_server, "owner-about", G_SETTINGS_BIND_GET);
+  g_signal_connect_object (self->settings, "changed::" OKNO_SESSION_TYPES_KEY,
+                           G_CALLBACK (session_types_changed_cb), self, G_CONNECT_SWAPPED);
+  session_types_changed_cb (self);
   g_settings_bind_with_mapping (self->settings, "share-on-lan", self->web_server, "address",
                                 G_SETTINGS_BIND_GET, lan_to_address, NULL, NULL, NULL);
   g_signal_connect_object (self->web_server, "notify::address",
                            G_CALLBACK (web_server_address_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->web_server, "notify::port",
                            G_CALLBACK (web_server_address_changed_cb), self, G_CONNECT_SWAPPED);
+
+  self->calcom_monitor = okno_calcom_monitor_new ();
+  g_settings_bind (self->settings, "calcom-probe-seconds", self->calcom_monitor, "interval-seconds",
+                   G_SETTINGS_BIND_GET);
+  g_object_set (self->web_server, "calcom-state", okno_calcom_monitor_get_state (self->calcom_monitor), NULL);
+  g_signal_connect_object (self->calcom_monitor, "state-changed",
+                           G_CALLBACK (calcom_changed_cb), self, G_CONNECT_SWAPPED);
+
+  self->telegram = okno_telegram_new ();
+  g_settings_bind (self->settings, "telegram-chat-id", self->telegram, "chat-id", G_SETTINGS_BIND_GET);
 
   return TRUE;
 }
@@ -334,6 +393,11 @@ okno_profile_dispose (GObject *object)
   if (self->web_server)
     okno_web_server_stop (self->web_server);
   okno_profile_flush (self);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->calcom_monitor);
+  g_clear_object (&self->telegram);
 
   g_clear_object (&self->web_server);
   g_clear_object (&self->slot_service);
@@ -453,6 +517,7 @@ static void
 okno_profile_init (OknoProfile *self)
 {
   self->lock_fd = -1;
+  self->cancellable = g_cancellable_new ();
 }
 
 /**
@@ -553,6 +618,81 @@ okno_profile_get_web_server (OknoProfile *self)
 {
   g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
   return self->web_server;
+}
+
+OknoCalcomMonitor *
+okno_profile_get_calcom_monitor (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
+  return self->calcom_monitor;
+}
+
+OknoTelegram *
+okno_profile_get_telegram (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
+  return self->telegram;
+}
+
+static void
+telegram_token_looked_up_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  OknoProfile *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = okno_secrets_lookup_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_message (_("The Telegram bot token cannot be read from the keyring: %s"), error->message);
+
+  okno_telegram_set_token (self->telegram, token);
+}
+
+static void
+calcom_key_looked_up_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  OknoProfile *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = okno_secrets_lookup_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_message (_("The Cal.com API key cannot be read from the keyring: %s"), error->message);
+
+  okno_calcom_monitor_set_api_key (self->calcom_monitor, key);
+  okno_calcom_monitor_start (self->calcom_monitor);
+}
+
+/**
+ * okno_profile_start_watching:
+ *
+ * Reads the keys from the keyring (in the background): the Telegram bot
+ * token, and the Cal.com key, then starts the Cal.com monitor. The mains call it once the profile is ready; tests set
+ * the keys themselves and set `OKNO_KEYRING=none`, which reads no keyring.
+ */
+void
+okno_profile_start_watching (OknoProfile *self)
+{
+  g_return_if_fail (OKNO_IS_PROFILE (self));
+  g_return_if_fail (self->calcom_monitor != NULL);
+
+  /* Tests run without a keyring (and must not start one). */
+  if (g_strcmp0 (g_getenv ("OKNO_KEYRING"), "none") == 0)
+    {
+      okno_calcom_monitor_start (self->calcom_monitor);
+      return;
+    }
+
+  okno_secrets_lookup_async (self->data_dir, OKNO_SECRET_TELEGRAM_BOT_TOKEN, self->cancellable,
+                             telegram_token_looked_up_cb, self);
+  okno_secrets_lookup_async (self->data_dir, OKNO_SECRET_CALCOM_API_KEY, self->cancellable,
+                             calcom_key_looked_up_cb, self);
 }
 
 void

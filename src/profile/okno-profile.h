@@ -9,6 +9,8 @@
 #include <gio/gio.h>
 
 #include "okno-booking-service.h"
+#include "okno-calcom-monitor.h"
+#include "okno-telegram.h"
 #include "okno-slot-service.h"
 #include "okno-web-server.h"
 
@@ -58,6 +60,9 @@ OknoSchedule       *okno_profile_get_schedule     (OknoProfile        *self);
 OknoBookingService *okno_profile_get_service      (OknoProfile        *self);
 OknoSlotService    *okno_profile_get_slot_service (OknoProfile        *self);
 OknoWebServer      *okno_profile_get_web_server   (OknoProfile        *self);
+OknoCalcomMonitor  *okno_profile_get_calcom_monitor (OknoProfile        *self);
+OknoTelegram       *okno_profile_get_telegram     (OknoProfile         *self);
+void                okno_profile_start_watching   (OknoProfile         *self);
 void                okno_profile_apply_overrides  (OknoProfile        *self,
                                                     const OknoOverrides *overrides);
 gboolean            okno_profile_start_server     (OknoProfile        *self,

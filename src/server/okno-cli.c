@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "okno-cli.h"
+#include "okno-cli-notify.h"
 #include "okno-cli-google.h"
 #include "okno-errors.h"
 #include "okno-profile.h"
@@ -449,6 +450,8 @@ okno_cli_run (char               **args,
     { "bookings", "list", bookings_list, json_entries },
     { "bookings", "cancel", bookings_cancel, NULL },
     { "settings", NULL, settings_command, NULL },
+    { "secret", NULL, okno_cli_secret_command, NULL },
+    { "notify", "test", okno_cli_notify_test, NULL },
     { "google", NULL, okno_cli_google, okno_cli_google_entries },
   };
   g_autoptr(GOptionContext) context = NULL;

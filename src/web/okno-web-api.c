@@ -508,6 +508,50 @@ handle_cancel (OknoWebServer     *server,
 }
 
 static void
+add_time_or_null (JsonBuilder *builder,
+                  GDateTime   *time)
+{
+  if (time != NULL)
+    {
+      g_autofree char *text = okno_time_format_rfc3339 (time, NULL);
+      json_builder_add_string_value (builder, text);
+    }
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* {"state","since","checkedAt"} */
+static void
+add_service_state (JsonBuilder      *builder,
+                   OknoServiceState *state)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, okno_service_state_get_state (state));
+  json_builder_set_member_name (builder, "since");
+  add_time_or_null (builder, okno_service_state_get_since (state));
+  json_builder_set_member_name (builder, "checkedAt");
+  add_time_or_null (builder, okno_service_state_get_checked_at (state));
+  json_builder_end_object (builder);
+}
+
+/* Her website's script reads /api/status from her site's origin: CORS for
+ * the origins in frame-ancestors, for nobody else. The answer depends on
+ * Origin either way, so caches must key on it. */
+static void
+allow_listed_origin (OknoWebServer     *server,
+                     SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  const char *origin = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Origin");
+
+  soup_message_headers_append (headers, "Vary", "Origin");
+  if (_okno_web_server_allows_origin (server, origin))
+    soup_message_headers_replace (headers, "Access-Control-Allow-Origin", origin);
+}
+
+static void
 handle_status (OknoWebServer     *server,
                SoupServerMessage *msg)
 {
@@ -533,19 +577,14 @@ handle_status (OknoWebServer     *server,
   else
     json_builder_add_null_value (builder);
   json_builder_end_object (builder);
-  /* The Cal.com monitor comes with the notifications work. */
   json_builder_set_member_name (builder, "calcom");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "state");
-  json_builder_add_string_value (builder, "unknown");
-  json_builder_set_member_name (builder, "since");
-  json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
+  add_service_state (builder, _okno_web_server_get_calcom_state (server));
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Cache-Control", "no-cache");
+  allow_listed_origin (server, msg);
   okno_web_reply_json (msg, SOUP_STATUS_OK, root);
 }
 

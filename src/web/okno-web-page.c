@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "okno-errors.h"
+#include "okno-session-type.h"
 #include "okno-time.h"
 #include "okno-token.h"
 #include "okno-web-html.h"
@@ -57,13 +58,16 @@ typedef struct
   GString           *out;
   GHashTable        *form;   /* a POST's clean fields, read once */
   GHashTable        *bad_fields; /* names of its fields that were not */
+  const char        *type;   /* GET /?type=: the list shows this type only */
 } Page;
 
 typedef struct
 {
   char   *path;
   GBytes *bytes;
+  GBytes *gzipped;      /* the same, for clients that accept gzip */
   char   *etag;
+  char   *gzipped_etag;
   char   *content_type;
 } Asset;
 
@@ -93,7 +97,46 @@ static const char * const short_months[] = {
   NC_("short day of month", "Oct"), NC_("short day of month", "Nov"), NC_("short day of month", "Dec"),
 };
 
-/* The assets, by their content-hashed URL: immutable, so cacheable forever. */
+static GBytes *
+gzip_bytes (GBytes *bytes)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+  gsize size = g_bytes_get_size (bytes);
+  gsize room = size + size / 10 + 64;
+  g_autofree guint8 *out = g_malloc (room);
+  gsize read = 0, written = 0;
+  GConverterResult result;
+
+  result = g_converter_convert (G_CONVERTER (compressor), g_bytes_get_data (bytes, NULL), size,
+                                out, room, G_CONVERTER_INPUT_AT_END, &read, &written, NULL);
+  g_assert (result == G_CONVERTER_FINISHED && read == size);
+  return g_bytes_new_take (g_steal_pointer (&out), written);
+}
+
+/* Whether the request's Accept-Encoding takes gzip (and not with q=0). */
+static gboolean
+accepts_gzip (SoupServerMessage *msg)
+{
+  const char *value = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                                     "Accept-Encoding");
+  g_auto(GStrv) codings = NULL;
+
+  if (value == NULL)
+    return FALSE;
+
+  codings = g_strsplit (value, ",", 16);
+  for (guint i = 0; codings[i]; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (codings[i], ";", 2);
+
+      if (g_ascii_strcasecmp (g_strstrip (parts[0]), "gzip") == 0)
+        return parts[1] == NULL || g_ascii_strtod (strchr (parts[1], '=') ? strchr (parts[1], '=') + 1 : "1", NULL) > 0;
+    }
+  return FALSE;
+}
+
+/* The assets, by their content-hashed URL: immutable, so cacheable forever;
+ * compressed once, so the first view stays light on a slow phone. */
 static Asset *
 get_asset (const char *name)
 {
@@ -115,6 +158,8 @@ get_asset (const char *name)
           sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, assets[i].bytes);
           assets[i].path = g_strdup_printf ("/static/okno.%.10s.%s", sum, files[i].ext);
           assets[i].etag = g_strdup_printf ("\"%.32s\"", sum);
+          assets[i].gzipped = gzip_bytes (assets[i].bytes);
+          assets[i].gzipped_etag = g_strdup_printf ("\"%.32s-gzip\"", sum);
           assets[i].content_type = g_strdup (files[i].type);
         }
     }
@@ -309,6 +354,80 @@ time_range (Page      *page,
   g_string_append (page->out, "</span>");
 }
 
+/* The session type a slot offers, by name («Разбор», not «Разбор (40 мин)»). */
+static char *
+dup_type_name (OknoSlot *slot)
+{
+  return okno_session_type_name_from_title (okno_slot_get_session_type (slot));
+}
+
+static gboolean
+same_type_name (gconstpointer a,
+                gconstpointer b)
+{
+  g_autofree char *x = g_utf8_casefold (a, -1);
+  g_autofree char *y = g_utf8_casefold (b, -1);
+
+  return g_strcmp0 (x, y) == 0;
+}
+
+/* The types @slots offer, each once, in the order they first come. */
+static GPtrArray *
+type_names (GPtrArray *slots)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < slots->len; i++)
+    {
+      g_autofree char *name = dup_type_name (g_ptr_array_index (slots, i));
+
+      if (name[0] != '\0' && !g_ptr_array_find_with_equal_func (names, name, same_type_name, NULL))
+        g_ptr_array_add (names, g_steal_pointer (&name));
+    }
+  return names;
+}
+
+static void
+keep_type (GPtrArray  *slots,
+           const char *type)
+{
+  for (guint i = slots->len; i > 0; i--)
+    {
+      g_autofree char *name = dup_type_name (g_ptr_array_index (slots, i - 1));
+
+      if (!same_type_name (name, type))
+        g_ptr_array_remove_index (slots, i - 1);
+    }
+}
+
+/* With more than one type on offer, links that show one type or all:
+ * plain GET links, so the filter needs no JavaScript. */
+static void
+type_filter (Page      *page,
+             GPtrArray *names)
+{
+  gboolean chosen = FALSE;
+  g_autofree char *all = g_strdup_printf ("/?lang=%s", page->lang);
+
+  for (guint i = 0; i < names->len; i++)
+    chosen |= page->type != NULL && same_type_name (page->type, g_ptr_array_index (names, i));
+
+  okno_html_printf (page->out, "<nav class=\"filter\" aria-label=\"%s\"><ul>"
+                    "<li><a data-swap href=\"%s\"%H>%s</a></li>",
+                    W_("Session type"), all, chosen ? "" : " aria-current=\"page\"", W_("All sessions"));
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
+      g_autofree char *url = g_strdup_printf ("/?type=%s&lang=%s", escaped, page->lang);
+      gboolean current = page->type != NULL && same_type_name (page->type, name);
+
+      okno_html_printf (page->out, "<li><a data-swap href=\"%s\"%H>%s</a></li>",
+                        url, current ? " aria-current=\"page\"" : "", name);
+    }
+  g_string_append (page->out, "</ul></nav>");
+}
+
 static void
 render_slot_list (Page       *page,
                   const char *message,
@@ -325,12 +444,16 @@ render_slot_list (Page       *page,
   g_autofree char *first_offset = NULL;
   g_autofree char *zone = NULL;
   g_autofree char *current_day = NULL;
+  g_autoptr(GPtrArray) names = NULL;
   const char *contact = _okno_web_server_get_contact (page->server);
   guint window;
 
   g_object_get (page->schedule, "booking-window-days", &window, NULL);
   to = g_date_time_add_days (from, window + 1);
   slots = okno_schedule_dup_bookable_slots (page->schedule, from, to, now, NULL);
+  names = type_names (slots);
+  if (page->type != NULL && g_ptr_array_find_with_equal_func (names, page->type, same_type_name, NULL))
+    keep_type (slots, page->type);
   first_offset = dup_offset (page, slots->len > 0 ? okno_slot_get_start (g_ptr_array_index (slots, 0)) : now);
   /* Translators: «Время: Москва (UTC+3)»: a city naming the zone, then
    * the offset of the first time listed; a time with another offset says
@@ -341,6 +464,8 @@ render_slot_list (Page       *page,
   okno_html_printf (page->out, "<h1>%s</h1>", W_("Choose a time"));
   notice (page, "error", message);
   okno_html_printf (page->out, "<p class=\"zone\">%s</p>", zone);
+  if (names->len > 1)
+    type_filter (page, names);
   g_string_append (page->out, "<div data-slot-list>");
 
   if (slots->len == 0)
@@ -878,6 +1003,7 @@ handle_asset (Page       *page,
 {
   Asset *asset = get_asset (path);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (page->msg);
+  gboolean gzip;
 
   if (asset == NULL || !g_str_equal (asset->path, path))
     {
@@ -885,14 +1011,18 @@ handle_asset (Page       *page,
       return;
     }
 
+  gzip = accepts_gzip (page->msg);
   soup_message_headers_replace (headers, "Cache-Control", "public, max-age=31536000, immutable");
-  soup_message_headers_replace (headers, "ETag", asset->etag);
-  if (okno_web_etag_matches (page->msg, asset->etag))
+  soup_message_headers_replace (headers, "ETag", gzip ? asset->gzipped_etag : asset->etag);
+  soup_message_headers_append (headers, "Vary", "Accept-Encoding");
+  if (okno_web_etag_matches (page->msg, gzip ? asset->gzipped_etag : asset->etag))
     {
       soup_server_message_set_status (page->msg, SOUP_STATUS_NOT_MODIFIED, NULL);
       return;
     }
-  okno_web_reply_bytes (page->msg, SOUP_STATUS_OK, asset->content_type, asset->bytes);
+  if (gzip)
+    soup_message_headers_replace (headers, "Content-Encoding", "gzip");
+  okno_web_reply_bytes (page->msg, SOUP_STATUS_OK, asset->content_type, gzip ? asset->gzipped : asset->bytes);
 }
 
 /* Returns %FALSE when @path is not a page, for the caller's 404. */
@@ -935,7 +1065,12 @@ okno_web_page_handle (OknoWebServer     *server,
   if (g_str_has_prefix (path, "/static/") && get)
     handle_asset (page, path);
   else if (g_str_equal (path, "/") && get)
-    render_slot_list (page, NULL, SOUP_STATUS_OK);
+    {
+      page->type = query ? g_hash_table_lookup (query, "type") : NULL;
+      if (page->type != NULL && !g_utf8_validate (page->type, -1, NULL))
+        page->type = NULL;
+      render_slot_list (page, NULL, SOUP_STATUS_OK);
+    }
   else if (g_str_equal (path, "/book") && get)
     {
       g_autoptr(GError) error = NULL;

@@ -62,6 +62,7 @@ typedef struct
   int     retry_after;   /* -1: no header */
   guint   latency_ms;
   gboolean drop;
+  gboolean drop_after;
   gboolean expire_token;
   int     count;         /* -1: forever */
   double  probability;
@@ -479,10 +480,12 @@ log_request (SoupServerMessage *msg,
 static void
 drop_connection (SoupServerMessage *msg)
 {
-  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  GIOStream *stream = soup_server_message_steal_connection (msg);
 
+  /* Closed from the loop, never inside libsoup's own callback. */
   if (stream)
-    g_io_stream_close (stream, NULL, NULL);
+    g_io_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL,
+                             (GAsyncReadyCallback) (void (*) (void)) g_object_unref, NULL);
 }
 
 static void
@@ -503,6 +506,14 @@ apply_fault (SoupServerMessage *msg,
   if (fault->drop)
     {
       soup_server_message_set_status (msg, 599, "Dropped");
+      log_request (msg, path);
+      drop_connection (msg);
+      return;
+    }
+  if (fault->drop_after)
+    {
+      /* The request is carried out, its answer is lost. */
+      handle_api (msg, path, query);
       log_request (msg, path);
       drop_connection (msg);
       return;
@@ -1473,6 +1484,7 @@ fault_from (JsonObject *o)
   f->retry_after = json_object_get_int_member_with_default (o, "retryAfter", -1);
   f->latency_ms = json_object_get_int_member_with_default (o, "latencyMs", 0);
   f->drop = json_object_get_boolean_member_with_default (o, "drop", FALSE);
+  f->drop_after = json_object_get_boolean_member_with_default (o, "dropAfter", FALSE);
   f->expire_token = json_object_get_boolean_member_with_default (o, "expireToken", FALSE);
   f->count = json_object_get_int_member_with_default (o, "count", 1);
   f->probability = json_object_get_double_member_with_default (o, "probability", 1.0);
