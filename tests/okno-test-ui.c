@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <gdk/x11/gdkx.h>
+#include <string.h>
 
 #include "okno-test-ui.h"
 #include "okno-test-utils.h"
@@ -204,9 +205,30 @@ activated_cb (GApplication *application,
   if (run->ran)
     return;
   run->ran = TRUE;
-  /* The window comes once the profile has opened. */
+  /* The window comes once the profile has opened; it is drawn once X has
+   * placed it (a popover shown before then finds no monitor to fit in). */
   okno_test_iterate_until (has_window, application, 20000);
+  okno_test_wait_frame (GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (application))));
   run->func (GTK_APPLICATION (application), run->data);
+}
+
+/* Warnings and criticals are fatal in the widget tests, but for one, which
+ * GTK 4.8 logs on X11 when a tooltip asks a surface that is already gone
+ * for the pointer (seen once in about a hundred runs, under load, as a new
+ * tile appears under the pointer and the share tip pops up). */
+static gboolean
+known_gtk_bug_cb (const char     *log_domain,
+                  GLogLevelFlags  log_level,
+                  const char     *message,
+                  gpointer        user_data)
+{
+  if (g_strcmp0 (log_domain, "Gdk") == 0 && (log_level & G_LOG_LEVEL_CRITICAL) &&
+      strstr (message, "gdk_surface_get_device_position: assertion 'GDK_IS_SURFACE (surface)'") != NULL)
+    {
+      g_test_message ("Known GTK 4.8 critical, not fatal: %s", message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Runs @application as main() would, with g_application_run(), and @func
@@ -222,6 +244,7 @@ okno_test_run_app (gpointer        application,
   AppRun run = { func, data, FALSE };
   gulong handler;
 
+  g_test_log_set_fatal_handler (known_gtk_bug_cb, NULL);
   g_application_set_flags (application, G_APPLICATION_NON_UNIQUE);
   handler = g_signal_connect_after (application, "activate", G_CALLBACK (activated_cb), &run);
   g_assert_cmpint (g_application_run (application, 0, NULL), ==, 0);
