@@ -2,7 +2,7 @@
 # Okno's developer entry point. On a fresh Debian 12 machine (as root, or
 # with sudo) it installs what is missing, builds, and then:
 #   build-aux/dev.sh run     start the app on the local calendar
-#   build-aux/dev.sh test    run the whole suite; ends with "N passed, N failed"
+#   build-aux/dev.sh test    run the whole suite; ends with "N passed, N failed, N skipped"
 #   build-aux/dev.sh asan    the suite built with AddressSanitizer + UBSan
 #   build-aux/dev.sh bench   benchmarks (docs/benchmarks.md records them)
 #   build-aux/dev.sh deps    only install the Debian packages
@@ -20,11 +20,16 @@ BUILD_DEPS=(
 TEST_DEPS=(
   desktop-file-utils appstream-util appstream xvfb xauth dbus dbus-x11
   gnome-keyring libsecret-tools curl fonts-noto-color-emoji fonts-dejavu-core
-  chromium
+  chromium xdotool
 )
 BENCH_DEPS=(wrk nginx-light)
 
 log() { printf '\033[1mdev.sh:\033[0m %s\n' "$*" >&2; }
+
+# Set when this run installed something: meson finds programs (xvfb-run,
+# xdotool, node, the validators) when it sets a build up, so an existing
+# build directory is set up again to register their tests.
+INSTALLED=
 
 install_packages() {
   local missing=()
@@ -38,13 +43,16 @@ install_packages() {
   export DEBIAN_FRONTEND=noninteractive
   "${sudo[@]}" apt-get update -qq
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  INSTALLED=1
 }
 
 # The browser tests' npm packages (playwright-core, axe-core), pinned in
 # tests/e2e/package-lock.json; Debian's node if the machine has none.
 install_e2e() {
-  command -v node >/dev/null 2>&1 || install_packages nodejs npm
-  if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+  # Debian's nodejs does not bring npm: each is checked on its own.
+  command -v node >/dev/null 2>&1 || install_packages nodejs
+  command -v npm >/dev/null 2>&1 || install_packages npm
+  if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/axe-core ]; then
     log "installing the browser tests' npm packages"
     npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error >/dev/null
   fi
@@ -57,8 +65,11 @@ setup() {
   [ "${CI:-}" = true ] && opts+=(-Dwerror=true)
   if [ ! -f "$dir/build.ninja" ]; then
     meson setup "$dir" "${opts[@]}" >/dev/null
-  else
-    meson configure "$dir" "${opts[@]}" >/dev/null 2>&1 || true
+  elif [ -n "$INSTALLED" ]; then
+    log "new packages: setting $dir up again so their tests are registered"
+    meson setup --reconfigure "$dir" "${opts[@]}" >/dev/null
+  elif [ ${#opts[@]} -gt 0 ]; then
+    meson configure "$dir" "${opts[@]}" >/dev/null || { log "meson configure $dir failed"; return 1; }
   fi
   meson compile -C "$dir" >/dev/null 2>"$dir/compile.log" || { cat "$dir/compile.log" >&2; return 1; }
 }
@@ -66,7 +77,7 @@ setup() {
 # summary BUILDDIR…: the "N passed, N failed" line from meson's testlogs.
 summary() {
   python3 - "$@" <<'PY'
-import json, sys
+import json, os, sys
 passed = failed = skipped = 0
 for d in sys.argv[1:]:
     try:
@@ -76,13 +87,22 @@ for d in sys.argv[1:]:
     for line in lines:
         if not line.strip():
             continue
-        r = json.loads(line)["result"]
+        t = json.loads(line)
+        r = t["result"]
         if r in ("OK", "EXPECTEDFAIL"):
             passed += 1
+            if r == "EXPECTEDFAIL":
+                print(f"expected failure (a known defect): {t['name']}")
         elif r == "SKIP":
             skipped += 1
+            why = [l.split("# SKIP", 1)[1].strip() for l in (t.get("stdout") or "").splitlines() if "# SKIP" in l]
+            print(f"skipped: {t['name']}: {why[0] if why else 'no reason given'}")
         else:
             failed += 1
+# Nothing may be skipped in CI without failing the run.
+if skipped and os.environ.get("CI") == "true":
+    print(f"CI: {skipped} skipped tests count as failures")
+    failed += skipped
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 sys.exit(1 if failed else 0)
 PY

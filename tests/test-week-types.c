@@ -22,17 +22,22 @@
 #include "okno-week-view-private.h"
 #include "okno-window.h"
 
-static char *data_home;
-static OknoApplication *app;
+#define SETTINGS "[okno]\nport=uint16 0\ntime-zone='Europe/Moscow'\nrate-limit=uint32 0\n" \
+                 "min-notice-minutes=uint32 0\nbooking-window-days=uint32 365\n"
 
-typedef struct
+typedef struct _Fixture Fixture;
+
+struct _Fixture
 {
+  void           (*func) (Fixture *f, gconstpointer data);
+  gconstpointer    data;
+  OknoApplication *app;
   OknoWindow      *window;
   OknoWeekView    *grid;
   OknoProfile    *instance;
   GtkAdjustment   *vadjustment;
   GDateTime       *monday;
-} Fixture;
+};
 
 static gboolean
 idle_done (gpointer data)
@@ -43,20 +48,15 @@ idle_done (gpointer data)
          !okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (okno_profile_get_calendar (f->instance)));
 }
 
-/* Waits for the writes, then lets a few frames pass: a scroll animation,
- * if anything started one, has moved the view by then. */
+/* Waits for the writes, then lets frames pass: a scroll animation, if
+ * anything started one, has moved the view by then (GTK's last 200 ms, a
+ * dozen frames; 30 are drawn). */
 static void
 settle (Fixture *f)
 {
-  gint64 until;
-
   okno_test_iterate_until (idle_done, f, 10000);
-  until = g_get_monotonic_time () + 400 * 1000;
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
+  for (guint i = 0; i < 30; i++)
+    okno_test_wait_frame (GTK_WIDGET (f->window));
 }
 
 static GDateTime *
@@ -168,11 +168,11 @@ fixture_set_up (Fixture       *f,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) day = g_date_time_add_weeks (now, GPOINTER_TO_INT (data));
 
-  f->window = OKNO_WINDOW (okno_test_activate (GTK_APPLICATION (app)));
+  f->window = OKNO_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
   okno_window_set_week (f->window, day);
   f->grid = OKNO_WEEK_VIEW (okno_window_get_grid (f->window));
-  f->instance = okno_application_get_profile (app);
+  f->instance = okno_application_get_profile (f->app);
   f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
   f->vadjustment = gtk_scrolled_window_get_vadjustment (
     GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (f->grid), GTK_TYPE_SCROLLED_WINDOW)));
@@ -207,8 +207,40 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
+  GtkWidget *window;
+
   settle (f);
   g_date_time_unref (f->monday);
+  /* Dialogs first; the window must then go with nothing holding it. */
+  while ((window = okno_test_find_toplevel (GTK_TYPE_WINDOW)) && window != GTK_WIDGET (f->window))
+    okno_test_destroy_window (GTK_WINDOW (window));
+  okno_test_destroy_window (GTK_WINDOW (f->window));
+}
+
+static void
+run_activated (GtkApplication *application,
+               gpointer        data)
+{
+  Fixture *f = data;
+
+  fixture_set_up (f, f->data);
+  f->func (f, f->data);
+  fixture_tear_down (f, f->data);
+}
+
+/* A fresh data folder and application for each test (and meson runs each
+ * test in its own process, see tests/meson.build), run as main() runs it. */
+static void
+run_case (gconstpointer data)
+{
+  const struct { gconstpointer weeks; void (*func) (Fixture *, gconstpointer); } *c = data;
+  Fixture f = { 0 };
+
+  f.func = c->func;
+  f.data = c->weeks;
+  okno_test_ui_profile (SETTINGS);
+  f.app = okno_application_new ();
+  okno_test_run_app (f.app, run_activated, &f);
 }
 
 static void
@@ -642,16 +674,15 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  data_home = okno_test_ui_profile ("[okno]\nport=uint16 0\ntime-zone='Europe/Moscow'\nrate-limit=uint32 0\n"
-                                    "min-notice-minutes=uint32 0\nbooking-window-days=uint32 365\n");
-
+  okno_test_ui_profile (SETTINGS);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-#define ADD(path, weeks, func) \
-  g_test_add (path, Fixture, GINT_TO_POINTER (weeks), fixture_set_up, func, fixture_tear_down)
+#define ADD(path, n, fn) \
+  G_STMT_START { \
+    static const struct { gconstpointer weeks; void (*func) (Fixture *, gconstpointer); } c = { GINT_TO_POINTER (n), fn }; \
+    g_test_add_data_func (path, &c, run_case); \
+  } G_STMT_END
 
   ADD ("/okno/window/first-steps", 1, test_first_steps);
   ADD ("/okno/window/scroll-kept", 2, test_scroll_kept);
@@ -663,20 +694,5 @@ main (int   argc,
   g_test_add_func ("/okno/window/phone-format", test_phone_format);
   ADD ("/okno/window/share-without-lan", 0, test_share_without_lan);
 
-  app = okno_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-
-  status = g_test_run ();
-
-  {
-    GtkWidget *window;
-
-    while ((window = okno_test_find_toplevel (GTK_TYPE_WINDOW)))
-      gtk_window_destroy (GTK_WINDOW (window));
-    okno_profile_flush (okno_application_get_profile (app));
-    g_clear_object (&app);
-  }
-  okno_test_remove_dir (data_home);
-  return status;
+  return g_test_run ();
 }
