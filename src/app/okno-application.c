@@ -41,6 +41,8 @@ static const GOptionEntry option_entries[] = {
     N_("Address to listen on (default: 127.0.0.1, or all with “share-on-lan”)"), N_("ADDR") },
   { "version", 'v', 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
+  { "poll-seconds", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("How often to ask Google Calendar for changes (default: the “poll-seconds” setting, 60)"), N_("N") },
   { NULL }
 };
 
@@ -203,6 +205,9 @@ okno_application_handle_local_options (GApplication *application,
   g_variant_dict_lookup (options, "bind", "s", &self->bind);
   self->overrides.bind = self->bind;
 
+  if (g_variant_dict_lookup (options, "poll-seconds", "&s", &port))
+    self->overrides.poll_seconds = (int) g_ascii_strtoll (port, NULL, 10);
+
   /* Another data folder is another profile: let it run beside the first. */
   if (g_variant_dict_lookup (options, "data-dir", "^ay", &self->data_dir))
     g_application_set_flags (application,
@@ -358,6 +363,7 @@ okno_application_check_arguments (int    argc,
   g_autofree char *data_dir = NULL;
   g_autofree char *bind = NULL;
   g_autofree char *port_text = NULL;
+  g_autofree char *poll_text = NULL;
   g_auto(GStrv) args = g_strdupv (argv);
   GOptionEntry entries[G_N_ELEMENTS (option_entries)];
   gboolean version = FALSE;
@@ -368,6 +374,7 @@ okno_application_check_arguments (int    argc,
   entries[1].arg_data = &port_text;
   entries[2].arg_data = &bind;
   entries[3].arg_data = &version;
+  entries[4].arg_data = &poll_text;
 
   g_option_context_set_help_enabled (context, FALSE);
   g_option_context_set_ignore_unknown_options (context, TRUE);
@@ -390,6 +397,11 @@ okno_application_check_arguments (int    argc,
   if (port != -1 && (port < 0 || port > 65535))
     {
       g_printerr ("okno: %s\n", _("--port must be a number from 0 to 65535"));
+      return EXIT_USAGE;
+    }
+  if (poll_text != NULL && !g_ascii_string_to_unsigned (poll_text, 10, 10, 3600, NULL, NULL))
+    {
+      g_printerr ("okno: %s\n", _("--poll-seconds must be a number from 10 to 3600"));
       return EXIT_USAGE;
     }
 

@@ -532,6 +532,16 @@ handle_status (OknoWebServer     *server,
     }
   else
     json_builder_add_null_value (builder);
+  /* Changes not yet in the remote calendar: a backend that queues writes
+   * says so in its "pending" property; the local one has none. */
+  json_builder_set_member_name (builder, "pending");
+  {
+    guint pending = 0;
+
+    if (g_object_class_find_property (G_OBJECT_GET_CLASS (calendar), "pending"))
+      g_object_get (calendar, "pending", &pending, NULL);
+    json_builder_add_int_value (builder, pending);
+  }
   json_builder_end_object (builder);
   /* The Cal.com monitor comes with the notifications work. */
   json_builder_set_member_name (builder, "calcom");
