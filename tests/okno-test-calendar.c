@@ -35,6 +35,7 @@ struct _OknoTestCalendar
   guint              fail_left [OKNO_TEST_CALENDAR_N_METHODS];
   int                fail_code [OKNO_TEST_CALENDAR_N_METHODS];
   guint              lose_left [OKNO_TEST_CALENDAR_N_METHODS];
+  int                lose_code [OKNO_TEST_CALENDAR_N_METHODS];
 };
 
 typedef struct
@@ -181,7 +182,7 @@ complete (GTask *task)
   if (self->lose_left [op->method] > 0)
     {
       self->lose_left [op->method]--;
-      g_task_return_new_error (task, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_OFFLINE,
+      g_task_return_new_error (task, OKNO_CALENDAR_ERROR, self->lose_code [op->method],
                                "The change landed but its answer was lost");
       return;
     }
@@ -426,6 +427,23 @@ okno_test_calendar_lose_answers (OknoTestCalendar       *self,
   g_return_if_fail (method < OKNO_TEST_CALENDAR_N_METHODS);
 
   self->lose_left [method] = times;
+  self->lose_code [method] = OKNO_CALENDAR_ERROR_OFFLINE;
+}
+
+/* Like okno_test_calendar_lose_answers(), with another error: CONFLICT is
+ * what a remote backend that repeated a lost insert itself answers (the id
+ * exists: its own first try). */
+void
+okno_test_calendar_lose_answers_as (OknoTestCalendar       *self,
+                                    OknoTestCalendarMethod  method,
+                                    guint                   times,
+                                    int                     code)
+{
+  g_return_if_fail (OKNO_IS_TEST_CALENDAR (self));
+  g_return_if_fail (method < OKNO_TEST_CALENDAR_N_METHODS);
+
+  self->lose_left [method] = times;
+  self->lose_code [method] = code;
 }
 
 /* Every call from now on is answered (and applied) @msec later. */

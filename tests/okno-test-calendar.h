@@ -31,6 +31,10 @@ void              okno_test_calendar_fail         (OknoTestCalendar       *self,
 void              okno_test_calendar_lose_answers (OknoTestCalendar       *self,
                                                    OknoTestCalendarMethod  method,
                                                    guint                   times);
+void              okno_test_calendar_lose_answers_as (OknoTestCalendar    *self,
+                                                   OknoTestCalendarMethod  method,
+                                                   guint                   times,
+                                                   int                     code);
 void              okno_test_calendar_set_delay    (OknoTestCalendar       *self,
                                                    guint                   msec);
 gboolean          okno_test_calendar_conflict     (OknoTestCalendar       *self,

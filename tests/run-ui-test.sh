@@ -6,6 +6,7 @@ export GDK_BACKEND=x11
 export GTK_A11Y=none
 export GSK_RENDERER=cairo
 export NO_AT_BRIDGE=1
+export OKNO_KEYRING=none
 # LeakSanitizer reports what GTK, fontconfig and Mesa keep until exit.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 exec xvfb-run -a -s '-screen 0 1280x800x24 -nolisten tcp' dbus-run-session -- "$@"

@@ -215,6 +215,7 @@ test_publish (Fixture       *f,
   g_autoptr(GDateTime) bad_end = okno_test_time ("2030-03-05T15:10:00Z");
   g_autoptr(GDateTime) next_start = okno_test_time ("2030-03-05T20:20:00Z");
   g_autoptr(GDateTime) next_end = okno_test_time ("2030-03-05T21:00:00Z");
+  g_autoptr(GDateTime) later_end = okno_test_time ("2030-03-05T21:40:00Z");
   Result r = { 0 }, second = { 0 };
   guint before = okno_test_calendar_get_n_events (f->calendar);
 
@@ -243,6 +244,18 @@ test_publish (Fixture       *f,
   g_assert_cmpint (okno_schedule_classify (f->schedule, r.event), ==, OKNO_EVENT_KIND_SLOT);
   result_clear (&r);
   result_clear (&second);
+
+  /* An insert answered "exists" by its own id landed: that is done, once. */
+  okno_test_calendar_set_delay (f->calendar, 0);
+  okno_test_calendar_lose_answers_as (f->calendar, OKNO_TEST_CALENDAR_INSERT, 1, OKNO_CALENDAR_ERROR_CONFLICT);
+  okno_slot_service_publish_async (f->service, next_end, later_end, NULL, NULL, event_done_cb, &r);
+  wait_for (&r);
+  g_assert_no_error (r.error);
+  g_assert_nonnull (r.event);
+  g_assert_true (okno_calendar_lookup_event (OKNO_CALENDAR (f->calendar), okno_event_get_id (r.event)) != NULL);
+  g_assert_cmpuint (okno_test_calendar_get_applied (f->calendar, OKNO_TEST_CALENDAR_INSERT), ==, 2);
+  g_assert_cmpuint (okno_test_calendar_get_n_events (f->calendar), ==, before + 2);
+  result_clear (&r);
 }
 
 /* Moving and deleting carry the etag the calendar last showed: a change

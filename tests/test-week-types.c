@@ -329,6 +329,23 @@ test_session_types (Fixture       *f,
   g_assert_true (okno_week_view_undo (f->grid));
   settle (f);
   assert_slot (f, mon_10, 90, "🔓 СЛОТ: Разбор");
+
+  /* An old slot made longer loses its stale «(40 мин)». */
+  {
+    g_autoptr(GDateTime) thu_10 = at (f, 3, 10, 0);
+    double x, y_bottom, y_target, unused;
+
+    g_object_unref (okno_test_insert_event (okno_profile_get_calendar (f->instance),
+                                            "🔓 СЛОТ: Включить в дело (40 мин)", thu_10, 40, TRUE));
+    settle (f);
+    point_for (f, 3, 10 * 60 + 40, &x, &y_bottom);
+    point_for (f, 3, 11 * 60 + 30, &unused, &y_target);
+    _okno_week_view_press (f->grid, x, y_bottom - 3);
+    _okno_week_view_motion (f->grid, x, y_target);
+    _okno_week_view_release (f->grid, x, y_target);
+    settle (f);
+    assert_slot (f, thu_10, 90, "🔓 СЛОТ: Включить в дело");
+  }
 }
 
 /* Copy Previous Week's Slots is one step for Undo; Undo is then off. */
@@ -446,6 +463,98 @@ test_tile_lines (Fixture       *f,
   g_object_unref (tile);
 }
 
+/* Phones in the booking popover are grouped for reading, and dial. */
+static void
+test_phone_format (void)
+{
+  struct { const char *typed, *shown, *digits; } cases[] = {
+    { "+79123456789", "+7 912 345-67-89", "+79123456789" },
+    { "8 (912) 345-67-89", "+7 912 345-67-89", "+79123456789" },
+    { "+49 30  1234567", "+49 30 1234567", "+49301234567" },
+    { "+1 (555) 010-9999", "+1 (555) 010-9999", "+15550109999" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *digits = NULL;
+      g_autofree char *shown = okno_format_phone (cases[i].typed, &digits);
+
+      g_assert_cmpstr (digits, ==, cases[i].digits);
+      g_assert_cmpstr (shown, ==, cases[i].shown);
+    }
+}
+
+static gboolean
+n_days_is (gpointer data)
+{
+  gpointer *args = data;
+
+  return okno_week_view_get_n_days (args[0]) == GPOINTER_TO_INT (args[1]);
+}
+
+static void
+wait_n_days (Fixture *f,
+             int      n)
+{
+  gpointer args[2] = { f->grid, GINT_TO_POINTER (n) };
+
+  okno_test_iterate_until (n_days_is, args, 5000);
+  settle (f);
+}
+
+/* A narrow window shows three days, or one under 500 px, and can shrink
+ * to 360 px; the arrows move by what is shown. */
+static void
+test_narrow (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GDateTime) first = NULL;
+  g_autoptr(GDateTime) expected = NULL;
+  int minimum, natural;
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 700, 600);
+  wait_n_days (f, 3);
+  okno_test_save_screenshot (GTK_WIDGET (f->window), "window-700.png");
+  first = g_date_time_ref (okno_window_get_week (f->window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
+  expected = g_date_time_add_days (first, 3);
+  g_assert_true (g_date_time_equal (okno_window_get_week (f->window), expected));
+
+  /* A swipe to the left over the days' headings moves on three more. */
+  {
+    g_autoptr(GPtrArray) headers = g_ptr_array_new ();
+    g_autoptr(GListModel) controllers = NULL;
+    g_autoptr(GDateTime) after_swipe = g_date_time_add_days (first, 6);
+    GtkWidget *header = NULL;
+
+    okno_test_collect (GTK_WIDGET (f->window), GTK_TYPE_BOX, headers);
+    for (guint i = 0; i < headers->len; i++)
+      if (gtk_widget_has_css_class (g_ptr_array_index (headers, i), "day-header"))
+        header = g_ptr_array_index (headers, i);
+    g_assert_nonnull (header);
+    controllers = gtk_widget_observe_controllers (header);
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_GESTURE_SWIPE (controller))
+          g_signal_emit_by_name (controller, "swipe", -900.0, 40.0);
+      }
+    g_assert_true (g_date_time_equal (okno_window_get_week (f->window), after_swipe));
+  }
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 640);
+  wait_n_days (f, 1);
+  gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 360);
+  okno_test_save_screenshot (GTK_WIDGET (f->window), "window-360.png");
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
+  wait_n_days (f, 7);
+  g_assert_cmpint (g_date_time_get_day_of_week (okno_window_get_week (f->window)), ==, 1);
+}
+
 /* The date picker shows the week shown. */
 static void
 test_date_picker_follows (Fixture       *f,
@@ -489,6 +598,8 @@ main (int   argc,
   ADD ("/okno/window/undo-copy-week", 5, test_undo_copy_week);
   ADD ("/okno/window/date-picker-follows", 7, test_date_picker_follows);
   ADD ("/okno/window/tile-lines", 8, test_tile_lines);
+  ADD ("/okno/window/narrow", 0, test_narrow);
+  g_test_add_func ("/okno/window/phone-format", test_phone_format);
 
   app = okno_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);

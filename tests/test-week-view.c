@@ -11,6 +11,7 @@
 
 #include "okno-application.h"
 #include "okno-event-tile.h"
+#include "okno-i18n.h"
 #include "okno-test-ui.h"
 #include "okno-test-utils.h"
 #include "okno-time.h"
@@ -626,8 +627,12 @@ main (int   argc,
   int status;
 
   g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
-  data_home = okno_test_ui_profile ("[okno]\nport=uint16 0\ntime-zone='Europe/Moscow'\nrate-limit=uint32 0\n");
+  data_home = okno_test_ui_profile ("[okno]\nport=uint16 0\ntime-zone='Europe/Moscow'\nrate-limit=uint32 0\ncontact='@olga_rozet'\n"
+                                    "session-types=[('a', 'Включить в дело', uint32 40, '', '', ''), ('b', 'Разбор', uint32 60, '', '', '')]\n"
+                                    "current-session-type='a'\n");
 
+  /* The build's translations: LANGUAGE=ru makes the Russian screenshots. */
+  okno_i18n_init ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 

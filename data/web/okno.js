@@ -13,17 +13,17 @@
     try { return Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return null; }
   }
 
-  // The visitor's zone by its city: Russian from the browser's own names
-  // («Москва», «Нью-Йорк»), else from the zone's name (America/New_York).
+  // The visitor's zone by its city: in Russian the browser's own name up
+  // to its comma («Москва, стандартное время»), else the zone's name.
   function cityOf(zone, lang) {
-    if (lang === 'ru') {
+    if (/^(Etc\/)?UTC$/.test(zone)) return 'UTC';
+    if (lang !== 'en') {
       try {
-        var part = new Intl.DateTimeFormat('ru', { timeZone: zone, timeZoneName: 'shortGeneric' })
-          .formatToParts(new Date()).filter(function (p) { return p.type === 'timeZoneName'; })[0];
-        if (part && !/^(GMT|UTC)/.test(part.value)) return part.value;
-      } catch (e) { /* an old browser: the zone's name below */ }
+        var name = new Intl.DateTimeFormat(lang, { timeZone: zone, timeZoneName: 'long' }).formatToParts(new Date())
+          .filter(function (p) { return p.type === 'timeZoneName'; })[0].value.split(',')[0];
+        if (!/^(GMT|UTC)/.test(name)) return name;
+      } catch (e) { /* the zone's name below */ }
     }
-    if (zone === 'UTC' || zone === 'Etc/UTC') return 'UTC';
     return zone.split('/').pop().replace(/_/g, ' ');
   }
 

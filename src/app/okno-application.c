@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "okno-application.h"
+#include "okno-event-tile.h"
+#include "okno-notifications-page.h"
 #include "okno-preferences-window.h"
 #include "okno-window.h"
 
@@ -74,6 +76,8 @@ show_preferences (OknoApplication *self,
   preferences = okno_preferences_window_new (okno_profile_get_settings (self->instance));
   okno_preferences_window_set_served_port (preferences, okno_web_server_is_running (server)
                                                         ? okno_web_server_get_port (server) : 0);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (preferences),
+                              ADW_PREFERENCES_PAGE (okno_notifications_page_new (self->instance)));
   if (page != NULL)
     adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), page);
   gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
@@ -156,7 +160,7 @@ notify_booking (OknoApplication *self,
   g_autoptr(GDateTime) local = g_date_time_to_timezone (okno_booking_get_start (booking),
                                                         okno_schedule_get_time_zone (okno_profile_get_schedule (self->instance)));
   /* Translators: when a booked session starts, in a notification; strftime format («ср 17:30») */
-  g_autofree char *when = g_date_time_format (local, _("%a %H:%M"));
+  g_autofree char *when = okno_mid_sentence (g_date_time_format (local, _("%a %H:%M")));
   g_autofree char *title = added ? g_strdup_printf (_("New booking: %s, %s"), okno_booking_get_name (booking), when)
                                  : g_strdup_printf (_("Booking cancelled: %s, %s"), okno_booking_get_name (booking), when);
   g_autofree char *id = g_strconcat ("booking-", okno_booking_get_id (booking), NULL);
@@ -183,6 +187,21 @@ booking_cancelled_cb (OknoApplication *self,
 {
   if (!by_owner)
     notify_booking (self, booking, FALSE);
+}
+
+/* «Cal.com is back» is the news Olga waits for; one notification, replaced
+ * by the next change. */
+static void
+calcom_changed_cb (OknoApplication   *self,
+                   const char        *from,
+                   const char        *to,
+                   OknoCalcomMonitor *monitor)
+{
+  g_autoptr(GNotification) notification = g_notification_new (okno_calcom_monitor_title_for (to));
+
+  g_notification_set_body (notification, okno_calcom_monitor_get_detail (monitor));
+  g_notification_set_default_action (notification, "app.activate");
+  g_application_send_notification (G_APPLICATION (self), "calcom", notification);
 }
 
 static int
@@ -250,8 +269,11 @@ profile_ready_cb (GObject      *object,
                                G_CALLBACK (booking_added_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (okno_profile_get_service (self->instance), "booking-cancelled",
                                G_CALLBACK (booking_cancelled_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (okno_profile_get_calcom_monitor (self->instance), "state-changed",
+                               G_CALLBACK (calcom_changed_cb), self, G_CONNECT_SWAPPED);
       /* A busy port is not fatal: the window opens and says so. */
       okno_profile_start_server (self->instance, NULL);
+      okno_profile_start_watching (self->instance);
       g_application_activate (G_APPLICATION (self));
     }
 

@@ -10,6 +10,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "okno-booking-popover.h"
 
@@ -42,15 +43,64 @@ add_label (GtkBox     *box,
   return label;
 }
 
+/* A link as a label, so that it lines up with the text around it. */
 static void
 add_link (GtkBox     *box,
           const char *uri,
           const char *text)
 {
-  GtkWidget *link = gtk_link_button_new_with_label (uri, text);
+  g_autofree char *markup = g_markup_printf_escaped ("<a href=\"%s\">%s</a>", uri, text);
+  GtkWidget *link = gtk_label_new (NULL);
 
+  gtk_label_set_markup (GTK_LABEL (link), markup);
+  gtk_label_set_xalign (GTK_LABEL (link), 0);
   gtk_widget_set_halign (link, GTK_ALIGN_START);
   gtk_box_append (box, link);
+}
+
+/**
+ * okno_format_phone:
+ * @phone: a phone number as the client typed it
+ * @digits: (out) (optional): the number for a tel: link, "+79123456789"
+ *
+ * Returns: (transfer full): the number for reading: Russian and Kazakh
+ *   numbers as «+7 912 345-67-89», others as typed
+ */
+char *
+okno_format_phone (const char  *phone,
+                   char       **digits)
+{
+  g_autoptr(GString) plain = g_string_new (NULL);
+  GString *out;
+  const char *d;
+  gsize n;
+
+  for (const char *r = phone; *r; r++)
+    if (g_ascii_isdigit (*r) || (*r == '+' && plain->len == 0))
+      g_string_append_c (plain, *r);
+  if (plain->len > 0 && plain->str[0] == '8' && plain->len == 11)
+    {
+      /* 8 912 … is the domestic form of +7 912 … */
+      g_string_erase (plain, 0, 1);
+      g_string_prepend (plain, "+7");
+    }
+  if (digits != NULL)
+    *digits = g_strdup (plain->str);
+
+  d = plain->str[0] == '+' ? plain->str + 1 : plain->str;
+  n = strlen (d);
+  if (plain->str[0] == '+' && d[0] == '7' && n == 11)
+    return g_strdup_printf ("+7 %.3s %.3s-%.2s-%.2s", d + 1, d + 4, d + 7, d + 9);
+
+  /* Elsewhere the groups differ by country: as typed, blanks tidied. */
+  {
+    g_auto(GStrv) words = g_strsplit_set (phone, " \t", -1);
+    out = g_string_new (NULL);
+    for (guint i = 0; words[i] != NULL; i++)
+      if (words[i][0] != '\0')
+        g_string_append_printf (out, out->len ? " %s" : "%s", words[i]);
+  }
+  return g_string_free (out, FALSE);
 }
 
 static void
@@ -143,7 +193,24 @@ okno_booking_popover_new (OknoBookingService *service,
     }
 
   self->booking = g_object_ref (booking);
-  add_label (box, okno_booking_get_name (booking), "heading");
+
+  /* When, first; then who. Nothing is selected when it opens. */
+  {
+    GTimeZone *zone = okno_schedule_get_time_zone (schedule);
+    g_autoptr(GDateTime) start = g_date_time_to_timezone (okno_event_get_start (event), zone);
+    g_autoptr(GDateTime) end = g_date_time_to_timezone (okno_event_get_end (event), zone);
+    /* Translators: a booked session's day in its popover, strftime format («вторник, 25 ноября») */
+    g_autofree char *day = g_date_time_format (start, _("%A, %-d %B"));
+    g_autofree char *from = g_date_time_format (start, "%H:%M");
+    g_autofree char *to = g_date_time_format (end, "%H:%M");
+    g_autofree char *when = g_strdup_printf ("%s, %s–%s", day, from, to);
+    GtkWidget *label = add_label (box, when, "heading");
+    gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+  }
+  {
+    GtkWidget *name = add_label (box, okno_booking_get_name (booking), "title-4");
+    gtk_label_set_selectable (GTK_LABEL (name), FALSE);
+  }
   if ((value = okno_booking_get_session_type (booking)) && value[0])
     add_label (box, value, NULL);
 
@@ -154,16 +221,11 @@ okno_booking_popover_new (OknoBookingService *service,
     }
   if ((value = okno_booking_get_field (booking, "phone")))
     {
-      g_autofree char *digits = g_strdup (value);
-      g_autofree char *uri = NULL;
-      char *w = digits;
+      g_autofree char *digits = NULL;
+      g_autofree char *shown = okno_format_phone (value, &digits);
+      g_autofree char *uri = g_strconcat ("tel:", digits, NULL);
 
-      for (const char *r = value; *r; r++)
-        if (g_ascii_isdigit (*r) || (*r == '+' && w == digits))
-          *w++ = *r;
-      *w = '\0';
-      uri = g_strconcat ("tel:", digits, NULL);
-      add_link (box, uri, value);
+      add_link (box, uri, shown);
     }
   if ((value = okno_booking_get_field (booking, "telegram")))
     {
@@ -171,14 +233,22 @@ okno_booking_popover_new (OknoBookingService *service,
       add_link (box, uri, value);
     }
   if ((value = okno_booking_get_field (booking, "note")))
-    add_label (box, value, NULL);
+    {
+      GtkWidget *caption = add_label (box, _("Note"), "dim-label");
+
+      gtk_label_set_selectable (GTK_LABEL (caption), FALSE);
+      gtk_widget_set_margin_top (caption, 6);
+      add_label (box, value, NULL);
+    }
   if (okno_booking_get_created (booking))
     {
       g_autoptr(GDateTime) local = g_date_time_to_timezone (okno_booking_get_created (booking),
                                                             okno_schedule_get_time_zone (schedule));
       /* Translators: when the client booked, strftime format */
       g_autofree char *when = g_date_time_format (local, _("Booked on %-d %B at %H:%M"));
-      add_label (box, when, "dim-label");
+      GtkWidget *label = add_label (box, when, "dim-label");
+
+      gtk_widget_set_margin_top (label, 6);
     }
 
   {

@@ -18,4 +18,7 @@ G_DECLARE_FINAL_TYPE (OknoBookingPopover, okno_booking_popover, OKNO, BOOKING_PO
 GtkWidget *okno_booking_popover_new (OknoBookingService *service,
                                      OknoEvent          *event);
 
+char      *okno_format_phone (const char  *phone,
+                              char       **digits);
+
 G_END_DECLS

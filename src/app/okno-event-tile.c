@@ -62,6 +62,32 @@ dup_title (OknoEvent     *event,
   return g_strdup (okno_event_get_summary (event));
 }
 
+/**
+ * okno_mid_sentence:
+ * @text: (transfer full): a date's text that starts with a weekday
+ *
+ * Returns: (transfer full): @text as written mid-sentence: in Russian the
+ *   weekday small («ср 17:30», «вторник»), in English as it is
+ */
+char *
+okno_mid_sentence (char *text)
+{
+  /* Translators: "lower" if weekday names are written with a small letter
+   * mid-sentence in your language (Russian: «ср 17:30»), else "keep" */
+  const char *rule = C_("weekday mid-sentence", "keep");
+  const char *rest;
+  g_autofree char *head = NULL;
+  char *result;
+
+  if (text == NULL || text[0] == '\0' || g_strcmp0 (rule, "lower") != 0)
+    return text;
+  rest = g_utf8_next_char (text);
+  head = g_utf8_strdown (text, rest - text);
+  result = g_strconcat (head, rest, NULL);
+  g_free (text);
+  return result;
+}
+
 /* «Открытый слот, вторник 25 ноября, 17:30–18:10» */
 char *
 okno_event_tile_describe (OknoEvent     *event,
@@ -72,7 +98,8 @@ okno_event_tile_describe (OknoEvent     *event,
 {
   g_autoptr(GDateTime) start = g_date_time_to_timezone (okno_event_get_start (event), zone);
   /* Translators: a day in an accessible label, strftime format */
-  g_autofree char *day = g_date_time_format (start, _("%A %-d %B"));
+  /* Mid-sentence: «Открытый слот, вторник, 25 ноября» */
+  g_autofree char *day = okno_mid_sentence (g_date_time_format (start, _("%A %-d %B")));
   g_autofree char *range = format_range (event, zone);
   g_autofree char *title = dup_title (event, kind, slot_marker, booked_marker);
 

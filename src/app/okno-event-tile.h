@@ -34,4 +34,6 @@ char          *okno_event_tile_describe    (OknoEvent     *event,
                                             const char    *slot_marker,
                                             const char    *booked_marker);
 
+char          *okno_mid_sentence           (char          *text);
+
 G_END_DECLS

@@ -36,6 +36,8 @@ struct _OknoPreferencesWindow
   AdwEntryRow   *frame_ancestors_row;
   GtkSpinButton *rate_limit_spin;
   AdwEntryRow   *contact_row;
+  AdwEntryRow   *owner_name_row;
+  AdwEntryRow   *owner_about_row;
   AdwPreferencesGroup *booking_group;
   AdwActionRow  *port_row;
   GtkWidget     *zone_row;
@@ -67,6 +69,8 @@ static const Binding bindings[] = {
   BIND ("port", port_spin, "value"),
   BIND ("rate-limit", rate_limit_spin, "value"),
   BIND ("contact", contact_row, "text"),
+  BIND ("owner-name", owner_name_row, "text"),
+  BIND ("owner-about", owner_about_row, "text"),
 };
 
 static void

@@ -10,10 +10,16 @@
 
 #include "okno-week-layout.h"
 
+static int
+n_days (const OknoWeekGeometry *geometry)
+{
+  return geometry->n_days > 0 ? geometry->n_days : 7;
+}
+
 double
 okno_week_geometry_day_width (const OknoWeekGeometry *geometry)
 {
-  return MAX (0.0, (geometry->width - geometry->ruler_width) / 7.0);
+  return MAX (0.0, (geometry->width - geometry->ruler_width) / n_days (geometry));
 }
 
 double
@@ -23,7 +29,8 @@ okno_week_geometry_x_for_day (const OknoWeekGeometry *geometry,
   return geometry->ruler_width + day * okno_week_geometry_day_width (geometry);
 }
 
-/* 0 (Monday) to 6, or -1 over the ruler or past the last day. */
+/* 0 (the first day shown) to n_days - 1, or -1 over the ruler or past
+ * the last day. */
 int
 okno_week_geometry_day_at (const OknoWeekGeometry *geometry,
                            double                  x)
@@ -34,7 +41,7 @@ okno_week_geometry_day_at (const OknoWeekGeometry *geometry,
   if (x < geometry->ruler_width || width <= 0)
     return -1;
   day = (int) floor ((x - geometry->ruler_width) / width);
-  return day >= 0 && day < 7 ? day : -1;
+  return day >= 0 && day < n_days (geometry) ? day : -1;
 }
 
 double

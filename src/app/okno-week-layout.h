@@ -17,6 +17,7 @@ typedef struct
   double ruler_width;    /* the hour labels on the left */
   double width;          /* the whole grid */
   double hour_height;
+  int    n_days;         /* days side by side; 0 means the whole week, 7 */
 } OknoWeekGeometry;
 
 /* One event's place in a day: minutes since that day's midnight, and the

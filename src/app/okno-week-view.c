@@ -68,7 +68,8 @@ struct _OknoWeekView
   GtkWidget      parent_instance;
 
   OknoProfile  *instance;
-  GDateTime     *week;
+  GDateTime     *week;             /* midnight of the first day shown */
+  int            n_days;           /* 7, or fewer in a narrow window */
   GPtrArray     *tiles;
   OknoEventTile *selected;
   GPtrArray     *undo;
@@ -76,6 +77,7 @@ struct _OknoWeekView
   guint          last_group;
   guint          pending;
   gboolean       pointer_focus;    /* focus moves by a click: never scroll for it */
+  int            new_minutes;      /* the current type's length, or 0: look it up */
   guint          now_timer;
   guint          rebuild_source;
   double         hour_height;
@@ -160,6 +162,7 @@ get_geometry (OknoWeekView     *self,
   geometry->ruler_width = RULER_WIDTH;
   geometry->width = gtk_widget_get_width (GTK_WIDGET (self));
   geometry->hour_height = self->hour_height;
+  geometry->n_days = self->n_days;
 }
 
 static void
@@ -192,7 +195,7 @@ static int
 day_of (OknoWeekView *self,
         GDateTime    *time)
 {
-  for (int day = 0; day < 7; day++)
+  for (int day = 0; day < self->n_days; day++)
     {
       g_autoptr(GDateTime) from = day_start (self, day);
       g_autoptr(GDateTime) to = day_start (self, day + 1);
@@ -271,13 +274,25 @@ dup_current_type (OknoWeekView *self)
   return okno_session_types_dup_current (settings, G_LIST_MODEL (types));
 }
 
-/* A click publishes a slot of the current type's length. */
+/* A click publishes a slot of the current type's length (kept until the
+ * types change: the keyboard cursor is drawn with it every frame). */
 static int
 new_slot_minutes (OknoWeekView *self)
 {
-  g_autoptr(OknoSessionType) type = dup_current_type (self);
+  if (self->new_minutes == 0)
+    {
+      g_autoptr(OknoSessionType) type = dup_current_type (self);
 
-  return type ? (int) okno_session_type_get_minutes (type) : get_setting (self, "slot-minutes");
+      self->new_minutes = type ? (int) okno_session_type_get_minutes (type) : get_setting (self, "slot-minutes");
+    }
+  return self->new_minutes;
+}
+
+static void
+types_changed_cb (OknoWeekView *self)
+{
+  self->new_minutes = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* «🔓 СЛОТ: <type>», never with a length: the slot's times say it. */
@@ -398,6 +413,17 @@ change_slot (OknoWeekView *self,
              const char   *summary,
              gboolean      undoable)
 {
+  g_autofree char *fresh = NULL;
+
+  /* A slot's title never keeps a length its times no longer have
+   * («(40 мин)» on a slot made 90 minutes long). */
+  if (summary == NULL)
+    {
+      g_autofree char *stripped = okno_session_type_name_from_title (okno_event_get_summary (event));
+
+      if (stripped[0] != '\0' && g_strcmp0 (stripped, okno_event_get_summary (event)) != 0)
+        summary = fresh = g_steal_pointer (&stripped);
+    }
   okno_slot_service_move_async (get_slot_service (self), okno_event_get_id (event), start, end, summary,
                                 NULL, updated_cb, op_new (self, UNDO_CHANGE, event, undoable));
 }
@@ -969,8 +995,9 @@ char *
 okno_week_view_copy_previous_week (OknoWeekView *self)
 {
   OknoSchedule *schedule = get_schedule (self);
-  g_autoptr(GDateTime) from = g_date_time_add_days (self->week, -7);
-  g_autoptr(GPtrArray) events = okno_calendar_list_events (get_calendar (self), from, self->week);
+  g_autoptr(GDateTime) monday = okno_time_week_start (self->week, get_zone (self));
+  g_autoptr(GDateTime) from = g_date_time_add_days (monday, -7);
+  g_autoptr(GPtrArray) events = okno_calendar_list_events (get_calendar (self), from, monday);
   char *text = NULL;
   guint copied = 0, skipped = 0;
 
@@ -1008,7 +1035,12 @@ okno_week_view_copy_previous_week (OknoWeekView *self)
       title = kind == OKNO_EVENT_KIND_SLOT ? g_strdup (okno_event_get_summary (event))
             : slot_title ? g_strdup (slot_title)
             : okno_slot_title_new (okno_schedule_get_slot_marker (schedule), okno_slot_get_session_type (slot));
-      publish_slot (self, start, end, title, TRUE);
+      {
+        /* The copy's title has no stale length either. */
+        g_autofree char *stripped = okno_session_type_name_from_title (title);
+
+        publish_slot (self, start, end, stripped[0] ? stripped : title, TRUE);
+      }
       copied++;
     }
 
@@ -1027,7 +1059,7 @@ move_cursor (OknoWeekView *self,
              int           days,
              int           minutes)
 {
-  self->cursor_day = CLAMP (self->cursor_day + days, 0, 6);
+  self->cursor_day = CLAMP (self->cursor_day + days, 0, self->n_days - 1);
   self->cursor_minutes = CLAMP (self->cursor_minutes + minutes, 0, OKNO_MINUTES_PER_DAY - MAX (1, get_setting (self, "snap-minutes")));
   gtk_widget_queue_draw (GTK_WIDGET (self));
   {
@@ -1154,7 +1186,7 @@ okno_week_view_measure (GtkWidget      *widget,
   /* The tiles do not decide the grid's size: they are measured where
    * they are allocated, at the width they get. */
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    *minimum = *natural = RULER_WIDTH + 7 * 48;
+    *minimum = *natural = RULER_WIDTH + self->n_days * 48;
   else
     *minimum = *natural = (int) ceil (24 * self->hour_height);
 }
@@ -1173,7 +1205,7 @@ okno_week_view_size_allocate (GtkWidget *widget,
   geometry.width = width;
   day_width = okno_week_geometry_day_width (&geometry);
 
-  for (int day = 0; day < 7; day++)
+  for (int day = 0; day < self->n_days; day++)
     {
       g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (OknoWeekItem));
 
@@ -1274,7 +1306,7 @@ okno_week_view_snapshot (GtkWidget   *widget,
         }
     }
 
-  for (int day = 0; day <= 7; day++)
+  for (int day = 0; day <= self->n_days; day++)
     append_rect (snapshot, &line, okno_week_geometry_x_for_day (&geometry, day), 0, 1, height);
 
   for (guint i = 0; i < self->tiles->len; i++)
@@ -1478,6 +1510,7 @@ okno_week_view_init (OknoWeekView *self)
   self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) undo_op_free);
   self->cursor_minutes = 9 * 60;
   self->hour_height = HOUR_HEIGHT;
+  self->n_days = 7;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_focus_on_click (GTK_WIDGET (self), TRUE);
@@ -1507,6 +1540,12 @@ okno_week_view_new (OknoProfile *instance)
   self->instance = g_object_ref (instance);
   g_signal_connect_object (okno_profile_get_schedule (instance), "items-changed",
                            G_CALLBACK (schedule_items_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (okno_profile_get_settings (instance), "changed::" OKNO_SESSION_TYPES_KEY,
+                           G_CALLBACK (types_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (okno_profile_get_settings (instance), "changed::" OKNO_CURRENT_SESSION_TYPE_KEY,
+                           G_CALLBACK (types_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (okno_profile_get_settings (instance), "changed::slot-minutes",
+                           G_CALLBACK (types_changed_cb), self, G_CONNECT_SWAPPED);
   okno_week_view_set_week (self, now);
 
   return GTK_WIDGET (self);
@@ -1523,12 +1562,52 @@ okno_week_view_set_week (OknoWeekView *self,
   g_return_if_fail (OKNO_IS_WEEK_VIEW (self));
 
   g_clear_pointer (&self->week, g_date_time_unref);
-  self->week = okno_time_week_start (day, get_zone (self));
-  end = g_date_time_add_days (self->week, 7);
+  if (self->n_days >= 7)
+    self->week = okno_time_week_start (day, get_zone (self));
+  else
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_timezone (day, get_zone (self));
+      self->week = g_date_time_new (get_zone (self), g_date_time_get_year (local),
+                                    g_date_time_get_month (local), g_date_time_get_day_of_month (local), 0, 0, 0);
+    }
+  end = g_date_time_add_days (self->week, self->n_days);
   self->cursor_day = MAX (day_of (self, now), 0);
 
   okno_schedule_set_range (get_schedule (self), self->week, end);
   rebuild (self);
+}
+
+/* How many days are side by side: 7 (the week, from Monday), or 3 or 1
+ * in a narrow window (from the first day shown). */
+void
+okno_week_view_set_n_days (OknoWeekView *self,
+                           int           n_days)
+{
+  g_autoptr(GDateTime) first = NULL;
+
+  g_return_if_fail (OKNO_IS_WEEK_VIEW (self));
+
+  n_days = CLAMP (n_days, 1, 7);
+  if (n_days == self->n_days)
+    return;
+
+  /* Keep today in view when it is in the week shown. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    int today = day_of (self, now);
+
+    first = today >= 0 ? g_date_time_ref (now) : g_date_time_ref (self->week);
+  }
+  self->n_days = n_days;
+  okno_week_view_set_week (self, first);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+int
+okno_week_view_get_n_days (OknoWeekView *self)
+{
+  g_return_val_if_fail (OKNO_IS_WEEK_VIEW (self), 7);
+  return self->n_days;
 }
 
 GDateTime *

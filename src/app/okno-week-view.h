@@ -19,6 +19,9 @@ GtkWidget *okno_week_view_new                (OknoProfile *instance);
 void       okno_week_view_set_week           (OknoWeekView *self,
                                               GDateTime    *monday);
 GDateTime *okno_week_view_get_week           (OknoWeekView *self);
+void       okno_week_view_set_n_days         (OknoWeekView *self,
+                                              int           n_days);
+int        okno_week_view_get_n_days         (OknoWeekView *self);
 double     okno_week_view_get_hour_height    (OknoWeekView *self);
 gboolean   okno_week_view_set_hour_height    (OknoWeekView *self,
                                               double        hour_height);

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "okno-calcom-indicator.h"
 #include "okno-session-type.h"
 #include "okno-share-popover.h"
 #include "okno-time.h"
@@ -32,8 +33,11 @@ struct _OknoWindow
   GtkWidget            *date_button;
   GtkCalendar          *calendar;
   GtkWidget            *type_button;
+  GtkWidget            *today_button;
   GtkLabel             *type_label;
   GtkRevealer          *server_bar;
+  GMenu                *primary_menu;
+  GMenu                *type_menu;
   GtkRevealer          *contact_bar;
   GtkEntry             *contact_entry;
   GtkWidget            *empty_hint;
@@ -46,6 +50,7 @@ struct _OknoWindow
   gboolean              scrolled;
   guint                 fit_source;
   guint                 retry_source;
+  guint                 width_source;
   double                top_hour;
 };
 
@@ -77,11 +82,13 @@ update_day_header (OknoWindow *self)
   while ((child = gtk_widget_get_first_child (self->day_header)))
     gtk_box_remove (GTK_BOX (self->day_header), child);
 
-  for (int day = 0; day < 7; day++)
+  int n_days = okno_week_view_get_n_days (OKNO_WEEK_VIEW (self->grid));
+
+  for (int day = 0; day < n_days; day++)
     {
       g_autoptr(GDateTime) date = g_date_time_add_days (monday, day);
       /* Translators: a day column's heading, strftime format («пн 23») */
-      g_autofree char *text = g_date_time_format (date, _("%a %-d"));
+      g_autofree char *text = g_date_time_format (date, n_days == 1 ? _("%A, %-d %B") : _("%a %-d"));
       g_autoptr(GString) markup = g_string_new (NULL);
       g_autofree char *escaped = g_markup_escape_text (text, -1);
       guint n = g_list_model_get_n_items (G_LIST_MODEL (schedule));
@@ -116,7 +123,8 @@ update_day_header (OknoWindow *self)
 static void
 update_title (OknoWindow *self)
 {
-  g_autofree char *title = okno_time_format_week (okno_window_get_week (self));
+  g_autofree char *title = okno_time_format_days (okno_window_get_week (self),
+                                                 okno_week_view_get_n_days (OKNO_WEEK_VIEW (self->grid)));
   g_autofree char *url = okno_web_server_dup_url (okno_profile_get_web_server (self->instance));
 
   adw_window_title_set_title (self->window_title, title);
@@ -149,7 +157,10 @@ server_error_changed_cb (OknoWindow *self)
   update_title (self);
   if (error != NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("The booking page is not served: %s"), error);
+      /* No capital after a colon. */
+      g_autofree char *first = g_utf8_strdown (error, g_utf8_next_char (error) - error);
+      g_autofree char *text = g_strdup_printf (_("The booking page is not served: %s%s"), first,
+                                               g_utf8_next_char (error));
 
       gtk_label_set_text (self->server_bar_label, text);
       if (self->retry_source == 0)
@@ -213,7 +224,12 @@ has_any_slot (OknoWindow *self)
 static void
 update_first_steps (OknoWindow *self)
 {
-  gboolean any = has_any_slot (self);
+  gboolean any;
+
+  /* Once there were slots, this is no first start: nothing to look up. */
+  if (self->had_slots)
+    return;
+  any = has_any_slot (self);
 
   gtk_widget_set_visible (self->empty_hint, !any);
   if (any && !self->had_slots && self->share_tip == NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -284,7 +300,7 @@ previous_week_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  move_week (OKNO_WINDOW (widget), -7);
+  move_week (OKNO_WINDOW (widget), -okno_week_view_get_n_days (OKNO_WEEK_VIEW (OKNO_WINDOW (widget)->grid)));
 }
 
 static void
@@ -292,7 +308,7 @@ next_week_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  move_week (OKNO_WINDOW (widget), 7);
+  move_week (OKNO_WINDOW (widget), okno_week_view_get_n_days (OKNO_WEEK_VIEW (OKNO_WINDOW (widget)->grid)));
 }
 
 /* Today: this week, scrolled to the current time (a third down the view). */
@@ -378,6 +394,14 @@ session_types_changed_cb (OknoWindow *self)
   g_menu_append_section (menu, NULL, G_MENU_MODEL (choices));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (edit));
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->type_button), G_MENU_MODEL (menu));
+  /* The main menu offers the same choice, for narrow windows. */
+  if (self->type_menu == NULL)
+    {
+      self->type_menu = g_menu_new ();
+      g_menu_insert_submenu (self->primary_menu, 1, _("Session Type"), G_MENU_MODEL (self->type_menu));
+    }
+  g_menu_remove_all (self->type_menu);
+  g_menu_append_section (self->type_menu, NULL, G_MENU_MODEL (menu));
   {
     GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), OKNO_CURRENT_SESSION_TYPE_KEY);
 
@@ -442,6 +466,104 @@ sync_calendar (OknoWindow *self)
 }
 
 
+/* A swipe across the days' headings moves by the days shown (the grid
+ * itself keeps drags for publishing). */
+static void
+day_header_swiped_cb (GtkGestureSwipe *gesture,
+                      double           velocity_x,
+                      double           velocity_y,
+                      OknoWindow      *self)
+{
+  int n_days = okno_week_view_get_n_days (OKNO_WEEK_VIEW (self->grid));
+
+  if (ABS (velocity_x) < 300 || ABS (velocity_x) < 2 * ABS (velocity_y))
+    return;
+  if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL)
+    velocity_x = -velocity_x;
+  move_week (self, velocity_x < 0 ? n_days : -n_days);
+}
+
+/* Narrow windows show fewer days side by side, as GNOME Calendar does
+ * (libadwaita 1.2 has no AdwBreakpoint: the window's width decides). */
+#define THREE_DAYS_BELOW 760
+#define ONE_DAY_BELOW    500
+
+static int
+n_days_for_width (int width)
+{
+  return width < ONE_DAY_BELOW ? 1 : width < THREE_DAYS_BELOW ? 3 : 7;
+}
+
+static void
+width_changed_cb (OknoWindow *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height, n_days;
+
+  if (width <= 0 || !gtk_window_is_maximized (GTK_WINDOW (self)))
+    gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (width <= 0)
+    return;
+  n_days = n_days_for_width (width);
+  if (n_days == okno_week_view_get_n_days (OKNO_WEEK_VIEW (self->grid)))
+    return;
+
+  okno_week_view_set_n_days (OKNO_WEEK_VIEW (self->grid), n_days);
+  /* Less room in the header bar too. */
+  gtk_widget_set_visible (self->date_button, n_days > 1);
+  /* At one day the type is chosen in the main menu's submenu. */
+  gtk_widget_set_visible (self->type_button, n_days > 1);
+  /* The header bar keeps its title centred: both sides must be short, and
+   * at one day the day's heading under it says the date instead. */
+  gtk_widget_set_visible (GTK_WIDGET (self->window_title), n_days > 1);
+  if (n_days == 1)
+    gtk_button_set_icon_name (GTK_BUTTON (self->today_button), "x-office-calendar-symbolic");
+  else
+    gtk_button_set_label (GTK_BUTTON (self->today_button), _("_Today"));
+  g_object_ref (self->share_button);
+  adw_header_bar_remove (self->header_bar, self->share_button);
+  if (n_days == 1)
+    adw_header_bar_pack_start (self->header_bar, self->share_button);
+  else
+    adw_header_bar_pack_end (self->header_bar, self->share_button);
+  g_object_unref (self->share_button);
+  gtk_label_set_max_width_chars (self->type_label, n_days == 7 ? 18 : 8);
+  gtk_label_set_width_chars (self->type_label, n_days == 7 ? -1 : 6);
+  /* The bars stack their parts when there is no room side by side. */
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_revealer_get_child (self->contact_bar)),
+                                  n_days == 1 ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_revealer_get_child (self->server_bar)),
+                                  n_days == 1 ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  update_title (self);
+  update_day_header (self);
+  sync_calendar (self);
+}
+
+static gboolean
+apply_width_cb (gpointer user_data)
+{
+  OknoWindow *self = user_data;
+
+  self->width_source = 0;
+  width_changed_cb (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Maximizing changes the width without changing default-width. */
+static void
+okno_window_size_allocate (GtkWidget *widget,
+                           int        width,
+                           int        height,
+                           int        baseline)
+{
+  OknoWindow *self = OKNO_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (okno_window_parent_class)->size_allocate (widget, width, height, baseline);
+  if (self->grid != NULL && self->width_source == 0 && gtk_window_is_maximized (GTK_WINDOW (self)) &&
+      n_days_for_width (width) != okno_week_view_get_n_days (OKNO_WEEK_VIEW (self->grid)))
+    self->width_source = g_idle_add (apply_width_cb, self);
+}
+
 /* The working day (day-start-hour to day-end-hour, settings) fills the
  * view's height; the rest of the day is a scroll away. Once, at first,
  * the view scrolls to the working day's start. */
@@ -495,6 +617,8 @@ okno_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->fit_source, g_source_remove);
   g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->width_source, g_source_remove);
+  g_clear_object (&self->type_menu);
   if (self->share_tip != NULL)
     {
       gtk_widget_unparent (self->share_tip);
@@ -513,6 +637,7 @@ okno_window_class_init (OknoWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = okno_window_dispose;
+  widget_class->size_allocate = okno_window_size_allocate;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/ru/olgarozet/Okno/okno-window.ui");
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, header_bar);
@@ -524,9 +649,11 @@ okno_window_class_init (OknoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, date_button);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, calendar);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, type_button);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, today_button);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, type_label);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, server_bar);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, server_bar_label);
+  gtk_widget_class_bind_template_child (widget_class, OknoWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, contact_bar);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, contact_entry);
   gtk_widget_class_bind_template_child (widget_class, OknoWindow, empty_hint);
@@ -601,12 +728,20 @@ okno_window_new (OknoApplication *application)
   if (GTK_IS_VIEWPORT (viewport))
     gtk_viewport_set_scroll_to_focus (GTK_VIEWPORT (viewport), FALSE);
   g_signal_connect_object (self->grid, "notify::can-undo", G_CALLBACK (can_undo_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self, "notify::default-width", G_CALLBACK (width_changed_cb), self, G_CONNECT_SWAPPED);
+  {
+    GtkGesture *swipe = gtk_gesture_swipe_new ();
+
+    g_signal_connect_object (swipe, "swipe", G_CALLBACK (day_header_swiped_cb), self, 0);
+    gtk_widget_add_controller (self->day_header, GTK_EVENT_CONTROLLER (swipe));
+  }
   can_undo_changed_cb (self);
   g_signal_connect_object (self->grid, "message", G_CALLBACK (grid_message_cb), self, G_CONNECT_SWAPPED);
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
   g_signal_connect_object (adjustment, "changed", G_CALLBACK (fit_working_hours), self, G_CONNECT_SWAPPED);
 
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->share_button), okno_share_popover_new (self->instance));
+  adw_header_bar_pack_end (self->header_bar, okno_calcom_indicator_new (self->instance));
 
   g_signal_connect_object (self->instance, "notify::server-error",
                            G_CALLBACK (server_error_changed_cb), self, G_CONNECT_SWAPPED);
@@ -617,6 +752,7 @@ okno_window_new (OknoApplication *application)
   server_error_changed_cb (self);
   g_signal_connect_object (settings, "changed::contact", G_CALLBACK (update_contact_bar), self, G_CONNECT_SWAPPED);
   update_contact_bar (self);
+  width_changed_cb (self);
   self->had_slots = has_any_slot (self);
   gtk_widget_set_visible (self->empty_hint, !self->had_slots);
 

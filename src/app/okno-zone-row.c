@@ -13,6 +13,12 @@
 
 #include "okno-zone-row.h"
 
+#ifdef OKNO_HAVE_ICU
+#include <unicode/udata.h>
+#include <unicode/ures.h>
+#include <unicode/ustring.h>
+#endif
+
 /* Olga's time zone, chosen from a searchable list of the IANA zones
  * (named by their city in her language where Okno knows it, with the
  * offset) instead of typed: «Moscow» is not a zone and is never saved. */
@@ -21,6 +27,7 @@ struct _OknoZoneRow
   AdwActionRow   parent_instance;
 
   GSettings     *settings;
+  GPtrArray     *shown;      /* the zones in the list's order, by label */
   GtkWidget     *drop_down;
   gboolean       updating;
 };
@@ -70,6 +77,13 @@ okno_zone_row_get_zones (void)
   return (const char * const *) zones;
 }
 
+static int
+compare_labels (gconstpointer a,
+                gconstpointer b)
+{
+  return g_utf8_collate ((*(char * const * const *) a)[0], (*(char * const * const *) b)[0]);
+}
+
 /* Whether @identifier is one of the zones offered (empty: the system's). */
 gboolean
 okno_zone_is_known (const char *identifier)
@@ -81,9 +95,61 @@ okno_zone_is_known (const char *identifier)
   return g_strv_contains (okno_zone_row_get_zones (), identifier);
 }
 
-/* «Москва (Europe/Moscow), UTC+03:00» */
+#ifdef OKNO_HAVE_ICU
+/* The zone's city in the user's language from ICU's zone names («Europe/
+ * Moscow» → «Москва»), or NULL. */
 static char *
-dup_zone_label (const char *identifier)
+dup_icu_city (UResourceBundle *zone_strings,
+              const char      *identifier)
+{
+  UErrorCode status = U_ZERO_ERROR;
+  UResourceBundle *zone;
+  g_autofree char *key = g_strdup (identifier);
+  const UChar *name;
+  int32_t length = 0;
+  char *city = NULL;
+
+  if (zone_strings == NULL)
+    return NULL;
+  g_strdelimit (key, "/", ':');
+  zone = ures_getByKey (zone_strings, key, NULL, &status);
+  name = U_SUCCESS (status) ? ures_getStringByKey (zone, "ec", &length, &status) : NULL;
+  if (U_SUCCESS (status) && name != NULL)
+    {
+      char buffer[256];
+      int32_t written = 0;
+
+      u_strToUTF8 (buffer, sizeof buffer, &written, name, length, &status);
+      if (U_SUCCESS (status) && written < (int32_t) sizeof buffer)
+        city = g_strndup (buffer, written);
+    }
+  ures_close (zone);
+  return city;
+}
+
+static UResourceBundle *
+open_zone_strings (void)
+{
+  const char * const *languages = g_get_language_names ();
+  g_autofree char *locale = g_strdup (languages[0]);
+  UErrorCode status = U_ZERO_ERROR;
+  UResourceBundle *bundle, *zone_strings;
+
+  locale[strcspn (locale, ".@")] = '\0';
+  bundle = ures_open (U_ICUDATA_NAME U_TREE_SEPARATOR_STRING "zone", locale, &status);
+  if (U_FAILURE (status))
+    return NULL;
+  zone_strings = ures_getByKey (bundle, "zoneStrings", NULL, &status);
+  ures_close (bundle);
+  return U_SUCCESS (status) ? zone_strings : NULL;
+}
+#endif
+
+/* «Москва — Europe/Moscow, UTC+03:00»: the city first, in Olga's language
+ * where Okno knows it, since the list's search matches the beginning. */
+static char *
+dup_zone_label (const char *identifier,
+                gpointer    zone_strings)
 {
   g_autoptr(GTimeZone) zone = g_time_zone_new_identifier (identifier);
   g_autoptr(GDateTime) now = NULL;
@@ -99,20 +165,32 @@ dup_zone_label (const char *identifier)
   city = g_strdup (slash ? slash + 1 : identifier);
   g_strdelimit (city, "_", ' ');
   translated = g_dpgettext2 (GETTEXT_PACKAGE, "city", city);
-  if (g_strcmp0 (translated, city) != 0)
-    return g_strdup_printf ("%s (%s), UTC%s", translated, identifier, offset);
-  return g_strdup_printf ("%s, UTC%s", identifier, offset);
+#ifdef OKNO_HAVE_ICU
+  if (translated == city)
+    {
+      g_autofree char *icu = dup_icu_city (zone_strings, identifier);
+
+      if (icu != NULL)
+        {
+          g_free (city);
+          city = g_steal_pointer (&icu);
+          translated = city;
+        }
+    }
+#endif
+  if (slash == NULL)
+    return g_strdup_printf ("%s, UTC%s", identifier, offset);
+  return g_strdup_printf ("%s — %s, UTC%s", translated, identifier, offset);
 }
 
 static void
 show_zone (OknoZoneRow *self)
 {
   g_autofree char *current = g_settings_get_string (self->settings, "time-zone");
-  const char * const *zones = okno_zone_row_get_zones ();
   guint position = 0;   /* the system's */
 
-  for (guint i = 0; zones[i] != NULL; i++)
-    if (g_str_equal (zones[i], current))
+  for (guint i = 0; i < self->shown->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->shown, i), current))
       position = i + 1;
 
   self->updating = TRUE;
@@ -124,11 +202,10 @@ static void
 selected_changed_cb (OknoZoneRow *self)
 {
   guint position = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->drop_down));
-  const char * const *zones = okno_zone_row_get_zones ();
 
-  if (self->updating || position == GTK_INVALID_LIST_POSITION)
+  if (self->updating || position == GTK_INVALID_LIST_POSITION || position > self->shown->len)
     return;
-  okno_zone_row_set_zone (self, position == 0 ? "" : zones[position - 1]);
+  okno_zone_row_set_zone (self, position == 0 ? "" : g_ptr_array_index (self->shown, position - 1));
 }
 
 static void
@@ -137,6 +214,7 @@ okno_zone_row_dispose (GObject *object)
   OknoZoneRow *self = (OknoZoneRow *) object;
 
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->shown, g_ptr_array_unref);
 
   G_OBJECT_CLASS (okno_zone_row_parent_class)->dispose (object);
 }
@@ -172,11 +250,36 @@ okno_zone_row_new (GSettings *settings)
     g_autofree char *system = g_strdup_printf (_("The system’s (%s)"), g_time_zone_get_identifier (local));
     gtk_string_list_append (labels, system);
   }
-  for (guint i = 0; zones[i] != NULL; i++)
-    {
-      g_autofree char *label = dup_zone_label (zones[i]);
-      gtk_string_list_append (labels, label);
-    }
+  {
+    g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+    gpointer zone_strings = NULL;
+
+#ifdef OKNO_HAVE_ICU
+    zone_strings = open_zone_strings ();
+#endif
+
+    for (guint i = 0; zones[i] != NULL; i++)
+      {
+        char **entry = g_new0 (char *, 3);
+
+        entry[0] = dup_zone_label (zones[i], zone_strings);
+        entry[1] = g_strdup (zones[i]);
+        g_ptr_array_add (entries, entry);
+      }
+#ifdef OKNO_HAVE_ICU
+    if (zone_strings != NULL)
+      ures_close (zone_strings);
+#endif
+    g_ptr_array_sort (entries, compare_labels);
+    self->shown = g_ptr_array_new_with_free_func (g_free);
+    for (guint i = 0; i < entries->len; i++)
+      {
+        char **entry = g_ptr_array_index (entries, i);
+
+        gtk_string_list_append (labels, entry[0]);
+        g_ptr_array_add (self->shown, g_strdup (entry[1]));
+      }
+  }
 
   self->drop_down = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&labels)),
                                        gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string"));

@@ -265,24 +265,40 @@ okno_time_week_start (GDateTime *time,
 char *
 okno_time_format_week (GDateTime *monday)
 {
-  g_autoptr(GDateTime) sunday = g_date_time_add_days (monday, 6);
+  return okno_time_format_days (monday, 7);
+}
+
+/**
+ * okno_time_format_days:
+ * @first: the first day
+ * @n_days: how many days, 1 or more
+ *
+ * Returns: (transfer full): «7 – 9 декабря 2026», or one day's date
+ */
+char *
+okno_time_format_days (GDateTime *first_day,
+                       int        n_days)
+{
+  g_autoptr(GDateTime) last_day = g_date_time_add_days (first_day, MAX (n_days, 1) - 1);
   g_autofree char *first = NULL;
   g_autofree char *last = NULL;
   const char *first_format;
 
-  if (g_date_time_get_year (monday) != g_date_time_get_year (sunday))
+  /* Translators: last day of a week; strftime format */
+  last = g_date_time_format (last_day, C_("week title", "%-d %B %Y"));
+  if (n_days <= 1)
+    return g_steal_pointer (&last);
+
+  if (g_date_time_get_year (first_day) != g_date_time_get_year (last_day))
     /* Translators: first day of a week that spans two years; strftime format */
     first_format = C_("week title", "%-d %B %Y");
-  else if (g_date_time_get_month (monday) != g_date_time_get_month (sunday))
+  else if (g_date_time_get_month (first_day) != g_date_time_get_month (last_day))
     /* Translators: first day of a week that spans two months; strftime format */
     first_format = C_("week title", "%-d %B");
   else
     /* Translators: first day of a week within one month; strftime format */
     first_format = C_("week title", "%-d");
 
-  first = g_date_time_format (monday, first_format);
-  /* Translators: last day of a week; strftime format */
-  last = g_date_time_format (sunday, C_("week title", "%-d %B %Y"));
-
+  first = g_date_time_format (first_day, first_format);
   return g_strdup_printf ("%s – %s", first, last);
 }

@@ -36,6 +36,8 @@ GDateTime *okno_time_parse_local_full (const char  *text,
 GDateTime *okno_time_week_start      (GDateTime   *time,
                                      GTimeZone   *zone);
 char      *okno_time_format_week     (GDateTime   *monday);
+char      *okno_time_format_days     (GDateTime   *first_day,
+                                      int          n_days);
 gboolean   okno_time_ranges_overlap (GDateTime   *a_start,
                                      GDateTime   *a_end,
                                      GDateTime   *b_start,

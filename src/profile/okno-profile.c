@@ -11,11 +11,17 @@
 #include <glib/gi18n.h>
 #include <unistd.h>
 
+#include "okno-calcom-monitor.h"
 #include "okno-data-dir.h"
 #include "okno-profile.h"
 #include "okno-google-calendar.h"
 #include "okno-local-calendar.h"
+#include "okno-session-type.h"
+#include "okno-secrets.h"
+#include "okno-telegram.h"
 #include "okno-settings.h"
+
+#define CLOSE_WAIT_MSEC 5000
 
 /* Everything one data folder holds, assembled once for both mains: the
  * window (okno) and the headless server (okno-server) run the same core.
@@ -39,8 +45,13 @@ struct _OknoProfile
   OknoLedger         *ledger;
   OknoSchedule       *schedule;
   OknoBookingService *service;
+  OknoOutbox         *outbox;
+  OknoAttention      *attention;
   OknoSlotService    *slot_service;
   OknoWebServer      *web_server;
+  OknoCalcomMonitor  *calcom_monitor;
+  OknoTelegram       *telegram;
+  GCancellable       *cancellable;
   char               *server_error;
   gboolean            want_server;
 };
@@ -111,6 +122,15 @@ lan_to_address (GValue   *value,
 }
 
 /* Where to listen changed: listen there instead. */
+/* The page shows each type's description and format/place line. */
+static void
+session_types_changed_cb (OknoProfile *self)
+{
+  g_autoptr(GListStore) types = okno_session_types_load (self->settings);
+
+  g_object_set (self->web_server, "session-types", types, NULL);
+}
+
 static void
 web_server_address_changed_cb (OknoProfile *self)
 {
@@ -216,6 +236,36 @@ open_calendar_finish (OknoProfile   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+news_sent_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!okno_telegram_send_finish (OKNO_TELEGRAM (object), result, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Telegram: %s", error->message);
+}
+
+/* «Cal.com is back» goes to every channel: the desktop one is the app's,
+ * Telegram's is here (when it is set up). */
+static void
+calcom_changed_cb (OknoProfile       *self,
+                   const char        *from,
+                   const char        *to,
+                   OknoCalcomMonitor *monitor)
+{
+  g_autofree char *html = NULL;
+
+  if (!okno_telegram_is_configured (self->telegram, NULL))
+    return;
+
+  html = okno_telegram_format_news (okno_calcom_monitor_title_for (to),
+                                    okno_calcom_monitor_get_detail (monitor));
+  okno_telegram_send_async (self->telegram, html, self->cancellable, news_sent_cb, NULL);
+}
+
 /* Everything that stands on the calendar and the ledger. */
 static gboolean
 assemble (OknoProfile  *self,
@@ -240,7 +290,19 @@ assemble (OknoProfile  *self,
 
   self->service = okno_booking_service_new (self->schedule);
   self->slot_service = okno_slot_service_new (self->schedule);
-  okno_booking_service_reconcile (self->service);
+
+  /* What must follow each booking: resumed from the journal at once. */
+  self->attention = okno_attention_new (self->ledger);
+  if (OKNO_IS_LOCAL_CALENDAR (self->calendar))
+    {
+      GPtrArray *damage = okno_local_calendar_get_damage (OKNO_LOCAL_CALENDAR (self->calendar));
+
+      for (guint i = 0; i < damage->len; i++)
+        g_free (okno_attention_add (self->attention, "damaged-record", "calendar.json",
+                                    g_ptr_array_index (damage, i)));
+    }
+  self->outbox = okno_outbox_new (self->schedule);
+  okno_outbox_start (self->outbox);
 
   self->web_server = okno_web_server_new (self->service);
   g_settings_bind (self->settings, "port", self->web_server, "port", G_SETTINGS_BIND_GET);
@@ -249,12 +311,25 @@ assemble (OknoProfile  *self,
   g_settings_bind (self->settings, "contact", self->web_server, "contact", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "owner-name", self->web_server, "owner-name", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "owner-about", self->web_server, "owner-about", G_SETTINGS_BIND_GET);
+  g_signal_connect_object (self->settings, "changed::" OKNO_SESSION_TYPES_KEY,
+                           G_CALLBACK (session_types_changed_cb), self, G_CONNECT_SWAPPED);
+  session_types_changed_cb (self);
   g_settings_bind_with_mapping (self->settings, "share-on-lan", self->web_server, "address",
                                 G_SETTINGS_BIND_GET, lan_to_address, NULL, NULL, NULL);
   g_signal_connect_object (self->web_server, "notify::address",
                            G_CALLBACK (web_server_address_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->web_server, "notify::port",
                            G_CALLBACK (web_server_address_changed_cb), self, G_CONNECT_SWAPPED);
+
+  self->calcom_monitor = okno_calcom_monitor_new ();
+  g_settings_bind (self->settings, "calcom-probe-seconds", self->calcom_monitor, "interval-seconds",
+                   G_SETTINGS_BIND_GET);
+  g_object_set (self->web_server, "calcom-state", okno_calcom_monitor_get_state (self->calcom_monitor), NULL);
+  g_signal_connect_object (self->calcom_monitor, "state-changed",
+                           G_CALLBACK (calcom_changed_cb), self, G_CONNECT_SWAPPED);
+
+  self->telegram = okno_telegram_new ();
+  g_settings_bind (self->settings, "telegram-chat-id", self->telegram, "chat-id", G_SETTINGS_BIND_GET);
 
   return TRUE;
 }
@@ -346,7 +421,14 @@ okno_profile_dispose (GObject *object)
     okno_web_server_stop (self->web_server);
   okno_profile_flush (self);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->calcom_monitor);
+  g_clear_object (&self->telegram);
+
   g_clear_object (&self->web_server);
+  g_clear_object (&self->outbox);
+  g_clear_object (&self->attention);
   g_clear_object (&self->slot_service);
   g_clear_object (&self->service);
   g_clear_object (&self->schedule);
@@ -464,6 +546,7 @@ static void
 okno_profile_init (OknoProfile *self)
 {
   self->lock_fd = -1;
+  self->cancellable = g_cancellable_new ();
 }
 
 /**
@@ -566,6 +649,81 @@ okno_profile_get_web_server (OknoProfile *self)
   return self->web_server;
 }
 
+OknoCalcomMonitor *
+okno_profile_get_calcom_monitor (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
+  return self->calcom_monitor;
+}
+
+OknoTelegram *
+okno_profile_get_telegram (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
+  return self->telegram;
+}
+
+static void
+telegram_token_looked_up_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  OknoProfile *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = okno_secrets_lookup_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_message (_("The Telegram bot token cannot be read from the keyring: %s"), error->message);
+
+  okno_telegram_set_token (self->telegram, token);
+}
+
+static void
+calcom_key_looked_up_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  OknoProfile *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = okno_secrets_lookup_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_message (_("The Cal.com API key cannot be read from the keyring: %s"), error->message);
+
+  okno_calcom_monitor_set_api_key (self->calcom_monitor, key);
+  okno_calcom_monitor_start (self->calcom_monitor);
+}
+
+/**
+ * okno_profile_start_watching:
+ *
+ * Reads the keys from the keyring (in the background): the Telegram bot
+ * token, and the Cal.com key, then starts the Cal.com monitor. The mains call it once the profile is ready; tests set
+ * the keys themselves and set `OKNO_KEYRING=none`, which reads no keyring.
+ */
+void
+okno_profile_start_watching (OknoProfile *self)
+{
+  g_return_if_fail (OKNO_IS_PROFILE (self));
+  g_return_if_fail (self->calcom_monitor != NULL);
+
+  /* Tests run without a keyring (and must not start one). */
+  if (g_strcmp0 (g_getenv ("OKNO_KEYRING"), "none") == 0)
+    {
+      okno_calcom_monitor_start (self->calcom_monitor);
+      return;
+    }
+
+  okno_secrets_lookup_async (self->data_dir, OKNO_SECRET_TELEGRAM_BOT_TOKEN, self->cancellable,
+                             telegram_token_looked_up_cb, self);
+  okno_secrets_lookup_async (self->data_dir, OKNO_SECRET_CALCOM_API_KEY, self->cancellable,
+                             calcom_key_looked_up_cb, self);
+}
+
 void
 okno_profile_apply_overrides (OknoProfile        *self,
                                const OknoOverrides *overrides)
@@ -627,14 +785,50 @@ okno_profile_get_server_error (OknoProfile *self)
   return self->server_error;
 }
 
-/* Waits until every change is on disk: call before the process exits. */
+OknoOutbox *
+okno_profile_get_outbox (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
+  return self->outbox;
+}
+
+OknoAttention *
+okno_profile_get_attention (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
+  return self->attention;
+}
+
+/* Whether calendar changes are still on their way to calendar.json. */
+static gboolean
+calendar_busy (OknoProfile *self)
+{
+  return (OKNO_IS_LOCAL_CALENDAR (self->calendar) &&
+          okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (self->calendar))) ||
+         (self->outbox != NULL && okno_outbox_get_busy (self->outbox, "calendar") > 0);
+}
+
+/**
+ * okno_profile_flush:
+ *
+ * Waits (a few seconds at most) for the calendar changes under way, then
+ * folds the journal into bookings.json. It iterates the main context: for
+ * the command line and tests only; the programs use
+ * okno_profile_close_async().
+ */
 void
 okno_profile_flush (OknoProfile *self)
 {
+  gint64 deadline = g_get_monotonic_time () + CLOSE_WAIT_MSEC * G_TIME_SPAN_MILLISECOND;
+
   g_return_if_fail (OKNO_IS_PROFILE (self));
 
-  while (OKNO_IS_LOCAL_CALENDAR (self->calendar) && okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (self->calendar)))
-    g_main_context_iteration (NULL, TRUE);
+  while (calendar_busy (self) && g_get_monotonic_time () < deadline)
+    {
+      /* Not blocking: a retry may be due only in minutes. */
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
   g_settings_sync ();
 
   /* Not needed for safety (the journal has everything), but it leaves
@@ -646,4 +840,107 @@ okno_profile_flush (OknoProfile *self)
       if (!okno_ledger_compact (self->ledger, &error))
         g_warning ("%s", error->message);
     }
+}
+
+typedef struct
+{
+  gint64 deadline;
+  guint  source;
+} CloseData;
+
+static void
+close_data_free (CloseData *data)
+{
+  g_clear_handle_id (&data->source, g_source_remove);
+  g_free (data);
+}
+
+static void
+close_compacted_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Not needed for safety (the journal has everything). */
+  if (!okno_ledger_compact_finish (OKNO_LEDGER (object), result, &error))
+    g_warning ("Cannot fold the journal into bookings.json yet: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+close_drained_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  OknoLedger *ledger = OKNO_LEDGER (object);
+
+  g_settings_sync ();
+  if (!okno_ledger_drain_finish (ledger, result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (okno_ledger_get_journal_length (ledger) > 0)
+    /* It leaves bookings.json complete for a person who reads it. */
+    okno_ledger_compact_async (ledger, NULL, close_compacted_cb, g_steal_pointer (&task));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+close_poll_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  OknoProfile *self = g_task_get_source_object (task);
+  CloseData *data = g_task_get_task_data (task);
+
+  if (calendar_busy (self) && g_get_monotonic_time () < data->deadline)
+    return G_SOURCE_CONTINUE;
+
+  data->source = 0;
+  okno_ledger_drain_async (self->ledger, NULL, close_drained_cb, g_object_ref (task));
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * okno_profile_close_async:
+ *
+ * Stops serving and answers once every booking is on disk and the calendar
+ * changes under way have landed (waiting a few seconds at most: the outbox
+ * resumes the rest at the next start). The main loop keeps running
+ * meanwhile; the app holds itself until the answer.
+ */
+void
+okno_profile_close_async (OknoProfile         *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CloseData *data;
+
+  g_return_if_fail (OKNO_IS_PROFILE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, okno_profile_close_async);
+  data = g_new0 (CloseData, 1);
+  data->deadline = g_get_monotonic_time () + CLOSE_WAIT_MSEC * G_TIME_SPAN_MILLISECOND;
+  g_task_set_task_data (task, data, (GDestroyNotify) close_data_free);
+
+  self->want_server = FALSE;
+  if (self->web_server)
+    okno_web_server_stop (self->web_server);
+
+  data->source = g_timeout_add_full (G_PRIORITY_DEFAULT, 10, close_poll_cb,
+                                     g_object_ref (task), g_object_unref);
+}
+
+gboolean
+okno_profile_close_finish (OknoProfile   *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -8,7 +8,11 @@
 
 #include <gio/gio.h>
 
+#include "okno-attention.h"
 #include "okno-booking-service.h"
+#include "okno-calcom-monitor.h"
+#include "okno-telegram.h"
+#include "okno-outbox.h"
 #include "okno-slot-service.h"
 #include "okno-web-server.h"
 
@@ -59,11 +63,23 @@ OknoSchedule       *okno_profile_get_schedule     (OknoProfile        *self);
 OknoBookingService *okno_profile_get_service      (OknoProfile        *self);
 OknoSlotService    *okno_profile_get_slot_service (OknoProfile        *self);
 OknoWebServer      *okno_profile_get_web_server   (OknoProfile        *self);
+OknoCalcomMonitor  *okno_profile_get_calcom_monitor (OknoProfile        *self);
+OknoTelegram       *okno_profile_get_telegram     (OknoProfile         *self);
+void                okno_profile_start_watching   (OknoProfile         *self);
 void                okno_profile_apply_overrides  (OknoProfile        *self,
                                                     const OknoOverrides *overrides);
 gboolean            okno_profile_start_server     (OknoProfile        *self,
                                                     GError             **error);
 const char         *okno_profile_get_server_error (OknoProfile        *self);
+OknoOutbox         *okno_profile_get_outbox       (OknoProfile        *self);
+OknoAttention      *okno_profile_get_attention    (OknoProfile        *self);
 void                okno_profile_flush            (OknoProfile        *self);
+void                okno_profile_close_async      (OknoProfile        *self,
+                                                   GCancellable       *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer            user_data);
+gboolean            okno_profile_close_finish     (OknoProfile        *self,
+                                                   GAsyncResult       *result,
+                                                   GError            **error);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "okno-cli.h"
+#include "okno-cli-notify.h"
 #include "okno-i18n.h"
 #include "okno-profile.h"
 
@@ -62,6 +63,29 @@ stop_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Headless, the log is where Olga (or her service manager) hears of Cal.com. */
+static void
+calcom_changed_cb (OknoCalcomMonitor *monitor,
+                   const char        *from,
+                   const char        *to,
+                   gpointer           user_data)
+{
+  g_print ("%s: %s\n", okno_calcom_monitor_title_for (to), okno_calcom_monitor_get_detail (monitor));
+}
+
+static void
+closed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Serving *serving = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!okno_profile_close_finish (OKNO_PROFILE (object), result, &error))
+    g_warning ("%s", error->message);
+  g_main_loop_quit (serving->loop);
+}
+
 /* The profile is open: serve, or say why not and stop. */
 static void
 profile_ready_cb (GObject      *object,
@@ -102,6 +126,10 @@ profile_ready_cb (GObject      *object,
       return;
     }
 
+  g_signal_connect (okno_profile_get_calcom_monitor (serving->profile), "state-changed",
+                    G_CALLBACK (calcom_changed_cb), NULL);
+  okno_profile_start_watching (serving->profile);
+
   url = okno_web_server_dup_url (okno_profile_get_web_server (serving->profile));
   g_print (_("Okno is serving %s (data: %s)\n"), url, okno_profile_get_data_dir (serving->profile));
   /* A script reading our stdout from a pipe or a file needs the URL now. */
@@ -127,7 +155,9 @@ serve (void)
 
   if (serving.profile != NULL)
     {
-      okno_profile_flush (serving.profile);
+      /* The last answers and calendar changes drain on the running loop. */
+      okno_profile_close_async (serving.profile, NULL, closed_cb, &serving);
+      g_main_loop_run (serving.loop);
       g_clear_object (&serving.profile);
       g_debug ("Stopped cleanly");
     }
@@ -166,6 +196,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) args = NULL;
+  g_autofree char *description = NULL;
 
   okno_i18n_init ();
 
@@ -174,7 +205,8 @@ main (int   argc,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
   g_option_context_set_strict_posix (context, TRUE);
-  g_option_context_set_description (context, okno_cli_describe_commands ());
+  description = g_strconcat (okno_cli_describe_commands (), "\n\n", okno_cli_notify_describe_commands (), NULL);
+  g_option_context_set_description (context, description);
 
   if (!g_option_context_parse_strv (context, &args, &error) || !check_options (&error))
     {

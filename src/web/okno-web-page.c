@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "okno-errors.h"
+#include "okno-session-type.h"
 #include "okno-time.h"
 #include "okno-token.h"
 #include "okno-web-html.h"
@@ -57,13 +58,16 @@ typedef struct
   GString           *out;
   GHashTable        *form;   /* a POST's clean fields, read once */
   GHashTable        *bad_fields; /* names of its fields that were not */
+  const char        *type;   /* GET /?type=: the list shows this type only */
 } Page;
 
 typedef struct
 {
   char   *path;
   GBytes *bytes;
+  GBytes *gzipped;      /* the same, for clients that accept gzip */
   char   *etag;
+  char   *gzipped_etag;
   char   *content_type;
 } Asset;
 
@@ -93,7 +97,46 @@ static const char * const short_months[] = {
   NC_("short day of month", "Oct"), NC_("short day of month", "Nov"), NC_("short day of month", "Dec"),
 };
 
-/* The assets, by their content-hashed URL: immutable, so cacheable forever. */
+static GBytes *
+gzip_bytes (GBytes *bytes)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+  gsize size = g_bytes_get_size (bytes);
+  gsize room = size + size / 10 + 64;
+  g_autofree guint8 *out = g_malloc (room);
+  gsize read = 0, written = 0;
+  GConverterResult result;
+
+  result = g_converter_convert (G_CONVERTER (compressor), g_bytes_get_data (bytes, NULL), size,
+                                out, room, G_CONVERTER_INPUT_AT_END, &read, &written, NULL);
+  g_assert (result == G_CONVERTER_FINISHED && read == size);
+  return g_bytes_new_take (g_steal_pointer (&out), written);
+}
+
+/* Whether the request's Accept-Encoding takes gzip (and not with q=0). */
+static gboolean
+accepts_gzip (SoupServerMessage *msg)
+{
+  const char *value = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                                     "Accept-Encoding");
+  g_auto(GStrv) codings = NULL;
+
+  if (value == NULL)
+    return FALSE;
+
+  codings = g_strsplit (value, ",", 16);
+  for (guint i = 0; codings[i]; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (codings[i], ";", 2);
+
+      if (g_ascii_strcasecmp (g_strstrip (parts[0]), "gzip") == 0)
+        return parts[1] == NULL || g_ascii_strtod (strchr (parts[1], '=') ? strchr (parts[1], '=') + 1 : "1", NULL) > 0;
+    }
+  return FALSE;
+}
+
+/* The assets, by their content-hashed URL: immutable, so cacheable forever;
+ * compressed once, so the first view stays light on a slow phone. */
 static Asset *
 get_asset (const char *name)
 {
@@ -115,6 +158,8 @@ get_asset (const char *name)
           sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, assets[i].bytes);
           assets[i].path = g_strdup_printf ("/static/okno.%.10s.%s", sum, files[i].ext);
           assets[i].etag = g_strdup_printf ("\"%.32s\"", sum);
+          assets[i].gzipped = gzip_bytes (assets[i].bytes);
+          assets[i].gzipped_etag = g_strdup_printf ("\"%.32s-gzip\"", sum);
           assets[i].content_type = g_strdup (files[i].type);
         }
     }
@@ -309,6 +354,80 @@ time_range (Page      *page,
   g_string_append (page->out, "</span>");
 }
 
+/* The session type a slot offers, by name («Разбор», not «Разбор (40 мин)»). */
+static char *
+dup_type_name (OknoSlot *slot)
+{
+  return okno_session_type_name_from_title (okno_slot_get_session_type (slot));
+}
+
+static gboolean
+same_type_name (gconstpointer a,
+                gconstpointer b)
+{
+  g_autofree char *x = g_utf8_casefold (a, -1);
+  g_autofree char *y = g_utf8_casefold (b, -1);
+
+  return g_strcmp0 (x, y) == 0;
+}
+
+/* The types @slots offer, each once, in the order they first come. */
+static GPtrArray *
+type_names (GPtrArray *slots)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < slots->len; i++)
+    {
+      g_autofree char *name = dup_type_name (g_ptr_array_index (slots, i));
+
+      if (name[0] != '\0' && !g_ptr_array_find_with_equal_func (names, name, same_type_name, NULL))
+        g_ptr_array_add (names, g_steal_pointer (&name));
+    }
+  return names;
+}
+
+static void
+keep_type (GPtrArray  *slots,
+           const char *type)
+{
+  for (guint i = slots->len; i > 0; i--)
+    {
+      g_autofree char *name = dup_type_name (g_ptr_array_index (slots, i - 1));
+
+      if (!same_type_name (name, type))
+        g_ptr_array_remove_index (slots, i - 1);
+    }
+}
+
+/* With more than one type on offer, links that show one type or all:
+ * plain GET links, so the filter needs no JavaScript. */
+static void
+type_filter (Page      *page,
+             GPtrArray *names)
+{
+  gboolean chosen = FALSE;
+  g_autofree char *all = g_strdup_printf ("/?lang=%s", page->lang);
+
+  for (guint i = 0; i < names->len; i++)
+    chosen |= page->type != NULL && same_type_name (page->type, g_ptr_array_index (names, i));
+
+  okno_html_printf (page->out, "<nav class=\"filter\" aria-label=\"%s\"><ul>"
+                    "<li><a data-swap href=\"%s\"%H>%s</a></li>",
+                    W_("Session type"), all, chosen ? "" : " aria-current=\"page\"", W_("All sessions"));
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
+      g_autofree char *url = g_strdup_printf ("/?type=%s&lang=%s", escaped, page->lang);
+      gboolean current = page->type != NULL && same_type_name (page->type, name);
+
+      okno_html_printf (page->out, "<li><a data-swap href=\"%s\"%H>%s</a></li>",
+                        url, current ? " aria-current=\"page\"" : "", name);
+    }
+  g_string_append (page->out, "</ul></nav>");
+}
+
 static void
 render_slot_list (Page       *page,
                   const char *message,
@@ -325,12 +444,16 @@ render_slot_list (Page       *page,
   g_autofree char *first_offset = NULL;
   g_autofree char *zone = NULL;
   g_autofree char *current_day = NULL;
+  g_autoptr(GPtrArray) names = NULL;
   const char *contact = _okno_web_server_get_contact (page->server);
   guint window;
 
   g_object_get (page->schedule, "booking-window-days", &window, NULL);
   to = g_date_time_add_days (from, window + 1);
   slots = okno_schedule_dup_bookable_slots (page->schedule, from, to, now, NULL);
+  names = type_names (slots);
+  if (page->type != NULL && g_ptr_array_find_with_equal_func (names, page->type, same_type_name, NULL))
+    keep_type (slots, page->type);
   first_offset = dup_offset (page, slots->len > 0 ? okno_slot_get_start (g_ptr_array_index (slots, 0)) : now);
   /* Translators: «Время: Москва (UTC+3)»: a city naming the zone, then
    * the offset of the first time listed; a time with another offset says
@@ -341,6 +464,8 @@ render_slot_list (Page       *page,
   okno_html_printf (page->out, "<h1>%s</h1>", W_("Choose a time"));
   notice (page, "error", message);
   okno_html_printf (page->out, "<p class=\"zone\">%s</p>", zone);
+  if (names->len > 1)
+    type_filter (page, names);
   g_string_append (page->out, "<div data-slot-list>");
 
   if (slots->len == 0)
@@ -445,6 +570,8 @@ slot_choices (Page *page)
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) to = NULL;
   g_autoptr(GPtrArray) slots = NULL;
+  g_autofree char *first_offset = NULL;
+  g_autofree char *zone = NULL;
   guint window;
 
   g_object_get (page->schedule, "booking-window-days", &window, NULL);
@@ -453,18 +580,26 @@ slot_choices (Page *page)
   if (slots->len == 0)
     return FALSE;
 
-  okno_html_printf (page->out, "<fieldset class=\"choices\"><legend>%s</legend>", W_("Choose another time"));
+  first_offset = dup_offset (page, okno_slot_get_start (g_ptr_array_index (slots, 0)));
+  zone = format_zone (page, okno_slot_get_start (g_ptr_array_index (slots, 0)));
+  okno_html_printf (page->out, "<fieldset class=\"choices\"><legend>%s</legend><p class=\"muted zone-label\">%s</p>",
+                    W_("Choose another time"), zone);
   for (guint i = 0; i < slots->len && i < 24; i++)
     {
       OknoSlot *slot = g_ptr_array_index (slots, i);
       g_autofree char *when = format_short (page, okno_slot_get_start (slot));
-      g_autofree char *zone = format_zone (page, okno_slot_get_start (slot));
+      g_autofree char *offset = dup_offset (page, okno_slot_get_start (slot));
+      g_autofree char *own = g_strdup_printf (" (%s)", offset);
 
+      /* The time in a [data-range] too, for the visitor's own beside it. */
       okno_html_printf (page->out,
                         "<label class=\"choice\" data-when><input type=\"radio\" name=\"slot\" value=\"%s\" required>"
-                        "<span>%s <span class=\"muted\">(%s)</span> · %s"
-                        "<span class=\"local\" data-local></span></span></label>",
-                        okno_slot_get_id (slot), when, zone, type_name (page, okno_slot_get_session_type (slot)));
+                        "<span>%s%s · %s<span class=\"local\" data-local></span><span data-range hidden>",
+                        okno_slot_get_id (slot), when, g_str_equal (offset, first_offset) ? "" : own,
+                        type_name (page, okno_slot_get_session_type (slot)));
+      time_element (page, okno_slot_get_start (slot));
+      time_element (page, okno_slot_get_end (slot));
+      g_string_append (page->out, "</span></span></label>");
     }
   g_string_append (page->out, "</fieldset>");
   return TRUE;
@@ -681,20 +816,117 @@ form_value (GHashTable *form,
   return form ? g_hash_table_lookup (form, name) : NULL;
 }
 
+/* A form POST whose booking or cancel is being made durable: the message
+ * waits, paused, and the page is rendered from what this keeps. */
+typedef struct
+{
+  OknoWebServer     *server;
+  SoupServerMessage *msg;
+  OknoWebCatalog    *catalog;
+  OknoSchedule      *schedule;
+  GHashTable        *form;
+  char              *slot_id;
+  char              *booking_id;
+  char              *token;
+} PageJob;
+
+static PageJob *
+page_job_new (Page *page)
+{
+  PageJob *job = g_new0 (PageJob, 1);
+
+  job->server = g_object_ref (page->server);
+  job->msg = g_object_ref (page->msg);
+  job->catalog = page->catalog;
+  job->schedule = g_object_ref (page->schedule);
+  job->form = page->form ? g_hash_table_ref (page->form) : NULL;
+  return job;
+}
+
+static void
+page_job_free (PageJob *job)
+{
+  soup_server_message_unpause (job->msg);
+  g_object_unref (job->msg);
+  g_object_unref (job->server);
+  g_object_unref (job->schedule);
+  g_clear_pointer (&job->form, g_hash_table_unref);
+  g_free (job->slot_id);
+  g_free (job->booking_id);
+  g_free (job->token);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PageJob, page_job_free)
+
+/* The page as okno_web_page_handle() set it up, again. */
+static void
+page_from_job (Page    *page,
+               PageJob *job,
+               GString *out)
+{
+  page->server = job->server;
+  page->msg = job->msg;
+  page->catalog = job->catalog;
+  page->lang = okno_web_catalog_get_language (job->catalog);
+  page->schedule = job->schedule;
+  page->zone = okno_schedule_get_time_zone (job->schedule);
+  page->out = out;
+  page->form = job->form;
+}
+
+static void
+book_post_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(PageJob) job = user_data;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(OknoBooking) booking = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *token = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *escaped = NULL;
+  Page page_data = { 0 };
+  Page *page = &page_data;
+
+  page_from_job (page, job, out);
+  booking = okno_booking_service_book_finish (OKNO_BOOKING_SERVICE (object), result, &token, NULL, &error);
+  if (booking == NULL)
+    {
+      const char *message = error->message;
+      const char *code;
+      guint status = okno_web_status_for_error (error, &code);
+      g_autoptr(OknoSlot) still = NULL;
+
+      if (status >= 500)
+        {
+          g_warning ("Booking failed: %s", error->message);
+          message = N_("The booking could not be saved. Please try again in a minute.");
+        }
+      /* What they typed stays: the same slot again if it is still open,
+       * else the open times to choose from. */
+      still = okno_schedule_check_bookable (page->schedule, job->slot_id, now, NULL);
+      render_form (page, still, page->form, NULL, W_(message), status);
+      return;
+    }
+
+  escaped = g_uri_escape_string (token, NULL, FALSE);
+  location = g_strdup_printf ("/booking/%s?token=%s&lang=%s", okno_booking_get_id (booking), escaped, page->lang);
+  soup_server_message_set_redirect (page->msg, SOUP_STATUS_SEE_OTHER, location);
+}
+
 static void
 handle_book_post (Page *page)
 {
   GHashTable *form = page->form;
   g_autoptr(OknoBookingRequest) request = okno_booking_request_new ();
   g_autoptr(GHashTable) errors = NULL;
-  g_autoptr(OknoBooking) booking = NULL;
   g_autoptr(OknoSlot) slot = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *token = NULL;
-  g_autofree char *location = NULL;
-  g_autofree char *escaped = NULL;
   OknoBookingService *service = _okno_web_server_get_service (page->server);
+  PageJob *job;
 
   if (refused_by_rate_limit (page))
     {
@@ -733,37 +965,56 @@ handle_book_post (Page *page)
     }
   if (!okno_booking_request_validate (request, &errors))
     {
+      g_autoptr(OknoSlot) still = NULL;
+
       if (slot != NULL && !g_hash_table_contains (errors, "slotId"))
         {
           render_form (page, slot, form, errors, NULL, SOUP_STATUS_BAD_REQUEST);
           return;
         }
-    }
-
-  if (errors == NULL)
-    booking = okno_booking_service_book (service, request, form_value (form, "key"), now, &token, NULL, &error);
-
-  if (booking == NULL)
-    {
-      const char *message = error ? error->message : N_("This time is no longer offered.");
-      const char *code;
-      guint status = error ? okno_web_status_for_error (error, &code) : SOUP_STATUS_NOT_FOUND;
-      g_autoptr(OknoSlot) still = NULL;
-
-      if (status >= 500)
-        {
-          g_warning ("Booking failed: %s", error->message);
-          message = N_("The booking could not be saved. Please try again in a minute.");
-        }
-      /* What they typed stays: the same slot again if it is still open,
-       * else the open times to choose from. */
       still = okno_schedule_check_bookable (page->schedule, request->slot_id, now, NULL);
-      render_form (page, still, form, errors, W_(message), status);
+      render_form (page, still, form, errors, W_("This time is no longer offered."), SOUP_STATUS_NOT_FOUND);
       return;
     }
 
-  escaped = g_uri_escape_string (token, NULL, FALSE);
-  location = g_strdup_printf ("/booking/%s?token=%s&lang=%s", okno_booking_get_id (booking), escaped, page->lang);
+  /* Decided now; answered once durable (the message waits, paused). */
+  job = page_job_new (page);
+  job->slot_id = g_strdup (request->slot_id);
+  soup_server_message_pause (page->msg);
+  okno_booking_service_book_async (service, request, form_value (form, "key"), now, NULL,
+                                   book_post_done_cb, job);
+}
+
+static void
+cancel_post_done_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(PageJob) job = user_data;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(OknoBooking) booking = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *escaped = NULL;
+  Page page_data = { 0 };
+  Page *page = &page_data;
+
+  page_from_job (page, job, out);
+  booking = okno_booking_service_cancel_finish (OKNO_BOOKING_SERVICE (object), result, &error);
+  if (booking == NULL)
+    {
+      const char *code;
+      guint status = okno_web_status_for_error (error, &code);
+
+      render_message (page, W_("The booking was not cancelled"),
+                      W_(status >= 500 ? N_("The booking could not be saved. Please try again in a minute.")
+                                       : error->message),
+                      status);
+      return;
+    }
+
+  escaped = g_uri_escape_string (job->token, NULL, FALSE);
+  location = g_strdup_printf ("/booking/%s?token=%s&lang=%s", job->booking_id, escaped, page->lang);
   soup_server_message_set_redirect (page->msg, SOUP_STATUS_SEE_OTHER, location);
 }
 
@@ -773,10 +1024,9 @@ handle_cancel_post (Page *page)
   GHashTable *form = page->form;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *location = NULL;
-  g_autofree char *escaped = NULL;
   const char *id = form_value (form, "booking");
   const char *token = form_value (form, "token");
+  PageJob *job;
 
   if (refused_by_rate_limit (page))
     {
@@ -810,22 +1060,13 @@ handle_cancel_post (Page *page)
       return;
     }
 
-
-  if (!okno_booking_service_cancel (_okno_web_server_get_service (page->server), id, token, now, &error))
-    {
-      const char *code;
-      guint status = okno_web_status_for_error (error, &code);
-
-      render_message (page, W_("The booking was not cancelled"),
-                      W_(status >= 500 ? N_("The booking could not be saved. Please try again in a minute.")
-                                       : error->message),
-                      status);
-      return;
-    }
-
-  escaped = g_uri_escape_string (token, NULL, FALSE);
-  location = g_strdup_printf ("/booking/%s?token=%s&lang=%s", id, escaped, page->lang);
-  soup_server_message_set_redirect (page->msg, SOUP_STATUS_SEE_OTHER, location);
+  /* Answered once the cancel is durable (the message waits, paused). */
+  job = page_job_new (page);
+  job->booking_id = g_strdup (id);
+  job->token = g_strdup (token);
+  soup_server_message_pause (page->msg);
+  okno_booking_service_cancel_async (_okno_web_server_get_service (page->server), id, token, now, NULL,
+                                     cancel_post_done_cb, job);
 }
 
 static void
@@ -878,6 +1119,7 @@ handle_asset (Page       *page,
 {
   Asset *asset = get_asset (path);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (page->msg);
+  gboolean gzip;
 
   if (asset == NULL || !g_str_equal (asset->path, path))
     {
@@ -885,14 +1127,18 @@ handle_asset (Page       *page,
       return;
     }
 
+  gzip = accepts_gzip (page->msg);
   soup_message_headers_replace (headers, "Cache-Control", "public, max-age=31536000, immutable");
-  soup_message_headers_replace (headers, "ETag", asset->etag);
-  if (okno_web_etag_matches (page->msg, asset->etag))
+  soup_message_headers_replace (headers, "ETag", gzip ? asset->gzipped_etag : asset->etag);
+  soup_message_headers_append (headers, "Vary", "Accept-Encoding");
+  if (okno_web_etag_matches (page->msg, gzip ? asset->gzipped_etag : asset->etag))
     {
       soup_server_message_set_status (page->msg, SOUP_STATUS_NOT_MODIFIED, NULL);
       return;
     }
-  okno_web_reply_bytes (page->msg, SOUP_STATUS_OK, asset->content_type, asset->bytes);
+  if (gzip)
+    soup_message_headers_replace (headers, "Content-Encoding", "gzip");
+  okno_web_reply_bytes (page->msg, SOUP_STATUS_OK, asset->content_type, gzip ? asset->gzipped : asset->bytes);
 }
 
 /* Returns %FALSE when @path is not a page, for the caller's 404. */
@@ -935,7 +1181,12 @@ okno_web_page_handle (OknoWebServer     *server,
   if (g_str_has_prefix (path, "/static/") && get)
     handle_asset (page, path);
   else if (g_str_equal (path, "/") && get)
-    render_slot_list (page, NULL, SOUP_STATUS_OK);
+    {
+      page->type = query ? g_hash_table_lookup (query, "type") : NULL;
+      if (page->type != NULL && !g_utf8_validate (page->type, -1, NULL))
+        page->type = NULL;
+      render_slot_list (page, NULL, SOUP_STATUS_OK);
+    }
   else if (g_str_equal (path, "/book") && get)
     {
       g_autoptr(GError) error = NULL;

@@ -8,6 +8,7 @@
 
 #include <libsoup/soup.h>
 
+#include "okno-service-state.h"
 #include "okno-web-catalog.h"
 #include "okno-web-server.h"
 
@@ -19,7 +20,6 @@ G_BEGIN_DECLS
 OknoBookingService *_okno_web_server_get_service    (OknoWebServer     *self);
 void                _okno_web_server_set_limits     (OknoWebServer     *self,
                                                      guint              max_connections,
-                                                     guint              idle_timeout_sec,
                                                      guint              request_timeout_msec);
 guint               _okno_web_server_get_n_connections (OknoWebServer  *self);
 const char         *_okno_web_server_get_contact    (OknoWebServer     *self);
@@ -45,5 +45,8 @@ void                _okno_web_server_store_cached   (OknoWebServer     *self,
                                                      const char        *key,
                                                      GBytes            *body,
                                                      GDateTime         *expires);
+OknoServiceState   *_okno_web_server_get_calcom_state (OknoWebServer     *self);
+gboolean            _okno_web_server_allows_origin    (OknoWebServer     *self,
+                                                       const char        *origin);
 
 G_END_DECLS

@@ -12,13 +12,16 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include "okno-rate-limiter.h"
+#include "okno-service-state.h"
 #include "okno-text.h"
 #include "okno-web-api.h"
 #include "okno-web-input.h"
 #include "okno-web-page.h"
 #include "okno-web-reply.h"
+#include "okno-session-type.h"
 #include "okno-web-server-private.h"
 
 /* The embedded public server: a SoupServer on the main loop, so bookings
@@ -44,17 +47,19 @@ struct _OknoWebServer
   char               *contact;
   char               *owner_name;
   char               *owner_about;
+  GListModel         *session_types;
   guint               rate_limit;
+  OknoServiceState   *calcom_state;
 
   /* Okno accepts connections itself (libsoup 3.2's listener gives up for
    * good on the first EMFILE) and hands them to the SoupServer. */
   GSocket            *listener;
-  GMainContext       *idle_context;
   GSource            *accept_source;
   guint               accept_retry;
-  GHashTable         *connections;      /* GSocket (weak) set */
+  guint               full_check;
+  GHashTable         *connections;      /* GSocket set, open or closed */
+  GHashTable         *waiting;          /* Waiting set: heads not yet whole */
   guint               max_connections;
-  guint               idle_timeout;     /* seconds */
   guint               request_timeout;  /* milliseconds */
   gboolean            out_of_fds;
 };
@@ -70,8 +75,10 @@ enum {
   PROP_TRUSTED_PROXY,
   PROP_FRAME_ANCESTORS,
   PROP_CONTACT,
+  PROP_CALCOM_STATE,
   PROP_OWNER_NAME,
   PROP_OWNER_ABOUT,
+  PROP_SESSION_TYPES,
   N_PROPS
 };
 
@@ -83,14 +90,12 @@ static GParamSpec *properties [N_PROPS];
 
 /* Connection limits, in README's API section. */
 #define MAX_CONNECTIONS         512   /* at most half the descriptor limit */
-#define IDLE_TIMEOUT_SEC        15    /* a kept-alive connection's silence between requests */
-#define REQUEST_TIMEOUT_MSEC    20000 /* a request's head and body, from its first byte */
+#define REQUEST_TIMEOUT_MSEC    20000 /* a request's head from the accept; its body from the head */
 #define ACCEPT_RETRY_MSEC       250   /* after "too many open files" */
+#define FULL_CHECK_MSEC         100   /* while max_connections are open */
 
 static GQuark socket_ref_quark (void);
 static GQuark deadline_quark (void);
-static GQuark idle_quark (void);
-static G_DEFINE_QUARK (okno-web-server-idle, idle)
 static G_DEFINE_QUARK (okno-web-server-socket, socket_ref)
 static G_DEFINE_QUARK (okno-web-server-deadline, deadline)
 
@@ -152,6 +157,12 @@ add_security_headers (OknoWebServer     *self,
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
   soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
   soup_message_headers_replace (headers, "Cross-Origin-Resource-Policy", "same-origin");
+
+  /* One request per connection. libsoup 3.2 never closes a kept-alive
+   * connection that its client ends between two requests (the idle read
+   * fails with no one to tell), so keep-alive would cost a descriptor and
+   * its memory for every visitor, for good. */
+  soup_message_headers_replace (headers, "Connection", "close");
 }
 
 /* The address the rate limit counts: the peer, or, when the peer is the
@@ -279,16 +290,18 @@ refusal_written_cb (GObject      *object,
                              G_PRIORITY_LOW, refusal->cancellable, refusal_drained_cb, refusal);
 }
 
-/* libsoup would read the whole body before anyone could answer, so take
- * the connection over: write the refusal ourselves and close it. */
+/* Writes a refusal on @stream and closes it, after reading for a while
+ * what the client still sends. */
 static void
-refuse_and_close (OknoWebServer     *self,
-                  SoupServerMessage *msg,
-                  guint              status,
-                  const char        *code,
-                  const char        *message)
+refuse_stream (OknoWebServer  *self,
+               OknoWebCatalog *catalog,
+               GIOStream      *stream,
+               GSocket        *socket,
+               guint           status,
+               const char     *code,
+               const char     *message)
 {
-  g_autofree char *body = okno_web_error_json (_okno_web_server_get_catalog (self, msg), code, message, NULL);
+  g_autofree char *body = okno_web_error_json (catalog, code, message, NULL);
   g_autofree char *head = NULL;
   Refusal *refusal;
   char *data;
@@ -308,25 +321,41 @@ refuse_and_close (OknoWebServer     *self,
   refusal->reply = g_bytes_new_take (data, strlen (data));
   refusal->cancellable = g_cancellable_new ();
   refusal->timeout = g_timeout_add (LINGER_MAX_MSEC, refusal_timed_out_cb, refusal);
-  g_object_set_qdata (G_OBJECT (msg), deadline_quark (), NULL);
-  refusal->socket = dup_socket (msg);
-  refusal->stream = soup_server_message_steal_connection (msg);
+  refusal->socket = socket ? g_object_ref (socket) : NULL;
+  refusal->stream = g_object_ref (stream);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
                                    g_bytes_get_data (refusal->reply, NULL),
                                    g_bytes_get_size (refusal->reply),
                                    G_PRIORITY_DEFAULT, NULL, refusal_written_cb, refusal);
 }
 
-/* Runs once the headers are in, before the body is read: refuse what is
- * too large, or of unknown or malformed size, without reading it. */
+/* libsoup would read the whole body before anyone could answer, so take
+ * the connection over: write the refusal ourselves and close it. */
 static void
-early_handler_cb (SoupServer        *server,
+refuse_and_close (OknoWebServer     *self,
                   SoupServerMessage *msg,
-                  const char        *path,
-                  GHashTable        *query,
-                  gpointer           user_data)
+                  guint              status,
+                  const char        *code,
+                  const char        *message)
 {
-  OknoWebServer *self = user_data;
+  g_autoptr(GSocket) socket = dup_socket (msg);
+  g_autoptr(GIOStream) stream = NULL;
+  OknoWebCatalog *catalog = _okno_web_server_get_catalog (self, msg);
+
+  g_object_set_qdata (G_OBJECT (msg), deadline_quark (), NULL);
+  stream = soup_server_message_steal_connection (msg);
+  refuse_stream (self, catalog, stream, socket, status, code, message);
+}
+
+/* Runs once the headers are in, before the body is read: refuse what is
+ * too large, or of unknown or malformed size, without reading it. A
+ * signal handler rather than an early handler: libsoup calls those only
+ * for requests it has not refused itself, and it would still read the
+ * body of one it has (a path with "..", say) by the broken length. */
+static void
+got_headers_cb (SoupServerMessage *msg,
+                OknoWebServer     *self)
+{
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
   goffset length;
@@ -400,13 +429,12 @@ handler_cb (SoupServer        *server,
     okno_web_reply_error (msg, catalog, SOUP_STATUS_NOT_FOUND, "not_found", N_("Nothing is here."), NULL);
 }
 
-/* Connections. Each request has a deadline from its first byte (for the
- * first one of a connection: from the accept) to its last, so that a head
- * or body sent a byte at a time ends; between requests, a kept-alive
- * connection may stay silent for idle_timeout, then it is closed. At most
- * max_connections are open at once: beyond that, new ones wait in the
- * listen queue until one closes. (GSocket's own timeout does not reach
- * libsoup, which polls through child sources.) */
+/* Connections. Each carries one request (see add_security_headers()),
+ * whose head has a deadline from the accept (wait_for_head()) and whose
+ * body has one from the head, so that a client that says nothing, or
+ * sends its head or body a byte at a time, is cut off. At most max_connections are open at once: beyond that, new ones
+ * wait in the listen queue until one closes. (GSocket's own timeout does
+ * not reach libsoup, which polls through child sources.) */
 
 typedef struct
 {
@@ -438,51 +466,6 @@ deadline_passed_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Idle between two requests: on the socket itself, for as long as it
- * lives or until the next request starts. */
-typedef struct
-{
-  GSocket *socket;   /* unowned: this lives in its qdata */
-  guint    timeout;
-} IdleTimer;
-
-static void
-idle_timer_free (gpointer data)
-{
-  IdleTimer *timer = data;
-
-  g_clear_handle_id (&timer->timeout, g_source_remove);
-  g_free (timer);
-}
-
-static gboolean
-idle_timed_out_cb (gpointer user_data)
-{
-  IdleTimer *timer = user_data;
-
-  timer->timeout = 0;
-  g_debug ("A kept-alive connection was idle too long; closing it");
-  g_socket_shutdown (timer->socket, TRUE, TRUE, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-request_finished_cb (SoupServer        *server,
-                     SoupServerMessage *msg,
-                     OknoWebServer     *self)
-{
-  g_autoptr(GSocket) socket = dup_socket (msg);
-  IdleTimer *timer;
-
-  if (socket == NULL)
-    return;
-
-  timer = g_new0 (IdleTimer, 1);
-  timer->socket = socket;
-  timer->timeout = g_timeout_add (self->idle_timeout * 1000, idle_timed_out_cb, timer);
-  g_object_set_qdata_full (G_OBJECT (socket), idle_quark (), timer, idle_timer_free);
-}
-
 static void
 request_read_cb (SoupServerMessage *msg)
 {
@@ -501,11 +484,12 @@ request_started_cb (SoupServer        *server,
   Deadline *deadline;
 
   add_security_headers (self, msg);
+  /* After SoupServer's own handler, which it connected first. */
+  g_signal_connect_object (msg, "got-headers", G_CALLBACK (got_headers_cb), self, 0);
 
   if (socket == NULL)
     return;
 
-  g_object_set_qdata (G_OBJECT (socket), idle_quark (), NULL);
   deadline = g_new0 (Deadline, 1);
   g_weak_ref_init (&deadline->socket, socket);
   deadline->timeout = g_timeout_add (self->request_timeout, deadline_passed_cb, deadline);
@@ -525,22 +509,33 @@ stop_accepting (OknoWebServer *self)
     }
 }
 
+/* Forgets the connections libsoup has closed. (Their objects may outlive
+ * the close; the descriptor does not.) */
 static void
-connection_gone_cb (gpointer  user_data,
-                    GObject  *where_the_socket_was)
+prune_connections (OknoWebServer *self)
+{
+  GHashTableIter iter;
+  gpointer socket;
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, &socket, NULL))
+    if (g_socket_is_closed (socket))
+      g_hash_table_iter_remove (&iter);
+}
+
+/* While every place is taken: look for a free one now and then. */
+static gboolean
+full_check_cb (gpointer user_data)
 {
   OknoWebServer *self = user_data;
 
-  g_hash_table_remove (self->connections, where_the_socket_was);
+  prune_connections (self);
+  if (g_hash_table_size (self->connections) >= self->max_connections)
+    return G_SOURCE_CONTINUE;
 
-  /* A descriptor is free: no need to wait for the retry. */
-  if (self->accept_retry != 0)
-    {
-      g_clear_handle_id (&self->accept_retry, g_source_remove);
-      start_accepting (self);
-    }
-  else if (self->accept_source == NULL)
-    start_accepting (self);
+  self->full_check = 0;
+  start_accepting (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -573,10 +568,137 @@ hand_over (OknoWebServer *self,
   g_weak_ref_init (socket_ref, socket);
   g_object_set_qdata_full (G_OBJECT (remote), socket_ref_quark (), socket_ref, weak_ref_free);
 
-  g_hash_table_add (self->connections, socket);
-  g_object_weak_ref (G_OBJECT (socket), connection_gone_cb, self);
-
   soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote, NULL);
+}
+
+/* Before libsoup sees a request, its head is looked at here, as it sits
+ * in the socket (peeked, not read): a Content-Length that is not one plain
+ * number within the limit, or any Transfer-Encoding, is refused without
+ * libsoup (which reads such lengths with strtoull() and leaks the path of
+ * a request whose coding it does not know). */
+#define MAX_HEAD 16384
+
+typedef struct
+{
+  OknoWebServer *self;
+  GSocket       *socket;
+  GSource       *source;
+  guint          timeout;
+  gssize         seen;
+} Waiting;
+
+static void
+waiting_free (gpointer data)
+{
+  Waiting *waiting = data;
+
+  if (waiting->source != NULL)
+    {
+      g_source_destroy (waiting->source);
+      g_source_unref (waiting->source);
+    }
+  g_clear_handle_id (&waiting->timeout, g_source_remove);
+  g_object_unref (waiting->socket);
+  g_free (waiting);
+}
+
+static gboolean
+head_timed_out_cb (gpointer user_data)
+{
+  Waiting *waiting = user_data;
+
+  waiting->timeout = 0;
+  g_debug ("A request head took too long to arrive; closing its connection");
+  g_socket_close (waiting->socket, NULL);
+  g_hash_table_remove (waiting->self->waiting, waiting);
+  return G_SOURCE_REMOVE;
+}
+
+static const char *
+find_head_end (const char *data,
+               gsize       length)
+{
+  for (gsize i = 0; i + 1 < length; i++)
+    if (data[i] == '\n' && (data[i + 1] == '\n' || (data[i + 1] == '\r' && i + 2 < length && data[i + 2] == '\n')))
+      return data + i + 1;
+
+  return NULL;
+}
+
+static gboolean
+head_ready_cb (GSocket      *socket,
+               GIOCondition  condition,
+               gpointer      user_data)
+{
+  Waiting *waiting = user_data;
+  OknoWebServer *self = waiting->self;
+  char buffer[MAX_HEAD];
+  gssize n = recv (g_socket_get_fd (socket), buffer, sizeof buffer, MSG_PEEK);
+  const char *head_end;
+  const char *code = NULL;
+  const char *message = NULL;
+  guint status = 0;
+
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return G_SOURCE_CONTINUE;
+  if (n <= 0)
+    {
+      /* Gone before saying anything. */
+      g_socket_close (socket, NULL);
+      g_hash_table_remove (self->waiting, waiting);
+      return G_SOURCE_REMOVE;
+    }
+
+  head_end = find_head_end (buffer, n);
+  if (head_end == NULL && n < MAX_HEAD && n > waiting->seen)
+    {
+      /* More to come. (Readable with nothing new: the client ended its
+       * side; libsoup answers what there is.) */
+      waiting->seen = n;
+      return G_SOURCE_CONTINUE;
+    }
+
+  if (head_end == NULL && n == MAX_HEAD)
+    {
+      status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+      code = "too_large";
+      message = N_("The request is too large.");
+    }
+  else if (head_end != NULL)
+    okno_web_input_check_head (buffer, head_end - buffer, OKNO_WEB_MAX_BODY, &status, &code, &message);
+
+  g_object_ref (socket);
+  g_hash_table_remove (self->waiting, waiting);
+
+  if (status != 0)
+    {
+      g_autoptr(GSocketConnection) connection = g_socket_connection_factory_create_connection (socket);
+
+      refuse_stream (self, okno_web_catalog_get (okno_web_catalog_negotiate (NULL)), G_IO_STREAM (connection),
+                     socket, status, code, message);
+    }
+  else
+    hand_over (self, socket);
+
+  g_object_unref (socket);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for_head (OknoWebServer *self,
+               GSocket       *socket)
+{
+  Waiting *waiting = g_new0 (Waiting, 1);
+
+  g_hash_table_add (self->connections, g_object_ref (socket));
+
+  waiting->self = self;
+  waiting->socket = g_object_ref (socket);
+  waiting->timeout = g_timeout_add (self->request_timeout, head_timed_out_cb, waiting);
+  waiting->source = g_socket_create_source (socket, G_IO_IN, NULL);
+  g_source_set_callback (waiting->source, G_SOURCE_FUNC (head_ready_cb), waiting, NULL);
+  g_source_attach (waiting->source, g_main_context_get_thread_default ());
+  g_hash_table_add (self->waiting, waiting);
 }
 
 static gboolean
@@ -603,9 +725,12 @@ accept_ready_cb (GSocket      *listener,
       g_autoptr(GSocket) socket = NULL;
 
       if (g_hash_table_size (self->connections) >= self->max_connections)
+        prune_connections (self);
+      if (g_hash_table_size (self->connections) >= self->max_connections)
         {
           g_debug ("%u connections open; new ones wait", self->max_connections);
           stop_accepting (self);
+          self->full_check = g_timeout_add (FULL_CHECK_MSEC, full_check_cb, self);
           return G_SOURCE_REMOVE;
         }
 
@@ -636,7 +761,7 @@ accept_ready_cb (GSocket      *listener,
       if (self->out_of_fds)
         g_message ("Accepting connections again");
       self->out_of_fds = FALSE;
-      hand_over (self, socket);
+      wait_for_head (self, socket);
     }
 
   return G_SOURCE_CONTINUE;
@@ -645,22 +770,13 @@ accept_ready_cb (GSocket      *listener,
 static void
 start_accepting (OknoWebServer *self)
 {
-  if (self->accept_source != NULL || self->accept_retry != 0 || self->listener == NULL)
-    return;
-  if (g_hash_table_size (self->connections) >= self->max_connections)
+  if (self->accept_source != NULL || self->accept_retry != 0 || self->full_check != 0 ||
+      self->listener == NULL)
     return;
 
   self->accept_source = g_socket_create_source (self->listener, G_IO_IN, NULL);
   g_source_set_callback (self->accept_source, G_SOURCE_FUNC (accept_ready_cb), self, NULL);
   g_source_attach (self->accept_source, g_main_context_get_thread_default ());
-}
-
-static void
-forget_connection (gpointer key,
-                   gpointer value,
-                   gpointer user_data)
-{
-  g_object_weak_unref (key, connection_gone_cb, user_data);
 }
 
 /* Both programs: a busy day must not meet the default soft limit of 1,024
@@ -716,13 +832,16 @@ okno_web_server_finalize (GObject *object)
   g_clear_object (&self->limiter);
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->waiting, g_hash_table_unref);
   g_clear_pointer (&self->csp, g_free);
   g_clear_pointer (&self->address, g_free);
   g_clear_pointer (&self->trusted_proxy, g_free);
   g_clear_pointer (&self->frame_ancestors, g_free);
   g_clear_pointer (&self->contact, g_free);
+  g_clear_object (&self->calcom_state);
   g_clear_pointer (&self->owner_name, g_free);
   g_clear_pointer (&self->owner_about, g_free);
+  g_clear_object (&self->session_types);
 
   G_OBJECT_CLASS (okno_web_server_parent_class)->finalize (object);
 }
@@ -758,11 +877,17 @@ okno_web_server_get_property (GObject    *object,
     case PROP_CONTACT:
       g_value_set_string (value, self->contact);
       break;
+    case PROP_CALCOM_STATE:
+      g_value_set_object (value, self->calcom_state);
+      break;
     case PROP_OWNER_NAME:
       g_value_set_string (value, self->owner_name);
       break;
     case PROP_OWNER_ABOUT:
       g_value_set_string (value, self->owner_about);
+      break;
+    case PROP_SESSION_TYPES:
+      g_value_set_object (value, self->session_types);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -828,11 +953,33 @@ okno_web_server_set_property (GObject      *object,
     case PROP_CONTACT:
       set_string (self, &self->contact, value, pspec);
       break;
+    case PROP_CALCOM_STATE:
+      {
+        OknoServiceState *state = g_value_get_object (value);
+
+        if (state == NULL)
+          state = okno_service_state_new ("unconfigured");
+        else
+          g_object_ref (state);
+        if (state != self->calcom_state)
+          {
+            g_clear_object (&self->calcom_state);
+            self->calcom_state = state;
+            g_object_notify_by_pspec (object, pspec);
+          }
+        else
+          g_object_unref (state);
+      }
+      break;
     case PROP_OWNER_NAME:
       set_string (self, &self->owner_name, value, pspec);
       break;
     case PROP_OWNER_ABOUT:
       set_string (self, &self->owner_about, value, pspec);
+      break;
+    case PROP_SESSION_TYPES:
+      if (g_set_object (&self->session_types, g_value_get_object (value)))
+        g_object_notify_by_pspec (object, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -886,6 +1033,17 @@ okno_web_server_class_init (OknoWebServerClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
+   * OknoWebServer:calcom-state:
+   *
+   * What GET /api/status reports about Cal.com. The Cal.com monitor (in
+   * notify) keeps it; without one it stays `unconfigured`.
+   */
+  properties [PROP_CALCOM_STATE] =
+    g_param_spec_object ("calcom-state", NULL, NULL,
+                         OKNO_TYPE_SERVICE_STATE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
    * OknoWebServer:owner-name:
    *
    * Whose page it is: Olga's name, at the top of every page.
@@ -905,6 +1063,17 @@ okno_web_server_class_init (OknoWebServerClass *klass)
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * OknoWebServer:session-types:
+   *
+   * Olga's session types (#OknoSessionType), whose descriptions and
+   * format/place lines the page shows by each slot of that type.
+   */
+  properties [PROP_SESSION_TYPES] =
+    g_param_spec_object ("session-types", NULL, NULL,
+                         G_TYPE_LIST_MODEL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -915,12 +1084,13 @@ okno_web_server_init (OknoWebServer *self)
   self->address = g_strdup ("127.0.0.1");
   self->frame_ancestors = g_strdup ("'self'");
   self->rate_limit = 10;
+  self->calcom_state = okno_service_state_new ("unconfigured");
   self->limiter = okno_rate_limiter_new (self->rate_limit);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) cache_entry_free);
-  self->connections = g_hash_table_new (NULL, NULL);
+  self->connections = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->waiting = g_hash_table_new_full (NULL, NULL, waiting_free, NULL);
   self->max_connections = MAX_CONNECTIONS;
-  self->idle_timeout = IDLE_TIMEOUT_SEC;
   self->request_timeout = REQUEST_TIMEOUT_MSEC;
   update_csp (self);
 }
@@ -991,26 +1161,12 @@ okno_web_server_start (OknoWebServer  *self,
     return FALSE;
 
   server = soup_server_new ("server-header", "Okno", NULL);
-  soup_server_add_early_handler (server, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (server, NULL, handler_cb, self, NULL);
   g_signal_connect_object (server, "request-started", G_CALLBACK (request_started_cb), self, 0);
-  g_signal_connect_object (server, "request-finished", G_CALLBACK (request_finished_cb), self, 0);
-  g_signal_connect_object (server, "request-aborted", G_CALLBACK (request_finished_cb), self, 0);
+
 
   self->max_connections = MIN (self->max_connections, MAX (raise_descriptor_limit () / 2, 4));
 
-  /* SoupServer keeps a connection alive only while it has a listener of
-   * its own. It gets one on our socket, watched from a main context that
-   * never runs, so that every accept is ours. */
-  self->idle_context = g_main_context_new ();
-  g_main_context_push_thread_default (self->idle_context);
-  if (!soup_server_listen_socket (server, socket, 0, error))
-    {
-      g_main_context_pop_thread_default (self->idle_context);
-      g_clear_pointer (&self->idle_context, g_main_context_unref);
-      return FALSE;
-    }
-  g_main_context_pop_thread_default (self->idle_context);
 
   local = g_socket_get_local_address (socket, NULL);
   self->bound_port = local ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : self->port;
@@ -1034,12 +1190,12 @@ okno_web_server_stop (OknoWebServer *self)
   g_clear_handle_id (&self->accept_retry, g_source_remove);
   g_socket_close (self->listener, NULL);
   g_clear_object (&self->listener);
-  g_hash_table_foreach (self->connections, forget_connection, self);
+  g_clear_handle_id (&self->full_check, g_source_remove);
+  g_hash_table_remove_all (self->waiting);
   g_hash_table_remove_all (self->connections);
 
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
-  g_clear_pointer (&self->idle_context, g_main_context_unref);
   self->bound_port = 0;
 }
 
@@ -1103,8 +1259,19 @@ _okno_web_server_describe_session_type (OknoWebServer  *self,
                                         char          **description,
                                         char          **place)
 {
+  OknoSessionType *type = NULL;
+
   *description = NULL;
   *place = NULL;
+  if (self->session_types != NULL && type_text != NULL)
+    type = okno_session_types_find_for_title (self->session_types, type_text);
+  if (type == NULL)
+    return;
+
+  if (okno_session_type_get_description (type) != NULL && okno_session_type_get_description (type)[0] != '\0')
+    *description = g_strdup (okno_session_type_get_description (type));
+  if (okno_session_type_get_place (type) != NULL && okno_session_type_get_place (type)[0] != '\0')
+    *place = g_strdup (okno_session_type_get_place (type));
 }
 
 OknoBookingService *
@@ -1245,20 +1412,58 @@ _okno_web_server_get_catalog (OknoWebServer     *self,
     soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Accept-Language")));
 }
 
+OknoServiceState *
+_okno_web_server_get_calcom_state (OknoWebServer *self)
+{
+  g_return_val_if_fail (OKNO_IS_WEB_SERVER (self), NULL);
+  return self->calcom_state;
+}
+
+/* Whether @origin (a request's Origin header) is one of the origins the
+ * frame-ancestors setting names: her website may read what it embeds.
+ * Keywords ('self', 'none') and wildcards never match. */
+gboolean
+_okno_web_server_allows_origin (OknoWebServer *self,
+                                const char    *origin)
+{
+  g_auto(GStrv) sources = NULL;
+
+  g_return_val_if_fail (OKNO_IS_WEB_SERVER (self), FALSE);
+
+  if (origin == NULL || origin[0] == '\0' || !is_safe_source_list (self->frame_ancestors))
+    return FALSE;
+  if (strchr (origin, ' ') != NULL || strchr (origin, '*') != NULL ||
+      !(g_str_has_prefix (origin, "https://") || g_str_has_prefix (origin, "http://")))
+    return FALSE;
+
+  sources = g_strsplit (self->frame_ancestors, " ", -1);
+  for (guint i = 0; sources[i] != NULL; i++)
+    {
+      g_autofree char *source = g_strdup (sources[i]);
+      gsize length = strlen (source);
+
+      if (length > 0 && source[length - 1] == '/')
+        source[length - 1] = '\0';
+      if (strchr (source, '*') == NULL && g_ascii_strcasecmp (source, origin) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 /* For tests: smaller limits than the built-in ones. */
 void
 _okno_web_server_set_limits (OknoWebServer *self,
                              guint          max_connections,
-                             guint          idle_timeout_sec,
                              guint          request_timeout_msec)
 {
   self->max_connections = max_connections;
-  self->idle_timeout = idle_timeout_sec;
   self->request_timeout = request_timeout_msec;
 }
 
 guint
 _okno_web_server_get_n_connections (OknoWebServer *self)
 {
+  prune_connections (self);
   return g_hash_table_size (self->connections);
 }

@@ -1,0 +1,199 @@
+/* okno-cli-notify.c: okno-server's commands for the notification channels
+ * and the Cal.com watch: `secret set|clear NAME`.
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "OknoCli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "okno-cli-notify.h"
+#include "okno-secrets.h"
+#include "okno-telegram.h"
+
+#define EXIT_USAGE 2
+#define MAX_SECRET_BYTES 4096
+
+static int
+usage (const char *message)
+{
+  g_printerr ("okno-server: %s (%s)\n", message, _("see “okno-server --help”"));
+  return EXIT_USAGE;
+}
+
+/* The value comes from stdin, never argv (which every user of the machine
+ * can read in ps): piped, or typed without echo at a terminal. */
+static char *
+read_secret (const char *name)
+{
+  struct termios saved, quiet;
+  gboolean tty = isatty (STDIN_FILENO);
+  g_autoptr(GString) value = g_string_new (NULL);
+  int c;
+
+  if (tty)
+    {
+      /* Translators: %s is telegram-bot-token or calcom-api-key */
+      g_printerr (_("Paste the %s and press Enter: "), name);
+      if (tcgetattr (STDIN_FILENO, &saved) == 0)
+        {
+          quiet = saved;
+          quiet.c_lflag &= ~(tcflag_t) ECHO;
+          tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+        }
+      else
+        tty = FALSE;
+    }
+
+  while ((c = getchar ()) != EOF && value->len <= MAX_SECRET_BYTES)
+    {
+      if (tty && c == '\n')
+        break;
+      g_string_append_c (value, (char) c);
+    }
+
+  if (tty)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+      g_printerr ("\n");
+    }
+
+  if (value->len > MAX_SECRET_BYTES)
+    return NULL;
+  g_strstrip (value->str);
+  return g_strdup (value->str);
+}
+
+static gboolean
+is_plain (const char *value)
+{
+  if (value[0] == '\0' || !g_utf8_validate (value, -1, NULL))
+    return FALSE;
+  for (const char *p = value; *p; p++)
+    if ((guchar) *p <= 0x20 || *p == 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+const char *
+okno_cli_notify_describe_commands (void)
+{
+  return _("Keys for notifications and the Cal.com watch (kept in the keyring):\n"
+           "  secret set NAME      save telegram-bot-token or calcom-api-key, read from stdin\n"
+           "  secret clear NAME    forget it\n"
+           "  notify test          send a test message on every channel; one line each: sent, or why not");
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean   sent;
+  GError    *error;
+} Sending;
+
+static void
+test_sent_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Sending *sending = user_data;
+
+  sending->sent = okno_telegram_send_finish (OKNO_TELEGRAM (object), result, NULL, &sending->error) != 0;
+  g_main_loop_quit (sending->loop);
+}
+
+/* `notify test`: each channel says sent, or why not. Exit status 1 when a
+ * channel that is set up failed. */
+int
+okno_cli_notify_test (OknoProfile  *profile,
+                      char        **args)
+{
+  OknoTelegram *telegram = okno_profile_get_telegram (profile);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  int status = EXIT_SUCCESS;
+
+  if (args[0] != NULL)
+    return usage (_("notify test takes no arguments"));
+
+  token = okno_secrets_lookup_sync (okno_profile_get_data_dir (profile), OKNO_SECRET_TELEGRAM_BOT_TOKEN, &error);
+  if (error != NULL)
+    g_print ("telegram: %s: %s\n", _("not sent"), error->message);
+  else
+    {
+      okno_telegram_set_token (telegram, token);
+      if (!okno_telegram_is_configured (telegram, &error))
+        g_print ("telegram: %s: %s\n", _("not sent"), error->message);
+      else
+        {
+          Sending sending = { g_main_loop_new (NULL, FALSE), FALSE, NULL };
+          g_autofree char *html = okno_telegram_format_news (_("Okno test message"),
+                                                             _("Telegram notifications work."));
+
+          okno_telegram_send_async (telegram, html, NULL, test_sent_cb, &sending);
+          g_main_loop_run (sending.loop);
+          g_main_loop_unref (sending.loop);
+          if (sending.sent)
+            g_print ("telegram: %s\n", _("sent"));
+          else
+            {
+              g_print ("telegram: %s: %s\n", _("not sent"), sending.error->message);
+              status = EXIT_FAILURE;
+            }
+          g_clear_error (&sending.error);
+        }
+    }
+
+  g_print ("email: %s: %s\n", _("not sent"), _("Okno cannot send email yet"));
+  g_print ("desktop: %s: %s\n", _("not sent"), _("okno-server has no desktop; the window (okno) shows desktop notifications"));
+  return status;
+}
+
+int
+okno_cli_secret_command (OknoProfile  *instance,
+                         char         **args)
+{
+  const char *data_dir = okno_profile_get_data_dir (instance);
+  g_autoptr(GError) error = NULL;
+
+  if (args[0] == NULL || args[1] == NULL || !okno_secrets_is_known_name (args[1]))
+    return usage (_("secret needs set NAME or clear NAME, NAME being telegram-bot-token or calcom-api-key"));
+
+  if (g_str_equal (args[0], "set"))
+    {
+      g_autofree char *value = NULL;
+
+      if (args[2] != NULL)
+        return usage (_("secret set reads the value from stdin, never from the command line"));
+
+      value = read_secret (args[1]);
+      if (value == NULL || !is_plain (value))
+        return usage (_("The value on stdin must be one word of at most 4096 bytes"));
+      if (!okno_secrets_store_sync (data_dir, args[1], value, &error))
+        {
+          g_printerr ("okno-server: %s: %s\n", _("The keyring cannot store it"), error->message);
+          return EXIT_FAILURE;
+        }
+      return EXIT_SUCCESS;
+    }
+
+  if (g_str_equal (args[0], "clear") && args[2] == NULL)
+    {
+      if (!okno_secrets_clear_sync (data_dir, args[1], &error))
+        {
+          g_printerr ("okno-server: %s: %s\n", _("The keyring cannot remove it"), error->message);
+          return EXIT_FAILURE;
+        }
+      return EXIT_SUCCESS;
+    }
+
+  return usage (_("secret needs set NAME or clear NAME, NAME being telegram-bot-token or calcom-api-key"));
+}
