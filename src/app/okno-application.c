@@ -13,6 +13,7 @@
 
 #include "okno-application.h"
 #include "okno-event-tile.h"
+#include "okno-google-calendar.h"
 #include "okno-notifications-page.h"
 #include "okno-preferences-window.h"
 #include "okno-window.h"
@@ -142,7 +143,47 @@ activate_action (GSimpleAction *action,
   g_application_activate (G_APPLICATION (user_data));
 }
 
+static void
+google_reconnected_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(OknoCalendar) calendar = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!okno_google_auth_connect_finish (OKNO_GOOGLE_AUTH (object), result, &error))
+    {
+      g_message ("Reconnecting to Google failed: %s", error->message);
+      return;
+    }
+  okno_calendar_refresh_async (calendar, NULL, NULL, NULL);
+}
+
+/* The banner's Reconnect: the same sign-in as `okno-server google
+ * connect`, in the browser the portal opens. */
+static void
+google_reconnect_action (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  OknoApplication *self = OKNO_APPLICATION (user_data);
+  OknoCalendar *calendar;
+  OknoGoogleAuth *auth;
+
+  if (self->instance == NULL)
+    return;
+  calendar = okno_schedule_get_calendar (okno_profile_get_schedule (self->instance));
+  if (!OKNO_IS_GOOGLE_CALENDAR (calendar))
+    return;
+  auth = okno_google_calendar_get_auth (OKNO_GOOGLE_CALENDAR (calendar));
+  okno_google_auth_connect_async (auth, 0, NULL, google_reconnected_cb, g_object_ref (calendar));
+  if (okno_google_auth_get_authorization_uri (auth))
+    gtk_show_uri (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                  okno_google_auth_get_authorization_uri (auth), GDK_CURRENT_TIME);
+}
+
 static const GActionEntry app_actions[] = {
+  { "google-reconnect", google_reconnect_action },
   { "activate", activate_action },
   { "preferences", preferences_action },
   { "session-types", session_types_action },
