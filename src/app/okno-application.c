@@ -14,6 +14,7 @@
 #include "okno-application.h"
 #include "okno-event-tile.h"
 #include "okno-google-calendar.h"
+#include "okno-google-page.h"
 #include "okno-notifications-page.h"
 #include "okno-preferences-window.h"
 #include "okno-window.h"
@@ -79,6 +80,8 @@ show_preferences (OknoApplication *self,
                                                         ? okno_web_server_get_port (server) : 0);
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (preferences),
                               ADW_PREFERENCES_PAGE (okno_notifications_page_new (self->instance)));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (preferences),
+                              ADW_PREFERENCES_PAGE (okno_google_page_new (self->instance)));
   if (page != NULL)
     adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), page);
   gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
