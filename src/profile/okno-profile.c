@@ -14,6 +14,7 @@
 #include "okno-calcom-monitor.h"
 #include "okno-data-dir.h"
 #include "okno-profile.h"
+#include "okno-google-calendar.h"
 #include "okno-local-calendar.h"
 #include "okno-session-type.h"
 #include "okno-secrets.h"
@@ -208,10 +209,9 @@ open_calendar_async (OknoProfile         *self,
     }
 
   /* The seam for remote backends: each is a GAsyncInitable OknoCalendar
-   * with the construct properties “data-dir” and “settings”. (The Google
-   * backend puts OKNO_TYPE_GOOGLE_CALENDAR here once it is built.) */
+   * with the construct properties “data-dir” and “settings”. */
   if (g_str_equal (backend, "google"))
-    type = g_type_from_name ("OknoGoogleCalendar");
+    type = OKNO_TYPE_GOOGLE_CALENDAR;
 
   if (type != G_TYPE_INVALID && g_type_is_a (type, OKNO_TYPE_CALENDAR) && g_type_is_a (type, G_TYPE_ASYNC_INITABLE))
     {
@@ -275,6 +275,13 @@ assemble (OknoProfile  *self,
     return FALSE;
 
   self->schedule = okno_schedule_new (self->calendar, self->ledger);
+  if (OKNO_IS_GOOGLE_CALENDAR (self->calendar))
+    {
+      GPtrArray *busy = okno_google_calendar_get_busy_calendars (OKNO_GOOGLE_CALENDAR (self->calendar));
+
+      for (guint i = 0; i < busy->len; i++)
+        okno_schedule_add_busy_calendar (self->schedule, g_ptr_array_index (busy, i));
+    }
   g_settings_bind (self->settings, "slot-marker", self->schedule, "slot-marker", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "booked-marker", self->schedule, "booked-marker", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "time-zone", self->schedule, "time-zone", G_SETTINGS_BIND_GET);
@@ -351,6 +358,10 @@ calendar_opened_cb (GObject      *object,
       init_failed (self, task, g_steal_pointer (&error));
       return;
     }
+
+  /* The Google backend syncs in the background from now on. */
+  if (OKNO_IS_GOOGLE_CALENDAR (self->calendar))
+    okno_google_calendar_start (OKNO_GOOGLE_CALENDAR (self->calendar));
 
   set_state (self, OKNO_PROFILE_STATE_READY);
   g_task_return_boolean (task, TRUE);
@@ -737,6 +748,9 @@ okno_profile_apply_overrides (OknoProfile        *self,
     }
   if (overrides->trusted_proxy != NULL)
     g_object_set (self->web_server, "trusted-proxy", overrides->trusted_proxy, NULL);
+  if (overrides->poll_seconds >= 0 && OKNO_IS_GOOGLE_CALENDAR (self->calendar))
+    okno_google_calendar_override_poll_seconds (OKNO_GOOGLE_CALENDAR (self->calendar),
+                                                (guint) overrides->poll_seconds);
 }
 
 /* Starts serving; on failure the profile keeps working without the page
