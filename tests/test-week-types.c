@@ -329,6 +329,23 @@ test_session_types (Fixture       *f,
   g_assert_true (okno_week_view_undo (f->grid));
   settle (f);
   assert_slot (f, mon_10, 90, "🔓 СЛОТ: Разбор");
+
+  /* An old slot made longer loses its stale «(40 мин)». */
+  {
+    g_autoptr(GDateTime) thu_10 = at (f, 3, 10, 0);
+    double x, y_bottom, y_target, unused;
+
+    g_object_unref (okno_test_insert_event (okno_profile_get_calendar (f->instance),
+                                            "🔓 СЛОТ: Включить в дело (40 мин)", thu_10, 40, TRUE));
+    settle (f);
+    point_for (f, 3, 10 * 60 + 40, &x, &y_bottom);
+    point_for (f, 3, 11 * 60 + 30, &unused, &y_target);
+    _okno_week_view_press (f->grid, x, y_bottom - 3);
+    _okno_week_view_motion (f->grid, x, y_target);
+    _okno_week_view_release (f->grid, x, y_target);
+    settle (f);
+    assert_slot (f, thu_10, 90, "🔓 СЛОТ: Включить в дело");
+  }
 }
 
 /* Copy Previous Week's Slots is one step for Undo; Undo is then off. */
