@@ -17,7 +17,7 @@ ROOT=$(pwd)
 BUILD_DEPS=(
   gcc libc6-dev meson ninja-build pkg-config gettext python3
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
-  libjson-glib-dev libsecret-1-dev libqrencode-dev libical-dev libicu-dev
+  libjson-glib-dev libsecret-1-dev libqrencode-dev libical-dev libicu-dev libgmime-3.0-dev
 )
 TEST_DEPS=(
   desktop-file-utils appstream-util appstream xvfb xauth dbus dbus-x11

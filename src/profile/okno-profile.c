@@ -19,6 +19,7 @@
 #include "okno-session-type.h"
 #include "okno-secrets.h"
 #include "okno-telegram.h"
+#include "okno-telegram-sink.h"
 #include "okno-settings.h"
 
 #define CLOSE_WAIT_MSEC 5000
@@ -236,6 +237,24 @@ open_calendar_finish (OknoProfile   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* A booking gets a Telegram outbox item only while Telegram is set up;
+ * other kinds (the desktop's) are kept as they are. */
+static void
+update_notify_kinds (OknoProfile *self)
+{
+  const char * const *kinds = okno_booking_service_get_notify_kinds (self->service);
+  g_autoptr(GPtrArray) wanted = g_ptr_array_new_with_free_func (g_free);
+
+  /* Copies: setting the kinds frees the old ones. */
+  for (guint i = 0; kinds != NULL && kinds[i] != NULL; i++)
+    if (!g_str_equal (kinds[i], "telegram"))
+      g_ptr_array_add (wanted, g_strdup (kinds[i]));
+  if (okno_telegram_is_configured (self->telegram, NULL))
+    g_ptr_array_add (wanted, g_strdup ("telegram"));
+  g_ptr_array_add (wanted, NULL);
+  okno_booking_service_set_notify_kinds (self->service, (const char * const *) wanted->pdata);
+}
+
 static void
 news_sent_cb (GObject      *object,
               GAsyncResult *result,
@@ -330,6 +349,15 @@ assemble (OknoProfile  *self,
 
   self->telegram = okno_telegram_new ();
   g_settings_bind (self->settings, "telegram-chat-id", self->telegram, "chat-id", G_SETTINGS_BIND_GET);
+  {
+    g_autoptr(OknoTelegramSink) sink = okno_telegram_sink_new (self->telegram, self->schedule);
+    okno_outbox_add_sink (self->outbox, "telegram", OKNO_NOTIFY_SINK (sink));
+  }
+  g_signal_connect_object (self->telegram, "notify::chat-id",
+                           G_CALLBACK (update_notify_kinds), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->telegram, "notify::has-token",
+                           G_CALLBACK (update_notify_kinds), self, G_CONNECT_SWAPPED);
+  update_notify_kinds (self);
 
   return TRUE;
 }
