@@ -44,6 +44,7 @@ struct _OknoWindow
   GtkEntry             *contact_entry;
   GtkWidget            *empty_hint;
   GtkWidget            *share_tip;
+  guint                 share_tip_source;
   gboolean              had_slots;
   GtkLabel             *server_bar_label;
 
@@ -221,6 +222,16 @@ has_any_slot (OknoWindow *self)
   return FALSE;
 }
 
+static gboolean
+share_tip_expired_cb (gpointer user_data)
+{
+  OknoWindow *self = user_data;
+
+  self->share_tip_source = 0;
+  gtk_popover_popdown (GTK_POPOVER (self->share_tip));
+  return G_SOURCE_REMOVE;
+}
+
 /* First start: the empty week says what to do; after the first slot, the
  * share button is pointed out, once. */
 static void
@@ -243,7 +254,11 @@ update_first_steps (OknoWindow *self)
       self->share_tip = gtk_popover_new ();
       gtk_popover_set_child (GTK_POPOVER (self->share_tip), label);
       gtk_widget_set_parent (self->share_tip, self->share_button);
+      /* A pointer, not a question: it takes no grab, so Olga's next press
+       * on the grid still publishes, and it goes by itself. */
+      gtk_popover_set_autohide (GTK_POPOVER (self->share_tip), FALSE);
       gtk_popover_popup (GTK_POPOVER (self->share_tip));
+      self->share_tip_source = g_timeout_add_seconds (8, share_tip_expired_cb, self);
     }
   self->had_slots = any;
 }
@@ -620,6 +635,7 @@ okno_window_dispose (GObject *object)
   g_clear_handle_id (&self->fit_source, g_source_remove);
   g_clear_handle_id (&self->retry_source, g_source_remove);
   g_clear_handle_id (&self->width_source, g_source_remove);
+  g_clear_handle_id (&self->share_tip_source, g_source_remove);
   g_clear_object (&self->type_menu);
   if (self->share_tip != NULL)
     {

@@ -68,6 +68,11 @@ okno_cli_describe_commands (void)
                           "for good, a damaged record set aside):\n"
                           "  attention list [--json]                               list the items\n"
                           "  attention dismiss ID                                  dismiss one item"),
+                        "\n\n",
+                        _("Google Calendar (see the README):\n"
+                          "  google connect [--loopback-port N]                    connect a Google account (prints the URL to open)\n"
+                          "  google status | calendars                             the account, its calendars and sync state\n"
+                          "  google disconnect                                     revoke the account's token and forget it"),
                         NULL);
   return text;
 }
