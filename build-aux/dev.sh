@@ -15,12 +15,12 @@ ROOT=$(pwd)
 BUILD_DEPS=(
   gcc libc6-dev meson ninja-build pkg-config gettext python3
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
-  libjson-glib-dev libsecret-1-dev libqrencode-dev libical-dev
+  libjson-glib-dev libsecret-1-dev libqrencode-dev libical-dev libicu-dev
 )
 TEST_DEPS=(
   desktop-file-utils appstream-util appstream xvfb xauth dbus dbus-x11
   gnome-keyring libsecret-tools curl fonts-noto-color-emoji fonts-dejavu-core
-  chromium xdotool
+  chromium xdotool strace
 )
 BENCH_DEPS=(wrk nginx-light)
 

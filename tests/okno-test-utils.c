@@ -84,3 +84,38 @@ okno_test_wait_idle (OknoLocalCalendar *calendar)
   while (okno_local_calendar_is_saving (calendar))
     g_main_context_iteration (NULL, TRUE);
 }
+
+/* Until the outbox carried out every calendar change it can start now,
+ * and the calendar wrote them. */
+void
+okno_test_wait_outbox (OknoOutbox        *outbox,
+                       OknoLocalCalendar *calendar)
+{
+  while (okno_outbox_get_busy (outbox, NULL) > 0 || okno_local_calendar_is_saving (calendar))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+drained_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  okno_ledger_drain_finish (OKNO_LEDGER (object), result, NULL);
+  *done = TRUE;
+}
+
+/* Until every record appended so far was written and answered. */
+void
+okno_test_drain (OknoLedger *ledger)
+{
+  gboolean done = FALSE;
+
+  okno_ledger_drain_async (ledger, NULL, drained_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  /* Answers queued behind the barrier's. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}

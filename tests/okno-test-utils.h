@@ -8,6 +8,7 @@
 
 #include "okno-booking-service.h"
 #include "okno-local-calendar.h"
+#include "okno-outbox.h"
 
 G_BEGIN_DECLS
 
@@ -20,5 +21,8 @@ OknoEvent *okno_test_insert_event    (OknoCalendar *calendar,
                                       gboolean      slot);
 GDateTime *okno_test_time            (const char   *rfc3339);
 void       okno_test_wait_idle       (OknoLocalCalendar *calendar);
+void       okno_test_drain           (OknoLedger        *ledger);
+void       okno_test_wait_outbox     (OknoOutbox        *outbox,
+                                      OknoLocalCalendar *calendar);
 
 G_END_DECLS

@@ -298,6 +298,17 @@ test_content_length (Fixture       *f,
       g_assert_null (strstr (strstr (text, "HTTP/1.1") + 1, "HTTP/1.1"));
     }
 
+  /* Also where libsoup refuses the request itself (an ftp: URI) and would
+   * then read the body by the broken length. */
+  {
+    const char *refused = "POST ftp://x/api/book HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n{}";
+    gboolean closed = FALSE;
+    g_autoptr(GBytes) answer = okno_test_raw_exchange (f->base, refused, strlen (refused), 5000, &closed);
+
+    g_assert_cmpuint (okno_test_raw_status (answer), ==, 400);
+    g_assert_true (closed);
+  }
+
   /* Two headers that differ. */
   {
     const char *two = "POST /api/book HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 40\r\n\r\n{}";
@@ -332,7 +343,7 @@ test_library_errors_have_headers (Fixture       *f,
     { "GET / HTTP/1.1\r\n\r\n", 400 },                                           /* no Host */
     { "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400 },
     { "GET / HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\n\r\n", 417 },
-    { "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501 },
+    { "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 411 },        /* ours: before libsoup */
     { "GET / HTTP/2.5\r\nHost: x\r\n\r\n", 505 },
     { "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: x\r\n\r\n", 400 },
   };
@@ -395,7 +406,7 @@ test_timeouts (Fixture       *f,
   rest = okno_test_raw_read (kept, 20000, &closed);
   g_assert_true (closed);
   g_assert_cmpuint (g_bytes_get_size (rest), ==, 0);
-  g_assert_cmpfloat (seconds_since (start), <, 1);
+  g_assert_cmpfloat (seconds_since (start), <, 5);   /* at once; generous for a loaded machine */
   g_clear_pointer (&rest, g_bytes_unref);
 
   /* A head a line at a time: the request's deadline ends it. */

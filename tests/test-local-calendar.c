@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "okno-errors.h"
 #include "okno-test-utils.h"
 
@@ -112,21 +114,87 @@ test_range_semantics (void)
   okno_test_remove_dir (dir);
 }
 
+/* One damaged event (here: bytes that are not UTF-8, as a lone surrogate
+ * once wrote) costs that event only: the folder opens, the others are
+ * kept, the file as it was is set aside and the damage is reported. A file
+ * that is not JSON at all is refused and left as it is. */
 static void
-test_refuses_damaged_file (void)
+test_sets_damaged_aside (void)
 {
   g_autofree char *dir = okno_test_make_dir ();
   g_autofree char *path = g_build_filename (dir, "calendar.json", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(OknoLocalCalendar) calendar = NULL;
+  g_autoptr(GDir) listing = NULL;
   g_autofree char *after = NULL;
+  const char *name;
+  gboolean copy_found = FALSE;
+  const char *good = "{\"id\":\"good1\",\"summary\":\"ok\",\"start\":{\"dateTime\":\"2026-12-10T10:00:00Z\"},"
+                     "\"end\":{\"dateTime\":\"2026-12-10T11:00:00Z\"}}";
+  const char *bad = "{\"id\":\"bad1\",\"summary\":\"A\xed\xa0\x80" "B\",\"start\":{\"dateTime\":\"2026-12-11T10:00:00Z\"},"
+                    "\"end\":{\"dateTime\":\"2026-12-11T11:00:00Z\"}}";
+  g_autofree char *contents = g_strdup_printf ("{\"version\":1,\"items\":[%s,%s,{\"id\":\"x\"}]}", good, bad);
 
-  g_assert_true (g_file_set_contents (path, "{\"items\":[{\"id\":\"x\"}]}", -1, NULL));
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  calendar = okno_local_calendar_new (dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (calendar);
+  g_assert_cmpuint (okno_local_calendar_get_n_events (calendar), ==, 1);
+  g_assert_nonnull (okno_calendar_lookup_event (OKNO_CALENDAR (calendar), "good1"));
+  g_assert_cmpuint (okno_local_calendar_get_damage (calendar)->len, ==, 1);
+
+  /* The file is written again without the damaged records, readable. */
+  okno_test_wait_idle (calendar);
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_true (g_utf8_validate (after, -1, NULL));
+  g_assert_nonnull (strstr (after, "good1"));
+  g_assert_null (strstr (after, "bad1"));
+
+  listing = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (listing)))
+    if (g_str_has_prefix (name, "calendar.json.damaged-"))
+      {
+        g_autofree char *copy_path = g_build_filename (dir, name, NULL);
+        g_autofree char *copy = NULL;
+
+        g_assert_true (g_file_get_contents (copy_path, &copy, NULL, NULL));
+        g_assert_cmpstr (copy, ==, contents);
+        copy_found = TRUE;
+      }
+  g_assert_true (copy_found);
+  g_clear_object (&calendar);
+
+  /* Not JSON at all: refused, untouched. */
+  g_assert_true (g_file_set_contents (path, "{\"items\":[{\"id\":", -1, NULL));
   calendar = okno_local_calendar_new (dir, &error);
   g_assert_null (calendar);
   g_assert_error (error, OKNO_DATA_ERROR, OKNO_DATA_ERROR_CORRUPT);
+  g_clear_pointer (&after, g_free);
   g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
-  g_assert_cmpstr (after, ==, "{\"items\":[{\"id\":\"x\"}]}");
+  g_assert_cmpstr (after, ==, "{\"items\":[{\"id\":");
+  okno_test_remove_dir (dir);
+}
+
+/* The writer refuses text that is not UTF-8: the change fails, the file
+ * stays readable. */
+static void
+test_refuses_invalid_text (void)
+{
+  g_autofree char *dir = okno_test_make_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OknoLocalCalendar) calendar = okno_local_calendar_new (dir, &error);
+  g_autoptr(GDateTime) start = g_date_time_new_utc (2026, 12, 10, 10, 0, 0);
+  g_autoptr(OknoEvent) slot = okno_test_insert_event (OKNO_CALENDAR (calendar), "🔓 СЛОТ", start, 60, TRUE);
+  g_autoptr(OknoEvent) bad = okno_event_copy (slot);
+  g_autoptr(OknoEvent) result = NULL;
+
+  okno_event_set_summary (bad, "A\xed\xa0\x80" "B");
+  result = okno_calendar_update_event_sync (OKNO_CALENDAR (calendar), bad, &error);
+  g_assert_null (result);
+  g_assert_error (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_INVALID);
+  g_assert_cmpstr (okno_event_get_summary (okno_calendar_lookup_event (OKNO_CALENDAR (calendar),
+                                                                       okno_event_get_id (slot))), ==, "🔓 СЛОТ");
+  okno_test_wait_idle (calendar);
   okno_test_remove_dir (dir);
 }
 
@@ -205,7 +273,8 @@ main (int   argc,
 
   g_test_add_func ("/okno/local-calendar/crud-and-persistence", test_crud_and_persistence);
   g_test_add_func ("/okno/local-calendar/range-semantics", test_range_semantics);
-  g_test_add_func ("/okno/local-calendar/refuses-damaged-file", test_refuses_damaged_file);
+  g_test_add_func ("/okno/local-calendar/sets-damaged-aside", test_sets_damaged_aside);
+  g_test_add_func ("/okno/local-calendar/refuses-invalid-text", test_refuses_invalid_text);
   g_test_add_func ("/okno/local-calendar/ids-state-refresh", test_ids_state_refresh);
 
   return g_test_run ();

@@ -80,6 +80,7 @@ test_zone_refuses_unknown (Fixture       *f,
     GtkStringObject *item = gtk_drop_down_get_selected_item (drop_down);
 
     g_assert_nonnull (strstr (gtk_string_object_get_string (item), "Asia/Vladivostok"));
+    g_test_message ("The zone is shown as «%s»", gtk_string_object_get_string (item));
     gtk_drop_down_set_selected (drop_down, 0);
     g_clear_pointer (&zone, g_free);
     zone = g_settings_get_string (f->settings, "time-zone");

@@ -273,6 +273,103 @@ test_errors_in_words (Fixture       *f,
   assert_error (f, OKNO_NOTIFY_ERROR_NOT_CONFIGURED, "telegram-chat-id");
 }
 
+typedef struct
+{
+  gboolean              done;
+  OknoTelegramDelivery  delivery;
+  GTimeSpan             retry_after;
+  GError               *error;
+} Delivered;
+
+static void
+delivered_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Delivered *d = user_data;
+
+  d->delivery = okno_telegram_deliver_finish (OKNO_TELEGRAM (object), result, &d->retry_after, &d->error);
+  d->done = TRUE;
+}
+
+static Delivered
+deliver (Fixture    *f,
+         const char *key,
+         const char *payload_json)
+{
+  g_autoptr(JsonNode) payload = json_from_string (payload_json, NULL);
+  g_autoptr(GTimeZone) zone = g_time_zone_new_identifier ("Europe/Moscow");
+  Delivered d = { 0 };
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  g_assert_nonnull (payload);
+  okno_telegram_deliver_async (f->telegram, key, json_node_get_object (payload), zone, NULL, delivered_cb, &d);
+  while (!d.done)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return d;
+}
+
+#define BOOKED "{\"event\":\"booked\",\"byOwner\":false,\"booking\":{\"id\":\"b7\",\"slotId\":\"s7\"," \
+  "\"start\":\"2026-12-09T14:30:00Z\",\"end\":\"2026-12-09T15:10:00Z\",\"status\":\"confirmed\"," \
+  "\"name\":\"<b>Анна</b> & <script>\",\"telegram\":\"@anna_k\"}}"
+
+/* What the outbox hands the Telegram sink: one message per key; Telegram's
+ * 429 and 5xx are "again later" (with its retry_after), a chat or token
+ * problem is for Olga; her own cancellation is not news to her. */
+static void
+test_outbox_delivery (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *r1 = NULL, *r2 = NULL, *r3 = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  JsonArray *log;
+  Delivered d;
+
+  r1 = control (f, "POST", "/control/retry-after", "5");
+  r2 = control (f, "POST", "/control/mode", "flood 1");
+  d = deliver (f, "notify:b7:booked:telegram", BOOKED);
+  g_assert_cmpint (d.delivery, ==, OKNO_TELEGRAM_RETRY);
+  g_assert_cmpint (d.retry_after, ==, 5 * G_USEC_PER_SEC);
+  g_clear_error (&d.error);
+
+  r3 = control (f, "POST", "/control/mode", "bad_gateway_json 1");
+  d = deliver (f, "notify:b7:booked:telegram", BOOKED);
+  g_assert_cmpint (d.delivery, ==, OKNO_TELEGRAM_RETRY);
+  g_assert_cmpint (d.retry_after, ==, 0);
+  g_clear_error (&d.error);
+
+  d = deliver (f, "notify:b7:booked:telegram", BOOKED);
+  g_assert_cmpint (d.delivery, ==, OKNO_TELEGRAM_DELIVERED);
+  g_assert_no_error (d.error);
+  /* A repeat of the same item (the outbox lost our answer) sends nothing. */
+  d = deliver (f, "notify:b7:booked:telegram", BOOKED);
+  g_assert_cmpint (d.delivery, ==, OKNO_TELEGRAM_DELIVERED);
+
+  /* Olga cancelled it herself: nothing to tell her. */
+  d = deliver (f, "notify:b7:cancelled:telegram",
+               "{\"event\":\"cancelled\",\"byOwner\":true,\"booking\":{\"id\":\"b7\",\"slotId\":\"s7\","
+               "\"start\":\"2026-12-09T14:30:00Z\",\"end\":\"2026-12-09T15:10:00Z\",\"name\":\"Анна\"}}");
+  g_assert_cmpint (d.delivery, ==, OKNO_TELEGRAM_DELIVERED);
+
+  log = request_log (f, &keep);
+  g_assert_cmpuint (json_array_get_length (log), ==, 3);   /* 429, 502, then the one message */
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (log, 2), "status"), ==, 200);
+  g_assert_nonnull (strstr (json_object_get_string_member (json_array_get_object_element (log, 2), "text"),
+                            "New booking: <b>Анна</b> & <script>\nWed 9 December, 17:30–18:10"));
+
+  /* The client cancelled: Olga hears of it. A wrong chat is for her to fix. */
+  g_object_set (f->telegram, "chat-id", "777", NULL);
+  d = deliver (f, "notify:b7:cancelled-by-client:telegram",
+               "{\"event\":\"cancelled\",\"byOwner\":false,\"booking\":{\"id\":\"b7\",\"slotId\":\"s7\","
+               "\"start\":\"2026-12-09T14:30:00Z\",\"end\":\"2026-12-09T15:10:00Z\",\"name\":\"Анна\"}}");
+  g_assert_cmpint (d.delivery, ==, OKNO_TELEGRAM_PERMANENT);
+  g_assert_error (d.error, OKNO_NOTIFY_ERROR, OKNO_NOTIFY_ERROR_CHAT_NOT_FOUND);
+  g_clear_error (&d.error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -283,6 +380,7 @@ main (int   argc,
   g_test_add ("/okno/telegram/booking-shown-literally", Fixture, NULL, set_up, test_booking_shown_literally, tear_down);
   g_test_add ("/okno/telegram/unparsable-resent-plain", Fixture, NULL, set_up, test_unparsable_resent_plain, tear_down);
   g_test_add ("/okno/telegram/errors-in-words", Fixture, NULL, set_up, test_errors_in_words, tear_down);
+  g_test_add ("/okno/telegram/outbox-delivery", Fixture, NULL, set_up, test_outbox_delivery, tear_down);
 
   return g_test_run ();
 }

@@ -14,6 +14,7 @@
 #include "okno-booking-popover.h"
 #include "okno-event-tile.h"
 #include "okno-session-type.h"
+#include "okno-share-popover.h"
 #include "okno-slot-popover.h"
 #include "okno-test-ui.h"
 #include "okno-test-utils.h"
@@ -177,6 +178,29 @@ fixture_set_up (Fixture       *f,
     GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (f->grid), GTK_TYPE_SCROLLED_WINDOW)));
   okno_test_iterate_until (okno_test_is_shown, f->grid, 5000);
   okno_test_iterate_until (scrolled_to_working_day, f, 5000);
+
+  /* The window may still be settling its size (a slow machine, a
+   * sanitizer): wait until the hours' height and the scroll range hold
+   * still for a while. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    double height, upper;
+
+    do
+      {
+        gint64 until = g_get_monotonic_time () + 250 * 1000;
+
+        height = okno_week_view_get_hour_height (f->grid);
+        upper = gtk_adjustment_get_upper (f->vadjustment);
+        while (g_get_monotonic_time () < until)
+          {
+            g_main_context_iteration (NULL, FALSE);
+            g_usleep (2000);
+          }
+      }
+    while ((height != okno_week_view_get_hour_height (f->grid) || upper != gtk_adjustment_get_upper (f->vadjustment)) &&
+           g_get_monotonic_time () < deadline);
+  }
 }
 
 static void
@@ -361,6 +385,23 @@ test_session_types (Fixture       *f,
   g_assert_true (okno_week_view_undo (f->grid));
   settle (f);
   assert_slot (f, mon_10, 90, "🔓 СЛОТ: Разбор");
+
+  /* An old slot made longer loses its stale «(40 мин)». */
+  {
+    g_autoptr(GDateTime) thu_10 = at (f, 3, 10, 0);
+    double x, y_bottom, y_target, unused;
+
+    g_object_unref (okno_test_insert_event (okno_profile_get_calendar (f->instance),
+                                            "🔓 СЛОТ: Включить в дело (40 мин)", thu_10, 40, TRUE));
+    settle (f);
+    point_for (f, 3, 10 * 60 + 40, &x, &y_bottom);
+    point_for (f, 3, 11 * 60 + 30, &unused, &y_target);
+    _okno_week_view_press (f->grid, x, y_bottom - 3);
+    _okno_week_view_motion (f->grid, x, y_target);
+    _okno_week_view_release (f->grid, x, y_target);
+    settle (f);
+    assert_slot (f, thu_10, 90, "🔓 СЛОТ: Включить в дело");
+  }
 }
 
 /* Copy Previous Week's Slots is one step for Undo; Undo is then off. */
@@ -570,6 +611,43 @@ test_narrow (Fixture       *f,
   g_assert_cmpint (g_date_time_get_day_of_week (okno_window_get_week (f->window)), ==, 1);
 }
 
+/* With the page on this computer only, the share popover shows no QR
+ * code (a phone could not open it) and says why. */
+static void
+test_share_without_lan (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  g_autoptr(GPtrArray) pictures = g_ptr_array_new ();
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GtkWidget *popover = NULL;
+  gboolean explained = FALSE;
+
+  g_assert_false (g_settings_get_boolean (okno_profile_get_settings (f->instance), "share-on-lan"));
+  okno_test_collect (GTK_WIDGET (f->window), GTK_TYPE_MENU_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len && popover == NULL; i++)
+    {
+      GtkPopover *candidate = gtk_menu_button_get_popover (g_ptr_array_index (buttons, i));
+
+      if (OKNO_IS_SHARE_POPOVER (candidate))
+        {
+          gtk_menu_button_popup (g_ptr_array_index (buttons, i));
+          popover = GTK_WIDGET (candidate);
+        }
+    }
+  g_assert_nonnull (popover);
+  okno_test_iterate_until (okno_test_is_shown, popover, 5000);
+  okno_test_collect (popover, GTK_TYPE_PICTURE, pictures);
+  g_assert_cmpuint (pictures->len, ==, 1);
+  g_assert_false (gtk_widget_get_visible (g_ptr_array_index (pictures, 0)));
+  okno_test_collect (popover, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), "Share on local network is on") != NULL)
+      explained = TRUE;
+  g_assert_true (explained);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+}
+
 /* The date picker shows the week shown. */
 static void
 test_date_picker_follows (Fixture       *f,
@@ -614,6 +692,7 @@ main (int   argc,
   ADD ("/okno/window/tile-lines", 8, test_tile_lines);
   ADD ("/okno/window/narrow", 0, test_narrow);
   g_test_add_func ("/okno/window/phone-format", test_phone_format);
+  ADD ("/okno/window/share-without-lan", 0, test_share_without_lan);
 
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 
 #include "okno-application.h"
 #include "okno-event-tile.h"
+#include "okno-notifications-page.h"
 #include "okno-preferences-window.h"
 #include "okno-window.h"
 
@@ -73,6 +74,8 @@ show_preferences (OknoApplication *self,
   preferences = okno_preferences_window_new (okno_profile_get_settings (self->instance));
   okno_preferences_window_set_served_port (preferences, okno_web_server_is_running (server)
                                                         ? okno_web_server_get_port (server) : 0);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (preferences),
+                              ADW_PREFERENCES_PAGE (okno_notifications_page_new (self->instance)));
   if (page != NULL)
     adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), page);
   gtk_window_set_transient_for (GTK_WINDOW (preferences), window);

@@ -77,6 +77,7 @@ struct _OknoWeekView
   guint          last_group;
   guint          pending;
   gboolean       pointer_focus;    /* focus moves by a click: never scroll for it */
+  int            new_minutes;      /* the current type's length, or 0: look it up */
   guint          now_timer;
   guint          rebuild_source;
   double         hour_height;
@@ -273,13 +274,25 @@ dup_current_type (OknoWeekView *self)
   return okno_session_types_dup_current (settings, G_LIST_MODEL (types));
 }
 
-/* A click publishes a slot of the current type's length. */
+/* A click publishes a slot of the current type's length (kept until the
+ * types change: the keyboard cursor is drawn with it every frame). */
 static int
 new_slot_minutes (OknoWeekView *self)
 {
-  g_autoptr(OknoSessionType) type = dup_current_type (self);
+  if (self->new_minutes == 0)
+    {
+      g_autoptr(OknoSessionType) type = dup_current_type (self);
 
-  return type ? (int) okno_session_type_get_minutes (type) : get_setting (self, "slot-minutes");
+      self->new_minutes = type ? (int) okno_session_type_get_minutes (type) : get_setting (self, "slot-minutes");
+    }
+  return self->new_minutes;
+}
+
+static void
+types_changed_cb (OknoWeekView *self)
+{
+  self->new_minutes = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* «🔓 СЛОТ: <type>», never with a length: the slot's times say it. */
@@ -400,6 +413,17 @@ change_slot (OknoWeekView *self,
              const char   *summary,
              gboolean      undoable)
 {
+  g_autofree char *fresh = NULL;
+
+  /* A slot's title never keeps a length its times no longer have
+   * («(40 мин)» on a slot made 90 minutes long). */
+  if (summary == NULL)
+    {
+      g_autofree char *stripped = okno_session_type_name_from_title (okno_event_get_summary (event));
+
+      if (stripped[0] != '\0' && g_strcmp0 (stripped, okno_event_get_summary (event)) != 0)
+        summary = fresh = g_steal_pointer (&stripped);
+    }
   okno_slot_service_move_async (get_slot_service (self), okno_event_get_id (event), start, end, summary,
                                 NULL, updated_cb, op_new (self, UNDO_CHANGE, event, undoable));
 }
@@ -1011,7 +1035,12 @@ okno_week_view_copy_previous_week (OknoWeekView *self)
       title = kind == OKNO_EVENT_KIND_SLOT ? g_strdup (okno_event_get_summary (event))
             : slot_title ? g_strdup (slot_title)
             : okno_slot_title_new (okno_schedule_get_slot_marker (schedule), okno_slot_get_session_type (slot));
-      publish_slot (self, start, end, title, TRUE);
+      {
+        /* The copy's title has no stale length either. */
+        g_autofree char *stripped = okno_session_type_name_from_title (title);
+
+        publish_slot (self, start, end, stripped[0] ? stripped : title, TRUE);
+      }
       copied++;
     }
 
@@ -1511,6 +1540,12 @@ okno_week_view_new (OknoProfile *instance)
   self->instance = g_object_ref (instance);
   g_signal_connect_object (okno_profile_get_schedule (instance), "items-changed",
                            G_CALLBACK (schedule_items_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (okno_profile_get_settings (instance), "changed::" OKNO_SESSION_TYPES_KEY,
+                           G_CALLBACK (types_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (okno_profile_get_settings (instance), "changed::" OKNO_CURRENT_SESSION_TYPE_KEY,
+                           G_CALLBACK (types_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (okno_profile_get_settings (instance), "changed::slot-minutes",
+                           G_CALLBACK (types_changed_cb), self, G_CONNECT_SWAPPED);
   okno_week_view_set_week (self, now);
 
   return GTK_WIDGET (self);

@@ -224,7 +224,12 @@ has_any_slot (OknoWindow *self)
 static void
 update_first_steps (OknoWindow *self)
 {
-  gboolean any = has_any_slot (self);
+  gboolean any;
+
+  /* Once there were slots, this is no first start: nothing to look up. */
+  if (self->had_slots)
+    return;
+  any = has_any_slot (self);
 
   gtk_widget_set_visible (self->empty_hint, !any);
   if (any && !self->had_slots && self->share_tip == NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))

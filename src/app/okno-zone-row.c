@@ -13,6 +13,12 @@
 
 #include "okno-zone-row.h"
 
+#ifdef OKNO_HAVE_ICU
+#include <unicode/udata.h>
+#include <unicode/ures.h>
+#include <unicode/ustring.h>
+#endif
+
 /* Olga's time zone, chosen from a searchable list of the IANA zones
  * (named by their city in her language where Okno knows it, with the
  * offset) instead of typed: «Moscow» is not a zone and is never saved. */
@@ -89,10 +95,61 @@ okno_zone_is_known (const char *identifier)
   return g_strv_contains (okno_zone_row_get_zones (), identifier);
 }
 
+#ifdef OKNO_HAVE_ICU
+/* The zone's city in the user's language from ICU's zone names («Europe/
+ * Moscow» → «Москва»), or NULL. */
+static char *
+dup_icu_city (UResourceBundle *zone_strings,
+              const char      *identifier)
+{
+  UErrorCode status = U_ZERO_ERROR;
+  UResourceBundle *zone;
+  g_autofree char *key = g_strdup (identifier);
+  const UChar *name;
+  int32_t length = 0;
+  char *city = NULL;
+
+  if (zone_strings == NULL)
+    return NULL;
+  g_strdelimit (key, "/", ':');
+  zone = ures_getByKey (zone_strings, key, NULL, &status);
+  name = U_SUCCESS (status) ? ures_getStringByKey (zone, "ec", &length, &status) : NULL;
+  if (U_SUCCESS (status) && name != NULL)
+    {
+      char buffer[256];
+      int32_t written = 0;
+
+      u_strToUTF8 (buffer, sizeof buffer, &written, name, length, &status);
+      if (U_SUCCESS (status) && written < (int32_t) sizeof buffer)
+        city = g_strndup (buffer, written);
+    }
+  ures_close (zone);
+  return city;
+}
+
+static UResourceBundle *
+open_zone_strings (void)
+{
+  const char * const *languages = g_get_language_names ();
+  g_autofree char *locale = g_strdup (languages[0]);
+  UErrorCode status = U_ZERO_ERROR;
+  UResourceBundle *bundle, *zone_strings;
+
+  locale[strcspn (locale, ".@")] = '\0';
+  bundle = ures_open (U_ICUDATA_NAME U_TREE_SEPARATOR_STRING "zone", locale, &status);
+  if (U_FAILURE (status))
+    return NULL;
+  zone_strings = ures_getByKey (bundle, "zoneStrings", NULL, &status);
+  ures_close (bundle);
+  return U_SUCCESS (status) ? zone_strings : NULL;
+}
+#endif
+
 /* «Москва — Europe/Moscow, UTC+03:00»: the city first, in Olga's language
  * where Okno knows it, since the list's search matches the beginning. */
 static char *
-dup_zone_label (const char *identifier)
+dup_zone_label (const char *identifier,
+                gpointer    zone_strings)
 {
   g_autoptr(GTimeZone) zone = g_time_zone_new_identifier (identifier);
   g_autoptr(GDateTime) now = NULL;
@@ -108,6 +165,19 @@ dup_zone_label (const char *identifier)
   city = g_strdup (slash ? slash + 1 : identifier);
   g_strdelimit (city, "_", ' ');
   translated = g_dpgettext2 (GETTEXT_PACKAGE, "city", city);
+#ifdef OKNO_HAVE_ICU
+  if (translated == city)
+    {
+      g_autofree char *icu = dup_icu_city (zone_strings, identifier);
+
+      if (icu != NULL)
+        {
+          g_free (city);
+          city = g_steal_pointer (&icu);
+          translated = city;
+        }
+    }
+#endif
   if (slash == NULL)
     return g_strdup_printf ("%s, UTC%s", identifier, offset);
   return g_strdup_printf ("%s — %s, UTC%s", translated, identifier, offset);
@@ -182,15 +252,24 @@ okno_zone_row_new (GSettings *settings)
   }
   {
     g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+    gpointer zone_strings = NULL;
+
+#ifdef OKNO_HAVE_ICU
+    zone_strings = open_zone_strings ();
+#endif
 
     for (guint i = 0; zones[i] != NULL; i++)
       {
         char **entry = g_new0 (char *, 3);
 
-        entry[0] = dup_zone_label (zones[i]);
+        entry[0] = dup_zone_label (zones[i], zone_strings);
         entry[1] = g_strdup (zones[i]);
         g_ptr_array_add (entries, entry);
       }
+#ifdef OKNO_HAVE_ICU
+    if (zone_strings != NULL)
+      ures_close (zone_strings);
+#endif
     g_ptr_array_sort (entries, compare_labels);
     self->shown = g_ptr_array_new_with_free_func (g_free);
     for (guint i = 0; i < entries->len; i++)

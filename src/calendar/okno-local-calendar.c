@@ -12,6 +12,7 @@
 
 #include "okno-data-dir.h"
 #include "okno-errors.h"
+#include "okno-json-util.h"
 #include "okno-local-calendar.h"
 #include "okno-time.h"
 #include "okno-token.h"
@@ -42,6 +43,7 @@ struct _OknoLocalCalendar
   gboolean    saving;
   guint       save_source;    /* a write is due shortly */
   GPtrArray  *waiting_tasks;  /* answered by the write after the current one */
+  GPtrArray  *damage;         /* messages about records set aside at load */
 };
 
 static void calendar_iface_init (OknoCalendarInterface *iface);
@@ -130,20 +132,47 @@ serialize (GPtrArray *events)
   return g_bytes_new_take (data, length);
 }
 
+/* Sets a copy of the file as it was aside and remembers why, for an
+ * attention item; the damaged records are dropped from the next write. */
+static void
+set_damaged_aside (OknoLocalCalendar *self,
+                   const char        *contents,
+                   gsize              length)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copy = okno_json_keep_damaged (self->path, contents, length, &error);
+  char *message;
+
+  if (copy != NULL)
+    message = g_strdup_printf (_("A damaged record in %s was set aside; the file as it was is kept in %s"),
+                               self->path, copy);
+  else
+    message = g_strdup_printf (_("A damaged record in %s was set aside"), self->path);
+
+  g_message ("%s", message);
+  g_ptr_array_add (self->damage, message);
+}
+
 static gboolean
 load (OknoLocalCalendar  *self,
       GError            **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  gboolean salvaged = FALSE;
+  gboolean damaged = FALSE;
   JsonObject *root;
   JsonArray *items;
 
   if (!g_file_test (self->path, G_FILE_TEST_EXISTS))
     return TRUE;
 
-  if (!json_parser_load_from_mapped_file (parser, self->path, &local_error) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* One event with bytes that are not UTF-8 must cost that event only:
+   * see okno_json_load_salvaging(). */
+  parser = okno_json_load_salvaging (self->path, &contents, &length, &salvaged, &local_error);
+  if (parser == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, OKNO_DATA_ERROR, OKNO_DATA_ERROR_CORRUPT,
                    _("The calendar %s cannot be read (%s); it was left untouched"),
@@ -169,19 +198,24 @@ load (OknoLocalCalendar  *self,
     {
       JsonNode *node = json_array_get_element (items, i);
       g_autoptr(OknoEvent) event = NULL;
-      g_autoptr(GError) event_error = NULL;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node) ||
-          !(event = okno_event_new_from_json (json_node_get_object (node), &event_error)))
+      if (!JSON_NODE_HOLDS_OBJECT (node) || !okno_json_node_is_clean (node, salvaged) ||
+          !(event = okno_event_new_from_json (json_node_get_object (node), NULL)) ||
+          okno_event_get_id (event) == NULL || g_hash_table_contains (self->by_id, okno_event_get_id (event)))
         {
-          g_set_error (error, OKNO_DATA_ERROR, OKNO_DATA_ERROR_CORRUPT,
-                       _("The calendar %s has a damaged event (%s); it was left untouched"),
-                       self->path, event_error ? event_error->message : "?");
-          return FALSE;
+          damaged = TRUE;
+          continue;
         }
 
       if (!okno_event_is_cancelled (event))
         insert_sorted (self, event);
+    }
+
+  if (damaged || salvaged)
+    {
+      set_damaged_aside (self, contents, length);
+      /* Write the file without the damaged records soon. */
+      schedule_save (self);
     }
 
   return TRUE;
@@ -221,7 +255,12 @@ save_in_thread (GTask        *task,
   gsize length;
   const char *data = g_bytes_get_data (bytes, &length);
 
-  if (!okno_write_file (job->path, data, length, &error))
+  /* A bug that let bad text in becomes an error, never a file that the
+   * next start cannot read. */
+  if (!g_utf8_validate_len (data, length, NULL))
+    g_task_return_new_error (task, OKNO_DATA_ERROR, OKNO_DATA_ERROR_INVALID_TEXT,
+                             "Refusing to store text that is not valid UTF-8");
+  else if (!okno_write_file (job->path, data, length, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
@@ -385,6 +424,25 @@ okno_local_calendar_get_last_sync (OknoCalendar *calendar)
   return OKNO_LOCAL_CALENDAR (calendar)->loaded_at;
 }
 
+/* Refuses an event whose text is not UTF-8 before it reaches memory: it
+ * would make every later write of the file fail. */
+static gboolean
+check_text (OknoEvent *event,
+            GTask     *task)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, okno_event_to_json (event));
+  if (!okno_json_node_is_clean (node, FALSE))
+    {
+      g_task_return_new_error (task, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_INVALID,
+                               "Refusing to store text that is not valid UTF-8");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 okno_local_calendar_insert_event_async (OknoCalendar        *calendar,
                                         OknoEvent           *event,
@@ -399,6 +457,9 @@ okno_local_calendar_insert_event_async (OknoCalendar        *calendar,
   g_autofree char *etag = next_etag (self);
 
   g_task_set_source_tag (task, okno_local_calendar_insert_event_async);
+
+  if (!check_text (event, task))
+    return;
 
   /* The caller chose the id (okno_calendar_insert_event_async() checked
    * it): a repeat of an insert that landed finds it taken. */
@@ -455,6 +516,9 @@ okno_local_calendar_update_event_async (OknoCalendar        *calendar,
   OknoEvent *stored;
 
   g_task_set_source_tag (task, okno_local_calendar_update_event_async);
+
+  if (!check_text (event, task))
+    return;
 
   stored = g_hash_table_lookup (self->by_id, okno_event_get_id (event) ? okno_event_get_id (event) : "");
   if (stored == NULL)
@@ -546,6 +610,7 @@ okno_local_calendar_finalize (GObject *object)
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->events, g_ptr_array_unref);
   g_clear_pointer (&self->waiting_tasks, g_ptr_array_unref);
+  g_clear_pointer (&self->damage, g_ptr_array_unref);
   g_clear_pointer (&self->loaded_at, g_date_time_unref);
   g_clear_pointer (&self->path, g_free);
 
@@ -585,6 +650,7 @@ okno_local_calendar_init (OknoLocalCalendar *self)
   self->events = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->waiting_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  self->damage = g_ptr_array_new_with_free_func (g_free);
 }
 
 /**
@@ -623,4 +689,17 @@ okno_local_calendar_is_saving (OknoLocalCalendar *self)
 {
   g_return_val_if_fail (OKNO_IS_LOCAL_CALENDAR (self), FALSE);
   return self->saving || self->save_source != 0 || self->waiting_tasks->len > 0;
+}
+
+/**
+ * okno_local_calendar_get_damage:
+ *
+ * Returns: (transfer none) (element-type utf8): what was set aside at load,
+ *   as messages for Olga (each becomes an attention item)
+ */
+GPtrArray *
+okno_local_calendar_get_damage (OknoLocalCalendar *self)
+{
+  g_return_val_if_fail (OKNO_IS_LOCAL_CALENDAR (self), NULL);
+  return self->damage;
 }

@@ -17,5 +17,6 @@ OknoLocalCalendar *okno_local_calendar_new   (const char         *dir,
                                               GError            **error);
 guint              okno_local_calendar_get_n_events (OknoLocalCalendar *self);
 gboolean           okno_local_calendar_is_saving    (OknoLocalCalendar *self);
+GPtrArray         *okno_local_calendar_get_damage   (OknoLocalCalendar *self);
 
 G_END_DECLS

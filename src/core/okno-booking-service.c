@@ -12,21 +12,24 @@
 
 #include "okno-booking-service.h"
 #include "okno-errors.h"
+#include "okno-outbox.h"
 #include "okno-token.h"
 
-/* Books and cancels. Runs on the main loop, so a booking is decided and
- * written before the next request is looked at: two clients racing for one
- * slot get one booking and one "taken", without locks.
+/* Books and cancels. Decisions run on the main thread against the ledger's
+ * state in memory, which an append changes at once: two clients racing for
+ * one slot get one booking and one "taken", without locks.
  *
- * The ledger is written (and synced) first; that is what acknowledges a
- * booking. The calendar event is then updated to mirror it, asynchronously;
- * okno_booking_service_reconcile() redoes whatever a crash interrupted. */
+ * A booking (or a cancel) is appended to the journal in one line together
+ * with what must follow it: the calendar change and one notification per
+ * configured kind (OknoOutbox carries them out). The answer waits until
+ * that line is durable; if it cannot be written, the decision is undone and
+ * the caller gets the ledger's error (503 on the web). */
 struct _OknoBookingService
 {
   GObject       parent_instance;
 
   OknoSchedule *schedule;
-  GCancellable *cancellable;
+  GStrv         notify_kinds;
 };
 
 G_DEFINE_FINAL_TYPE (OknoBookingService, okno_booking_service, G_TYPE_OBJECT)
@@ -39,161 +42,29 @@ enum {
 
 static guint signals [N_SIGNALS];
 
-static OknoCalendar *
-get_calendar (OknoBookingService *self)
+typedef struct
 {
-  return okno_schedule_get_calendar (self->schedule);
+  OknoBooking *booking;
+  char        *token;
+  gboolean     replayed;
+  gboolean     by_owner;
+  gboolean     changed;
+} Outcome;
+
+static void
+outcome_free (Outcome *outcome)
+{
+  g_clear_object (&outcome->booking);
+  g_free (outcome->token);
+  g_free (outcome);
 }
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Outcome, outcome_free)
 
 static OknoLedger *
 get_ledger (OknoBookingService *self)
 {
   return okno_schedule_get_ledger (self->schedule);
-}
-
-/* The event as it should read while @booking holds it, or NULL if it
- * already does. */
-static OknoEvent *
-dup_booked_event (OknoBookingService *self,
-                  OknoEvent          *event,
-                  OknoBooking        *booking)
-{
-  g_autofree char *title = NULL;
-  g_autoptr(GString) description = g_string_new (NULL);
-  OknoEvent *copy;
-  const char *fields[][2] = {
-    { "email", N_("Email") },
-    { "phone", N_("Phone") },
-    { "telegram", N_("Telegram") },
-  };
-  const char *note;
-
-  if (g_strcmp0 (okno_event_get_private (event, OKNO_PROP_BOOKING), okno_booking_get_id (booking)) == 0 &&
-      okno_event_classify (event, okno_schedule_get_slot_marker (self->schedule),
-                           okno_schedule_get_booked_marker (self->schedule)) == OKNO_EVENT_KIND_BOOKED)
-    return NULL;
-
-  title = okno_booked_title_new (okno_schedule_get_booked_marker (self->schedule),
-                                 okno_booking_get_name (booking),
-                                 okno_booking_get_session_type (booking));
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      const char *value = okno_booking_get_field (booking, fields[i][0]);
-      if (value)
-        g_string_append_printf (description, "%s: %s\n", _(fields[i][1]), value);
-    }
-  if ((note = okno_booking_get_field (booking, "note")))
-    g_string_append_printf (description, "\n%s\n", note);
-
-  copy = okno_event_copy (event);
-  if (okno_event_get_private (event, OKNO_PROP_SLOT_TITLE) == NULL)
-    okno_event_set_private (copy, OKNO_PROP_SLOT_TITLE, okno_event_get_summary (event));
-  okno_event_set_summary (copy, title);
-  okno_event_set_description (copy, description->str);
-  okno_event_set_private (copy, OKNO_PROP_KIND, OKNO_PROP_KIND_SLOT);
-  okno_event_set_private (copy, OKNO_PROP_BOOKING, okno_booking_get_id (booking));
-
-  return copy;
-}
-
-/* The event reopened as a slot after @booking was cancelled, or NULL if
- * the event is not @booking's any more. */
-static OknoEvent *
-dup_reopened_event (OknoBookingService *self,
-                    OknoEvent          *event,
-                    OknoBooking        *booking)
-{
-  g_autofree char *title = NULL;
-  const char *slot_title;
-  OknoEvent *copy;
-
-  if (g_strcmp0 (okno_event_get_private (event, OKNO_PROP_BOOKING), okno_booking_get_id (booking)) != 0)
-    return NULL;
-
-  slot_title = okno_event_get_private (event, OKNO_PROP_SLOT_TITLE);
-  if (slot_title == NULL)
-    slot_title = title = okno_slot_title_new (okno_schedule_get_slot_marker (self->schedule),
-                                              okno_booking_get_session_type (booking));
-
-  copy = okno_event_copy (event);
-  okno_event_set_summary (copy, slot_title);
-  okno_event_set_description (copy, NULL);
-  okno_event_set_private (copy, OKNO_PROP_BOOKING, NULL);
-  okno_event_set_private (copy, OKNO_PROP_SLOT_TITLE, NULL);
-
-  return copy;
-}
-
-static void mirror (OknoBookingService *self,
-                    OknoBooking        *booking,
-                    gboolean            retry_on_conflict);
-
-typedef struct
-{
-  OknoBookingService *self;
-  OknoBooking        *booking;
-  gboolean            retry_on_conflict;
-} MirrorData;
-
-static void
-mirror_data_free (MirrorData *data)
-{
-  g_clear_object (&data->self);
-  g_clear_object (&data->booking);
-  g_free (data);
-}
-
-static void
-mirror_updated_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  MirrorData *data = user_data;
-  g_autoptr(OknoEvent) event = NULL;
-  g_autoptr(GError) error = NULL;
-
-  event = okno_calendar_update_event_finish (OKNO_CALENDAR (object), result, &error);
-  if (event == NULL)
-    {
-      if (g_error_matches (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT) &&
-          data->retry_on_conflict)
-        mirror (data->self, data->booking, FALSE);
-      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("The calendar does not show booking %s yet: %s",
-                   okno_booking_get_id (data->booking), error->message);
-    }
-
-  mirror_data_free (data);
-}
-
-/* Makes the slot's calendar event show what the ledger says of @booking. */
-static void
-mirror (OknoBookingService *self,
-        OknoBooking        *booking,
-        gboolean            retry_on_conflict)
-{
-  g_autoptr(OknoEvent) update = NULL;
-  OknoEvent *event;
-  MirrorData *data;
-
-  event = okno_calendar_lookup_event (get_calendar (self), okno_booking_get_slot_id (booking));
-  if (event == NULL)
-    return;
-
-  if (okno_booking_is_active (booking))
-    update = dup_booked_event (self, event, booking);
-  else
-    update = dup_reopened_event (self, event, booking);
-
-  if (update == NULL)
-    return;
-
-  data = g_new0 (MirrorData, 1);
-  data->self = g_object_ref (self);
-  data->booking = g_object_ref (booking);
-  data->retry_on_conflict = retry_on_conflict;
-  okno_calendar_update_event_async (get_calendar (self), update, self->cancellable,
-                                    mirror_updated_cb, data);
 }
 
 static gboolean
@@ -210,93 +81,35 @@ set_request_error (GHashTable  *field_errors,
   return FALSE;
 }
 
-static void
-okno_booking_service_dispose (GObject *object)
+/* The journal line for @booking's new state and what must follow it. */
+static OknoJournalRecord *
+record_for (OknoBookingService *self,
+            OknoBooking        *booking,
+            gboolean            by_owner)
 {
-  OknoBookingService *self = (OknoBookingService *) object;
+  OknoJournalRecord *record = okno_journal_record_new ();
+  g_autoptr(JsonObject) calendar = okno_outbox_calendar_item_new (booking);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->schedule);
+  okno_journal_record_set_put (record, booking);
+  okno_journal_record_add_outbox (record, calendar);
+  for (guint i = 0; self->notify_kinds && self->notify_kinds[i]; i++)
+    {
+      g_autoptr(JsonObject) item = okno_outbox_notify_item_new (booking, self->notify_kinds[i], by_owner);
+      okno_journal_record_add_outbox (record, item);
+    }
 
-  G_OBJECT_CLASS (okno_booking_service_parent_class)->dispose (object);
+  return record;
 }
 
-static void
-okno_booking_service_class_init (OknoBookingServiceClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->dispose = okno_booking_service_dispose;
-
-  /**
-   * OknoBookingService::booking-added:
-   * @booking: the new booking, already stored
-   */
-  signals [BOOKING_ADDED] =
-    g_signal_new ("booking-added",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, OKNO_TYPE_BOOKING);
-
-  /**
-   * OknoBookingService::booking-cancelled:
-   * @booking: the booking in its cancelled state, already stored
-   * @by_owner: %TRUE when Olga cancelled it, %FALSE when the client did
-   */
-  signals [BOOKING_CANCELLED] =
-    g_signal_new ("booking-cancelled",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, OKNO_TYPE_BOOKING, G_TYPE_BOOLEAN);
-}
-
-static void
-okno_booking_service_init (OknoBookingService *self)
-{
-  self->cancellable = g_cancellable_new ();
-}
-
-OknoBookingService *
-okno_booking_service_new (OknoSchedule *schedule)
-{
-  OknoBookingService *self;
-
-  g_return_val_if_fail (OKNO_IS_SCHEDULE (schedule), NULL);
-
-  self = g_object_new (OKNO_TYPE_BOOKING_SERVICE, NULL);
-  self->schedule = g_object_ref (schedule);
-
-  return self;
-}
-
-OknoSchedule *
-okno_booking_service_get_schedule (OknoBookingService *self)
-{
-  g_return_val_if_fail (OKNO_IS_BOOKING_SERVICE (self), NULL);
-  return self->schedule;
-}
-
-/**
- * okno_booking_service_book:
- * @request: the client's request; validated (and normalized) here
- * @idempotency_key: (nullable): the client's Idempotency-Key
- * @out_token: (out): the cancel token, to hand to the client once
- * @out_replayed: (out) (optional): %TRUE when this was a retry of an
- *   earlier request with the same key, answered with the earlier booking
- *
- * Returns: (transfer full): the booking, stored durably
- */
-OknoBooking *
-okno_booking_service_book (OknoBookingService  *self,
-                           OknoBookingRequest  *request,
-                           const char          *idempotency_key,
-                           GDateTime           *now,
-                           char               **out_token,
-                           gboolean            *out_replayed,
-                           GError             **error)
+/* Decides a booking. Returns the record to append, or %NULL: with @error
+ * set when refused, or with @outcome->replayed set for a retry. */
+static OknoJournalRecord *
+decide_book (OknoBookingService  *self,
+             OknoBookingRequest  *request,
+             const char          *idempotency_key,
+             GDateTime           *now,
+             Outcome             *outcome,
+             GError             **error)
 {
   g_autoptr(GHashTable) field_errors = NULL;
   g_autoptr(OknoSlot) slot = NULL;
@@ -307,14 +120,6 @@ okno_booking_service_book (OknoBookingService  *self,
   g_autofree char *token = NULL;
   g_autofree char *token_hash = NULL;
   g_autofree char *salt = NULL;
-
-  g_return_val_if_fail (OKNO_IS_BOOKING_SERVICE (self), NULL);
-  g_return_val_if_fail (request != NULL, NULL);
-  g_return_val_if_fail (now != NULL, NULL);
-  g_return_val_if_fail (out_token != NULL, NULL);
-
-  if (out_replayed)
-    *out_replayed = FALSE;
 
   if (!okno_booking_request_validate (request, &field_errors))
     {
@@ -339,10 +144,10 @@ okno_booking_service_book (OknoBookingService  *self,
               return NULL;
             }
 
-          if (out_replayed)
-            *out_replayed = TRUE;
-          *out_token = okno_token_derive (okno_booking_get_field (earlier, "tokenSalt"), idempotency_key);
-          return g_object_ref (earlier);
+          outcome->replayed = TRUE;
+          outcome->booking = g_object_ref (earlier);
+          outcome->token = okno_token_derive (okno_booking_get_field (earlier, "tokenSalt"), idempotency_key);
+          return NULL;
         }
     }
 
@@ -374,15 +179,421 @@ okno_booking_service_book (OknoBookingService  *self,
   okno_booking_set_field (booking, "idempotencyKeyHash", key_hash);
   okno_booking_set_field (booking, "requestHash", request_hash);
 
-  if (!okno_ledger_put (get_ledger (self), booking, error))
+  outcome->booking = g_object_ref (booking);
+  outcome->token = g_steal_pointer (&token);
+  outcome->changed = TRUE;
+
+  return record_for (self, booking, FALSE);
+}
+
+/* Decides a cancel; %NULL without an error when there is nothing to do. */
+static OknoJournalRecord *
+decide_cancel (OknoBookingService  *self,
+               OknoBooking         *booking,
+               GDateTime           *now,
+               gboolean             by_owner,
+               Outcome             *outcome)
+{
+  g_autoptr(OknoBooking) cancelled = NULL;
+
+  outcome->by_owner = by_owner;
+  if (!okno_booking_is_active (booking))
+    {
+      outcome->booking = g_object_ref (booking);
+      return NULL;
+    }
+
+  cancelled = okno_booking_copy (booking);
+  okno_booking_cancel (cancelled, now);
+  outcome->booking = g_object_ref (cancelled);
+  outcome->changed = TRUE;
+
+  return record_for (self, cancelled, by_owner);
+}
+
+static void
+announce (OknoBookingService *self,
+          Outcome            *outcome)
+{
+  if (!outcome->changed)
+    return;
+
+  if (okno_booking_is_active (outcome->booking))
+    {
+      g_debug ("Booked slot %s as %s", okno_booking_get_slot_id (outcome->booking),
+               okno_booking_get_id (outcome->booking));
+      g_signal_emit (self, signals [BOOKING_ADDED], 0, outcome->booking);
+    }
+  else
+    {
+      g_debug ("Cancelled booking %s", okno_booking_get_id (outcome->booking));
+      g_signal_emit (self, signals [BOOKING_CANCELLED], 0, outcome->booking, outcome->by_owner);
+    }
+}
+
+static void
+okno_booking_service_dispose (GObject *object)
+{
+  OknoBookingService *self = (OknoBookingService *) object;
+
+  g_clear_object (&self->schedule);
+  g_clear_pointer (&self->notify_kinds, g_strfreev);
+
+  G_OBJECT_CLASS (okno_booking_service_parent_class)->dispose (object);
+}
+
+static void
+okno_booking_service_class_init (OknoBookingServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = okno_booking_service_dispose;
+
+  /**
+   * OknoBookingService::booking-added:
+   * @booking: the new booking, already durable
+   */
+  signals [BOOKING_ADDED] =
+    g_signal_new ("booking-added",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, OKNO_TYPE_BOOKING);
+
+  /**
+   * OknoBookingService::booking-cancelled:
+   * @booking: the booking in its cancelled state, already durable
+   * @by_owner: %TRUE when Olga cancelled it, %FALSE when the client did
+   */
+  signals [BOOKING_CANCELLED] =
+    g_signal_new ("booking-cancelled",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, OKNO_TYPE_BOOKING, G_TYPE_BOOLEAN);
+}
+
+static void
+okno_booking_service_init (OknoBookingService *self)
+{
+}
+
+OknoBookingService *
+okno_booking_service_new (OknoSchedule *schedule)
+{
+  OknoBookingService *self;
+
+  g_return_val_if_fail (OKNO_IS_SCHEDULE (schedule), NULL);
+
+  self = g_object_new (OKNO_TYPE_BOOKING_SERVICE, NULL);
+  self->schedule = g_object_ref (schedule);
+
+  return self;
+}
+
+OknoSchedule *
+okno_booking_service_get_schedule (OknoBookingService *self)
+{
+  g_return_val_if_fail (OKNO_IS_BOOKING_SERVICE (self), NULL);
+  return self->schedule;
+}
+
+/**
+ * okno_booking_service_set_notify_kinds:
+ * @kinds: (nullable): the notification kinds each booking and cancel gets
+ *   an outbox item for, such as "desktop"
+ */
+void
+okno_booking_service_set_notify_kinds (OknoBookingService *self,
+                                       const char * const *kinds)
+{
+  g_return_if_fail (OKNO_IS_BOOKING_SERVICE (self));
+
+  g_strfreev (self->notify_kinds);
+  self->notify_kinds = g_strdupv ((char **) kinds);
+}
+
+const char * const *
+okno_booking_service_get_notify_kinds (OknoBookingService *self)
+{
+  g_return_val_if_fail (OKNO_IS_BOOKING_SERVICE (self), NULL);
+  return (const char * const *) self->notify_kinds;
+}
+
+/* Async: the answer after the journal line is durable */
+
+static void
+appended_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OknoBookingService *self = g_task_get_source_object (task);
+  Outcome *outcome = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!okno_ledger_append_finish (OKNO_LEDGER (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  announce (self, outcome);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* A retry (or repeat) answered with a state still being written waits for
+ * that write, and fails if it failed. */
+static void
+drained_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Outcome *outcome = g_task_get_task_data (task);
+  OknoLedger *ledger = OKNO_LEDGER (object);
+
+  okno_ledger_drain_finish (ledger, result, NULL);
+  if (okno_ledger_lookup (ledger, okno_booking_get_id (outcome->booking)) == NULL)
+    g_task_return_new_error (task, OKNO_DATA_ERROR, OKNO_DATA_ERROR_IO,
+                             _("Cannot write the ledger"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+commit_async (OknoBookingService *self,
+              GTask              *task,
+              OknoJournalRecord  *record)
+{
+  Outcome *outcome = g_task_get_task_data (task);
+
+  if (record != NULL)
+    okno_ledger_append_async (get_ledger (self), record, g_task_get_cancellable (task),
+                              appended_cb, g_object_ref (task));
+  else if (!okno_ledger_is_durable (get_ledger (self), outcome->booking))
+    okno_ledger_drain_async (get_ledger (self), NULL, drained_cb, g_object_ref (task));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * okno_booking_service_book_async:
+ * @request: the client's request; validated (and normalized) here
+ * @idempotency_key: (nullable): the client's Idempotency-Key
+ *
+ * Decides at once (so a race has one winner) and answers once the booking
+ * is durable.
+ */
+void
+okno_booking_service_book_async (OknoBookingService  *self,
+                                 OknoBookingRequest  *request,
+                                 const char          *idempotency_key,
+                                 GDateTime           *now,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  OknoJournalRecord *record;
+  Outcome *outcome;
+
+  g_return_if_fail (OKNO_IS_BOOKING_SERVICE (self));
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (now != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, okno_booking_service_book_async);
+  outcome = g_new0 (Outcome, 1);
+  g_task_set_task_data (task, outcome, (GDestroyNotify) outcome_free);
+
+  record = decide_book (self, request, idempotency_key, now, outcome, &error);
+  if (record == NULL && !outcome->replayed)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  commit_async (self, task, record);
+}
+
+/**
+ * okno_booking_service_book_finish:
+ * @out_token: (out): the cancel token, to hand to the client once
+ * @out_replayed: (out) (optional): %TRUE when this was a retry of an
+ *   earlier request with the same key, answered with the earlier booking
+ *
+ * Returns: (transfer full): the booking, stored durably
+ */
+OknoBooking *
+okno_booking_service_book_finish (OknoBookingService  *self,
+                                  GAsyncResult        *result,
+                                  char               **out_token,
+                                  gboolean            *out_replayed,
+                                  GError             **error)
+{
+  Outcome *outcome;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (out_token != NULL, NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
     return NULL;
 
-  g_debug ("Booked slot %s as %s", okno_slot_get_id (slot), booking_id);
-  g_signal_emit (self, signals [BOOKING_ADDED], 0, booking);
-  mirror (self, booking, TRUE);
+  outcome = g_task_get_task_data (G_TASK (result));
+  *out_token = g_strdup (outcome->token);
+  if (out_replayed)
+    *out_replayed = outcome->replayed;
+  return g_object_ref (outcome->booking);
+}
 
-  *out_token = g_steal_pointer (&token);
-  return g_steal_pointer (&booking);
+static void
+cancel_async (OknoBookingService  *self,
+              OknoBooking         *booking,
+              GDateTime           *now,
+              gboolean             by_owner,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data,
+              GError              *error)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  OknoJournalRecord *record;
+  Outcome *outcome;
+
+  g_task_set_source_tag (task, okno_booking_service_cancel_async);
+  outcome = g_new0 (Outcome, 1);
+  g_task_set_task_data (task, outcome, (GDestroyNotify) outcome_free);
+
+  if (booking == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  record = decide_cancel (self, booking, now, by_owner, outcome);
+  commit_async (self, task, record);
+}
+
+/**
+ * okno_booking_service_cancel_async:
+ *
+ * Cancels with the client's token; cancelling twice is not an error (the
+ * second answer is the first's).
+ */
+void
+okno_booking_service_cancel_async (OknoBookingService  *self,
+                                   const char          *booking_id,
+                                   const char          *token,
+                                   GDateTime           *now,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GError *error = NULL;
+  OknoBooking *booking;
+
+  g_return_if_fail (OKNO_IS_BOOKING_SERVICE (self));
+  g_return_if_fail (now != NULL);
+
+  booking = okno_booking_service_lookup (self, booking_id, token, &error);
+  cancel_async (self, booking, now, FALSE, cancellable, callback, user_data, error);
+}
+
+/* Olga's own cancel, from the window: no token. */
+void
+okno_booking_service_cancel_as_owner_async (OknoBookingService  *self,
+                                            const char          *booking_id,
+                                            GDateTime           *now,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  GError *error = NULL;
+  OknoBooking *booking;
+
+  g_return_if_fail (OKNO_IS_BOOKING_SERVICE (self));
+  g_return_if_fail (now != NULL);
+
+  booking = okno_ledger_lookup (get_ledger (self), booking_id);
+  if (booking == NULL)
+    g_set_error_literal (&error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_NOT_FOUND,
+                         N_("There is no such booking."));
+  cancel_async (self, booking, now, TRUE, cancellable, callback, user_data, error);
+}
+
+/**
+ * okno_booking_service_cancel_finish:
+ *
+ * Returns: (transfer full): the booking in its cancelled state
+ */
+OknoBooking *
+okno_booking_service_cancel_finish (OknoBookingService  *self,
+                                    GAsyncResult        *result,
+                                    GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+
+  return g_object_ref (((Outcome *) g_task_get_task_data (G_TASK (result)))->booking);
+}
+
+/* Blocking: for the command line and tests */
+
+static gboolean
+commit_sync (OknoBookingService  *self,
+             OknoJournalRecord   *record,
+             Outcome             *outcome,
+             GError             **error)
+{
+  if (record != NULL)
+    {
+      if (!okno_ledger_append (get_ledger (self), record, error))
+        return FALSE;
+      announce (self, outcome);
+    }
+
+  return TRUE;
+}
+
+/**
+ * okno_booking_service_book:
+ *
+ * okno_booking_service_book_async() waiting for the disk: for the command
+ * line and tests, never on a main loop that serves anyone.
+ *
+ * Returns: (transfer full): the booking, stored durably
+ */
+OknoBooking *
+okno_booking_service_book (OknoBookingService  *self,
+                           OknoBookingRequest  *request,
+                           const char          *idempotency_key,
+                           GDateTime           *now,
+                           char               **out_token,
+                           gboolean            *out_replayed,
+                           GError             **error)
+{
+  g_autoptr(Outcome) outcome = g_new0 (Outcome, 1);
+  OknoJournalRecord *record;
+
+  g_return_val_if_fail (OKNO_IS_BOOKING_SERVICE (self), NULL);
+  g_return_val_if_fail (request != NULL, NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+  g_return_val_if_fail (out_token != NULL, NULL);
+
+  record = decide_book (self, request, idempotency_key, now, outcome, error);
+  if (record == NULL && !outcome->replayed)
+    return NULL;
+  if (!commit_sync (self, record, outcome, error))
+    return NULL;
+
+  if (out_replayed)
+    *out_replayed = outcome->replayed;
+  *out_token = g_steal_pointer (&outcome->token);
+  return g_steal_pointer (&outcome->booking);
 }
 
 /**
@@ -418,30 +629,6 @@ okno_booking_service_lookup (OknoBookingService  *self,
   return booking;
 }
 
-static gboolean
-cancel_booking (OknoBookingService  *self,
-                OknoBooking         *booking,
-                GDateTime           *now,
-                gboolean             by_owner,
-                GError             **error)
-{
-  g_autoptr(OknoBooking) cancelled = NULL;
-
-  if (!okno_booking_is_active (booking))
-    return TRUE;
-
-  cancelled = okno_booking_copy (booking);
-  okno_booking_cancel (cancelled, now);
-  if (!okno_ledger_put (get_ledger (self), cancelled, error))
-    return FALSE;
-
-  g_debug ("Cancelled booking %s", okno_booking_get_id (cancelled));
-  g_signal_emit (self, signals [BOOKING_CANCELLED], 0, cancelled, by_owner);
-  mirror (self, cancelled, TRUE);
-
-  return TRUE;
-}
-
 /* Cancelling twice is not an error: the second answer is the first's. */
 gboolean
 okno_booking_service_cancel (OknoBookingService  *self,
@@ -450,6 +637,7 @@ okno_booking_service_cancel (OknoBookingService  *self,
                              GDateTime           *now,
                              GError             **error)
 {
+  g_autoptr(Outcome) outcome = g_new0 (Outcome, 1);
   OknoBooking *booking;
 
   g_return_val_if_fail (OKNO_IS_BOOKING_SERVICE (self), FALSE);
@@ -458,16 +646,17 @@ okno_booking_service_cancel (OknoBookingService  *self,
   if (!(booking = okno_booking_service_lookup (self, booking_id, token, error)))
     return FALSE;
 
-  return cancel_booking (self, booking, now, FALSE, error);
+  return commit_sync (self, decide_cancel (self, booking, now, FALSE, outcome), outcome, error);
 }
 
-/* Olga's own cancel, from the window or the command line: no token. */
+/* Olga's own cancel, from the command line: no token. */
 gboolean
 okno_booking_service_cancel_as_owner (OknoBookingService  *self,
                                       const char          *booking_id,
                                       GDateTime           *now,
                                       GError             **error)
 {
+  g_autoptr(Outcome) outcome = g_new0 (Outcome, 1);
   OknoBooking *booking;
 
   g_return_val_if_fail (OKNO_IS_BOOKING_SERVICE (self), FALSE);
@@ -481,24 +670,5 @@ okno_booking_service_cancel_as_owner (OknoBookingService  *self,
       return FALSE;
     }
 
-  return cancel_booking (self, booking, now, TRUE, error);
-}
-
-/* Brings the calendar in line with the ledger: a crash between the
- * ledger's write and the calendar's may have left an event behind. */
-void
-okno_booking_service_reconcile (OknoBookingService *self)
-{
-  GListModel *bookings;
-  guint n;
-
-  g_return_if_fail (OKNO_IS_BOOKING_SERVICE (self));
-
-  bookings = okno_ledger_get_bookings (get_ledger (self));
-  n = g_list_model_get_n_items (bookings);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(OknoBooking) booking = g_list_model_get_item (bookings, i);
-      mirror (self, booking, TRUE);
-    }
+  return commit_sync (self, decide_cancel (self, booking, now, TRUE, outcome), outcome, error);
 }

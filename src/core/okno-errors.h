@@ -63,6 +63,7 @@ typedef enum
   OKNO_DATA_ERROR_CORRUPT,
   OKNO_DATA_ERROR_IO,
   OKNO_DATA_ERROR_SCHEMA,
+  OKNO_DATA_ERROR_INVALID_TEXT,
 } OknoDataError;
 
 GQuark okno_booking_error_quark  (void);

@@ -10,7 +10,9 @@
 
 G_BEGIN_DECLS
 
-void _okno_ledger_set_compact_after (OknoLedger *self,
-                                     guint       records);
+void  _okno_ledger_set_compact_after    (OknoLedger *self,
+                                         guint       records);
+guint _okno_ledger_get_sync_count       (OknoLedger *self);
+guint _okno_ledger_get_compaction_count (OknoLedger *self);
 
 G_END_DECLS

@@ -131,6 +131,22 @@ changed (OknoSchedule *self)
 }
 
 static gboolean
+is_reopening (OknoSchedule *self,
+              OknoEvent    *event)
+{
+  const char *holder = okno_event_get_private (event, OKNO_PROP_BOOKING);
+  OknoBooking *booking;
+
+  if (holder == NULL || okno_event_get_id (event) == NULL ||
+      okno_ledger_lookup_active_for_slot (self->ledger, okno_event_get_id (event)) != NULL)
+    return FALSE;
+
+  booking = okno_ledger_lookup (self->ledger, holder);
+  return booking != NULL && !okno_booking_is_active (booking) &&
+         g_strcmp0 (okno_booking_get_slot_id (booking), okno_event_get_id (event)) == 0;
+}
+
+static gboolean
 is_booked_in_ledger (OknoSchedule *self,
                      OknoEvent    *event)
 {
@@ -619,6 +635,12 @@ okno_schedule_classify (OknoSchedule *self,
   kind = okno_event_classify (event, self->slot_marker, self->booked_marker);
   if (kind == OKNO_EVENT_KIND_SLOT && is_booked_in_ledger (self, event))
     return OKNO_EVENT_KIND_BOOKED;
+
+  /* The ledger is the truth, the calendar follows it through the outbox:
+   * a slot whose booking was cancelled is open again even while its event
+   * still shows the booking. */
+  if (kind == OKNO_EVENT_KIND_BOOKED && is_reopening (self, event))
+    return OKNO_EVENT_KIND_SLOT;
 
   return kind;
 }

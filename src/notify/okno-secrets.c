@@ -127,6 +127,58 @@ okno_secrets_store_sync (const char  *data_dir,
                                      NULL);
 }
 
+static void
+stored_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* For the window: the keyring may ask to be unlocked meanwhile. With
+ * OKNO_KEYRING=none (tests) nothing is written. */
+void
+okno_secrets_store_async (const char          *data_dir,
+                          const char          *name,
+                          const char          *value,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (data_dir != NULL);
+  g_return_if_fail (okno_secrets_is_known_name (name));
+  g_return_if_fail (value != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, okno_secrets_store_async);
+  if (g_strcmp0 (g_getenv ("OKNO_KEYRING"), "none") == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, label_for (name), value,
+                         cancellable, stored_cb, g_steal_pointer (&task),
+                         "okno-secret", name,
+                         "data-dir", data_dir,
+                         NULL);
+}
+
+gboolean
+okno_secrets_store_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* Removing what is not there is not an error. */
 gboolean
 okno_secrets_clear_sync (const char  *data_dir,

@@ -28,6 +28,14 @@ gboolean  okno_secrets_store_sync    (const char           *data_dir,
                                       const char           *name,
                                       const char           *value,
                                       GError              **error);
+void      okno_secrets_store_async   (const char           *data_dir,
+                                      const char           *name,
+                                      const char           *value,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data);
+gboolean  okno_secrets_store_finish  (GAsyncResult         *result,
+                                      GError              **error);
 gboolean  okno_secrets_clear_sync    (const char           *data_dir,
                                       const char           *name,
                                       GError              **error);

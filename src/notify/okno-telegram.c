@@ -31,6 +31,7 @@ struct _OknoTelegram
   char        *token;
   char        *chat_id;
   guint        timeout_seconds;
+  GHashTable  *delivered;    /* keys sent in this run */
 };
 
 G_DEFINE_FINAL_TYPE (OknoTelegram, okno_telegram, G_TYPE_OBJECT)
@@ -247,6 +248,7 @@ okno_telegram_finalize (GObject *object)
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->chat_id, g_free);
+  g_clear_pointer (&self->delivered, g_hash_table_unref);
 
   G_OBJECT_CLASS (okno_telegram_parent_class)->finalize (object);
 }
@@ -369,6 +371,7 @@ okno_telegram_init (OknoTelegram *self)
 {
   self->timeout_seconds = 15;
   self->chat_id = g_strdup ("");
+  self->delivered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->session = soup_session_new_with_options ("user-agent", "Okno/" PACKAGE_VERSION,
                                                  "timeout", self->timeout_seconds,
                                                  NULL);
@@ -397,6 +400,20 @@ okno_telegram_set_token (OknoTelegram *self,
 
   g_free (self->token);
   self->token = token != NULL && token[0] != '\0' ? g_strdup (token) : NULL;
+}
+
+const char *
+okno_telegram_get_chat_id (OknoTelegram *self)
+{
+  g_return_val_if_fail (OKNO_IS_TELEGRAM (self), NULL);
+  return self->chat_id;
+}
+
+gboolean
+okno_telegram_has_token (OknoTelegram *self)
+{
+  g_return_val_if_fail (OKNO_IS_TELEGRAM (self), FALSE);
+  return self->token != NULL;
 }
 
 /* Whether a token and a chat are set; if not, @error says what to set. */
@@ -620,4 +637,170 @@ okno_telegram_format_news (const char *title,
   g_autofree char *b = okno_telegram_escape (body ? body : "");
 
   return body && body[0] ? g_strdup_printf ("<b>%s</b>\n%s", t, b) : g_strdup_printf ("<b>%s</b>", t);
+}
+
+/* An outbox payload's booking, as far as a message needs it. */
+static OknoBooking *
+booking_from_payload (JsonObject *object)
+{
+  static const char *fields[] = { "name", "sessionType", "email", "phone", "telegram", "note", "timeZone" };
+  const char *id = json_object_get_string_member_with_default (object, "id", NULL);
+  const char *start_text = json_object_get_string_member_with_default (object, "start", NULL);
+  const char *end_text = json_object_get_string_member_with_default (object, "end", NULL);
+  g_autoptr(GDateTime) start = start_text ? g_date_time_new_from_iso8601 (start_text, NULL) : NULL;
+  g_autoptr(GDateTime) end = end_text ? g_date_time_new_from_iso8601 (end_text, NULL) : NULL;
+  OknoBooking *booking;
+
+  if (id == NULL || start == NULL || end == NULL)
+    return NULL;
+
+  booking = okno_booking_new (id, json_object_get_string_member_with_default (object, "slotId", ""), start, end);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      const char *value = json_object_get_string_member_with_default (object, fields[i], NULL);
+
+      if (value != NULL)
+        okno_booking_set_field (booking, fields[i], value);
+    }
+  return booking;
+}
+
+/**
+ * okno_telegram_format_event:
+ * @payload: an outbox item's payload: {"event": "booked"|"cancelled",
+ *   "byOwner", "booking": {…}}
+ * @zone: Olga's zone
+ *
+ * Returns: (nullable): the message for Olga, or %NULL when there is nothing
+ *   to tell her (she cancelled it herself) or the payload is unusable
+ */
+char *
+okno_telegram_format_event (JsonObject *payload,
+                            GTimeZone  *zone)
+{
+  const char *event = json_object_get_string_member_with_default (payload, "event", "");
+  gboolean by_owner = json_object_get_boolean_member_with_default (payload, "byOwner", FALSE);
+  JsonNode *node = json_object_get_member (payload, "booking");
+  g_autoptr(OknoBooking) booking = NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
+      !(booking = booking_from_payload (json_node_get_object (node))))
+    return NULL;
+
+  if (g_str_equal (event, "booked"))
+    return okno_telegram_format_booking (booking, zone, FALSE);
+  if (g_str_equal (event, "cancelled") && !by_owner)
+    return okno_telegram_format_booking (booking, zone, TRUE);
+  return NULL;
+}
+
+typedef struct
+{
+  char                 *key;
+  OknoTelegramDelivery  delivery;
+  GTimeSpan             retry_after;
+} Delivery;
+
+static void
+delivery_free (Delivery *delivery)
+{
+  g_free (delivery->key);
+  g_free (delivery);
+}
+
+static void
+delivered_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OknoTelegram *self = OKNO_TELEGRAM (object);
+  Delivery *delivery = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  guint retry_after = 0;
+
+  if (okno_telegram_send_finish (self, result, &retry_after, &error) != 0)
+    {
+      g_hash_table_add (self->delivered, g_strdup (delivery->key));
+      delivery->delivery = OKNO_TELEGRAM_DELIVERED;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || okno_notify_error_is_temporary (error))
+    {
+      delivery->delivery = OKNO_TELEGRAM_RETRY;
+      delivery->retry_after = (GTimeSpan) retry_after * G_USEC_PER_SEC;
+    }
+  else
+    delivery->delivery = OKNO_TELEGRAM_PERMANENT;
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * okno_telegram_deliver_async:
+ * @key: the outbox item's key, the same for each repeat
+ * @payload: the outbox item's payload (see okno_telegram_format_event())
+ *
+ * Sends what the outbox hands the Telegram sink. A key already sent in
+ * this run is not sent again; across a crash a message may repeat once
+ * (Telegram keeps no keys).
+ */
+void
+okno_telegram_deliver_async (OknoTelegram        *self,
+                             const char          *key,
+                             JsonObject          *payload,
+                             GTimeZone           *zone,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *html = NULL;
+  Delivery *delivery;
+
+  g_return_if_fail (OKNO_IS_TELEGRAM (self));
+  g_return_if_fail (key != NULL);
+  g_return_if_fail (payload != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, okno_telegram_deliver_async);
+  delivery = g_new0 (Delivery, 1);
+  delivery->key = g_strdup (key);
+  g_task_set_task_data (task, delivery, (GDestroyNotify) delivery_free);
+
+  if (g_hash_table_contains (self->delivered, key) ||
+      !(html = okno_telegram_format_event (payload, zone)))
+    {
+      delivery->delivery = OKNO_TELEGRAM_DELIVERED;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  okno_telegram_send_async (self, html, cancellable, delivered_cb, g_steal_pointer (&task));
+}
+
+/**
+ * okno_telegram_deliver_finish:
+ * @retry_after: (out): for %OKNO_TELEGRAM_RETRY, how long Telegram asks to
+ *   wait (microseconds), or 0 for the outbox's own backoff
+ *
+ * Returns: delivered, retry (network, 5xx, 429), or permanent (a token,
+ *   chat or block that Olga must fix; @error says what to do)
+ */
+OknoTelegramDelivery
+okno_telegram_deliver_finish (OknoTelegram  *self,
+                              GAsyncResult  *result,
+                              GTimeSpan     *retry_after,
+                              GError       **error)
+{
+  Delivery *delivery;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), OKNO_TELEGRAM_PERMANENT);
+
+  delivery = g_task_get_task_data (G_TASK (result));
+  if (retry_after != NULL)
+    *retry_after = delivery->retry_after;
+  g_task_propagate_boolean (G_TASK (result), error);
+  return delivery->delivery;
 }

@@ -20,6 +20,8 @@
 #include "okno-telegram.h"
 #include "okno-settings.h"
 
+#define CLOSE_WAIT_MSEC 5000
+
 /* Everything one data folder holds, assembled once for both mains: the
  * window (okno) and the headless server (okno-server) run the same core.
  * Owning the profile means owning the folder's lock.
@@ -42,6 +44,8 @@ struct _OknoProfile
   OknoLedger         *ledger;
   OknoSchedule       *schedule;
   OknoBookingService *service;
+  OknoOutbox         *outbox;
+  OknoAttention      *attention;
   OknoSlotService    *slot_service;
   OknoWebServer      *web_server;
   OknoCalcomMonitor  *calcom_monitor;
@@ -279,7 +283,19 @@ assemble (OknoProfile  *self,
 
   self->service = okno_booking_service_new (self->schedule);
   self->slot_service = okno_slot_service_new (self->schedule);
-  okno_booking_service_reconcile (self->service);
+
+  /* What must follow each booking: resumed from the journal at once. */
+  self->attention = okno_attention_new (self->ledger);
+  if (OKNO_IS_LOCAL_CALENDAR (self->calendar))
+    {
+      GPtrArray *damage = okno_local_calendar_get_damage (OKNO_LOCAL_CALENDAR (self->calendar));
+
+      for (guint i = 0; i < damage->len; i++)
+        g_free (okno_attention_add (self->attention, "damaged-record", "calendar.json",
+                                    g_ptr_array_index (damage, i)));
+    }
+  self->outbox = okno_outbox_new (self->schedule);
+  okno_outbox_start (self->outbox);
 
   self->web_server = okno_web_server_new (self->service);
   g_settings_bind (self->settings, "port", self->web_server, "port", G_SETTINGS_BIND_GET);
@@ -400,6 +416,8 @@ okno_profile_dispose (GObject *object)
   g_clear_object (&self->telegram);
 
   g_clear_object (&self->web_server);
+  g_clear_object (&self->outbox);
+  g_clear_object (&self->attention);
   g_clear_object (&self->slot_service);
   g_clear_object (&self->service);
   g_clear_object (&self->schedule);
@@ -753,14 +771,50 @@ okno_profile_get_server_error (OknoProfile *self)
   return self->server_error;
 }
 
-/* Waits until every change is on disk: call before the process exits. */
+OknoOutbox *
+okno_profile_get_outbox (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
+  return self->outbox;
+}
+
+OknoAttention *
+okno_profile_get_attention (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
+  return self->attention;
+}
+
+/* Whether calendar changes are still on their way to calendar.json. */
+static gboolean
+calendar_busy (OknoProfile *self)
+{
+  return (OKNO_IS_LOCAL_CALENDAR (self->calendar) &&
+          okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (self->calendar))) ||
+         (self->outbox != NULL && okno_outbox_get_busy (self->outbox, "calendar") > 0);
+}
+
+/**
+ * okno_profile_flush:
+ *
+ * Waits (a few seconds at most) for the calendar changes under way, then
+ * folds the journal into bookings.json. It iterates the main context: for
+ * the command line and tests only; the programs use
+ * okno_profile_close_async().
+ */
 void
 okno_profile_flush (OknoProfile *self)
 {
+  gint64 deadline = g_get_monotonic_time () + CLOSE_WAIT_MSEC * G_TIME_SPAN_MILLISECOND;
+
   g_return_if_fail (OKNO_IS_PROFILE (self));
 
-  while (OKNO_IS_LOCAL_CALENDAR (self->calendar) && okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (self->calendar)))
-    g_main_context_iteration (NULL, TRUE);
+  while (calendar_busy (self) && g_get_monotonic_time () < deadline)
+    {
+      /* Not blocking: a retry may be due only in minutes. */
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
   g_settings_sync ();
 
   /* Not needed for safety (the journal has everything), but it leaves
@@ -772,4 +826,107 @@ okno_profile_flush (OknoProfile *self)
       if (!okno_ledger_compact (self->ledger, &error))
         g_warning ("%s", error->message);
     }
+}
+
+typedef struct
+{
+  gint64 deadline;
+  guint  source;
+} CloseData;
+
+static void
+close_data_free (CloseData *data)
+{
+  g_clear_handle_id (&data->source, g_source_remove);
+  g_free (data);
+}
+
+static void
+close_compacted_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Not needed for safety (the journal has everything). */
+  if (!okno_ledger_compact_finish (OKNO_LEDGER (object), result, &error))
+    g_warning ("Cannot fold the journal into bookings.json yet: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+close_drained_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  OknoLedger *ledger = OKNO_LEDGER (object);
+
+  g_settings_sync ();
+  if (!okno_ledger_drain_finish (ledger, result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (okno_ledger_get_journal_length (ledger) > 0)
+    /* It leaves bookings.json complete for a person who reads it. */
+    okno_ledger_compact_async (ledger, NULL, close_compacted_cb, g_steal_pointer (&task));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+close_poll_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  OknoProfile *self = g_task_get_source_object (task);
+  CloseData *data = g_task_get_task_data (task);
+
+  if (calendar_busy (self) && g_get_monotonic_time () < data->deadline)
+    return G_SOURCE_CONTINUE;
+
+  data->source = 0;
+  okno_ledger_drain_async (self->ledger, NULL, close_drained_cb, g_object_ref (task));
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * okno_profile_close_async:
+ *
+ * Stops serving and answers once every booking is on disk and the calendar
+ * changes under way have landed (waiting a few seconds at most: the outbox
+ * resumes the rest at the next start). The main loop keeps running
+ * meanwhile; the app holds itself until the answer.
+ */
+void
+okno_profile_close_async (OknoProfile         *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CloseData *data;
+
+  g_return_if_fail (OKNO_IS_PROFILE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, okno_profile_close_async);
+  data = g_new0 (CloseData, 1);
+  data->deadline = g_get_monotonic_time () + CLOSE_WAIT_MSEC * G_TIME_SPAN_MILLISECOND;
+  g_task_set_task_data (task, data, (GDestroyNotify) close_data_free);
+
+  self->want_server = FALSE;
+  if (self->web_server)
+    okno_web_server_stop (self->web_server);
+
+  data->source = g_timeout_add_full (G_PRIORITY_DEFAULT, 10, close_poll_cb,
+                                     g_object_ref (task), g_object_unref);
+}
+
+gboolean
+okno_profile_close_finish (OknoProfile   *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -8,9 +8,11 @@
 
 #include <gio/gio.h>
 
+#include "okno-attention.h"
 #include "okno-booking-service.h"
 #include "okno-calcom-monitor.h"
 #include "okno-telegram.h"
+#include "okno-outbox.h"
 #include "okno-slot-service.h"
 #include "okno-web-server.h"
 
@@ -68,6 +70,15 @@ void                okno_profile_apply_overrides  (OknoProfile        *self,
 gboolean            okno_profile_start_server     (OknoProfile        *self,
                                                     GError             **error);
 const char         *okno_profile_get_server_error (OknoProfile        *self);
+OknoOutbox         *okno_profile_get_outbox       (OknoProfile        *self);
+OknoAttention      *okno_profile_get_attention    (OknoProfile        *self);
 void                okno_profile_flush            (OknoProfile        *self);
+void                okno_profile_close_async      (OknoProfile        *self,
+                                                   GCancellable       *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer            user_data);
+gboolean            okno_profile_close_finish     (OknoProfile        *self,
+                                                   GAsyncResult       *result,
+                                                   GError            **error);
 
 G_END_DECLS

@@ -49,7 +49,10 @@ static const GOptionEntry json_entries[] = {
 const char *
 okno_cli_describe_commands (void)
 {
-  return _("Commands (they work while no server uses the data folder):\n"
+  static char *text;
+
+  if (text == NULL)
+    text = g_strconcat (_("Commands (they work while no server uses the data folder):\n"
            "  slots add --start TIME [--minutes N] [--title TEXT]   publish an open slot\n"
            "  slots list [--json]                                   list upcoming slots\n"
            "  slots rm ID                                           remove an open slot\n"
@@ -59,7 +62,14 @@ okno_cli_describe_commands (void)
            "  settings get KEY                                      show one setting\n"
            "  settings set KEY VALUE                                change a setting\n"
            "\n"
-           "Without a command, okno-server serves the booking page until SIGINT or SIGTERM.");
+           "Without a command, okno-server serves the booking page until SIGINT or SIGTERM."),
+                        "\n\n",
+                        _("What needs Olga’s attention (a calendar change or a notification that failed\n"
+                          "for good, a damaged record set aside):\n"
+                          "  attention list [--json]                               list the items\n"
+                          "  attention dismiss ID                                  dismiss one item"),
+                        NULL);
+  return text;
 }
 
 static int
@@ -365,6 +375,52 @@ bookings_cancel (OknoProfile  *instance,
 }
 
 static int
+attention_list (OknoProfile  *instance,
+                char         **args)
+{
+  g_autoptr(GPtrArray) items = okno_attention_dup_items (okno_profile_get_attention (instance));
+  g_autoptr(JsonArray) array = json_array_new ();
+
+  if (args[0] != NULL)
+    return usage (_("attention list takes no arguments"));
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      JsonObject *item = g_ptr_array_index (items, i);
+
+      if (opt_json)
+        json_array_add_object_element (array, json_object_ref (item));
+      else
+        g_print ("%s\t%s\t%s\t%s\n",
+                 json_object_get_string_member (item, "id"),
+                 json_object_get_string_member_with_default (item, "created", ""),
+                 json_object_get_string_member (item, "code"),
+                 json_object_get_string_member (item, "message"));
+    }
+
+  if (opt_json)
+    print_json_array (array);
+
+  return EXIT_SUCCESS;
+}
+
+static int
+attention_dismiss (OknoProfile  *instance,
+                   char         **args)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (args[0] == NULL || args[1] != NULL)
+    return usage (_("attention dismiss takes one item id"));
+
+  if (!okno_attention_dismiss (okno_profile_get_attention (instance), args[0], &error))
+    return fail ("%s", error->message);
+
+  okno_profile_flush (instance);
+  return EXIT_SUCCESS;
+}
+
+static int
 settings_command (OknoProfile  *instance,
                   char         **args)
 {
@@ -449,6 +505,8 @@ okno_cli_run (char               **args,
     { "slots", "rm", slots_rm, NULL },
     { "bookings", "list", bookings_list, json_entries },
     { "bookings", "cancel", bookings_cancel, NULL },
+    { "attention", "list", attention_list, json_entries },
+    { "attention", "dismiss", attention_dismiss, NULL },
     { "settings", NULL, settings_command, NULL },
     { "secret", NULL, okno_cli_secret_command, NULL },
     { "notify", "test", okno_cli_notify_test, NULL },

@@ -70,6 +70,19 @@ calcom_changed_cb (OknoCalcomMonitor *monitor,
   g_print ("%s: %s\n", okno_calcom_monitor_title_for (to), okno_calcom_monitor_get_detail (monitor));
 }
 
+static void
+closed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Serving *serving = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!okno_profile_close_finish (OKNO_PROFILE (object), result, &error))
+    g_warning ("%s", error->message);
+  g_main_loop_quit (serving->loop);
+}
+
 /* The profile is open: serve, or say why not and stop. */
 static void
 profile_ready_cb (GObject      *object,
@@ -136,7 +149,9 @@ serve (void)
 
   if (serving.profile != NULL)
     {
-      okno_profile_flush (serving.profile);
+      /* The last answers and calendar changes drain on the running loop. */
+      okno_profile_close_async (serving.profile, NULL, closed_cb, &serving);
+      g_main_loop_run (serving.loop);
       g_clear_object (&serving.profile);
       g_debug ("Stopped cleanly");
     }

@@ -363,6 +363,115 @@ handle_slots (OknoWebServer     *server,
   reply_slots (msg, body, etag);
 }
 
+/* A paused message waiting for its booking or cancel to be durable. */
+typedef struct
+{
+  OknoWebServer     *server;
+  SoupServerMessage *msg;
+  OknoWebCatalog    *catalog;
+} Reply;
+
+static Reply *
+reply_new (OknoWebServer     *server,
+           SoupServerMessage *msg,
+           OknoWebCatalog    *catalog)
+{
+  Reply *reply = g_new0 (Reply, 1);
+
+  reply->server = g_object_ref (server);
+  reply->msg = g_object_ref (msg);
+  reply->catalog = catalog;
+  return reply;
+}
+
+static void
+reply_free (Reply *reply)
+{
+  soup_server_message_unpause (reply->msg);
+  g_object_unref (reply->msg);
+  g_object_unref (reply->server);
+  g_free (reply);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+
+static void
+booked_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(Reply) reply = user_data;
+  g_autoptr(OknoBooking) booking = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GTimeZone) zone = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *base_url = NULL;
+  gboolean replayed = FALSE;
+
+  booking = okno_booking_service_book_finish (OKNO_BOOKING_SERVICE (object), result, &token, &replayed, &error);
+  if (booking == NULL)
+    {
+      okno_web_reply_gerror (reply->msg, reply->catalog, error);
+      return;
+    }
+
+  zone = zone_from (reply->server, okno_booking_get_field (booking, "timeZone"));
+  base_url = _okno_web_server_dup_base_url (reply->server, reply->msg);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "booking");
+  json_builder_add_value (builder, okno_web_api_booking_node (booking, base_url, token, zone));
+  json_builder_set_member_name (builder, "cancelToken");
+  json_builder_add_string_value (builder, token);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  if (replayed)
+    soup_message_headers_replace (soup_server_message_get_response_headers (reply->msg),
+                                  "Idempotent-Replayed", "true");
+  soup_message_headers_replace (soup_server_message_get_response_headers (reply->msg),
+                                "Cache-Control", "no-store");
+  okno_web_reply_json (reply->msg, SOUP_STATUS_CREATED, root);
+}
+
+static void
+cancelled_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(Reply) reply = user_data;
+  g_autoptr(OknoBooking) booking = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GTimeZone) zone = NULL;
+  g_autofree char *base_url = NULL;
+
+  booking = okno_booking_service_cancel_finish (OKNO_BOOKING_SERVICE (object), result, &error);
+  if (booking == NULL)
+    {
+      okno_web_reply_gerror (reply->msg, reply->catalog, error);
+      return;
+    }
+
+  zone = zone_from (reply->server, okno_booking_get_field (booking, "timeZone"));
+  base_url = _okno_web_server_dup_base_url (reply->server, reply->msg);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "booking");
+  json_builder_add_value (builder, okno_web_api_booking_node (booking, base_url, NULL, zone));
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (reply->msg),
+                                "Cache-Control", "no-store");
+  okno_web_reply_json (reply->msg, SOUP_STATUS_OK, root);
+}
+
 static void
 handle_book (OknoWebServer     *server,
              SoupServerMessage *msg)
@@ -372,16 +481,8 @@ handle_book (OknoWebServer     *server,
   g_autoptr(OknoBookingRequest) request = okno_booking_request_new ();
   g_autoptr(GHashTable) errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GHashTable) field_errors = NULL;
-  g_autoptr(OknoBooking) booking = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GTimeZone) zone = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *base_url = NULL;
   const char *key;
-  gboolean replayed = FALSE;
 
   if (!_okno_web_server_check_rate (server, msg))
     return;
@@ -421,32 +522,10 @@ handle_book (OknoWebServer     *server,
       return;
     }
 
-  booking = okno_booking_service_book (_okno_web_server_get_service (server), request, key, now,
-                                       &token, &replayed, &error);
-  if (booking == NULL)
-    {
-      okno_web_reply_gerror (msg, catalog, error);
-      return;
-    }
-
-  zone = zone_from (server, okno_booking_get_field (booking, "timeZone"));
-  base_url = _okno_web_server_dup_base_url (server, msg);
-
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "booking");
-  json_builder_add_value (builder, okno_web_api_booking_node (booking, base_url, token, zone));
-  json_builder_set_member_name (builder, "cancelToken");
-  json_builder_add_string_value (builder, token);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  if (replayed)
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                  "Idempotent-Replayed", "true");
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Cache-Control", "no-store");
-  okno_web_reply_json (msg, SOUP_STATUS_CREATED, root);
+  /* Decided now; answered once durable (the message waits, paused). */
+  soup_server_message_pause (msg);
+  okno_booking_service_book_async (_okno_web_server_get_service (server), request, key, now, NULL,
+                                   booked_cb, reply_new (server, msg, catalog));
 }
 
 static void
@@ -456,16 +535,10 @@ handle_cancel (OknoWebServer     *server,
   OknoWebCatalog *catalog = _okno_web_server_get_catalog (server, msg);
   g_autoptr(JsonObject) object = NULL;
   g_autoptr(GHashTable) errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GTimeZone) zone = NULL;
   g_autofree char *booking_id = NULL;
   g_autofree char *token = NULL;
-  g_autofree char *base_url = NULL;
   OknoBookingService *service = _okno_web_server_get_service (server);
-  OknoBooking *booking;
 
   if (!_okno_web_server_check_rate (server, msg))
     return;
@@ -485,26 +558,22 @@ handle_cancel (OknoWebServer     *server,
       return;
     }
 
-  if (!okno_booking_service_cancel (service, booking_id, token, now, &error))
-    {
-      okno_web_reply_gerror (msg, catalog, error);
-      return;
-    }
+  soup_server_message_pause (msg);
+  okno_booking_service_cancel_async (service, booking_id, token, now, NULL,
+                                     cancelled_cb, reply_new (server, msg, catalog));
+}
 
-  booking = okno_booking_service_lookup (service, booking_id, token, NULL);
-  zone = zone_from (server, okno_booking_get_field (booking, "timeZone"));
-  base_url = _okno_web_server_dup_base_url (server, msg);
+/* Calendar changes still waiting to be carried out by the outbox. */
+static guint
+count_pending_calendar (OknoLedger *ledger)
+{
+  g_autoptr(GPtrArray) items = okno_ledger_dup_outbox (ledger);
+  guint n = 0;
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "booking");
-  json_builder_add_value (builder, okno_web_api_booking_node (booking, base_url, NULL, zone));
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Cache-Control", "no-store");
-  okno_web_reply_json (msg, SOUP_STATUS_OK, root);
+  for (guint i = 0; i < items->len; i++)
+    if (g_strcmp0 (json_object_get_string_member (g_ptr_array_index (items, i), "kind"), "calendar") == 0)
+      n++;
+  return n;
 }
 
 static void
@@ -576,9 +645,13 @@ handle_status (OknoWebServer     *server,
     }
   else
     json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "pending");
+  json_builder_add_int_value (builder, count_pending_calendar (okno_schedule_get_ledger (schedule)));
   json_builder_end_object (builder);
   json_builder_set_member_name (builder, "calcom");
   add_service_state (builder, _okno_web_server_get_calcom_state (server));
+  json_builder_set_member_name (builder, "attention");
+  json_builder_add_int_value (builder, okno_ledger_get_attention_items (okno_schedule_get_ledger (schedule))->len);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

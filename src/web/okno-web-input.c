@@ -275,3 +275,81 @@ okno_web_input_parse_content_length (SoupMessageHeaders *headers,
   *length = result;
   return TRUE;
 }
+
+/**
+ * okno_web_input_check_head:
+ * @head: a request's head as it arrived, request line and header lines
+ * @length: its length
+ * @status: (out): the status to refuse it with
+ * @message: (out): a msgid for the client
+ *
+ * What libsoup 3.2 should not be given at all: a Transfer-Encoding (Okno
+ * takes bodies by Content-Length only, and libsoup leaks the request path
+ * of a coding it does not know), or a Content-Length that is not one plain
+ * number within the body limit @max_body. The same rules as
+ * okno_web_input_parse_content_length().
+ *
+ * Returns: %TRUE when the head may go on to libsoup
+ */
+gboolean
+okno_web_input_check_head (const char  *head,
+                           gsize        length,
+                           goffset      max_body,
+                           guint       *status,
+                           const char **code,
+                           const char **message)
+{
+  const char *end = head + length;
+  const char *line = memchr (head, '\n', length);
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  goffset declared;
+
+  /* Header lines after the request line, unfolded no further than
+   * libsoup does: enough to find the two headers that matter. */
+  while (line != NULL && ++line < end)
+    {
+      const char *eol = memchr (line, '\n', end - line);
+      const char *colon;
+      g_autofree char *name = NULL;
+      g_autofree char *value = NULL;
+
+      if (eol == NULL)
+        eol = end;
+      colon = memchr (line, ':', eol - line);
+      if (colon != NULL && colon > line)
+        {
+          name = g_strndup (line, colon - line);
+          value = g_strndup (colon + 1, eol - colon - 1);
+          g_strstrip (name);
+          g_strstrip (value);
+          if (g_ascii_strcasecmp (name, "Content-Length") == 0 ||
+              g_ascii_strcasecmp (name, "Transfer-Encoding") == 0)
+            soup_message_headers_append (headers, name, value);
+        }
+      line = eol < end ? eol : NULL;
+    }
+
+  if (soup_message_headers_get_list (headers, "Transfer-Encoding") != NULL)
+    {
+      *status = SOUP_STATUS_LENGTH_REQUIRED;
+      *code = "length_required";
+      *message = N_("Send the request with a Content-Length.");
+      return FALSE;
+    }
+  if (!okno_web_input_parse_content_length (headers, &declared))
+    {
+      *status = SOUP_STATUS_BAD_REQUEST;
+      *code = "invalid";
+      *message = N_("The Content-Length header is not a plain number.");
+      return FALSE;
+    }
+  if (declared > max_body)
+    {
+      *status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+      *code = "too_large";
+      *message = N_("The request is too large.");
+      return FALSE;
+    }
+
+  return TRUE;
+}

@@ -23,4 +23,11 @@ const char *okno_web_input_check_headers (SoupServerMessage  *msg);
 gboolean    okno_web_input_parse_content_length (SoupMessageHeaders *headers,
                                                  goffset            *length);
 
+gboolean    okno_web_input_check_head    (const char         *head,
+                                          gsize               length,
+                                          goffset             max_body,
+                                          guint              *status,
+                                          const char        **code,
+                                          const char        **message);
+
 G_END_DECLS

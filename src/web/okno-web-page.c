@@ -570,6 +570,8 @@ slot_choices (Page *page)
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) to = NULL;
   g_autoptr(GPtrArray) slots = NULL;
+  g_autofree char *first_offset = NULL;
+  g_autofree char *zone = NULL;
   guint window;
 
   g_object_get (page->schedule, "booking-window-days", &window, NULL);
@@ -578,18 +580,26 @@ slot_choices (Page *page)
   if (slots->len == 0)
     return FALSE;
 
-  okno_html_printf (page->out, "<fieldset class=\"choices\"><legend>%s</legend>", W_("Choose another time"));
+  first_offset = dup_offset (page, okno_slot_get_start (g_ptr_array_index (slots, 0)));
+  zone = format_zone (page, okno_slot_get_start (g_ptr_array_index (slots, 0)));
+  okno_html_printf (page->out, "<fieldset class=\"choices\"><legend>%s</legend><p class=\"muted zone-label\">%s</p>",
+                    W_("Choose another time"), zone);
   for (guint i = 0; i < slots->len && i < 24; i++)
     {
       OknoSlot *slot = g_ptr_array_index (slots, i);
       g_autofree char *when = format_short (page, okno_slot_get_start (slot));
-      g_autofree char *zone = format_zone (page, okno_slot_get_start (slot));
+      g_autofree char *offset = dup_offset (page, okno_slot_get_start (slot));
+      g_autofree char *own = g_strdup_printf (" (%s)", offset);
 
+      /* The time in a [data-range] too, for the visitor's own beside it. */
       okno_html_printf (page->out,
                         "<label class=\"choice\" data-when><input type=\"radio\" name=\"slot\" value=\"%s\" required>"
-                        "<span>%s <span class=\"muted\">(%s)</span> · %s"
-                        "<span class=\"local\" data-local></span></span></label>",
-                        okno_slot_get_id (slot), when, zone, type_name (page, okno_slot_get_session_type (slot)));
+                        "<span>%s%s · %s<span class=\"local\" data-local></span><span data-range hidden>",
+                        okno_slot_get_id (slot), when, g_str_equal (offset, first_offset) ? "" : own,
+                        type_name (page, okno_slot_get_session_type (slot)));
+      time_element (page, okno_slot_get_start (slot));
+      time_element (page, okno_slot_get_end (slot));
+      g_string_append (page->out, "</span></span></label>");
     }
   g_string_append (page->out, "</fieldset>");
   return TRUE;
@@ -806,20 +816,117 @@ form_value (GHashTable *form,
   return form ? g_hash_table_lookup (form, name) : NULL;
 }
 
+/* A form POST whose booking or cancel is being made durable: the message
+ * waits, paused, and the page is rendered from what this keeps. */
+typedef struct
+{
+  OknoWebServer     *server;
+  SoupServerMessage *msg;
+  OknoWebCatalog    *catalog;
+  OknoSchedule      *schedule;
+  GHashTable        *form;
+  char              *slot_id;
+  char              *booking_id;
+  char              *token;
+} PageJob;
+
+static PageJob *
+page_job_new (Page *page)
+{
+  PageJob *job = g_new0 (PageJob, 1);
+
+  job->server = g_object_ref (page->server);
+  job->msg = g_object_ref (page->msg);
+  job->catalog = page->catalog;
+  job->schedule = g_object_ref (page->schedule);
+  job->form = page->form ? g_hash_table_ref (page->form) : NULL;
+  return job;
+}
+
+static void
+page_job_free (PageJob *job)
+{
+  soup_server_message_unpause (job->msg);
+  g_object_unref (job->msg);
+  g_object_unref (job->server);
+  g_object_unref (job->schedule);
+  g_clear_pointer (&job->form, g_hash_table_unref);
+  g_free (job->slot_id);
+  g_free (job->booking_id);
+  g_free (job->token);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PageJob, page_job_free)
+
+/* The page as okno_web_page_handle() set it up, again. */
+static void
+page_from_job (Page    *page,
+               PageJob *job,
+               GString *out)
+{
+  page->server = job->server;
+  page->msg = job->msg;
+  page->catalog = job->catalog;
+  page->lang = okno_web_catalog_get_language (job->catalog);
+  page->schedule = job->schedule;
+  page->zone = okno_schedule_get_time_zone (job->schedule);
+  page->out = out;
+  page->form = job->form;
+}
+
+static void
+book_post_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(PageJob) job = user_data;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(OknoBooking) booking = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *token = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *escaped = NULL;
+  Page page_data = { 0 };
+  Page *page = &page_data;
+
+  page_from_job (page, job, out);
+  booking = okno_booking_service_book_finish (OKNO_BOOKING_SERVICE (object), result, &token, NULL, &error);
+  if (booking == NULL)
+    {
+      const char *message = error->message;
+      const char *code;
+      guint status = okno_web_status_for_error (error, &code);
+      g_autoptr(OknoSlot) still = NULL;
+
+      if (status >= 500)
+        {
+          g_warning ("Booking failed: %s", error->message);
+          message = N_("The booking could not be saved. Please try again in a minute.");
+        }
+      /* What they typed stays: the same slot again if it is still open,
+       * else the open times to choose from. */
+      still = okno_schedule_check_bookable (page->schedule, job->slot_id, now, NULL);
+      render_form (page, still, page->form, NULL, W_(message), status);
+      return;
+    }
+
+  escaped = g_uri_escape_string (token, NULL, FALSE);
+  location = g_strdup_printf ("/booking/%s?token=%s&lang=%s", okno_booking_get_id (booking), escaped, page->lang);
+  soup_server_message_set_redirect (page->msg, SOUP_STATUS_SEE_OTHER, location);
+}
+
 static void
 handle_book_post (Page *page)
 {
   GHashTable *form = page->form;
   g_autoptr(OknoBookingRequest) request = okno_booking_request_new ();
   g_autoptr(GHashTable) errors = NULL;
-  g_autoptr(OknoBooking) booking = NULL;
   g_autoptr(OknoSlot) slot = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *token = NULL;
-  g_autofree char *location = NULL;
-  g_autofree char *escaped = NULL;
   OknoBookingService *service = _okno_web_server_get_service (page->server);
+  PageJob *job;
 
   if (refused_by_rate_limit (page))
     {
@@ -858,37 +965,56 @@ handle_book_post (Page *page)
     }
   if (!okno_booking_request_validate (request, &errors))
     {
+      g_autoptr(OknoSlot) still = NULL;
+
       if (slot != NULL && !g_hash_table_contains (errors, "slotId"))
         {
           render_form (page, slot, form, errors, NULL, SOUP_STATUS_BAD_REQUEST);
           return;
         }
-    }
-
-  if (errors == NULL)
-    booking = okno_booking_service_book (service, request, form_value (form, "key"), now, &token, NULL, &error);
-
-  if (booking == NULL)
-    {
-      const char *message = error ? error->message : N_("This time is no longer offered.");
-      const char *code;
-      guint status = error ? okno_web_status_for_error (error, &code) : SOUP_STATUS_NOT_FOUND;
-      g_autoptr(OknoSlot) still = NULL;
-
-      if (status >= 500)
-        {
-          g_warning ("Booking failed: %s", error->message);
-          message = N_("The booking could not be saved. Please try again in a minute.");
-        }
-      /* What they typed stays: the same slot again if it is still open,
-       * else the open times to choose from. */
       still = okno_schedule_check_bookable (page->schedule, request->slot_id, now, NULL);
-      render_form (page, still, form, errors, W_(message), status);
+      render_form (page, still, form, errors, W_("This time is no longer offered."), SOUP_STATUS_NOT_FOUND);
       return;
     }
 
-  escaped = g_uri_escape_string (token, NULL, FALSE);
-  location = g_strdup_printf ("/booking/%s?token=%s&lang=%s", okno_booking_get_id (booking), escaped, page->lang);
+  /* Decided now; answered once durable (the message waits, paused). */
+  job = page_job_new (page);
+  job->slot_id = g_strdup (request->slot_id);
+  soup_server_message_pause (page->msg);
+  okno_booking_service_book_async (service, request, form_value (form, "key"), now, NULL,
+                                   book_post_done_cb, job);
+}
+
+static void
+cancel_post_done_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(PageJob) job = user_data;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(OknoBooking) booking = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *escaped = NULL;
+  Page page_data = { 0 };
+  Page *page = &page_data;
+
+  page_from_job (page, job, out);
+  booking = okno_booking_service_cancel_finish (OKNO_BOOKING_SERVICE (object), result, &error);
+  if (booking == NULL)
+    {
+      const char *code;
+      guint status = okno_web_status_for_error (error, &code);
+
+      render_message (page, W_("The booking was not cancelled"),
+                      W_(status >= 500 ? N_("The booking could not be saved. Please try again in a minute.")
+                                       : error->message),
+                      status);
+      return;
+    }
+
+  escaped = g_uri_escape_string (job->token, NULL, FALSE);
+  location = g_strdup_printf ("/booking/%s?token=%s&lang=%s", job->booking_id, escaped, page->lang);
   soup_server_message_set_redirect (page->msg, SOUP_STATUS_SEE_OTHER, location);
 }
 
@@ -898,10 +1024,9 @@ handle_cancel_post (Page *page)
   GHashTable *form = page->form;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *location = NULL;
-  g_autofree char *escaped = NULL;
   const char *id = form_value (form, "booking");
   const char *token = form_value (form, "token");
+  PageJob *job;
 
   if (refused_by_rate_limit (page))
     {
@@ -935,22 +1060,13 @@ handle_cancel_post (Page *page)
       return;
     }
 
-
-  if (!okno_booking_service_cancel (_okno_web_server_get_service (page->server), id, token, now, &error))
-    {
-      const char *code;
-      guint status = okno_web_status_for_error (error, &code);
-
-      render_message (page, W_("The booking was not cancelled"),
-                      W_(status >= 500 ? N_("The booking could not be saved. Please try again in a minute.")
-                                       : error->message),
-                      status);
-      return;
-    }
-
-  escaped = g_uri_escape_string (token, NULL, FALSE);
-  location = g_strdup_printf ("/booking/%s?token=%s&lang=%s", id, escaped, page->lang);
-  soup_server_message_set_redirect (page->msg, SOUP_STATUS_SEE_OTHER, location);
+  /* Answered once the cancel is durable (the message waits, paused). */
+  job = page_job_new (page);
+  job->booking_id = g_strdup (id);
+  job->token = g_strdup (token);
+  soup_server_message_pause (page->msg);
+  okno_booking_service_cancel_async (_okno_web_server_get_service (page->server), id, token, now, NULL,
+                                     cancel_post_done_cb, job);
 }
 
 static void

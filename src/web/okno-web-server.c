@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include "okno-rate-limiter.h"
 #include "okno-service-state.h"
@@ -57,6 +58,7 @@ struct _OknoWebServer
   guint               accept_retry;
   guint               full_check;
   GHashTable         *connections;      /* GSocket set, open or closed */
+  GHashTable         *waiting;          /* Waiting set: heads not yet whole */
   guint               max_connections;
   guint               request_timeout;  /* milliseconds */
   gboolean            out_of_fds;
@@ -88,7 +90,7 @@ static GParamSpec *properties [N_PROPS];
 
 /* Connection limits, in README's API section. */
 #define MAX_CONNECTIONS         512   /* at most half the descriptor limit */
-#define REQUEST_TIMEOUT_MSEC    20000 /* a request's head and body, from the accept */
+#define REQUEST_TIMEOUT_MSEC    20000 /* a request's head from the accept; its body from the head */
 #define ACCEPT_RETRY_MSEC       250   /* after "too many open files" */
 #define FULL_CHECK_MSEC         100   /* while max_connections are open */
 
@@ -288,16 +290,18 @@ refusal_written_cb (GObject      *object,
                              G_PRIORITY_LOW, refusal->cancellable, refusal_drained_cb, refusal);
 }
 
-/* libsoup would read the whole body before anyone could answer, so take
- * the connection over: write the refusal ourselves and close it. */
+/* Writes a refusal on @stream and closes it, after reading for a while
+ * what the client still sends. */
 static void
-refuse_and_close (OknoWebServer     *self,
-                  SoupServerMessage *msg,
-                  guint              status,
-                  const char        *code,
-                  const char        *message)
+refuse_stream (OknoWebServer  *self,
+               OknoWebCatalog *catalog,
+               GIOStream      *stream,
+               GSocket        *socket,
+               guint           status,
+               const char     *code,
+               const char     *message)
 {
-  g_autofree char *body = okno_web_error_json (_okno_web_server_get_catalog (self, msg), code, message, NULL);
+  g_autofree char *body = okno_web_error_json (catalog, code, message, NULL);
   g_autofree char *head = NULL;
   Refusal *refusal;
   char *data;
@@ -317,25 +321,41 @@ refuse_and_close (OknoWebServer     *self,
   refusal->reply = g_bytes_new_take (data, strlen (data));
   refusal->cancellable = g_cancellable_new ();
   refusal->timeout = g_timeout_add (LINGER_MAX_MSEC, refusal_timed_out_cb, refusal);
-  g_object_set_qdata (G_OBJECT (msg), deadline_quark (), NULL);
-  refusal->socket = dup_socket (msg);
-  refusal->stream = soup_server_message_steal_connection (msg);
+  refusal->socket = socket ? g_object_ref (socket) : NULL;
+  refusal->stream = g_object_ref (stream);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
                                    g_bytes_get_data (refusal->reply, NULL),
                                    g_bytes_get_size (refusal->reply),
                                    G_PRIORITY_DEFAULT, NULL, refusal_written_cb, refusal);
 }
 
-/* Runs once the headers are in, before the body is read: refuse what is
- * too large, or of unknown or malformed size, without reading it. */
+/* libsoup would read the whole body before anyone could answer, so take
+ * the connection over: write the refusal ourselves and close it. */
 static void
-early_handler_cb (SoupServer        *server,
+refuse_and_close (OknoWebServer     *self,
                   SoupServerMessage *msg,
-                  const char        *path,
-                  GHashTable        *query,
-                  gpointer           user_data)
+                  guint              status,
+                  const char        *code,
+                  const char        *message)
 {
-  OknoWebServer *self = user_data;
+  g_autoptr(GSocket) socket = dup_socket (msg);
+  g_autoptr(GIOStream) stream = NULL;
+  OknoWebCatalog *catalog = _okno_web_server_get_catalog (self, msg);
+
+  g_object_set_qdata (G_OBJECT (msg), deadline_quark (), NULL);
+  stream = soup_server_message_steal_connection (msg);
+  refuse_stream (self, catalog, stream, socket, status, code, message);
+}
+
+/* Runs once the headers are in, before the body is read: refuse what is
+ * too large, or of unknown or malformed size, without reading it. A
+ * signal handler rather than an early handler: libsoup calls those only
+ * for requests it has not refused itself, and it would still read the
+ * body of one it has (a path with "..", say) by the broken length. */
+static void
+got_headers_cb (SoupServerMessage *msg,
+                OknoWebServer     *self)
+{
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
   goffset length;
@@ -410,9 +430,9 @@ handler_cb (SoupServer        *server,
 }
 
 /* Connections. Each carries one request (see add_security_headers()),
- * which has a deadline from the accept to its last byte, so that a client
- * that says nothing, or sends its head or body a byte at a time, is cut
- * off. At most max_connections are open at once: beyond that, new ones
+ * whose head has a deadline from the accept (wait_for_head()) and whose
+ * body has one from the head, so that a client that says nothing, or
+ * sends its head or body a byte at a time, is cut off. At most max_connections are open at once: beyond that, new ones
  * wait in the listen queue until one closes. (GSocket's own timeout does
  * not reach libsoup, which polls through child sources.) */
 
@@ -464,6 +484,8 @@ request_started_cb (SoupServer        *server,
   Deadline *deadline;
 
   add_security_headers (self, msg);
+  /* After SoupServer's own handler, which it connected first. */
+  g_signal_connect_object (msg, "got-headers", G_CALLBACK (got_headers_cb), self, 0);
 
   if (socket == NULL)
     return;
@@ -546,9 +568,137 @@ hand_over (OknoWebServer *self,
   g_weak_ref_init (socket_ref, socket);
   g_object_set_qdata_full (G_OBJECT (remote), socket_ref_quark (), socket_ref, weak_ref_free);
 
+  soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote, NULL);
+}
+
+/* Before libsoup sees a request, its head is looked at here, as it sits
+ * in the socket (peeked, not read): a Content-Length that is not one plain
+ * number within the limit, or any Transfer-Encoding, is refused without
+ * libsoup (which reads such lengths with strtoull() and leaks the path of
+ * a request whose coding it does not know). */
+#define MAX_HEAD 16384
+
+typedef struct
+{
+  OknoWebServer *self;
+  GSocket       *socket;
+  GSource       *source;
+  guint          timeout;
+  gssize         seen;
+} Waiting;
+
+static void
+waiting_free (gpointer data)
+{
+  Waiting *waiting = data;
+
+  if (waiting->source != NULL)
+    {
+      g_source_destroy (waiting->source);
+      g_source_unref (waiting->source);
+    }
+  g_clear_handle_id (&waiting->timeout, g_source_remove);
+  g_object_unref (waiting->socket);
+  g_free (waiting);
+}
+
+static gboolean
+head_timed_out_cb (gpointer user_data)
+{
+  Waiting *waiting = user_data;
+
+  waiting->timeout = 0;
+  g_debug ("A request head took too long to arrive; closing its connection");
+  g_socket_close (waiting->socket, NULL);
+  g_hash_table_remove (waiting->self->waiting, waiting);
+  return G_SOURCE_REMOVE;
+}
+
+static const char *
+find_head_end (const char *data,
+               gsize       length)
+{
+  for (gsize i = 0; i + 1 < length; i++)
+    if (data[i] == '\n' && (data[i + 1] == '\n' || (data[i + 1] == '\r' && i + 2 < length && data[i + 2] == '\n')))
+      return data + i + 1;
+
+  return NULL;
+}
+
+static gboolean
+head_ready_cb (GSocket      *socket,
+               GIOCondition  condition,
+               gpointer      user_data)
+{
+  Waiting *waiting = user_data;
+  OknoWebServer *self = waiting->self;
+  char buffer[MAX_HEAD];
+  gssize n = recv (g_socket_get_fd (socket), buffer, sizeof buffer, MSG_PEEK);
+  const char *head_end;
+  const char *code = NULL;
+  const char *message = NULL;
+  guint status = 0;
+
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return G_SOURCE_CONTINUE;
+  if (n <= 0)
+    {
+      /* Gone before saying anything. */
+      g_socket_close (socket, NULL);
+      g_hash_table_remove (self->waiting, waiting);
+      return G_SOURCE_REMOVE;
+    }
+
+  head_end = find_head_end (buffer, n);
+  if (head_end == NULL && n < MAX_HEAD && n > waiting->seen)
+    {
+      /* More to come. (Readable with nothing new: the client ended its
+       * side; libsoup answers what there is.) */
+      waiting->seen = n;
+      return G_SOURCE_CONTINUE;
+    }
+
+  if (head_end == NULL && n == MAX_HEAD)
+    {
+      status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+      code = "too_large";
+      message = N_("The request is too large.");
+    }
+  else if (head_end != NULL)
+    okno_web_input_check_head (buffer, head_end - buffer, OKNO_WEB_MAX_BODY, &status, &code, &message);
+
+  g_object_ref (socket);
+  g_hash_table_remove (self->waiting, waiting);
+
+  if (status != 0)
+    {
+      g_autoptr(GSocketConnection) connection = g_socket_connection_factory_create_connection (socket);
+
+      refuse_stream (self, okno_web_catalog_get (okno_web_catalog_negotiate (NULL)), G_IO_STREAM (connection),
+                     socket, status, code, message);
+    }
+  else
+    hand_over (self, socket);
+
+  g_object_unref (socket);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for_head (OknoWebServer *self,
+               GSocket       *socket)
+{
+  Waiting *waiting = g_new0 (Waiting, 1);
+
   g_hash_table_add (self->connections, g_object_ref (socket));
 
-  soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote, NULL);
+  waiting->self = self;
+  waiting->socket = g_object_ref (socket);
+  waiting->timeout = g_timeout_add (self->request_timeout, head_timed_out_cb, waiting);
+  waiting->source = g_socket_create_source (socket, G_IO_IN, NULL);
+  g_source_set_callback (waiting->source, G_SOURCE_FUNC (head_ready_cb), waiting, NULL);
+  g_source_attach (waiting->source, g_main_context_get_thread_default ());
+  g_hash_table_add (self->waiting, waiting);
 }
 
 static gboolean
@@ -611,7 +761,7 @@ accept_ready_cb (GSocket      *listener,
       if (self->out_of_fds)
         g_message ("Accepting connections again");
       self->out_of_fds = FALSE;
-      hand_over (self, socket);
+      wait_for_head (self, socket);
     }
 
   return G_SOURCE_CONTINUE;
@@ -682,6 +832,7 @@ okno_web_server_finalize (GObject *object)
   g_clear_object (&self->limiter);
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->waiting, g_hash_table_unref);
   g_clear_pointer (&self->csp, g_free);
   g_clear_pointer (&self->address, g_free);
   g_clear_pointer (&self->trusted_proxy, g_free);
@@ -938,6 +1089,7 @@ okno_web_server_init (OknoWebServer *self)
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) cache_entry_free);
   self->connections = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->waiting = g_hash_table_new_full (NULL, NULL, waiting_free, NULL);
   self->max_connections = MAX_CONNECTIONS;
   self->request_timeout = REQUEST_TIMEOUT_MSEC;
   update_csp (self);
@@ -1009,7 +1161,6 @@ okno_web_server_start (OknoWebServer  *self,
     return FALSE;
 
   server = soup_server_new ("server-header", "Okno", NULL);
-  soup_server_add_early_handler (server, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (server, NULL, handler_cb, self, NULL);
   g_signal_connect_object (server, "request-started", G_CALLBACK (request_started_cb), self, 0);
 
@@ -1040,6 +1191,7 @@ okno_web_server_stop (OknoWebServer *self)
   g_socket_close (self->listener, NULL);
   g_clear_object (&self->listener);
   g_clear_handle_id (&self->full_check, g_source_remove);
+  g_hash_table_remove_all (self->waiting);
   g_hash_table_remove_all (self->connections);
 
   soup_server_disconnect (self->server);

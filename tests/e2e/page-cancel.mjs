@@ -29,7 +29,7 @@ okno.cli('settings', 'set', 'rate-limit', '0');
 okno.cli('settings', 'set', 'owner-name', 'Ольга Розет');
 okno.cli('settings', 'set', 'owner-about', 'Психолог, гештальт-терапия');
 okno.cli('settings', 'set', 'contact', '@olga_rozet');
-for (let i = 0; i < 2; i++) okno.cli('slots', 'add', '--start', day(2 + i, '06:00'), '--title', 'Включить в дело');
+for (let i = 0; i < 6; i++) okno.cli('slots', 'add', '--start', day(2 + i, '06:00'), '--title', 'Включить в дело');
 
 const base = await okno.start();
 const browser = await launch();
@@ -95,9 +95,50 @@ async function flow(js) {
   await context.close();
 }
 
+// A slot taken while the client types: the form comes back with what they
+// typed and the open times to choose from; choosing one books it.
+async function taken(js) {
+  const label = js ? 'js' : 'nojs';
+  const context = await browser.newContext({
+    javaScriptEnabled: js, viewport: { width: 390, height: 844 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow',
+  });
+  const page = await context.newPage();
+  await page.goto(base + '/');
+  await assertTouchTargets(page, `${label} list`);
+  const href = await page.locator('a.slot').first().getAttribute('href');
+  const slotId = new URL(base + href).searchParams.get('slot');
+  await page.locator('a.slot').first().click();
+  await page.locator('#f-name').waitFor();
+  await assertTouchTargets(page, `${label} form`);
+  await page.fill('#f-name', 'Вера <i>');
+  await page.fill('#f-telegram', '@vera_k');
+  await page.fill('#f-note', 'Впервые');
+  const r = await okno.api('/api/book', { slotId, name: 'Борис', telegram: '@boris_k' });
+  same(r.status, 201, `${label}: someone else books the slot meanwhile`);
+  await page.locator('button[type=submit]').click();
+  await page.locator('fieldset.choices').waitFor();
+  ok((await page.locator('[role=alert]').first().innerText()).includes('Кто-то только что записался'), `${label}: taken: says why`);
+  same(await page.inputValue('#f-name'), 'Вера <i>', `${label}: taken: the name is kept`);
+  same(await page.inputValue('#f-telegram'), '@vera_k', `${label}: taken: the contact is kept`);
+  same(await page.inputValue('#f-note'), 'Впервые', `${label}: taken: the note is kept`);
+  same(await page.locator(`input[type=radio][value="${slotId}"]`).count(), 0, `${label}: taken: the taken time is not offered`);
+  await assertTouchTargets(page, `${label} taken form`);
+  await audit(page, `${label} taken form`, js ? null : helper);
+  await page.screenshot({ path: join(shots, `page-taken-${label}.png`), fullPage: true });
+  const other = await page.locator('input[type=radio]').first().getAttribute('value');
+  await page.locator('input[type=radio]').first().check();
+  await page.locator('button[type=submit]').click();
+  await page.locator('h1', { hasText: 'Вы записаны' }).waitFor();
+  ok(!(await okno.openSlotIds()).includes(other), `${label}: taken: the chosen time is booked`);
+  bookings[`${label} taken`] = new URL(page.url()).pathname.split('/').pop();
+  await context.close();
+}
+
 try {
   await flow(true);
   await flow(false);
+  await taken(true);
+  await taken(false);
 
   // The JSON API is unchanged: one request cancels.
   const slotId = (await okno.openSlotIds())[0];
@@ -116,8 +157,9 @@ try {
 try {
   const list = JSON.parse(okno.cli('bookings', 'list', '--json'));
   for (const [label, id] of Object.entries(bookings)) {
-    const b = list.find((x) => x.id === id);
-    same(b && b.status, 'cancelled', `ledger: the ${label} booking is cancelled, once`);
+    const b = list.filter((x) => x.id === id);
+    const status = label.endsWith('taken') ? 'confirmed' : 'cancelled';
+    same(b.length === 1 && b[0].status, status, `ledger: the ${label} booking is ${status}, once`);
   }
 } catch (e) {
   ok(false, 'bookings list --json reads the ledger', e.stack);

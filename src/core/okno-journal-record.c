@@ -1,0 +1,343 @@
+/* okno-journal-record.c
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "OknoJournalRecord"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "okno-errors.h"
+#include "okno-journal-record.h"
+#include "okno-json-util.h"
+#include "okno-time.h"
+#include "okno-token.h"
+
+G_DEFINE_BOXED_TYPE (OknoJournalRecord, okno_journal_record,
+                     okno_journal_record_copy, okno_journal_record_free)
+
+static const char * const known_types[] = { "put", "outbox", "done", "attention", "dismiss" };
+
+OknoJournalRecord *
+okno_journal_record_new (void)
+{
+  OknoJournalRecord *self = g_new0 (OknoJournalRecord, 1);
+
+  self->outbox = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  self->done = g_ptr_array_new_with_free_func (g_free);
+  self->attention = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  self->dismiss = g_ptr_array_new_with_free_func (g_free);
+
+  return self;
+}
+
+OknoJournalRecord *
+okno_journal_record_copy (OknoJournalRecord *self)
+{
+  OknoJournalRecord *copy = okno_journal_record_new ();
+
+  okno_journal_record_set_put (copy, self->put);
+  for (guint i = 0; i < self->outbox->len; i++)
+    okno_journal_record_add_outbox (copy, g_ptr_array_index (self->outbox, i));
+  for (guint i = 0; i < self->done->len; i++)
+    okno_journal_record_add_done (copy, g_ptr_array_index (self->done, i));
+  for (guint i = 0; i < self->attention->len; i++)
+    okno_journal_record_add_attention (copy, g_ptr_array_index (self->attention, i));
+  for (guint i = 0; i < self->dismiss->len; i++)
+    okno_journal_record_add_dismiss (copy, g_ptr_array_index (self->dismiss, i));
+
+  return copy;
+}
+
+void
+okno_journal_record_free (OknoJournalRecord *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_object (&self->put);
+  g_ptr_array_unref (self->outbox);
+  g_ptr_array_unref (self->done);
+  g_ptr_array_unref (self->attention);
+  g_ptr_array_unref (self->dismiss);
+  g_free (self);
+}
+
+void
+okno_journal_record_set_put (OknoJournalRecord *self,
+                             OknoBooking       *booking)
+{
+  g_set_object (&self->put, booking);
+}
+
+void
+okno_journal_record_add_outbox (OknoJournalRecord *self,
+                                JsonObject        *item)
+{
+  g_ptr_array_add (self->outbox, json_object_ref (item));
+}
+
+void
+okno_journal_record_add_done (OknoJournalRecord *self,
+                              const char        *key)
+{
+  g_ptr_array_add (self->done, g_strdup (key));
+}
+
+void
+okno_journal_record_add_attention (OknoJournalRecord *self,
+                                   JsonObject        *item)
+{
+  g_ptr_array_add (self->attention, json_object_ref (item));
+}
+
+void
+okno_journal_record_add_dismiss (OknoJournalRecord *self,
+                                 const char        *id)
+{
+  g_ptr_array_add (self->dismiss, g_strdup (id));
+}
+
+gboolean
+okno_journal_record_is_empty (OknoJournalRecord *self)
+{
+  return self->put == NULL && self->outbox->len == 0 && self->done->len == 0 &&
+         self->attention->len == 0 && self->dismiss->len == 0;
+}
+
+static JsonArray *
+objects_to_array (GPtrArray *objects)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; i < objects->len; i++)
+    json_array_add_object_element (array, json_object_ref (g_ptr_array_index (objects, i)));
+  return array;
+}
+
+static JsonArray *
+strings_to_array (GPtrArray *strings)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; i < strings->len; i++)
+    json_array_add_string_element (array, g_ptr_array_index (strings, i));
+  return array;
+}
+
+/**
+ * okno_journal_record_to_line:
+ *
+ * The record as one journal line, newline included. Refuses text that is
+ * not UTF-8: a bug upstream becomes an error here, never a file that no
+ * later start can read.
+ */
+char *
+okno_journal_record_to_line (OknoJournalRecord  *self,
+                             gsize              *length,
+                             GError            **error)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+
+  if (self->put != NULL)
+    json_object_set_object_member (object, "put", okno_booking_to_json (self->put));
+  if (self->outbox->len > 0)
+    json_object_set_array_member (object, "outbox", objects_to_array (self->outbox));
+  if (self->done->len > 0)
+    json_object_set_array_member (object, "done", strings_to_array (self->done));
+  if (self->attention->len > 0)
+    json_object_set_array_member (object, "attention", objects_to_array (self->attention));
+  if (self->dismiss->len > 0)
+    json_object_set_array_member (object, "dismiss", strings_to_array (self->dismiss));
+
+  json_node_set_object (node, object);
+  text = json_to_string (node, FALSE);
+
+  /* json-glib writes whatever bytes its strings hold, escaping only
+   * control characters: a whole-line check covers every member. */
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error_literal (error, OKNO_DATA_ERROR, OKNO_DATA_ERROR_INVALID_TEXT,
+                           "Refusing to store text that is not valid UTF-8");
+      return NULL;
+    }
+
+  *length = strlen (text) + 1;
+  return g_strconcat (text, "\n", NULL);
+}
+
+static gboolean
+string_array (JsonNode   *node,
+              GPtrArray  *into)
+{
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        return FALSE;
+      g_ptr_array_add (into, g_strdup (json_node_get_string (element)));
+    }
+  return TRUE;
+}
+
+static gboolean
+object_array (JsonNode   *node,
+              GPtrArray  *into,
+              gboolean  (*valid) (JsonObject *))
+{
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (element) || !valid (json_node_get_object (element)))
+        return FALSE;
+      g_ptr_array_add (into, json_object_ref (json_node_get_object (element)));
+    }
+  return TRUE;
+}
+
+/**
+ * okno_journal_record_new_from_json:
+ *
+ * Fails with %OKNO_DATA_ERROR_SCHEMA for a record type this version does
+ * not know, and %OKNO_DATA_ERROR_CORRUPT for a damaged record.
+ */
+OknoJournalRecord *
+okno_journal_record_new_from_json (JsonObject  *object,
+                                   GError     **error)
+{
+  g_autoptr(OknoJournalRecord) self = okno_journal_record_new ();
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *node;
+  gboolean ok = TRUE;
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &member, &node))
+    {
+      if (!g_strv_contains (known_types, member))
+        {
+          g_set_error (error, OKNO_DATA_ERROR, OKNO_DATA_ERROR_SCHEMA,
+                       "a record of type “%s”", member);
+          return NULL;
+        }
+    }
+
+  json_object_iter_init (&iter, object);
+  while (ok && json_object_iter_next (&iter, &member, &node))
+    {
+      if (g_str_equal (member, "put"))
+        {
+          if (!JSON_NODE_HOLDS_OBJECT (node) ||
+              !(self->put = okno_booking_new_from_json (json_node_get_object (node), NULL)))
+            ok = FALSE;
+        }
+      else if (g_str_equal (member, "outbox"))
+        ok = object_array (node, self->outbox, okno_outbox_item_is_valid);
+      else if (g_str_equal (member, "attention"))
+        ok = object_array (node, self->attention, okno_attention_item_is_valid);
+      else if (g_str_equal (member, "done"))
+        ok = string_array (node, self->done);
+      else if (g_str_equal (member, "dismiss"))
+        ok = string_array (node, self->dismiss);
+    }
+
+  if (!ok || okno_journal_record_is_empty (self))
+    {
+      g_set_error_literal (error, OKNO_DATA_ERROR, OKNO_DATA_ERROR_CORRUPT,
+                           "A damaged journal record");
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+static char *
+now_text (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  return okno_time_format_rfc3339 (now, NULL);
+}
+
+/**
+ * okno_outbox_item_new:
+ * @key: unique for this item, kept by every repeat of its delivery
+ * @kind: "calendar", or the notification channel ("desktop", "telegram", "email")
+ */
+JsonObject *
+okno_outbox_item_new (const char *key,
+                      const char *kind,
+                      JsonObject *payload)
+{
+  JsonObject *item = json_object_new ();
+  g_autofree char *created = now_text ();
+
+  json_object_set_string_member (item, "key", key);
+  json_object_set_string_member (item, "kind", kind);
+  json_object_set_object_member (item, "payload", json_object_ref (payload));
+  json_object_set_string_member (item, "created", created);
+
+  return item;
+}
+
+static gboolean
+has_string (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+gboolean
+okno_outbox_item_is_valid (JsonObject *item)
+{
+  return has_string (item, "key") && has_string (item, "kind") &&
+         json_object_has_member (item, "payload") &&
+         JSON_NODE_HOLDS_OBJECT (json_object_get_member (item, "payload"));
+}
+
+JsonObject *
+okno_attention_item_new (const char *code,
+                         const char *subject,
+                         const char *message)
+{
+  JsonObject *item = json_object_new ();
+  g_autofree char *created = now_text ();
+  g_autofree char *id = okno_event_id_new ();
+
+  /* Short enough to type after "attention dismiss". */
+  id[8] = '\0';
+  json_object_set_string_member (item, "id", id);
+  json_object_set_string_member (item, "created", created);
+  json_object_set_string_member (item, "code", code);
+  json_object_set_string_member (item, "message", message);
+  if (subject != NULL)
+    json_object_set_string_member (item, "subject", subject);
+
+  return item;
+}
+
+gboolean
+okno_attention_item_is_valid (JsonObject *item)
+{
+  return has_string (item, "id") && has_string (item, "code") && has_string (item, "message");
+}
