@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "okno-application.h"
+#include "okno-desktop-sink.h"
 #include "okno-event-tile.h"
 #include "okno-notifications-page.h"
 #include "okno-preferences-window.h"
@@ -25,6 +26,9 @@ struct _OknoApplication
 
   OknoProfile   *instance;
   gboolean        opening;
+  gboolean        closing;
+  gboolean        closed;
+  gboolean        quit_when_closed;
   char           *data_dir;
   OknoOverrides   overrides;
   char           *bind;
@@ -125,11 +129,59 @@ about_action (GSimpleAction *action,
 }
 
 static void
+closed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(OknoApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!okno_profile_close_finish (OKNO_PROFILE (object), result, &error))
+    g_warning ("%s", error->message);
+
+  self->closed = TRUE;
+  if (self->quit_when_closed)
+    g_application_quit (G_APPLICATION (self));
+  g_application_release (G_APPLICATION (self));
+}
+
+/* Stops serving and lets the last writes drain on the running loop; the
+ * application holds itself meanwhile, so it neither quits early nor waits
+ * on a nested loop. */
+static void
+close_profile (OknoApplication *self,
+               gboolean         quit)
+{
+  self->quit_when_closed |= quit;
+  if (self->closing)
+    return;
+  if (self->instance == NULL || self->closed)
+    {
+      if (quit)
+        g_application_quit (G_APPLICATION (self));
+      return;
+    }
+
+  self->closing = TRUE;
+  g_application_hold (G_APPLICATION (self));
+  okno_profile_close_async (self->instance, NULL, closed_cb, g_object_ref (self));
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  close_profile (OKNO_APPLICATION (user_data), TRUE);
+}
+
+/* The last window went: the application would stop now. */
+static void
+window_removed_cb (OknoApplication *self,
+                   GtkWindow       *window)
+{
+  if (gtk_application_get_windows (GTK_APPLICATION (self)) == NULL)
+    close_profile (self, FALSE);
 }
 
 static void
@@ -147,45 +199,6 @@ static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "quit", quit_action },
 };
-
-/* «Новая запись: Анна, ср 17:30» — Olga hears of bookings at once. */
-static void
-notify_booking (OknoApplication *self,
-                OknoBooking     *booking,
-                gboolean         added)
-{
-  g_autoptr(GNotification) notification = NULL;
-  g_autoptr(GDateTime) local = g_date_time_to_timezone (okno_booking_get_start (booking),
-                                                        okno_schedule_get_time_zone (okno_profile_get_schedule (self->instance)));
-  /* Translators: when a booked session starts, in a notification; strftime format («ср 17:30») */
-  g_autofree char *when = okno_mid_sentence (g_date_time_format (local, _("%a %H:%M")));
-  g_autofree char *title = added ? g_strdup_printf (_("New booking: %s, %s"), okno_booking_get_name (booking), when)
-                                 : g_strdup_printf (_("Booking cancelled: %s, %s"), okno_booking_get_name (booking), when);
-  g_autofree char *id = g_strconcat ("booking-", okno_booking_get_id (booking), NULL);
-  const char *body = added ? okno_booking_get_session_type (booking) : _("The slot is open again.");
-
-  notification = g_notification_new (title);
-  if (body != NULL && body[0] != '\0')
-    g_notification_set_body (notification, body);
-  g_notification_set_default_action (notification, "app.activate");
-  g_application_send_notification (G_APPLICATION (self), id, notification);
-}
-
-static void
-booking_added_cb (OknoApplication *self,
-                  OknoBooking     *booking)
-{
-  notify_booking (self, booking, TRUE);
-}
-
-static void
-booking_cancelled_cb (OknoApplication *self,
-                      OknoBooking     *booking,
-                      gboolean         by_owner)
-{
-  if (!by_owner)
-    notify_booking (self, booking, FALSE);
-}
 
 /* «Cal.com is back» is the news Olga waits for; one notification, replaced
  * by the next change. */
@@ -240,6 +253,7 @@ okno_application_startup (GApplication *application)
   G_APPLICATION_CLASS (okno_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  g_signal_connect (self, "window-removed", G_CALLBACK (window_removed_cb), NULL);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 }
@@ -259,11 +273,15 @@ profile_ready_cb (GObject      *object,
     show_fatal_error (self, error->message);
   else
     {
+      static const char * const kinds[] = { "desktop", NULL };
+      g_autoptr(OknoDesktopSink) sink = NULL;
+
       okno_profile_apply_overrides (self->instance, &self->overrides);
-      g_signal_connect_object (okno_profile_get_service (self->instance), "booking-added",
-                               G_CALLBACK (booking_added_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (okno_profile_get_service (self->instance), "booking-cancelled",
-                               G_CALLBACK (booking_cancelled_cb), self, G_CONNECT_SWAPPED);
+      /* Olga hears of bookings through the outbox: a desktop notification
+       * for each, sent once even across a crash. */
+      sink = okno_desktop_sink_new (G_APPLICATION (self), okno_profile_get_schedule (self->instance));
+      okno_booking_service_set_notify_kinds (okno_profile_get_service (self->instance), kinds);
+      okno_outbox_add_sink (okno_profile_get_outbox (self->instance), "desktop", OKNO_NOTIFY_SINK (sink));
       g_signal_connect_object (okno_profile_get_calcom_monitor (self->instance), "state-changed",
                                G_CALLBACK (calcom_changed_cb), self, G_CONNECT_SWAPPED);
       /* A busy port is not fatal: the window opens and says so. */
@@ -309,8 +327,11 @@ okno_application_shutdown (GApplication *application)
 {
   OknoApplication *self = OKNO_APPLICATION (application);
 
-  if (self->instance != NULL)
+  /* Closed on the running loop already, unless the loop was stopped
+   * from outside: then there is no loop to drain on but this one. */
+  if (self->instance != NULL && !self->closed)
     okno_profile_flush (self->instance);
+  self->closed = TRUE;
 
   G_APPLICATION_CLASS (okno_application_parent_class)->shutdown (application);
 }

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "okno-calcom-indicator.h"
+#include "okno-attention-button.h"
 #include "okno-session-type.h"
 #include "okno-share-popover.h"
 #include "okno-time.h"
@@ -742,6 +743,7 @@ okno_window_new (OknoApplication *application)
 
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->share_button), okno_share_popover_new (self->instance));
   adw_header_bar_pack_end (self->header_bar, okno_calcom_indicator_new (self->instance));
+  adw_header_bar_pack_end (self->header_bar, okno_attention_button_new (okno_profile_get_attention (self->instance)));
 
   g_signal_connect_object (self->instance, "notify::server-error",
                            G_CALLBACK (server_error_changed_cb), self, G_CONNECT_SWAPPED);

@@ -369,7 +369,16 @@ typedef struct
   OknoWebServer     *server;
   SoupServerMessage *msg;
   OknoWebCatalog    *catalog;
+  gulong             disconnected_id;
+  gboolean           gone;  /* the client went away meanwhile */
 } Reply;
+
+static void
+reply_disconnected_cb (SoupServerMessage *msg,
+                       gboolean          *gone)
+{
+  *gone = TRUE;
+}
 
 static Reply *
 reply_new (OknoWebServer     *server,
@@ -381,13 +390,16 @@ reply_new (OknoWebServer     *server,
   reply->server = g_object_ref (server);
   reply->msg = g_object_ref (msg);
   reply->catalog = catalog;
+  reply->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (reply_disconnected_cb), &reply->gone);
   return reply;
 }
 
 static void
 reply_free (Reply *reply)
 {
-  soup_server_message_unpause (reply->msg);
+  g_signal_handler_disconnect (reply->msg, reply->disconnected_id);
+  if (!reply->gone)
+    soup_server_message_unpause (reply->msg);
   g_object_unref (reply->msg);
   g_object_unref (reply->server);
   g_free (reply);
