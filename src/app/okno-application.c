@@ -14,6 +14,8 @@
 #include "okno-application.h"
 #include "okno-desktop-sink.h"
 #include "okno-event-tile.h"
+#include "okno-google-calendar.h"
+#include "okno-google-page.h"
 #include "okno-notifications-page.h"
 #include "okno-preferences-window.h"
 #include "okno-window.h"
@@ -47,6 +49,8 @@ static const GOptionEntry option_entries[] = {
     N_("Address to listen on (default: 127.0.0.1, or all with “share-on-lan”)"), N_("ADDR") },
   { "version", 'v', 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
+  { "poll-seconds", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("How often to ask Google Calendar for changes (default: the “poll-seconds” setting, 60)"), N_("N") },
   { NULL }
 };
 
@@ -80,6 +84,8 @@ show_preferences (OknoApplication *self,
                                                         ? okno_web_server_get_port (server) : 0);
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (preferences),
                               ADW_PREFERENCES_PAGE (okno_notifications_page_new (self->instance)));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (preferences),
+                              ADW_PREFERENCES_PAGE (okno_google_page_new (self->instance)));
   if (page != NULL)
     adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), page);
   gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
@@ -192,7 +198,47 @@ activate_action (GSimpleAction *action,
   g_application_activate (G_APPLICATION (user_data));
 }
 
+static void
+google_reconnected_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(OknoCalendar) calendar = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!okno_google_auth_connect_finish (OKNO_GOOGLE_AUTH (object), result, &error))
+    {
+      g_message ("Reconnecting to Google failed: %s", error->message);
+      return;
+    }
+  okno_calendar_refresh_async (calendar, NULL, NULL, NULL);
+}
+
+/* The banner's Reconnect: the same sign-in as `okno-server google
+ * connect`, in the browser the portal opens. */
+static void
+google_reconnect_action (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  OknoApplication *self = OKNO_APPLICATION (user_data);
+  OknoCalendar *calendar;
+  OknoGoogleAuth *auth;
+
+  if (self->instance == NULL)
+    return;
+  calendar = okno_schedule_get_calendar (okno_profile_get_schedule (self->instance));
+  if (!OKNO_IS_GOOGLE_CALENDAR (calendar))
+    return;
+  auth = okno_google_calendar_get_auth (OKNO_GOOGLE_CALENDAR (calendar));
+  okno_google_auth_connect_async (auth, 0, NULL, google_reconnected_cb, g_object_ref (calendar));
+  if (okno_google_auth_get_authorization_uri (auth))
+    gtk_show_uri (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                  okno_google_auth_get_authorization_uri (auth), GDK_CURRENT_TIME);
+}
+
 static const GActionEntry app_actions[] = {
+  { "google-reconnect", google_reconnect_action },
   { "activate", activate_action },
   { "preferences", preferences_action },
   { "session-types", session_types_action },
@@ -234,6 +280,9 @@ okno_application_handle_local_options (GApplication *application,
 
   g_variant_dict_lookup (options, "bind", "s", &self->bind);
   self->overrides.bind = self->bind;
+
+  if (g_variant_dict_lookup (options, "poll-seconds", "&s", &port))
+    self->overrides.poll_seconds = (int) g_ascii_strtoll (port, NULL, 10);
 
   /* Another data folder is another profile: let it run beside the first. */
   if (g_variant_dict_lookup (options, "data-dir", "^ay", &self->data_dir))
@@ -401,6 +450,7 @@ okno_application_check_arguments (int    argc,
   g_autofree char *data_dir = NULL;
   g_autofree char *bind = NULL;
   g_autofree char *port_text = NULL;
+  g_autofree char *poll_text = NULL;
   g_auto(GStrv) args = g_strdupv (argv);
   GOptionEntry entries[G_N_ELEMENTS (option_entries)];
   gboolean version = FALSE;
@@ -411,6 +461,7 @@ okno_application_check_arguments (int    argc,
   entries[1].arg_data = &port_text;
   entries[2].arg_data = &bind;
   entries[3].arg_data = &version;
+  entries[4].arg_data = &poll_text;
 
   g_option_context_set_help_enabled (context, FALSE);
   g_option_context_set_ignore_unknown_options (context, TRUE);
@@ -433,6 +484,11 @@ okno_application_check_arguments (int    argc,
   if (port != -1 && (port < 0 || port > 65535))
     {
       g_printerr ("okno: %s\n", _("--port must be a number from 0 to 65535"));
+      return EXIT_USAGE;
+    }
+  if (poll_text != NULL && !g_ascii_string_to_unsigned (poll_text, 10, 10, 3600, NULL, NULL))
+    {
+      g_printerr ("okno: %s\n", _("--poll-seconds must be a number from 10 to 3600"));
       return EXIT_USAGE;
     }
 

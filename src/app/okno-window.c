@@ -16,6 +16,7 @@
 #include "okno-share-popover.h"
 #include "okno-time.h"
 #include "okno-week-view.h"
+#include "okno-calendar-banner.h"
 #include "okno-window.h"
 
 #define RULER_WIDTH 56
@@ -720,6 +721,10 @@ okno_window_new (OknoApplication *application)
   g_signal_connect_object (settings, "changed::" OKNO_CURRENT_SESSION_TYPE_KEY,
                            G_CALLBACK (session_types_changed_cb), self, G_CONNECT_SWAPPED);
   session_types_changed_cb (self);
+
+  /* Google offline or needing a sign-in: a banner above the week. */
+  gtk_box_prepend (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->contact_bar))),
+                   okno_calendar_banner_new (okno_schedule_get_calendar (okno_profile_get_schedule (self->instance))));
 
   self->grid = okno_week_view_new (self->instance);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->grid);

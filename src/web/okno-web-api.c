@@ -657,8 +657,16 @@ handle_status (OknoWebServer     *server,
     }
   else
     json_builder_add_null_value (builder);
+  /* Changes not yet in the calendar: the outbox's calendar records, and
+   * writes a remote backend has under way (its "pending" property). */
   json_builder_set_member_name (builder, "pending");
-  json_builder_add_int_value (builder, count_pending_calendar (okno_schedule_get_ledger (schedule)));
+  {
+    guint in_flight = 0;
+
+    if (g_object_class_find_property (G_OBJECT_GET_CLASS (calendar), "pending"))
+      g_object_get (calendar, "pending", &in_flight, NULL);
+    json_builder_add_int_value (builder, count_pending_calendar (okno_schedule_get_ledger (schedule)) + in_flight);
+  }
   json_builder_end_object (builder);
   json_builder_set_member_name (builder, "calcom");
   add_service_state (builder, _okno_web_server_get_calcom_state (server));
