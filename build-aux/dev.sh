@@ -22,7 +22,7 @@ BUILD_DEPS=(
 TEST_DEPS=(
   desktop-file-utils appstream-util appstream xvfb xauth dbus dbus-x11
   gnome-keyring libsecret-tools curl fonts-noto-color-emoji fonts-dejavu-core
-  chromium xdotool
+  chromium xdotool strace
 )
 BENCH_DEPS=(wrk nginx-light)
 

@@ -14,7 +14,6 @@
 #include "okno-test-utils.h"
 #include "okno-window.h"
 
-static char *data_home;
 
 static guint
 n_rows (GtkWidget *list)
@@ -90,7 +89,8 @@ main (int   argc,
 {
   int status;
 
-  data_home = okno_test_ui_profile ("[okno]\nport=uint16 0\n");
+  /* A scratch folder that tests/run-ui-test.sh removes. */
+  okno_test_ui_profile ("[okno]\nport=uint16 0\n");
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -98,6 +98,5 @@ main (int   argc,
   g_test_add_func ("/okno/window/attention", test_attention_button);
 
   status = g_test_run ();
-  okno_test_remove_dir (data_home);
   return status;
 }
