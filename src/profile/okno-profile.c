@@ -280,8 +280,12 @@ assemble (OknoProfile  *self,
   g_settings_bind (self->settings, "time-zone", self->schedule, "time-zone", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "min-notice-minutes", self->schedule, "min-notice-minutes", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "booking-window-days", self->schedule, "booking-window-days", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "buffer-minutes", self->schedule, "buffer-minutes", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "max-sessions-per-day", self->schedule, "max-sessions-per-day", G_SETTINGS_BIND_GET);
 
   self->service = okno_booking_service_new (self->schedule);
+  g_settings_bind (self->settings, "min-cancel-hours", self->service, "min-cancel-hours", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "max-active-per-client", self->service, "max-active-per-client", G_SETTINGS_BIND_GET);
   self->slot_service = okno_slot_service_new (self->schedule);
 
   /* What must follow each booking: resumed from the journal at once. */
