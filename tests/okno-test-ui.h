@@ -14,6 +14,7 @@ void       okno_test_iterate_until   (gboolean (*done) (gpointer),
                                       gpointer   data,
                                       guint      timeout_ms);
 gboolean   okno_test_is_shown        (gpointer   widget);
+void       okno_test_wait_frame      (GtkWidget *widget);
 GtkWidget *okno_test_find_toplevel   (GType      type);
 GtkWindow *okno_test_activate        (GtkApplication *app);
 void       okno_test_collect         (GtkWidget *widget,
@@ -21,7 +22,23 @@ void       okno_test_collect         (GtkWidget *widget,
                                       GPtrArray *out);
 void       okno_test_save_screenshot (GtkWidget  *widget,
                                       const char *name);
+void       okno_test_destroy_window  (GtkWindow  *window);
+void       okno_test_assert_finalized (gpointer   object);
+typedef void (*OknoTestAppFunc) (GtkApplication *application,
+                                 gpointer        data);
+void       okno_test_run_app         (gpointer        application,
+                                      OknoTestAppFunc func,
+                                      gpointer        data);
 
-char      *okno_test_ui_profile      (const char *settings);
+const char *okno_test_ui_profile     (const char *settings);
+
+/* Real input through the X server (xdotool, which uses XTEST): it arrives
+ * through GDK's event path as a person's would. */
+void       okno_test_xdotool         (const char *first_arg,
+                                      ...) G_GNUC_NULL_TERMINATED;
+void       okno_test_focus_window    (GtkWidget  *window);
+void       okno_test_pointer_to      (GtkWidget  *widget,
+                                      double      x,
+                                      double      y);
 
 G_END_DECLS

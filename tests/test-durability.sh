@@ -13,6 +13,9 @@ set -u
 
 SERVER=$1
 CHECK_STRACE=$2
+# fdatasync made 10 ms slower: an answer that did not wait for it would
+# plainly leave first.
+SLOW_SYNC=${3:-}
 DIR=${OKNO_KEEP_DIR:-$(mktemp -d)}
 MNT=
 SERVE_PID=
@@ -70,7 +73,8 @@ add_slots() {
 D="$DIR/trace"
 ids=$(add_slots "$D" 16)
 if command -v strace >/dev/null 2>&1; then
-  serve "$D" strace -f -qq -s 65536 -e trace=openat,fdatasync,write,writev,sendmsg,sendto -o "$DIR/trace.txt"
+  serve "$D" strace -f -qq -s 65536 ${SLOW_SYNC:+-E LD_PRELOAD=$SLOW_SYNC} \
+    -e trace=openat,fdatasync,write,writev,sendmsg,sendto -o "$DIR/trace.txt"
   ok $? "okno-server starts under strace"
   i=0
   clients=

@@ -11,7 +11,8 @@ FAKE=$2
 TMP=$(mktemp -d)
 FAKE_PID=
 CONNECT_PID=
-trap 'kill $FAKE_PID $CONNECT_PID 2>/dev/null; rm -rf "$TMP"' EXIT
+SERVE_PID=
+trap 'kill $FAKE_PID $CONNECT_PID $SERVE_PID 2>/dev/null; rm -rf "$TMP"' EXIT
 n=0
 failed=0
 
@@ -128,6 +129,37 @@ control tokens '{"revokeRefresh":true}' >/dev/null
 run a google calendars >/dev/null 2>"$TMP/err"; rc=$?
 [ $rc = 1 ] && grep -q 'sign in again' "$TMP/err"; ok $? "invalid_grant asks to sign in again"
 run a google status | grep -q 'Sync: reconnect'; ok $? "status shows reconnect"
+
+# okno-server on the Google backend: the page offers Google's slots, and a
+# busy event added in another selected calendar takes its slot off the page.
+DAY=$(TZ=Europe/Moscow date -d '+2 days' +%Y-%m-%d)
+control seed "{\"calendars\":[{\"id\":\"olga.rozet@example.com\",\"primary\":true,\"selected\":true},
+  {\"id\":\"work@example.com\",\"summary\":\"Work\",\"selected\":true}],
+  \"events\":{\"olga.rozet@example.com\":[{\"id\":\"slot000000001\",\"summary\":\"🔓 СЛОТ: Консультация\",
+  \"start\":{\"dateTime\":\"${DAY}T12:00:00+03:00\"},\"end\":{\"dateTime\":\"${DAY}T12:50:00+03:00\"}}]}}" >/dev/null
+start_connect srv
+curl -s "$(consent "$URL")" >/dev/null
+finish_connect
+run srv settings set calendar-backend google
+"$SERVER" --data-dir "$TMP/srv" --port 0 --poll-seconds 10 > "$TMP/serve.out" 2>"$TMP/serve.err" &
+SERVE_PID=$!
+wait_line "$TMP/serve.out"
+PAGE=$(grep -o 'http://[^ ]*' "$TMP/serve.out" | head -n 1)
+PAGE=${PAGE%/}
+i=0
+while ! curl -s "$PAGE/api/status" | grep -q '"state":"synced"' && [ $i -lt 300 ]; do sleep 0.2; i=$((i + 1)); done
+curl -s "$PAGE/api/status" | grep -q '"calendar":{"state":"synced","lastSync":"[^"]*","pending":0}'
+ok $? "/api/status shows the Google calendar synced, its last sync and no pending changes"
+curl -s "$PAGE/api/slots" | grep -q slot000000001; ok $? "the page offers the slot from Google"
+control events "{\"calendarId\":\"work@example.com\",\"insert\":{\"id\":\"busy000000001\",\"summary\":\"Meeting\",
+  \"start\":{\"dateTime\":\"${DAY}T12:30:00+03:00\"},\"end\":{\"dateTime\":\"${DAY}T13:30:00+03:00\"}}}" >/dev/null
+i=0
+while curl -s "$PAGE/api/slots" | grep -q slot000000001 && [ $i -lt 300 ]; do sleep 0.2; i=$((i + 1)); done
+! curl -s "$PAGE/api/slots" | grep -q slot000000001; ok $? "a busy event added in another calendar takes the slot off the page by the next poll"
+kill $SERVE_PID; wait $SERVE_PID; ok $? "the server stops cleanly"
+SERVE_PID=
+grep -q '"calendarList"' "$TMP/srv/google-cache.json" && grep -q 'slot000000001' "$TMP/srv/google-cache.json"
+ok $? "google-cache.json keeps the calendars and events for the next start"
 
 # Disconnect revokes and forgets.
 start_connect d

@@ -299,6 +299,8 @@ test_book_errors (Fixture       *f,
   g_assert_true (json_object_get_boolean_member (json_node_get_object (status->json), "ok"));
   g_assert_cmpstr (json_object_get_string_member (
     json_object_get_object_member (json_node_get_object (status->json), "calendar"), "state"), ==, "local");
+  g_assert_cmpint (json_object_get_int_member (
+    json_object_get_object_member (json_node_get_object (status->json), "calendar"), "pending"), ==, 0);
 }
 
 /* Hostile and broken bodies: each gets a 4xx with a JSON error, the

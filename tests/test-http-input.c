@@ -406,7 +406,7 @@ test_timeouts (Fixture       *f,
   rest = okno_test_raw_read (kept, 20000, &closed);
   g_assert_true (closed);
   g_assert_cmpuint (g_bytes_get_size (rest), ==, 0);
-  g_assert_cmpfloat (seconds_since (start), <, 1);
+  g_assert_cmpfloat (seconds_since (start), <, 5);   /* at once; generous for a loaded machine */
   g_clear_pointer (&rest, g_bytes_unref);
 
   /* A head a line at a time: the request's deadline ends it. */

@@ -170,7 +170,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = okno_test_ui_profile ("[okno]\n");
+  /* A scratch folder that tests/run-ui-test.sh removes. */
+  okno_test_ui_profile ("[okno]\n");
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -182,9 +183,5 @@ main (int   argc,
   g_test_add ("/okno/preferences/port-row", Fixture, NULL, fixture_set_up,
               test_port_row, fixture_tear_down);
 
-  {
-    int status = g_test_run ();
-    okno_test_remove_dir (data_home);
-    return status;
-  }
+  return g_test_run ();
 }

@@ -70,11 +70,11 @@ BASE=$(head -n1 "$DIR/fake.out")
 serve_status() {
   OKNO_CALCOM_API_URL=$BASE "$SERVER" -d "$DIR" -p 0 > "$DIR/serve.out" 2>&1 &
   SERVE_PID=$!
-  i=0; while ! grep -q 'http://' "$DIR/serve.out" && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+  i=0; while ! grep -q 'http://' "$DIR/serve.out" && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
   URL=$(grep -o 'http://[^ ]*/' "$DIR/serve.out" | head -n1)
   state=
   i=0
-  while [ $i -lt 400 ]; do
+  while [ $i -lt 1200 ]; do
     state=$(curl -s "${URL}api/status" | sed -n 's/.*"calcom":{"state":"\([a-z]*\)".*/\1/p')
     [ "$state" = "$1" ] && break
     sleep 0.05; i=$((i + 1))

@@ -14,6 +14,7 @@
 #include "okno-booking-popover.h"
 #include "okno-event-tile.h"
 #include "okno-session-type.h"
+#include "okno-share-popover.h"
 #include "okno-slot-popover.h"
 #include "okno-test-ui.h"
 #include "okno-test-utils.h"
@@ -21,17 +22,22 @@
 #include "okno-week-view-private.h"
 #include "okno-window.h"
 
-static char *data_home;
-static OknoApplication *app;
+#define SETTINGS "[okno]\nport=uint16 0\ntime-zone='Europe/Moscow'\nrate-limit=uint32 0\n" \
+                 "min-notice-minutes=uint32 0\nbooking-window-days=uint32 365\n"
 
-typedef struct
+typedef struct _Fixture Fixture;
+
+struct _Fixture
 {
+  void           (*func) (Fixture *f, gconstpointer data);
+  gconstpointer    data;
+  OknoApplication *app;
   OknoWindow      *window;
   OknoWeekView    *grid;
   OknoProfile    *instance;
   GtkAdjustment   *vadjustment;
   GDateTime       *monday;
-} Fixture;
+};
 
 static gboolean
 idle_done (gpointer data)
@@ -42,20 +48,15 @@ idle_done (gpointer data)
          !okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (okno_profile_get_calendar (f->instance)));
 }
 
-/* Waits for the writes, then lets a few frames pass: a scroll animation,
- * if anything started one, has moved the view by then. */
+/* Waits for the writes, then lets frames pass: a scroll animation, if
+ * anything started one, has moved the view by then (GTK's last 200 ms, a
+ * dozen frames; 30 are drawn). */
 static void
 settle (Fixture *f)
 {
-  gint64 until;
-
   okno_test_iterate_until (idle_done, f, 10000);
-  until = g_get_monotonic_time () + 400 * 1000;
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
+  for (guint i = 0; i < 30; i++)
+    okno_test_wait_frame (GTK_WIDGET (f->window));
 }
 
 static GDateTime *
@@ -167,24 +168,79 @@ fixture_set_up (Fixture       *f,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) day = g_date_time_add_weeks (now, GPOINTER_TO_INT (data));
 
-  f->window = OKNO_WINDOW (okno_test_activate (GTK_APPLICATION (app)));
+  f->window = OKNO_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
   okno_window_set_week (f->window, day);
   f->grid = OKNO_WEEK_VIEW (okno_window_get_grid (f->window));
-  f->instance = okno_application_get_profile (app);
+  f->instance = okno_application_get_profile (f->app);
   f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
   f->vadjustment = gtk_scrolled_window_get_vadjustment (
     GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (f->grid), GTK_TYPE_SCROLLED_WINDOW)));
   okno_test_iterate_until (okno_test_is_shown, f->grid, 5000);
   okno_test_iterate_until (scrolled_to_working_day, f, 5000);
+
+  /* The window may still be settling its size (a slow machine, a
+   * sanitizer): wait until the hours' height and the scroll range hold
+   * still for a while. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    double height, upper;
+
+    do
+      {
+        gint64 until = g_get_monotonic_time () + 250 * 1000;
+
+        height = okno_week_view_get_hour_height (f->grid);
+        upper = gtk_adjustment_get_upper (f->vadjustment);
+        while (g_get_monotonic_time () < until)
+          {
+            g_main_context_iteration (NULL, FALSE);
+            g_usleep (2000);
+          }
+      }
+    while ((height != okno_week_view_get_hour_height (f->grid) || upper != gtk_adjustment_get_upper (f->vadjustment)) &&
+           g_get_monotonic_time () < deadline);
+  }
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
+  GtkWidget *window;
+
   settle (f);
   g_date_time_unref (f->monday);
+  /* Dialogs first; the window must then go with nothing holding it. */
+  while ((window = okno_test_find_toplevel (GTK_TYPE_WINDOW)) && window != GTK_WIDGET (f->window))
+    okno_test_destroy_window (GTK_WINDOW (window));
+  okno_test_destroy_window (GTK_WINDOW (f->window));
+}
+
+static void
+run_activated (GtkApplication *application,
+               gpointer        data)
+{
+  Fixture *f = data;
+
+  fixture_set_up (f, f->data);
+  f->func (f, f->data);
+  fixture_tear_down (f, f->data);
+}
+
+/* A fresh data folder and application for each test (and meson runs each
+ * test in its own process, see tests/meson.build), run as main() runs it. */
+static void
+run_case (gconstpointer data)
+{
+  const struct { gconstpointer weeks; void (*func) (Fixture *, gconstpointer); } *c = data;
+  Fixture f = { 0 };
+
+  f.func = c->func;
+  f.data = c->weeks;
+  okno_test_ui_profile (SETTINGS);
+  f.app = okno_application_new ();
+  okno_test_run_app (f.app, run_activated, &f);
 }
 
 static void
@@ -555,6 +611,43 @@ test_narrow (Fixture       *f,
   g_assert_cmpint (g_date_time_get_day_of_week (okno_window_get_week (f->window)), ==, 1);
 }
 
+/* With the page on this computer only, the share popover shows no QR
+ * code (a phone could not open it) and says why. */
+static void
+test_share_without_lan (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  g_autoptr(GPtrArray) pictures = g_ptr_array_new ();
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GtkWidget *popover = NULL;
+  gboolean explained = FALSE;
+
+  g_assert_false (g_settings_get_boolean (okno_profile_get_settings (f->instance), "share-on-lan"));
+  okno_test_collect (GTK_WIDGET (f->window), GTK_TYPE_MENU_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len && popover == NULL; i++)
+    {
+      GtkPopover *candidate = gtk_menu_button_get_popover (g_ptr_array_index (buttons, i));
+
+      if (OKNO_IS_SHARE_POPOVER (candidate))
+        {
+          gtk_menu_button_popup (g_ptr_array_index (buttons, i));
+          popover = GTK_WIDGET (candidate);
+        }
+    }
+  g_assert_nonnull (popover);
+  okno_test_iterate_until (okno_test_is_shown, popover, 5000);
+  okno_test_collect (popover, GTK_TYPE_PICTURE, pictures);
+  g_assert_cmpuint (pictures->len, ==, 1);
+  g_assert_false (gtk_widget_get_visible (g_ptr_array_index (pictures, 0)));
+  okno_test_collect (popover, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), "Share on local network is on") != NULL)
+      explained = TRUE;
+  g_assert_true (explained);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+}
+
 /* The date picker shows the week shown. */
 static void
 test_date_picker_follows (Fixture       *f,
@@ -581,16 +674,15 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  data_home = okno_test_ui_profile ("[okno]\nport=uint16 0\ntime-zone='Europe/Moscow'\nrate-limit=uint32 0\n"
-                                    "min-notice-minutes=uint32 0\nbooking-window-days=uint32 365\n");
-
+  okno_test_ui_profile (SETTINGS);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-#define ADD(path, weeks, func) \
-  g_test_add (path, Fixture, GINT_TO_POINTER (weeks), fixture_set_up, func, fixture_tear_down)
+#define ADD(path, n, fn) \
+  G_STMT_START { \
+    static const struct { gconstpointer weeks; void (*func) (Fixture *, gconstpointer); } c = { GINT_TO_POINTER (n), fn }; \
+    g_test_add_data_func (path, &c, run_case); \
+  } G_STMT_END
 
   ADD ("/okno/window/first-steps", 1, test_first_steps);
   ADD ("/okno/window/scroll-kept", 2, test_scroll_kept);
@@ -600,21 +692,7 @@ main (int   argc,
   ADD ("/okno/window/tile-lines", 8, test_tile_lines);
   ADD ("/okno/window/narrow", 0, test_narrow);
   g_test_add_func ("/okno/window/phone-format", test_phone_format);
+  ADD ("/okno/window/share-without-lan", 0, test_share_without_lan);
 
-  app = okno_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-
-  status = g_test_run ();
-
-  {
-    GtkWidget *window;
-
-    while ((window = okno_test_find_toplevel (GTK_TYPE_WINDOW)))
-      gtk_window_destroy (GTK_WINDOW (window));
-    okno_profile_flush (okno_application_get_profile (app));
-    g_clear_object (&app);
-  }
-  okno_test_remove_dir (data_home);
-  return status;
+  return g_test_run ();
 }

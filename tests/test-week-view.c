@@ -18,8 +18,6 @@
 #include "okno-week-view-private.h"
 #include "okno-window.h"
 
-static char *data_home;
-static OknoApplication *app;
 static GPtrArray *notifications;
 
 /* A stand-in for the desktop's notification server on the test's private
@@ -84,14 +82,23 @@ start_fake_notification_server (void)
   g_assert_nonnull (reply);
 }
 
-typedef struct
+/* Any free port for the page; Olga's zone; no rate limit. */
+#define SETTINGS "[okno]\nport=uint16 0\ntime-zone='Europe/Moscow'\nrate-limit=uint32 0\ncontact='@olga_rozet'\n" \
+                 "session-types=[('a', 'Включить в дело', uint32 40, '', '', ''), ('b', 'Разбор', uint32 60, '', '', '')]\n" \
+                 "current-session-type='a'\n"
+
+typedef struct _Fixture Fixture;
+
+struct _Fixture
 {
+  void           (*func) (Fixture *f, gconstpointer data);
   OknoApplication *app;
   OknoWindow      *window;
   OknoWeekView    *grid;
   OknoProfile    *instance;
   GDateTime       *monday;
-} Fixture;
+  const char      *watched_slot;
+};
 
 static gboolean
 idle_done (gpointer data)
@@ -265,10 +272,7 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
-  /* One application for all the tests: its object path on the bus is
-   * taken until it is gone. */
-  f->app = app;
-  f->window = OKNO_WINDOW (okno_test_activate (GTK_APPLICATION (f->app)));
+  f->window = OKNO_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
   okno_window_set_week (f->window, now);
   f->grid = OKNO_WEEK_VIEW (okno_window_get_grid (f->window));
   f->instance = okno_application_get_profile (f->app);
@@ -280,8 +284,41 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
+  GtkWidget *window;
+
   settle (f);
   g_date_time_unref (f->monday);
+  /* Dialogs first; the window must then go with nothing holding it. */
+  while ((window = okno_test_find_toplevel (GTK_TYPE_WINDOW)) && window != GTK_WIDGET (f->window))
+    okno_test_destroy_window (GTK_WINDOW (window));
+  okno_test_destroy_window (GTK_WINDOW (f->window));
+}
+
+typedef void (*TestFunc) (Fixture       *f,
+                          gconstpointer  data);
+
+static void
+run_activated (GtkApplication *application,
+               gpointer        data)
+{
+  Fixture *f = data;
+
+  fixture_set_up (f, NULL);
+  f->func (f, NULL);
+  fixture_tear_down (f, NULL);
+}
+
+/* A fresh data folder and application for each test (and meson runs each
+ * test in its own process, see tests/meson.build), run as main() runs it. */
+static void
+run_case (gconstpointer data)
+{
+  Fixture f = { 0 };
+
+  f.func = (TestFunc) data;
+  okno_test_ui_profile (SETTINGS);
+  f.app = okno_application_new ();
+  okno_test_run_app (f.app, run_activated, &f);
 }
 
 static void
@@ -537,6 +574,34 @@ sent_cb (GObject      *object,
   *status = soup_message_get_status (soup_session_get_async_result_message (SOUP_SESSION (object), result));
 }
 
+static gboolean
+tile_is_booked (gpointer data)
+{
+  Fixture *f = data;
+
+  for (guint i = 0; i < _okno_week_view_get_n_tiles (f->grid); i++)
+    {
+      OknoEventTile *tile = OKNO_EVENT_TILE (_okno_week_view_get_tile (f->grid, i));
+
+      if (g_strcmp0 (okno_event_get_id (okno_event_tile_get_event (tile)), f->watched_slot) == 0 &&
+          okno_event_tile_get_kind (tile) == OKNO_EVENT_KIND_BOOKED)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+is_nonzero (gpointer data)
+{
+  return *(guint *) data != 0;
+}
+
+static gboolean
+has_notification (gpointer data)
+{
+  return notifications->len > 0;
+}
+
 /* A booking made through the page shows in the open window. */
 static void
 test_booking_over_http_appears (Fixture       *f,
@@ -550,7 +615,6 @@ test_booking_over_http_appears (Fixture       *f,
   g_autofree char *json = NULL;
   g_autofree char *slot_id = NULL;
   guint status = 0;
-  gboolean found = FALSE;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
   g_date_time_unref (f->monday);
@@ -569,55 +633,172 @@ test_booking_over_http_appears (Fixture       *f,
   soup_message_set_request_body_from_bytes (msg, "application/json", body);
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &status);
 
-  /* Within a second the tile turns into a booked session. */
-  for (gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC; !found && g_get_monotonic_time () < deadline; )
-    {
-      g_main_context_iteration (NULL, FALSE);
-      for (guint i = 0; i < _okno_week_view_get_n_tiles (f->grid); i++)
-        {
-          OknoEventTile *tile = OKNO_EVENT_TILE (_okno_week_view_get_tile (f->grid, i));
-
-          if (g_strcmp0 (okno_event_get_id (okno_event_tile_get_event (tile)), slot_id) == 0 &&
-              okno_event_tile_get_kind (tile) == OKNO_EVENT_KIND_BOOKED)
-            found = TRUE;
-        }
-    }
-  g_assert_true (found);
-  while (status == 0)
-    g_main_context_iteration (NULL, TRUE);
+  /* The tile turns into a booked session (at once; the deadline is for a
+   * loaded machine), and the request is answered. */
+  f->watched_slot = slot_id;
+  okno_test_iterate_until (tile_is_booked, f, 10000);
+  okno_test_iterate_until (is_nonzero, &status, 10000);
   g_assert_cmpuint (status, ==, 201);
 
   /* Olga is told: «New booking: Ольга, Wed 15:00». */
-  for (gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-       notifications->len == 0 && g_get_monotonic_time () < deadline; )
-    g_main_context_iteration (NULL, FALSE);
+  okno_test_iterate_until (has_notification, NULL, 10000);
   g_assert_cmpuint (notifications->len, ==, 1);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (notifications, 0), "New booking: Ольга, "));
   g_assert_true (g_str_has_suffix (g_ptr_array_index (notifications, 0), " 15:00"));
 }
 
+typedef struct
+{
+  GtkWidget *window;
+  int        width;
+  int        height;
+} Size;
+
+static gboolean
+has_size (gpointer data)
+{
+  Size *size = data;
+
+  return gtk_widget_get_width (size->window) == size->width &&
+         gtk_widget_get_height (size->window) == size->height;
+}
+
+/* Resizes the window as a person would, and waits until it has that size
+ * and has drawn it. The window's default size includes the client-side
+ * decorations' margin, which its allocation does not. */
+static void
+resize (Fixture *f,
+        int      width,
+        int      height)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  int old_width, old_height;
+  Size size = { window, 0, 0 };
+
+  gtk_window_get_default_size (GTK_WINDOW (window), &old_width, &old_height);
+  size.width = width - (old_width - gtk_widget_get_width (window));
+  size.height = height - (old_height - gtk_widget_get_height (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  okno_test_iterate_until (has_size, &size, 10000);
+  okno_test_wait_frame (window);
+}
+
+/* What a tile shows of its text: the tile is at least as tall as its first
+ * line, the time. With @uncut, every line the label lays out has its glyphs
+ * (their ink) wholly inside the tile, which clips its children: none is cut
+ * through at the bottom or the side, none hidden below the tile's end (a
+ * tile shows fewer lines by ellipsizing its last one). */
+static void
+assert_tiles_readable (Fixture    *f,
+                       const char *what,
+                       gboolean    uncut)
+{
+  guint n = _okno_week_view_get_n_tiles (f->grid);
+  guint checked = 0, cut = 0, hidden = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *tile = _okno_week_view_get_tile (f->grid, i);
+      g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+      const char *description = gtk_widget_get_tooltip_text (tile);
+      int tile_width = gtk_widget_get_width (tile);
+      int tile_height = gtk_widget_get_height (tile);
+      int lines_shown = 0;
+
+      if (!gtk_widget_get_mapped (tile))
+        continue;
+      okno_test_collect (tile, GTK_TYPE_LABEL, labels);
+      g_assert_cmpuint (labels->len, >=, 1);
+      for (guint j = 0; j < labels->len; j++)
+        {
+          GtkLabel *label = g_ptr_array_index (labels, j);
+          PangoLayout *layout = gtk_label_get_layout (label);  /* transfer none */
+          PangoLayoutIter *iter;
+          graphene_point_t origin;
+          int layout_x, layout_y, line_no = 0;
+
+          if (!gtk_widget_get_mapped (GTK_WIDGET (label)) || gtk_label_get_text (label)[0] == '\0')
+            continue;
+          g_assert_true (gtk_widget_compute_point (GTK_WIDGET (label), tile, &GRAPHENE_POINT_INIT (0, 0), &origin));
+          /* The layout's offsets are in the label's own coordinates. */
+          gtk_label_get_layout_offsets (label, &layout_x, &layout_y);
+          iter = pango_layout_get_iter (layout);
+          do
+            {
+              PangoRectangle ink;
+              double top, bottom, left, right;
+              gboolean inside, below;
+
+              pango_layout_iter_get_line_extents (iter, &ink, NULL);
+              pango_extents_to_pixels (&ink, NULL);
+              if (ink.height == 0)
+                continue;
+              top = origin.y + layout_y + ink.y;
+              bottom = top + ink.height;
+              left = origin.x + layout_x + ink.x;
+              right = left + ink.width;
+              inside = top >= 0 && bottom <= tile_height && left >= 0 && right <= tile_width;
+              below = top >= tile_height;
+              if (inside)
+                lines_shown++;
+              else if (below)
+                hidden++;
+              /* Without @uncut, only the time's height counts. */
+              if (line_no == 0 && !uncut && (top < 0 || bottom > tile_height))
+                g_error ("%s: tile «%s» (%d×%d) is lower than its first line (%.0f–%.0f): «%s»",
+                         what, description, tile_width, tile_height, top, bottom, gtk_label_get_text (label));
+              if (uncut && !inside)
+                {
+                  g_test_message ("%s: tile «%s» (%d×%d) %s line %d of its text (x %.0f–%.0f, y %.0f–%.0f)",
+                                  what, description, tile_width, tile_height, below ? "hides" : "cuts through",
+                                  line_no + 1, left, right, top, bottom);
+                  cut++;
+                }
+            }
+          while (line_no++, pango_layout_iter_next_line (iter));
+          pango_layout_iter_free (iter);
+        }
+      checked++;
+    }
+  g_test_message ("%s: %u tiles checked; %u lines cut through, %u hidden below a tile's end", what, checked, cut, hidden);
+  g_assert_cmpuint (checked, >, 0);
+  if (cut > 0)
+    g_test_fail_printf ("%s: %u lines of text are cut through or hidden", what, cut);
+}
+
+/* A realistic week, as it looks in the light and the dark style and in a
+ * small window; every tile shows at least its time. */
 static void
 test_screenshots (Fixture       *f,
                   gconstpointer  data)
 {
   populate (f);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-  for (guint i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+  resize (f, 1280, 800);
   g_assert_cmpuint (_okno_week_view_get_n_tiles (f->grid), ==, 40);
   okno_test_save_screenshot (GTK_WIDGET (f->window), "week-light.png");
+  assert_tiles_readable (f, "1280×800", FALSE);
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  for (guint i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+  okno_test_wait_frame (GTK_WIDGET (f->window));
   okno_test_save_screenshot (GTK_WIDGET (f->window), "week-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
-  /* At 900 × 600 the tiles stay readable. */
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 600);
-  for (guint i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+  resize (f, 900, 600);
   okno_test_save_screenshot (GTK_WIDGET (f->window), "week-small.png");
+  assert_tiles_readable (f, "900×600", FALSE);
+}
+
+/* The same week at 1280 × 800 and 900 × 600: no tile cuts its text
+ * through mid-line, at the bottom or the side, or hides a line. */
+static void
+test_tiles_readable (Fixture       *f,
+                     gconstpointer  data)
+{
+  populate (f);
+  resize (f, 1280, 800);
+  assert_tiles_readable (f, "1280×800", TRUE);
+  resize (f, 900, 600);
+  assert_tiles_readable (f, "900×600", TRUE);
 }
 
 int
@@ -627,9 +808,7 @@ main (int   argc,
   int status;
 
   g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
-  data_home = okno_test_ui_profile ("[okno]\nport=uint16 0\ntime-zone='Europe/Moscow'\nrate-limit=uint32 0\ncontact='@olga_rozet'\n"
-                                    "session-types=[('a', 'Включить в дело', uint32 40, '', '', ''), ('b', 'Разбор', uint32 60, '', '', '')]\n"
-                                    "current-session-type='a'\n");
+  okno_test_ui_profile (SETTINGS);
 
   /* The build's translations: LANGUAGE=ru makes the Russian screenshots. */
   okno_i18n_init ();
@@ -637,9 +816,10 @@ main (int   argc,
   adw_init ();
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add_data_func (path, (gconstpointer) func, run_case)
 
   ADD ("/okno/week-view/screenshots", test_screenshots);
+  ADD ("/okno/week-view/tiles-readable", test_tiles_readable);
   ADD ("/okno/week-view/publish-move-refuse", test_publish_move_refuse);
   ADD ("/okno/week-view/booking-over-http-appears", test_booking_over_http_appears);
   ADD ("/okno/week-view/keyboard", test_keyboard);
@@ -647,21 +827,7 @@ main (int   argc,
   ADD ("/okno/week-view/slot-rule", test_slot_rule);
 
   start_fake_notification_server ();
-  app = okno_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-
   status = g_test_run ();
-
-  {
-    GtkWidget *window;
-
-    while ((window = okno_test_find_toplevel (GTK_TYPE_WINDOW)))
-      gtk_window_destroy (GTK_WINDOW (window));
-    okno_profile_flush (okno_application_get_profile (app));
-    g_clear_object (&app);
-  }
-  okno_test_remove_dir (data_home);
   g_clear_pointer (&notifications, g_ptr_array_unref);
   return status;
 }

@@ -16,8 +16,6 @@
 #include "okno-time.h"
 #include "okno-window.h"
 
-static char *data_home;
-
 static const char *
 window_title_text (OknoWindow *window)
 {
@@ -29,10 +27,10 @@ window_title_text (OknoWindow *window)
 }
 
 static void
-test_window (void)
+window_tests (GtkApplication *application,
+              gpointer        data)
 {
-  g_autoptr(OknoApplication) app = okno_application_new ();
-  g_autoptr(GError) error = NULL;
+  OknoApplication *app = OKNO_APPLICATION (application);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) monday = NULL;
   g_autoptr(GDateTime) next_monday = NULL;
@@ -44,10 +42,7 @@ test_window (void)
   GSettings *settings;
   gint64 started = g_get_monotonic_time ();
 
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  window = OKNO_WINDOW (okno_test_activate (GTK_APPLICATION (app)));
+  window = OKNO_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_nonnull (window);
   okno_test_iterate_until (okno_test_is_shown, window, 5000);
   g_test_message ("Window shown after %d ms", (int) ((g_get_monotonic_time () - started) / 1000));
@@ -84,7 +79,7 @@ test_window (void)
   g_settings_set_uint (settings, "snap-minutes", 15);
   g_assert_cmpfloat (gtk_spin_button_get_value (g_ptr_array_index (spins, 1)), ==, 15);
   okno_test_save_screenshot (preferences, "preferences.png");
-  gtk_window_destroy (GTK_WINDOW (preferences));
+  okno_test_destroy_window (GTK_WINDOW (preferences));
 
   /* The share popover: the address, its QR code, the LAN switch. */
   {
@@ -145,10 +140,18 @@ test_window (void)
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   g_assert_nonnull (okno_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW));
-  gtk_window_destroy (GTK_WINDOW (okno_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW)));
+  okno_test_destroy_window (GTK_WINDOW (okno_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW)));
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  okno_profile_flush (okno_application_get_profile (app));
+  /* The window, then the application, go with nothing left holding them. */
+  okno_test_destroy_window (GTK_WINDOW (window));
+}
+
+/* The application as main() runs it: it ends when its window is closed,
+ * and must then be gone. */
+static void
+test_window (void)
+{
+  okno_test_run_app (okno_application_new (), window_tests, NULL);
 }
 
 int
@@ -158,7 +161,7 @@ main (int   argc,
   int status;
 
   /* A fresh profile whose booking page takes any free port. */
-  data_home = okno_test_ui_profile ("[okno]\nport=uint16 0\n");
+  okno_test_ui_profile ("[okno]\nport=uint16 0\n");
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -166,6 +169,5 @@ main (int   argc,
   g_test_add_func ("/okno/window/shell", test_window);
 
   status = g_test_run ();
-  okno_test_remove_dir (data_home);
   return status;
 }

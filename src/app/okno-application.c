@@ -12,7 +12,10 @@
 #include <string.h>
 
 #include "okno-application.h"
+#include "okno-desktop-sink.h"
 #include "okno-event-tile.h"
+#include "okno-google-calendar.h"
+#include "okno-google-page.h"
 #include "okno-notifications-page.h"
 #include "okno-preferences-window.h"
 #include "okno-window.h"
@@ -25,6 +28,9 @@ struct _OknoApplication
 
   OknoProfile   *instance;
   gboolean        opening;
+  gboolean        closing;
+  gboolean        closed;
+  gboolean        quit_when_closed;
   char           *data_dir;
   OknoOverrides   overrides;
   char           *bind;
@@ -43,6 +49,8 @@ static const GOptionEntry option_entries[] = {
     N_("Address to listen on (default: 127.0.0.1, or all with “share-on-lan”)"), N_("ADDR") },
   { "version", 'v', 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
+  { "poll-seconds", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("How often to ask Google Calendar for changes (default: the “poll-seconds” setting, 60)"), N_("N") },
   { NULL }
 };
 
@@ -76,6 +84,8 @@ show_preferences (OknoApplication *self,
                                                         ? okno_web_server_get_port (server) : 0);
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (preferences),
                               ADW_PREFERENCES_PAGE (okno_notifications_page_new (self->instance)));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (preferences),
+                              ADW_PREFERENCES_PAGE (okno_google_page_new (self->instance)));
   if (page != NULL)
     adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), page);
   gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
@@ -125,11 +135,59 @@ about_action (GSimpleAction *action,
 }
 
 static void
+closed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(OknoApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!okno_profile_close_finish (OKNO_PROFILE (object), result, &error))
+    g_warning ("%s", error->message);
+
+  self->closed = TRUE;
+  if (self->quit_when_closed)
+    g_application_quit (G_APPLICATION (self));
+  g_application_release (G_APPLICATION (self));
+}
+
+/* Stops serving and lets the last writes drain on the running loop; the
+ * application holds itself meanwhile, so it neither quits early nor waits
+ * on a nested loop. */
+static void
+close_profile (OknoApplication *self,
+               gboolean         quit)
+{
+  self->quit_when_closed |= quit;
+  if (self->closing)
+    return;
+  if (self->instance == NULL || self->closed)
+    {
+      if (quit)
+        g_application_quit (G_APPLICATION (self));
+      return;
+    }
+
+  self->closing = TRUE;
+  g_application_hold (G_APPLICATION (self));
+  okno_profile_close_async (self->instance, NULL, closed_cb, g_object_ref (self));
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  close_profile (OKNO_APPLICATION (user_data), TRUE);
+}
+
+/* The last window went: the application would stop now. */
+static void
+window_removed_cb (OknoApplication *self,
+                   GtkWindow       *window)
+{
+  if (gtk_application_get_windows (GTK_APPLICATION (self)) == NULL)
+    close_profile (self, FALSE);
 }
 
 static void
@@ -140,52 +198,53 @@ activate_action (GSimpleAction *action,
   g_application_activate (G_APPLICATION (user_data));
 }
 
+static void
+google_reconnected_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(OknoCalendar) calendar = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!okno_google_auth_connect_finish (OKNO_GOOGLE_AUTH (object), result, &error))
+    {
+      g_message ("Reconnecting to Google failed: %s", error->message);
+      return;
+    }
+  okno_calendar_refresh_async (calendar, NULL, NULL, NULL);
+}
+
+/* The banner's Reconnect: the same sign-in as `okno-server google
+ * connect`, in the browser the portal opens. */
+static void
+google_reconnect_action (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  OknoApplication *self = OKNO_APPLICATION (user_data);
+  OknoCalendar *calendar;
+  OknoGoogleAuth *auth;
+
+  if (self->instance == NULL)
+    return;
+  calendar = okno_schedule_get_calendar (okno_profile_get_schedule (self->instance));
+  if (!OKNO_IS_GOOGLE_CALENDAR (calendar))
+    return;
+  auth = okno_google_calendar_get_auth (OKNO_GOOGLE_CALENDAR (calendar));
+  okno_google_auth_connect_async (auth, 0, NULL, google_reconnected_cb, g_object_ref (calendar));
+  if (okno_google_auth_get_authorization_uri (auth))
+    gtk_show_uri (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                  okno_google_auth_get_authorization_uri (auth), GDK_CURRENT_TIME);
+}
+
 static const GActionEntry app_actions[] = {
+  { "google-reconnect", google_reconnect_action },
   { "activate", activate_action },
   { "preferences", preferences_action },
   { "session-types", session_types_action },
   { "about", about_action },
   { "quit", quit_action },
 };
-
-/* «Новая запись: Анна, ср 17:30» — Olga hears of bookings at once. */
-static void
-notify_booking (OknoApplication *self,
-                OknoBooking     *booking,
-                gboolean         added)
-{
-  g_autoptr(GNotification) notification = NULL;
-  g_autoptr(GDateTime) local = g_date_time_to_timezone (okno_booking_get_start (booking),
-                                                        okno_schedule_get_time_zone (okno_profile_get_schedule (self->instance)));
-  /* Translators: when a booked session starts, in a notification; strftime format («ср 17:30») */
-  g_autofree char *when = okno_mid_sentence (g_date_time_format (local, _("%a %H:%M")));
-  g_autofree char *title = added ? g_strdup_printf (_("New booking: %s, %s"), okno_booking_get_name (booking), when)
-                                 : g_strdup_printf (_("Booking cancelled: %s, %s"), okno_booking_get_name (booking), when);
-  g_autofree char *id = g_strconcat ("booking-", okno_booking_get_id (booking), NULL);
-  const char *body = added ? okno_booking_get_session_type (booking) : _("The slot is open again.");
-
-  notification = g_notification_new (title);
-  if (body != NULL && body[0] != '\0')
-    g_notification_set_body (notification, body);
-  g_notification_set_default_action (notification, "app.activate");
-  g_application_send_notification (G_APPLICATION (self), id, notification);
-}
-
-static void
-booking_added_cb (OknoApplication *self,
-                  OknoBooking     *booking)
-{
-  notify_booking (self, booking, TRUE);
-}
-
-static void
-booking_cancelled_cb (OknoApplication *self,
-                      OknoBooking     *booking,
-                      gboolean         by_owner)
-{
-  if (!by_owner)
-    notify_booking (self, booking, FALSE);
-}
 
 /* «Cal.com is back» is the news Olga waits for; one notification, replaced
  * by the next change. */
@@ -222,6 +281,9 @@ okno_application_handle_local_options (GApplication *application,
   g_variant_dict_lookup (options, "bind", "s", &self->bind);
   self->overrides.bind = self->bind;
 
+  if (g_variant_dict_lookup (options, "poll-seconds", "&s", &port))
+    self->overrides.poll_seconds = (int) g_ascii_strtoll (port, NULL, 10);
+
   /* Another data folder is another profile: let it run beside the first. */
   if (g_variant_dict_lookup (options, "data-dir", "^ay", &self->data_dir))
     g_application_set_flags (application,
@@ -240,6 +302,7 @@ okno_application_startup (GApplication *application)
   G_APPLICATION_CLASS (okno_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  g_signal_connect (self, "window-removed", G_CALLBACK (window_removed_cb), NULL);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 }
@@ -259,11 +322,15 @@ profile_ready_cb (GObject      *object,
     show_fatal_error (self, error->message);
   else
     {
+      static const char * const kinds[] = { "desktop", NULL };
+      g_autoptr(OknoDesktopSink) sink = NULL;
+
       okno_profile_apply_overrides (self->instance, &self->overrides);
-      g_signal_connect_object (okno_profile_get_service (self->instance), "booking-added",
-                               G_CALLBACK (booking_added_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (okno_profile_get_service (self->instance), "booking-cancelled",
-                               G_CALLBACK (booking_cancelled_cb), self, G_CONNECT_SWAPPED);
+      /* Olga hears of bookings through the outbox: a desktop notification
+       * for each, sent once even across a crash. */
+      sink = okno_desktop_sink_new (G_APPLICATION (self), okno_profile_get_schedule (self->instance));
+      okno_booking_service_set_notify_kinds (okno_profile_get_service (self->instance), kinds);
+      okno_outbox_add_sink (okno_profile_get_outbox (self->instance), "desktop", OKNO_NOTIFY_SINK (sink));
       g_signal_connect_object (okno_profile_get_calcom_monitor (self->instance), "state-changed",
                                G_CALLBACK (calcom_changed_cb), self, G_CONNECT_SWAPPED);
       /* A busy port is not fatal: the window opens and says so. */
@@ -309,8 +376,11 @@ okno_application_shutdown (GApplication *application)
 {
   OknoApplication *self = OKNO_APPLICATION (application);
 
-  if (self->instance != NULL)
+  /* Closed on the running loop already, unless the loop was stopped
+   * from outside: then there is no loop to drain on but this one. */
+  if (self->instance != NULL && !self->closed)
     okno_profile_flush (self->instance);
+  self->closed = TRUE;
 
   G_APPLICATION_CLASS (okno_application_parent_class)->shutdown (application);
 }
@@ -380,6 +450,7 @@ okno_application_check_arguments (int    argc,
   g_autofree char *data_dir = NULL;
   g_autofree char *bind = NULL;
   g_autofree char *port_text = NULL;
+  g_autofree char *poll_text = NULL;
   g_auto(GStrv) args = g_strdupv (argv);
   GOptionEntry entries[G_N_ELEMENTS (option_entries)];
   gboolean version = FALSE;
@@ -390,6 +461,7 @@ okno_application_check_arguments (int    argc,
   entries[1].arg_data = &port_text;
   entries[2].arg_data = &bind;
   entries[3].arg_data = &version;
+  entries[4].arg_data = &poll_text;
 
   g_option_context_set_help_enabled (context, FALSE);
   g_option_context_set_ignore_unknown_options (context, TRUE);
@@ -412,6 +484,11 @@ okno_application_check_arguments (int    argc,
   if (port != -1 && (port < 0 || port > 65535))
     {
       g_printerr ("okno: %s\n", _("--port must be a number from 0 to 65535"));
+      return EXIT_USAGE;
+    }
+  if (poll_text != NULL && !g_ascii_string_to_unsigned (poll_text, 10, 10, 3600, NULL, NULL))
+    {
+      g_printerr ("okno: %s\n", _("--poll-seconds must be a number from 10 to 3600"));
       return EXIT_USAGE;
     }
 

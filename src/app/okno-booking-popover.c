@@ -104,18 +104,30 @@ okno_format_phone (const char  *phone,
 }
 
 static void
+cancelled_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(OknoBooking) booking = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(booking = okno_booking_service_cancel_finish (OKNO_BOOKING_SERVICE (object), result, &error)))
+    g_warning ("Cannot cancel the booking: %s", _(error->message));
+}
+
+static void
 cancel_confirmed_cb (AdwMessageDialog   *dialog,
                      const char         *response,
                      OknoBookingPopover *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GError) error = NULL;
 
   if (g_strcmp0 (response, "cancel-booking") != 0)
     return;
 
-  if (!okno_booking_service_cancel_as_owner (self->service, okno_booking_get_id (self->booking), now, &error))
-    g_warning ("Cannot cancel the booking: %s", _(error->message));
+  /* Decided at once; the window does not wait for the disk. */
+  okno_booking_service_cancel_as_owner_async (self->service, okno_booking_get_id (self->booking), now,
+                                              NULL, cancelled_cb, NULL);
 }
 
 static void

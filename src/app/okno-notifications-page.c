@@ -213,7 +213,7 @@ okno_notifications_page_new (OknoProfile *profile)
 
   /* Telegram */
   group = add_group (self, _("Telegram"),
-                     _("Okno writes to your chat through your own bot: the Cal.com news now, each booking once the outbox carries it."));
+                     _("Okno writes to your chat through your own bot: each booking, each cancellation by a client, and the Cal.com news."));
   self->token_row = adw_password_entry_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row), _("Bot token"));
   adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (self->token_row), TRUE);

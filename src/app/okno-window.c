@@ -11,10 +11,12 @@
 #include <glib/gi18n.h>
 
 #include "okno-calcom-indicator.h"
+#include "okno-attention-button.h"
 #include "okno-session-type.h"
 #include "okno-share-popover.h"
 #include "okno-time.h"
 #include "okno-week-view.h"
+#include "okno-calendar-banner.h"
 #include "okno-window.h"
 
 #define RULER_WIDTH 56
@@ -720,6 +722,10 @@ okno_window_new (OknoApplication *application)
                            G_CALLBACK (session_types_changed_cb), self, G_CONNECT_SWAPPED);
   session_types_changed_cb (self);
 
+  /* Google offline or needing a sign-in: a banner above the week. */
+  gtk_box_prepend (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->contact_bar))),
+                   okno_calendar_banner_new (okno_schedule_get_calendar (okno_profile_get_schedule (self->instance))));
+
   self->grid = okno_week_view_new (self->instance);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->grid);
   /* A focus change (a click, Esc, a closed popover, a slot moved) must not
@@ -742,6 +748,7 @@ okno_window_new (OknoApplication *application)
 
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->share_button), okno_share_popover_new (self->instance));
   adw_header_bar_pack_end (self->header_bar, okno_calcom_indicator_new (self->instance));
+  adw_header_bar_pack_end (self->header_bar, okno_attention_button_new (okno_profile_get_attention (self->instance)));
 
   g_signal_connect_object (self->instance, "notify::server-error",
                            G_CALLBACK (server_error_changed_cb), self, G_CONNECT_SWAPPED);

@@ -18,7 +18,8 @@
  * brought, so Okno starts and serves the page with no network at all.
  *
  *   {"version":1,"calendars":{"primary":{"syncToken":…,"lastSync":…,
- *                                        "events":[Event…]}, …}}
+ *                                        "events":[Event…]}, …},
+ *    "calendarList":[CalendarListEntry…]}
  *
  * Every Google calendar Okno reads keeps its state here under its id. The
  * file is replaced crash-safely (temporary file, fsync, rename) in a worker
@@ -32,6 +33,7 @@ struct _OknoGoogleCache
 
   char       *path;
   JsonObject *calendars;
+  JsonArray  *calendar_list;
   gboolean    saving;
   GPtrArray  *waiting;     /* GTask *, answered by the next write */
   GPtrArray  *running;     /* GTask *, answered by the current write */
@@ -99,6 +101,11 @@ start_save (OknoGoogleCache *self)
   json_builder_add_int_value (builder, CACHE_VERSION);
   json_builder_set_member_name (builder, "calendars");
   json_builder_add_value (builder, json_node_init_object (json_node_alloc (), self->calendars));
+  if (self->calendar_list)
+    {
+      json_builder_set_member_name (builder, "calendarList");
+      json_builder_add_value (builder, json_node_init_array (json_node_alloc (), self->calendar_list));
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
@@ -121,6 +128,7 @@ okno_google_cache_finalize (GObject *object)
 
   g_free (self->path);
   g_clear_pointer (&self->calendars, json_object_unref);
+  g_clear_pointer (&self->calendar_list, json_array_unref);
   g_clear_pointer (&self->waiting, g_ptr_array_unref);
   g_clear_pointer (&self->running, g_ptr_array_unref);
 
@@ -191,6 +199,9 @@ okno_google_cache_new (const char  *data_dir,
     }
 
   self->calendars = json_object_ref (json_node_get_object (calendars));
+  if (json_object_has_member (root, "calendarList") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "calendarList")))
+    self->calendar_list = json_array_ref (json_object_get_array_member (root, "calendarList"));
   return g_steal_pointer (&self);
 }
 
@@ -267,4 +278,23 @@ okno_google_cache_is_saving (OknoGoogleCache *self)
 {
   g_return_val_if_fail (OKNO_IS_GOOGLE_CACHE (self), FALSE);
   return self->saving || self->waiting->len > 0;
+}
+
+/* Returns: (transfer none) (nullable): the account's calendars, as the
+ * last calendar list answered */
+JsonArray *
+okno_google_cache_get_calendar_list (OknoGoogleCache *self)
+{
+  g_return_val_if_fail (OKNO_IS_GOOGLE_CACHE (self), NULL);
+  return self->calendar_list;
+}
+
+void
+okno_google_cache_set_calendar_list (OknoGoogleCache *self,
+                                     JsonArray       *calendars)
+{
+  g_return_if_fail (OKNO_IS_GOOGLE_CACHE (self));
+
+  g_clear_pointer (&self->calendar_list, json_array_unref);
+  self->calendar_list = calendars ? json_array_ref (calendars) : NULL;
 }

@@ -30,6 +30,9 @@ void             okno_google_cache_save_async   (OknoGoogleCache  *self,
 gboolean         okno_google_cache_save_finish  (OknoGoogleCache  *self,
                                                  GAsyncResult     *result,
                                                  GError          **error);
+JsonArray       *okno_google_cache_get_calendar_list (OknoGoogleCache *self);
+void             okno_google_cache_set_calendar_list (OknoGoogleCache *self,
+                                                      JsonArray       *calendars);
 gboolean         okno_google_cache_is_saving    (OknoGoogleCache  *self);
 
 G_END_DECLS

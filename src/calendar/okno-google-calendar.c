@@ -63,17 +63,28 @@ struct _OknoGoogleCalendar
   guint              backoff_cap_ms;
   guint              max_attempts;
   guint              page_size;
+
+  /* Built by the profile (GAsyncInitable): the slot calendar owns the
+   * account and the calendars that only count as busy. */
+  char              *data_dir;
+  GSettings         *settings;
+  GPtrArray         *busy;            /* OknoGoogleCalendar * */
 };
 
 static void calendar_iface_init (OknoCalendarInterface *iface);
+static void async_initable_iface_init (GAsyncInitableIface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (OknoGoogleCalendar, okno_google_calendar, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (OKNO_TYPE_CALENDAR, calendar_iface_init))
+                               G_IMPLEMENT_INTERFACE (OKNO_TYPE_CALENDAR, calendar_iface_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_ASYNC_INITABLE, async_initable_iface_init))
 
 enum {
   PROP_0,
   PROP_STATE,
   PROP_PENDING,
+  PROP_DATA_DIR,
+  PROP_SETTINGS,
+  PROP_POLL_SECONDS,
   N_PROPS
 };
 
@@ -1084,6 +1095,202 @@ calendar_iface_init (OknoCalendarInterface *iface)
   iface->refresh_finish = okno_google_calendar_refresh_finish;
 }
 
+/* GAsyncInitable: the profile builds the slot calendar from "data-dir"
+ * and "settings"; it reads the keyring and the cache, picks the busy
+ * calendars, and starts syncing in the background. It never waits for
+ * Google: with no network it serves the cache. */
+
+static void
+busy_ids_add (GPtrArray  *ids,
+              const char *id,
+              const char *slot_id,
+              const char *account)
+{
+  if (id == NULL || *id == '\0' || g_str_equal (id, slot_id))
+    return;
+  if (g_str_equal (slot_id, "primary") && g_strcmp0 (id, account) == 0)
+    return;
+  if (g_str_equal (id, "primary") && g_strcmp0 (slot_id, account) == 0)
+    return;
+  for (guint i = 0; i < ids->len; i++)
+    if (g_str_equal (g_ptr_array_index (ids, i), id))
+      return;
+  g_ptr_array_add (ids, g_strdup (id));
+}
+
+/* google-busy-calendars, or every calendar the account has selected (as
+ * the last calendar list said). */
+static GPtrArray *
+busy_ids (OknoGoogleCalendar *self)
+{
+  g_auto(GStrv) chosen = g_settings_get_strv (self->settings, "google-busy-calendars");
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  const char *account = okno_google_auth_get_account (self->auth);
+  JsonArray *list;
+
+  if (chosen[0] != NULL)
+    {
+      for (guint i = 0; chosen[i]; i++)
+        busy_ids_add (ids, chosen[i], self->calendar_id, account);
+      return ids;
+    }
+
+  if ((list = okno_google_cache_get_calendar_list (self->cache)))
+    for (guint i = 0; i < json_array_get_length (list); i++)
+      {
+        JsonObject *c = json_array_get_object_element (list, i);
+
+        if (json_object_get_boolean_member_with_default (c, "selected", FALSE))
+          busy_ids_add (ids, json_object_get_string_member_with_default (c, "id", NULL),
+                        self->calendar_id, account);
+      }
+  return ids;
+}
+
+static void
+open_busy (OknoGoogleCalendar *self)
+{
+  g_autoptr(GPtrArray) ids = busy_ids (self);
+
+  g_ptr_array_set_size (self->busy, 0);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      OknoGoogleCalendar *busy = okno_google_calendar_new (self->auth, self->cache, g_ptr_array_index (ids, i));
+
+      g_settings_bind (self->settings, "poll-seconds", busy, "poll-seconds", G_SETTINGS_BIND_GET);
+      g_ptr_array_add (self->busy, busy);
+    }
+}
+
+static void
+calendar_list_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OknoGoogleCalendar *self = g_task_get_source_object (task);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  guint status = 0;
+
+  bytes = okno_google_auth_request_finish (self->auth, result, &status, NULL, NULL);
+  root = parse_bytes (bytes);
+  if (status == 200 && root && JSON_NODE_HOLDS_OBJECT (root) &&
+      json_object_has_member (json_node_get_object (root), "items"))
+    {
+      JsonArray *items = json_object_get_array_member (json_node_get_object (root), "items");
+
+      okno_google_cache_set_calendar_list (self->cache, items);
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          JsonObject *c = json_array_get_object_element (items, i);
+
+          if (json_object_get_boolean_member_with_default (c, "primary", FALSE) &&
+              okno_google_auth_get_account (self->auth) == NULL)
+            okno_google_auth_set_account (self->auth, json_object_get_string_member (c, "id"));
+        }
+      okno_google_cache_save_async (self->cache, NULL, NULL, NULL);
+    }
+  else
+    g_debug ("No calendar list yet (HTTP %u): no busy calendars until it comes", status);
+
+  open_busy (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+auth_loaded_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OknoGoogleCalendar *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!okno_google_auth_load_finish (self->auth, result, &error))
+    {
+      /* No keyring: serve the cache, and say Olga must connect again. */
+      g_message ("%s", error->message);
+      self->state = OKNO_CALENDAR_STATE_RECONNECT;
+    }
+  else if (!okno_google_auth_is_connected (self->auth))
+    self->state = OKNO_CALENDAR_STATE_RECONNECT;
+
+  /* The first start on this folder learns which calendars are selected;
+   * later starts use what the cache remembers and never wait. */
+  if (self->state != OKNO_CALENDAR_STATE_RECONNECT &&
+      okno_google_cache_get_calendar_list (self->cache) == NULL &&
+      okno_google_auth_has_scope (self->auth, OKNO_GOOGLE_SCOPE_READONLY))
+    {
+      g_autofree char *uri = g_strdup_printf ("%s/users/me/calendarList",
+                                              okno_google_auth_get_calendar_url (self->auth));
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      okno_google_auth_request_async (self->auth, "GET", uri, NULL, NULL, cancellable,
+                                      calendar_list_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  open_busy (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+okno_google_calendar_init_async (GAsyncInitable      *initable,
+                                 int                  io_priority,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  OknoGoogleCalendar *self = OKNO_GOOGLE_CALENDAR (initable);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *escaped = NULL;
+
+  g_task_set_source_tag (task, okno_google_calendar_init_async);
+
+  if (self->data_dir == NULL || self->settings == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "OknoGoogleCalendar needs data-dir and settings");
+      return;
+    }
+  if (!(self->cache = okno_google_cache_new (self->data_dir, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  self->auth = okno_google_auth_new (self->data_dir);
+  self->calendar_id = g_settings_get_string (self->settings, "google-slot-calendar");
+  if (*self->calendar_id == '\0')
+    {
+      g_free (self->calendar_id);
+      self->calendar_id = g_strdup ("primary");
+    }
+  escaped = g_uri_escape_string (self->calendar_id, NULL, FALSE);
+  self->events_url = g_strdup_printf ("%s/calendars/%s/events",
+                                      okno_google_auth_get_calendar_url (self->auth), escaped);
+  load_cache (self);
+  g_settings_bind (self->settings, "poll-seconds", self, "poll-seconds", G_SETTINGS_BIND_GET);
+
+  okno_google_auth_load_async (self->auth, cancellable, auth_loaded_cb, g_steal_pointer (&task));
+}
+
+static gboolean
+okno_google_calendar_init_finish (GAsyncInitable  *initable,
+                                  GAsyncResult    *result,
+                                  GError         **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+async_initable_iface_init (GAsyncInitableIface *iface)
+{
+  iface->init_async = okno_google_calendar_init_async;
+  iface->init_finish = okno_google_calendar_init_finish;
+}
+
 /* GObject */
 
 static void
@@ -1094,6 +1301,9 @@ okno_google_calendar_dispose (GObject *object)
   self->started = FALSE;
   g_clear_handle_id (&self->poll_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
+  if (self->busy)
+    for (guint i = 0; i < self->busy->len; i++)
+      g_object_run_dispose (g_ptr_array_index (self->busy, i));
 
   G_OBJECT_CLASS (okno_google_calendar_parent_class)->dispose (object);
 }
@@ -1114,6 +1324,9 @@ okno_google_calendar_finalize (GObject *object)
   g_clear_pointer (&self->sync_waiters, g_ptr_array_unref);
   g_clear_pointer (&self->last_sync, g_date_time_unref);
   g_clear_pointer (&self->offline_since, g_date_time_unref);
+  g_clear_pointer (&self->busy, g_ptr_array_unref);
+  g_clear_object (&self->settings);
+  g_free (self->data_dir);
 
   G_OBJECT_CLASS (okno_google_calendar_parent_class)->finalize (object);
 }
@@ -1134,6 +1347,40 @@ okno_google_calendar_get_property (GObject    *object,
     case PROP_PENDING:
       g_value_set_uint (value, self->pending);
       break;
+    case PROP_DATA_DIR:
+      g_value_set_string (value, self->data_dir);
+      break;
+    case PROP_POLL_SECONDS:
+      g_value_set_uint (value, self->poll_seconds);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+okno_google_calendar_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  OknoGoogleCalendar *self = OKNO_GOOGLE_CALENDAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR:
+      g_free (self->data_dir);
+      self->data_dir = g_value_dup_string (value);
+      break;
+    case PROP_SETTINGS:
+      g_set_object (&self->settings, g_value_get_object (value));
+      break;
+    case PROP_POLL_SECONDS:
+      okno_google_calendar_set_poll_seconds (self, g_value_get_uint (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1147,6 +1394,7 @@ okno_google_calendar_class_init (OknoGoogleCalendarClass *klass)
   object_class->dispose = okno_google_calendar_dispose;
   object_class->finalize = okno_google_calendar_finalize;
   object_class->get_property = okno_google_calendar_get_property;
+  object_class->set_property = okno_google_calendar_set_property;
 
   g_object_class_override_property (object_class, PROP_STATE, "state");
   properties[PROP_STATE] = g_object_class_find_property (object_class, "state");
@@ -1154,6 +1402,18 @@ okno_google_calendar_class_init (OknoGoogleCalendarClass *klass)
     g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_property (object_class, PROP_PENDING, properties[PROP_PENDING]);
+  properties[PROP_DATA_DIR] =
+    g_param_spec_string ("data-dir", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_property (object_class, PROP_DATA_DIR, properties[PROP_DATA_DIR]);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_property (object_class, PROP_SETTINGS, properties[PROP_SETTINGS]);
+  properties[PROP_POLL_SECONDS] =
+    g_param_spec_uint ("poll-seconds", NULL, NULL, 0, 86400, DEFAULT_POLL,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_property (object_class, PROP_POLL_SECONDS, properties[PROP_POLL_SECONDS]);
 }
 
 static void
@@ -1168,6 +1428,7 @@ okno_google_calendar_init (OknoGoogleCalendar *self)
   self->backoff_cap_ms = 5 * 60 * 1000;
   self->max_attempts = 8;
   self->page_size = PAGE_SIZE;
+  self->busy = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /* Public API */
@@ -1220,6 +1481,43 @@ okno_google_calendar_set_poll_seconds (OknoGoogleCalendar *self,
   self->poll_seconds = seconds;
   if (self->poll_source)
     schedule_poll (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLL_SECONDS]);
+}
+
+/* --poll-seconds: wins over the setting for this run, busy calendars too. */
+void
+okno_google_calendar_override_poll_seconds (OknoGoogleCalendar *self,
+                                            guint               seconds)
+{
+  g_return_if_fail (OKNO_IS_GOOGLE_CALENDAR (self));
+
+  g_settings_unbind (self, "poll-seconds");
+  okno_google_calendar_set_poll_seconds (self, seconds);
+  for (guint i = 0; self->busy && i < self->busy->len; i++)
+    {
+      g_settings_unbind (g_ptr_array_index (self->busy, i), "poll-seconds");
+      okno_google_calendar_set_poll_seconds (g_ptr_array_index (self->busy, i), seconds);
+    }
+}
+
+/**
+ * okno_google_calendar_get_busy_calendars:
+ *
+ * Returns: (transfer none) (element-type OknoGoogleCalendar): the calendars
+ *   whose events count as busy (google-busy-calendars, or the selected ones)
+ */
+GPtrArray *
+okno_google_calendar_get_busy_calendars (OknoGoogleCalendar *self)
+{
+  g_return_val_if_fail (OKNO_IS_GOOGLE_CALENDAR (self), NULL);
+  return self->busy;
+}
+
+OknoGoogleAuth *
+okno_google_calendar_get_auth (OknoGoogleCalendar *self)
+{
+  g_return_val_if_fail (OKNO_IS_GOOGLE_CALENDAR (self), NULL);
+  return self->auth;
 }
 
 /* Writes sent to Google and not yet acknowledged. */
@@ -1247,6 +1545,13 @@ okno_google_calendar_start (OknoGoogleCalendar *self)
   if (self->started)
     return;
   self->started = TRUE;
+  for (guint i = 0; i < self->busy->len; i++)
+    okno_google_calendar_start (g_ptr_array_index (self->busy, i));
+  if (self->state == OKNO_CALENDAR_STATE_RECONNECT)
+    {
+      /* Not connected: nothing to ask Google; the cache serves. */
+      return;
+    }
   sync_start (self);
 }
 

@@ -21,6 +21,10 @@ OknoGoogleCalendar *okno_google_calendar_new              (OknoGoogleAuth     *a
 const char         *okno_google_calendar_get_calendar_id  (OknoGoogleCalendar *self);
 void                okno_google_calendar_set_poll_seconds (OknoGoogleCalendar *self,
                                                            guint               seconds);
+void                okno_google_calendar_override_poll_seconds (OknoGoogleCalendar *self,
+                                                                guint               seconds);
+GPtrArray          *okno_google_calendar_get_busy_calendars (OknoGoogleCalendar *self);
+OknoGoogleAuth     *okno_google_calendar_get_auth         (OknoGoogleCalendar *self);
 guint               okno_google_calendar_get_pending      (OknoGoogleCalendar *self);
 void                okno_google_calendar_start            (OknoGoogleCalendar *self);
 GDateTime          *okno_google_calendar_get_offline_since (OknoGoogleCalendar *self);

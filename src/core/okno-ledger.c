@@ -641,6 +641,7 @@ writer_main (gpointer data)
         }
       g_mutex_unlock (&self->lock);
 
+      g_debug ("Writing a batch of %u records", batch.length);
       if (buffer->len > 0)
         {
           before = lseek (self->journal_fd, 0, SEEK_END);

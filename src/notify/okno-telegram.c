@@ -41,6 +41,7 @@ enum {
   PROP_BASE_URL,
   PROP_CHAT_ID,
   PROP_TIMEOUT_SECONDS,
+  PROP_HAS_TOKEN,
   N_PROPS
 };
 
@@ -272,6 +273,9 @@ okno_telegram_get_property (GObject    *object,
     case PROP_TIMEOUT_SECONDS:
       g_value_set_uint (value, self->timeout_seconds);
       break;
+    case PROP_HAS_TOKEN:
+      g_value_set_boolean (value, self->token != NULL);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -363,6 +367,11 @@ okno_telegram_class_init (OknoTelegramClass *klass)
                        1, 600, 15,
                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  properties [PROP_HAS_TOKEN] =
+    g_param_spec_boolean ("has-token", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -396,10 +405,15 @@ void
 okno_telegram_set_token (OknoTelegram *self,
                          const char   *token)
 {
+  gboolean had = FALSE;
+
   g_return_if_fail (OKNO_IS_TELEGRAM (self));
 
+  had = self->token != NULL;
   g_free (self->token);
   self->token = token != NULL && token[0] != '\0' ? g_strdup (token) : NULL;
+  if (had != (self->token != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_HAS_TOKEN]);
 }
 
 const char *

@@ -14,10 +14,12 @@
 #include "okno-calcom-monitor.h"
 #include "okno-data-dir.h"
 #include "okno-profile.h"
+#include "okno-google-calendar.h"
 #include "okno-local-calendar.h"
 #include "okno-session-type.h"
 #include "okno-secrets.h"
 #include "okno-telegram.h"
+#include "okno-telegram-sink.h"
 #include "okno-settings.h"
 
 #define CLOSE_WAIT_MSEC 5000
@@ -208,10 +210,9 @@ open_calendar_async (OknoProfile         *self,
     }
 
   /* The seam for remote backends: each is a GAsyncInitable OknoCalendar
-   * with the construct properties “data-dir” and “settings”. (The Google
-   * backend puts OKNO_TYPE_GOOGLE_CALENDAR here once it is built.) */
+   * with the construct properties “data-dir” and “settings”. */
   if (g_str_equal (backend, "google"))
-    type = g_type_from_name ("OknoGoogleCalendar");
+    type = OKNO_TYPE_GOOGLE_CALENDAR;
 
   if (type != G_TYPE_INVALID && g_type_is_a (type, OKNO_TYPE_CALENDAR) && g_type_is_a (type, G_TYPE_ASYNC_INITABLE))
     {
@@ -234,6 +235,24 @@ open_calendar_finish (OknoProfile   *self,
                       GError       **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* A booking gets a Telegram outbox item only while Telegram is set up;
+ * other kinds (the desktop's) are kept as they are. */
+static void
+update_notify_kinds (OknoProfile *self)
+{
+  const char * const *kinds = okno_booking_service_get_notify_kinds (self->service);
+  g_autoptr(GPtrArray) wanted = g_ptr_array_new_with_free_func (g_free);
+
+  /* Copies: setting the kinds frees the old ones. */
+  for (guint i = 0; kinds != NULL && kinds[i] != NULL; i++)
+    if (!g_str_equal (kinds[i], "telegram"))
+      g_ptr_array_add (wanted, g_strdup (kinds[i]));
+  if (okno_telegram_is_configured (self->telegram, NULL))
+    g_ptr_array_add (wanted, g_strdup ("telegram"));
+  g_ptr_array_add (wanted, NULL);
+  okno_booking_service_set_notify_kinds (self->service, (const char * const *) wanted->pdata);
 }
 
 static void
@@ -275,6 +294,13 @@ assemble (OknoProfile  *self,
     return FALSE;
 
   self->schedule = okno_schedule_new (self->calendar, self->ledger);
+  if (OKNO_IS_GOOGLE_CALENDAR (self->calendar))
+    {
+      GPtrArray *busy = okno_google_calendar_get_busy_calendars (OKNO_GOOGLE_CALENDAR (self->calendar));
+
+      for (guint i = 0; i < busy->len; i++)
+        okno_schedule_add_busy_calendar (self->schedule, g_ptr_array_index (busy, i));
+    }
   g_settings_bind (self->settings, "slot-marker", self->schedule, "slot-marker", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "booked-marker", self->schedule, "booked-marker", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "time-zone", self->schedule, "time-zone", G_SETTINGS_BIND_GET);
@@ -327,6 +353,15 @@ assemble (OknoProfile  *self,
 
   self->telegram = okno_telegram_new ();
   g_settings_bind (self->settings, "telegram-chat-id", self->telegram, "chat-id", G_SETTINGS_BIND_GET);
+  {
+    g_autoptr(OknoTelegramSink) sink = okno_telegram_sink_new (self->telegram, self->schedule);
+    okno_outbox_add_sink (self->outbox, "telegram", OKNO_NOTIFY_SINK (sink));
+  }
+  g_signal_connect_object (self->telegram, "notify::chat-id",
+                           G_CALLBACK (update_notify_kinds), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->telegram, "notify::has-token",
+                           G_CALLBACK (update_notify_kinds), self, G_CONNECT_SWAPPED);
+  update_notify_kinds (self);
 
   return TRUE;
 }
@@ -355,6 +390,10 @@ calendar_opened_cb (GObject      *object,
       init_failed (self, task, g_steal_pointer (&error));
       return;
     }
+
+  /* The Google backend syncs in the background from now on. */
+  if (OKNO_IS_GOOGLE_CALENDAR (self->calendar))
+    okno_google_calendar_start (OKNO_GOOGLE_CALENDAR (self->calendar));
 
   set_state (self, OKNO_PROFILE_STATE_READY);
   g_task_return_boolean (task, TRUE);
@@ -741,6 +780,9 @@ okno_profile_apply_overrides (OknoProfile        *self,
     }
   if (overrides->trusted_proxy != NULL)
     g_object_set (self->web_server, "trusted-proxy", overrides->trusted_proxy, NULL);
+  if (overrides->poll_seconds >= 0 && OKNO_IS_GOOGLE_CALENDAR (self->calendar))
+    okno_google_calendar_override_poll_seconds (OKNO_GOOGLE_CALENDAR (self->calendar),
+                                                (guint) overrides->poll_seconds);
 }
 
 /* Starts serving; on failure the profile keeps working without the page

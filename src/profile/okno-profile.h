@@ -43,9 +43,10 @@ typedef struct
   const char *bind;           /* NULL: from settings */
   int         rate_limit;     /* -1: from settings */
   const char *trusted_proxy;  /* NULL: none */
+  int         poll_seconds;   /* -1: from settings (Google backend) */
 } OknoOverrides;
 
-#define OKNO_OVERRIDES_INIT { -1, NULL, -1, NULL }
+#define OKNO_OVERRIDES_INIT { -1, NULL, -1, NULL, -1 }
 
 void                okno_profile_new_async        (const char          *data_dir,
                                                    GCancellable        *cancellable,

@@ -24,6 +24,7 @@ static int opt_port = -1;
 static char *opt_bind;
 static int opt_rate_limit = -1;
 static char *opt_trusted_proxy;
+static int opt_poll_seconds = -1;
 static gboolean opt_version;
 
 static const GOptionEntry global_entries[] = {
@@ -37,6 +38,8 @@ static const GOptionEntry global_entries[] = {
     N_("Booking attempts per client per minute, 0 for no limit (default: 10)"), N_("N") },
   { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING, &opt_trusted_proxy,
     N_("Address of a reverse proxy whose X-Forwarded-For is believed"), N_("ADDR") },
+  { "poll-seconds", 0, 0, G_OPTION_ARG_INT, &opt_poll_seconds,
+    N_("How often to ask Google Calendar for changes (default: the “poll-seconds” setting, 60)"), N_("N") },
   { "version", 'v', 0, G_OPTION_ARG_NONE, &opt_version,
     N_("Print the version and exit"), NULL },
   { NULL }
@@ -112,6 +115,7 @@ profile_ready_cb (GObject      *object,
   overrides.bind = opt_bind;
   overrides.rate_limit = opt_rate_limit;
   overrides.trusted_proxy = opt_trusted_proxy;
+  overrides.poll_seconds = opt_poll_seconds;
   okno_profile_apply_overrides (serving->profile, &overrides);
 
   if (!okno_profile_start_server (serving->profile, &error))
@@ -128,6 +132,8 @@ profile_ready_cb (GObject      *object,
 
   url = okno_web_server_dup_url (okno_profile_get_web_server (serving->profile));
   g_print (_("Okno is serving %s (data: %s)\n"), url, okno_profile_get_data_dir (serving->profile));
+  /* A script reading our stdout from a pipe or a file needs the URL now. */
+  fflush (stdout);
 }
 
 static int
@@ -166,6 +172,12 @@ check_options (GError **error)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("--port must be a number from 0 to 65535"));
+      return FALSE;
+    }
+  if (opt_poll_seconds != -1 && (opt_poll_seconds < 10 || opt_poll_seconds > 3600))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--poll-seconds must be a number from 10 to 3600"));
       return FALSE;
     }
   if (opt_rate_limit < -1)

@@ -369,7 +369,16 @@ typedef struct
   OknoWebServer     *server;
   SoupServerMessage *msg;
   OknoWebCatalog    *catalog;
+  gulong             disconnected_id;
+  gboolean           gone;  /* the client went away meanwhile */
 } Reply;
+
+static void
+reply_disconnected_cb (SoupServerMessage *msg,
+                       gboolean          *gone)
+{
+  *gone = TRUE;
+}
 
 static Reply *
 reply_new (OknoWebServer     *server,
@@ -381,13 +390,16 @@ reply_new (OknoWebServer     *server,
   reply->server = g_object_ref (server);
   reply->msg = g_object_ref (msg);
   reply->catalog = catalog;
+  reply->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (reply_disconnected_cb), &reply->gone);
   return reply;
 }
 
 static void
 reply_free (Reply *reply)
 {
-  soup_server_message_unpause (reply->msg);
+  g_signal_handler_disconnect (reply->msg, reply->disconnected_id);
+  if (!reply->gone)
+    soup_server_message_unpause (reply->msg);
   g_object_unref (reply->msg);
   g_object_unref (reply->server);
   g_free (reply);
@@ -645,8 +657,16 @@ handle_status (OknoWebServer     *server,
     }
   else
     json_builder_add_null_value (builder);
+  /* Changes not yet in the calendar: the outbox's calendar records, and
+   * writes a remote backend has under way (its "pending" property). */
   json_builder_set_member_name (builder, "pending");
-  json_builder_add_int_value (builder, count_pending_calendar (okno_schedule_get_ledger (schedule)));
+  {
+    guint in_flight = 0;
+
+    if (g_object_class_find_property (G_OBJECT_GET_CLASS (calendar), "pending"))
+      g_object_get (calendar, "pending", &in_flight, NULL);
+    json_builder_add_int_value (builder, count_pending_calendar (okno_schedule_get_ledger (schedule)) + in_flight);
+  }
   json_builder_end_object (builder);
   json_builder_set_member_name (builder, "calcom");
   add_service_state (builder, _okno_web_server_get_calcom_state (server));

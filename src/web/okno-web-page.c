@@ -874,7 +874,16 @@ typedef struct
   char              *slot_id;
   char              *booking_id;
   char              *token;
+  gulong             disconnected_id;
+  gboolean           gone;  /* the client went away meanwhile */
 } PageJob;
+
+static void
+job_disconnected_cb (SoupServerMessage *msg,
+                     gboolean          *gone)
+{
+  *gone = TRUE;
+}
 
 static PageJob *
 page_job_new (Page *page)
@@ -886,13 +895,16 @@ page_job_new (Page *page)
   job->catalog = page->catalog;
   job->schedule = g_object_ref (page->schedule);
   job->form = page->form ? g_hash_table_ref (page->form) : NULL;
+  job->disconnected_id = g_signal_connect (page->msg, "disconnected", G_CALLBACK (job_disconnected_cb), &job->gone);
   return job;
 }
 
 static void
 page_job_free (PageJob *job)
 {
-  soup_server_message_unpause (job->msg);
+  g_signal_handler_disconnect (job->msg, job->disconnected_id);
+  if (!job->gone)
+    soup_server_message_unpause (job->msg);
   g_object_unref (job->msg);
   g_object_unref (job->server);
   g_object_unref (job->schedule);

@@ -277,12 +277,13 @@ calendar_add (const char *id,
 {
   Calendar *cal = g_new0 (Calendar, 1);
 
+  /* @id may point into @meta: copy it before @meta changes. */
   cal->id = g_strdup (id);
   cal->meta = meta ? json_object_ref (meta) : json_object_new ();
   json_object_set_string_member (cal->meta, "kind", "calendar#calendarListEntry");
-  json_object_set_string_member (cal->meta, "id", id);
+  json_object_set_string_member (cal->meta, "id", cal->id);
   if (!json_object_has_member (cal->meta, "summary"))
-    json_object_set_string_member (cal->meta, "summary", id);
+    json_object_set_string_member (cal->meta, "summary", cal->id);
   if (!json_object_has_member (cal->meta, "timeZone"))
     json_object_set_string_member (cal->meta, "timeZone", "Europe/Moscow");
   if (!json_object_has_member (cal->meta, "accessRole"))

@@ -1,0 +1,112 @@
+/* test-telegram-outbox.c: a booking on the API reaches Olga's Telegram
+ * through the durable outbox: exactly one message, the client's name shown
+ * literally. Against tests/fake-telegram.
+ *
+ * SPDX-FileCopyrightText: 2026 Okno contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "okno-test-http.h"
+
+typedef struct
+{
+  Fixture      http;
+  GSubprocess *fake;
+  char        *base;
+  SoupSession *control;
+} TgFixture;
+
+static void
+set_up (TgFixture     *f,
+        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  OknoTelegram *telegram;
+
+  f->fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, FAKE_TELEGRAM, NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->fake));
+  f->base = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  f->control = soup_session_new ();
+
+  okno_test_http_set_up (&f->http, GINT_TO_POINTER (0));
+  telegram = okno_profile_get_telegram (f->http.instance);
+  g_object_set (telegram, "base-url", f->base, NULL);
+  okno_telegram_set_token (telegram, "123456:okno-test-token");
+  g_settings_set_string (okno_profile_get_settings (f->http.instance), "telegram-chat-id", "424242");
+}
+
+static void
+tear_down (TgFixture     *f,
+           gconstpointer  data)
+{
+  okno_test_http_tear_down (&f->http, NULL);
+  g_subprocess_send_signal (f->fake, SIGTERM);
+  g_subprocess_wait (f->fake, NULL, NULL);
+  g_clear_object (&f->fake);
+  g_clear_object (&f->control);
+  g_free (f->base);
+}
+
+static JsonArray *
+sent_messages (TgFixture  *f,
+               JsonNode  **keep)
+{
+  g_autofree char *url = g_strconcat (f->base, "/control/log", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = soup_session_send_and_read (f->control, msg, NULL, NULL);
+
+  *keep = json_from_string (g_bytes_get_data (body, NULL), NULL);
+  return json_node_get_array (*keep);
+}
+
+static void
+test_booking_reaches_telegram_once (TgFixture     *f,
+                                    gconstpointer  data)
+{
+  OknoOutbox *outbox = okno_profile_get_outbox (f->http.instance);
+  g_autofree char *body = g_strdup_printf ("{\"slotId\":\"%s\",\"name\":\"<b>Анна</b> & <script>\","
+                                           "\"telegram\":\"@anna_k\"}",
+                                           okno_event_get_id (f->http.slot));
+  g_autoptr(Response) booked = okno_test_http_request (&f->http, "POST", "/api/book", body);
+  g_autoptr(JsonNode) keep = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  JsonArray *log;
+  const char *text;
+
+  g_assert_cmpuint (booked->status, ==, 201);
+
+  /* The outbox sends it; wait until it has nothing left for Telegram. */
+  while (okno_outbox_get_pending (outbox, "telegram") > 0 || okno_outbox_get_busy (outbox, "telegram") > 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+
+  log = sent_messages (f, &keep);
+  g_assert_cmpuint (json_array_get_length (log), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (log, 0), "status"), ==, 200);
+  text = json_object_get_string_member (json_array_get_object_element (log, 0), "text");
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "New booking: <b>Анна</b> & <script>"));
+  g_assert_nonnull (strstr (text, "@anna_k"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/okno/telegram-outbox/booking-reaches-telegram-once", TgFixture, NULL,
+              set_up, test_booking_reaches_telegram_once, tear_down);
+
+  return g_test_run ();
+}
