@@ -14,7 +14,7 @@
 #include "okno-test-utils.h"
 #include "okno-window.h"
 
-static char *data_home;
+static const char *data_home;
 
 static guint
 n_rows (GtkWidget *list)

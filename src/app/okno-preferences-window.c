@@ -31,6 +31,8 @@ struct _OknoPreferencesWindow
   GtkSpinButton *buffer_minutes_spin;
   GtkSpinButton *max_sessions_per_day_spin;
   GtkSpinButton *max_active_per_client_spin;
+  AdwEntryRow   *payment_url_row;
+  AdwEntryRow   *payment_note_row;
   GtkSpinButton *day_start_hour_spin;
   GtkSpinButton *day_end_hour_spin;
   AdwEntryRow   *slot_marker_row;
@@ -69,6 +71,8 @@ static const Binding bindings[] = {
   BIND ("buffer-minutes", buffer_minutes_spin, "value"),
   BIND ("max-sessions-per-day", max_sessions_per_day_spin, "value"),
   BIND ("max-active-per-client", max_active_per_client_spin, "value"),
+  BIND ("payment-url", payment_url_row, "text"),
+  BIND ("payment-note", payment_note_row, "text"),
   BIND ("day-start-hour", day_start_hour_spin, "value"),
   BIND ("day-end-hour", day_end_hour_spin, "value"),
   BIND ("slot-marker", slot_marker_row, "text"),

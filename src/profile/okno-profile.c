@@ -332,6 +332,8 @@ assemble (OknoProfile  *self,
   g_settings_bind (self->settings, "rate-limit", self->web_server, "rate-limit", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "frame-ancestors", self->web_server, "frame-ancestors", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "contact", self->web_server, "contact", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "payment-url", self->web_server, "payment-url", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "payment-note", self->web_server, "payment-note", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "owner-name", self->web_server, "owner-name", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "owner-about", self->web_server, "owner-about", G_SETTINGS_BIND_GET);
   g_signal_connect_object (self->settings, "changed::" OKNO_SESSION_TYPES_KEY,

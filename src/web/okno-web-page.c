@@ -709,6 +709,46 @@ booking_card (Page        *page,
   okno_html_printf (page->out, "<dt>%s</dt><dd>%s</dd></dl>", W_("Name"), okno_booking_get_name (booking));
 }
 
+/* payment-url with {booking}, {date} (Olga's day, YYYY-MM-DD) and {name}
+ * filled in, each URL-encoded; %NULL when unset or not http(s). */
+static char *
+dup_payment_url (Page        *page,
+                 OknoBooking *booking)
+{
+  const char *template = _okno_web_server_get_payment_url (page->server);
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *date = NULL;
+  GString *out;
+
+  if (template == NULL ||
+      (g_ascii_strncasecmp (template, "https://", 8) != 0 && g_ascii_strncasecmp (template, "http://", 7) != 0))
+    return NULL;
+
+  local = g_date_time_to_timezone (okno_booking_get_start (booking), okno_schedule_get_time_zone (page->schedule));
+  date = g_date_time_format (local, "%Y-%m-%d");
+  out = g_string_new (NULL);
+  for (const char *p = template; *p != '\0';)
+    {
+      const char *names[] = { "{booking}", "{date}", "{name}" };
+      const char *values[] = { okno_booking_get_id (booking), date, okno_booking_get_name (booking) };
+      gboolean replaced = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (names) && !replaced; i++)
+        if (g_str_has_prefix (p, names[i]))
+          {
+            g_autofree char *escaped = g_uri_escape_string (values[i] ? values[i] : "", NULL, FALSE);
+
+            g_string_append (out, escaped);
+            p += strlen (names[i]);
+            replaced = TRUE;
+          }
+      if (!replaced)
+        g_string_append_c (out, *p++);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 /* The cancellation policy's refusal: until when the page could cancel,
  * and how to reach Olga now. */
 static void
@@ -769,6 +809,21 @@ render_booking (Page        *page,
     too_late_notice (page, booking);
 
   booking_card (page, booking);
+
+  if (active)
+    {
+      g_autofree char *pay = dup_payment_url (page, booking);
+      const char *note = _okno_web_server_get_payment_note (page->server);
+
+      if (pay != NULL)
+        {
+          okno_html_printf (page->out, "<div class=\"payment\" data-payment>");
+          if (note != NULL)
+            okno_html_printf (page->out, "<p class=\"payment-note\">%s</p>", note);
+          okno_html_printf (page->out, "<p><a class=\"button\" href=\"%s\" rel=\"noopener noreferrer\">%s</a></p></div>",
+                            pay, W_("Pay for the session"));
+        }
+    }
 
   /* Cancelling asks first (render_cancel_question). */
   if (active && !may_cancel)
