@@ -236,6 +236,170 @@ test_owner_cancel (Fixture       *f,
   g_assert_error (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_NOT_FOUND);
 }
 
+static OknoBooking *
+book_now (Fixture  *f,
+          char    **token)
+{
+  g_autoptr(OknoBookingRequest) request = make_request (f, "Анна");
+  g_autoptr(GError) error = NULL;
+  OknoBooking *booking = okno_booking_service_book (f->service, request, NULL, f->now, token, NULL, &error);
+
+  g_assert_no_error (error);
+  return booking;
+}
+
+/* min-cancel-hours: a client may cancel until exactly that long before the
+ * start, not a second later; Olga always may; 0 means any time. */
+static void
+test_cancel_policy (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *token2 = NULL;
+  g_autofree char *token3 = NULL;
+  g_autoptr(OknoBooking) booking = NULL;
+  g_autoptr(OknoBooking) second = NULL;
+  g_autoptr(OknoBooking) third = NULL;
+  GDateTime *start = okno_event_get_start (f->slot);
+  g_autoptr(GDateTime) last = g_date_time_add_hours (start, -24);
+  g_autoptr(GDateTime) too_late = g_date_time_add_seconds (last, 1);
+  g_autoptr(GDateTime) minute_before = g_date_time_add_minutes (start, -1);
+  guint hours = 0;
+
+  g_object_get (f->service, "min-cancel-hours", &hours, NULL);
+  g_assert_cmpuint (hours, ==, 24);
+
+  booking = book_now (f, &token);
+  g_assert_false (okno_booking_service_check_client_cancel (f->service, booking, too_late, NULL));
+  g_assert_false (okno_booking_service_cancel (f->service, okno_booking_get_id (booking), token, too_late, &error));
+  g_assert_error (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_TOO_LATE);
+  g_clear_error (&error);
+  g_assert_true (okno_booking_is_active (okno_ledger_lookup (f->ledger, okno_booking_get_id (booking))));
+  g_assert_cmpuint (f->cancelled, ==, 0);
+
+  g_assert_true (okno_booking_service_cancel (f->service, okno_booking_get_id (booking), token, last, &error));
+  g_assert_no_error (error);
+  g_assert_false (okno_booking_is_active (okno_ledger_lookup (f->ledger, okno_booking_get_id (booking))));
+
+  /* Olga: a minute before the start. */
+  second = book_now (f, &token2);
+  g_assert_true (okno_booking_service_cancel_as_owner (f->service, okno_booking_get_id (second),
+                                                       minute_before, &error));
+  g_assert_no_error (error);
+  g_assert_false (okno_booking_is_active (okno_ledger_lookup (f->ledger, okno_booking_get_id (second))));
+
+  /* No policy: the client too, a minute before. */
+  g_object_set (f->service, "min-cancel-hours", 0, NULL);
+  third = book_now (f, &token3);
+  g_assert_true (okno_booking_service_cancel (f->service, okno_booking_get_id (third), token3,
+                                              minute_before, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->cancelled, ==, 3);
+}
+
+static OknoBookingRequest *
+contact_request (OknoEvent  *slot,
+                 const char *email,
+                 const char *phone,
+                 const char *telegram)
+{
+  OknoBookingRequest *request = okno_booking_request_new ();
+
+  request->slot_id = g_strdup (okno_event_get_id (slot));
+  request->name = g_strdup ("Анна");
+  request->email = g_strdup (email);
+  request->phone = g_strdup (phone);
+  request->telegram = g_strdup (telegram);
+  return request;
+}
+
+/* max-active-per-client (3): phones compared by digits, emails and
+ * Telegram handles case-insensitively; a fourth gets LIMIT_REACHED and
+ * books nothing; another client is not affected; a cancel frees a place. */
+static void
+test_client_limit (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *phones[] = { "+7 999 123-45-67", "+7 (999) 123 45 67", "+79991234567" };
+  g_autoptr(GPtrArray) slots = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) bookings = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  guint max = 0;
+
+  g_object_get (f->service, "max-active-per-client", &max, NULL);
+  g_assert_cmpuint (max, ==, 3);
+  for (int i = 0; i < 8; i++)
+    {
+      g_autoptr(GDateTime) start = g_date_time_add_days (f->now, 3 + i);
+
+      g_ptr_array_add (slots, okno_test_insert_event (OKNO_CALENDAR (f->calendar), "🔓 СЛОТ", start, 40, TRUE));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (phones); i++)
+    {
+      g_autoptr(OknoBookingRequest) request = contact_request (g_ptr_array_index (slots, i), NULL, phones[i], NULL);
+      g_autofree char *token = NULL;
+      OknoBooking *booking = okno_booking_service_book (f->service, request, NULL, f->now, &token, NULL, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (bookings, booking);
+    }
+
+  {
+    /* The same phone with an email: still her. */
+    g_autoptr(OknoBookingRequest) fourth = contact_request (g_ptr_array_index (slots, 3), "new@example.org",
+                                                            "+7-999-123-45-67", NULL);
+    g_autoptr(OknoBookingRequest) other = contact_request (g_ptr_array_index (slots, 4), NULL, "+7 999 123-45-68", NULL);
+    g_autofree char *token = NULL;
+    g_autofree char *token2 = NULL;
+    g_autoptr(OknoBooking) refused = okno_booking_service_book (f->service, fourth, NULL, f->now, &token, NULL, &error);
+    g_autoptr(OknoBooking) someone = NULL;
+
+    g_assert_null (refused);
+    g_assert_error (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_LIMIT_REACHED);
+    g_clear_error (&error);
+    g_assert_null (okno_ledger_lookup_active_for_slot (f->ledger, okno_event_get_id (g_ptr_array_index (slots, 3))));
+    someone = okno_booking_service_book (f->service, other, NULL, f->now, &token2, NULL, &error);
+    g_assert_no_error (error);
+  }
+
+  {
+    g_autoptr(OknoBookingRequest) first = contact_request (g_ptr_array_index (slots, 5), "Vera@Example.ORG", NULL, "@Vera_K");
+    g_autoptr(OknoBookingRequest) by_email = contact_request (g_ptr_array_index (slots, 6), "vera@example.org", NULL, NULL);
+    g_autoptr(OknoBookingRequest) by_telegram = contact_request (g_ptr_array_index (slots, 7), NULL, NULL, "vera_k");
+    g_autofree char *t1 = NULL;
+    g_autofree char *t2 = NULL;
+    g_autofree char *t3 = NULL;
+    g_autoptr(OknoBooking) b1 = NULL;
+    g_autoptr(OknoBooking) b2 = NULL;
+    g_autoptr(OknoBooking) b3 = NULL;
+
+    g_object_set (f->service, "max-active-per-client", 1, NULL);
+    b1 = okno_booking_service_book (f->service, first, NULL, f->now, &t1, NULL, &error);
+    g_assert_no_error (error);
+    b2 = okno_booking_service_book (f->service, by_email, NULL, f->now, &t2, NULL, &error);
+    g_assert_error (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_LIMIT_REACHED);
+    g_clear_error (&error);
+    b3 = okno_booking_service_book (f->service, by_telegram, NULL, f->now, &t3, NULL, &error);
+    g_assert_error (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_LIMIT_REACHED);
+    g_clear_error (&error);
+    g_object_set (f->service, "max-active-per-client", 3, NULL);
+  }
+
+  /* Olga cancels one of the three: a fourth fits again. */
+  g_assert_true (okno_booking_service_cancel_as_owner (f->service, okno_booking_get_id (g_ptr_array_index (bookings, 0)),
+                                                       f->now, &error));
+  {
+    g_autoptr(OknoBookingRequest) fourth = contact_request (g_ptr_array_index (slots, 3), NULL, "+79991234567", NULL);
+    g_autofree char *token = NULL;
+    g_autoptr(OknoBooking) booked = okno_booking_service_book (f->service, fourth, NULL, f->now, &token, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (booked);
+  }
+}
+
 /* A calendar change found in the journal (a crash came before it was
  * carried out) is carried out from there. */
 static void
@@ -367,6 +531,8 @@ main (int   argc,
   ADD ("/okno/booking/idempotent-retry", test_idempotent_retry);
   ADD ("/okno/booking/cancel", test_cancel);
   ADD ("/okno/booking/owner-cancel", test_owner_cancel);
+  ADD ("/okno/booking/cancel-policy", test_cancel_policy);
+  ADD ("/okno/booking/client-limit", test_client_limit);
   ADD ("/okno/booking/outbox-item-applied", test_outbox_item_applied);
   ADD ("/okno/booking/validation", test_validation);
   ADD ("/okno/booking/valid-contacts", test_valid_contacts);

@@ -61,7 +61,7 @@ stop() {
 }
 book() {
   curl -s -o "$DIR/answer-$1.json" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
-    -d "{\"slotId\":\"$1\",\"name\":\"Анна\",\"email\":\"anna@example.org\"}" "http://127.0.0.1:$PORT/api/book"
+    -d "{\"slotId\":\"$1\",\"name\":\"Анна\",\"email\":\"anna.$1@example.org\"}" "http://127.0.0.1:$PORT/api/book"
 }
 add_slots() {
   for d in $(seq 1 "$2"); do

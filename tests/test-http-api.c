@@ -210,6 +210,62 @@ test_book_and_cancel (Fixture       *f,
   g_assert_nonnull (strstr (g_bytes_get_data (reopened->body, NULL), okno_event_get_id (f->slot)));
 }
 
+/* Closer to the session than min-cancel-hours the API refuses the client's
+ * cancel with 409 too_late and keeps the booking; 0 lets it through. */
+static void
+test_cancel_too_late (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *body = book_body (okno_event_get_id (f->slot), "Анна");
+  g_autoptr(Response) booked = NULL;
+  g_autoptr(Response) refused = NULL;
+  g_autoptr(Response) cancelled = NULL;
+  g_autofree char *cancel_body = NULL;
+  JsonObject *root;
+  const char *id;
+
+  /* The slot starts in 48 hours. */
+  g_settings_set_uint (okno_profile_get_settings (f->instance), "min-cancel-hours", 49);
+  booked = okno_test_http_request (f, "POST", "/api/book", body);
+  g_assert_cmpuint (booked->status, ==, 201);
+  root = json_node_get_object (booked->json);
+  id = json_object_get_string_member (json_object_get_object_member (root, "booking"), "id");
+  cancel_body = g_strdup_printf ("{\"bookingId\":\"%s\",\"token\":\"%s\"}", id,
+                                 json_object_get_string_member (root, "cancelToken"));
+
+  refused = okno_test_http_request (f, "POST", "/api/cancel", cancel_body);
+  g_assert_cmpuint (refused->status, ==, 409);
+  g_assert_cmpstr (error_code (refused), ==, "too_late");
+  g_assert_true (okno_booking_is_active (okno_ledger_lookup (okno_profile_get_ledger (f->instance), id)));
+
+  g_settings_set_uint (okno_profile_get_settings (f->instance), "min-cancel-hours", 0);
+  cancelled = okno_test_http_request (f, "POST", "/api/cancel", cancel_body);
+  g_assert_cmpuint (cancelled->status, ==, 200);
+  g_assert_false (okno_booking_is_active (okno_ledger_lookup (okno_profile_get_ledger (f->instance), id)));
+}
+
+/* max-active-per-client: one more than allowed is 409 limit_reached with
+ * a message in words, and nothing is stored. */
+static void
+test_client_limit (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *first = book_body (okno_event_get_id (f->slot), "Анна");
+  g_autofree char *second = g_strdup_printf ("{\"slotId\":\"%s\",\"name\":\"Анна\",\"email\":\"Client@Example.org\"}",
+                                             okno_event_get_id (f->slot2));
+  g_autoptr(Response) booked = NULL;
+  g_autoptr(Response) refused = NULL;
+
+  g_settings_set_uint (okno_profile_get_settings (f->instance), "max-active-per-client", 1);
+  booked = okno_test_http_request (f, "POST", "/api/book", first);
+  g_assert_cmpuint (booked->status, ==, 201);
+  refused = okno_test_http_request (f, "POST", "/api/book", second);
+  g_assert_cmpuint (refused->status, ==, 409);
+  g_assert_cmpstr (error_code (refused), ==, "limit_reached");
+  g_assert_nonnull (strstr (g_bytes_get_data (refused->body, NULL), "предстоящих сессий"));
+  g_assert_cmpuint (ledger_size (f), ==, 1);
+}
+
 static void
 test_book_errors (Fixture       *f,
                   gconstpointer  data)
@@ -527,6 +583,8 @@ main (int   argc,
   ADD ("/okno/http/slots-zone-and-range", test_slots_zone_and_range, 0);
   ADD ("/okno/http/slots-dst", test_slots_dst, 0);
   ADD ("/okno/http/book-and-cancel", test_book_and_cancel, 0);
+  ADD ("/okno/http/cancel-too-late", test_cancel_too_late, 0);
+  ADD ("/okno/http/client-limit", test_client_limit, 0);
   ADD ("/okno/http/book-errors", test_book_errors, 0);
   ADD ("/okno/http/bad-input", test_bad_input, 0);
   ADD ("/okno/http/refused-before-reading", test_refused_before_reading, 0);

@@ -172,6 +172,124 @@ test_booked_slot_is_taken (Fixture       *f,
   assert_bookable (f, overlapping, OKNO_BOOKING_ERROR_SLOT_UNAVAILABLE);
 }
 
+static OknoBooking *
+book_slot (Fixture    *f,
+           const char *id,
+           OknoEvent  *slot)
+{
+  OknoBooking *booking = okno_booking_new (id, okno_event_get_id (slot),
+                                           okno_event_get_start (slot), okno_event_get_end (slot));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (okno_ledger_put (f->ledger, booking, &error));
+  g_assert_no_error (error);
+  return booking;
+}
+
+static void
+cancel_booking (Fixture     *f,
+                OknoBooking *booking)
+{
+  g_autoptr(OknoBooking) cancelled = okno_booking_copy (booking);
+  g_autoptr(GError) error = NULL;
+
+  okno_booking_cancel (cancelled, f->now);
+  g_assert_true (okno_ledger_put (f->ledger, cancelled, &error));
+  g_assert_no_error (error);
+}
+
+/* Whether @slot is on the list the page and the API offer. */
+static gboolean
+is_offered (Fixture   *f,
+            OknoEvent *slot)
+{
+  g_autoptr(GDateTime) to = g_date_time_add_days (f->now, 30);
+  g_autoptr(GPtrArray) slots = okno_schedule_dup_bookable_slots (f->schedule, f->now, to, f->now, NULL);
+
+  for (guint i = 0; i < slots->len; i++)
+    if (g_strcmp0 (okno_slot_get_id (g_ptr_array_index (slots, i)), okno_event_get_id (slot)) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* buffer-minutes 15 around a session booked 14:00–14:40: a slot 10 minutes
+ * after it or ending 10 minutes before it is neither offered nor bookable;
+ * exactly 15 minutes is fine; a cancel brings them back. */
+static void
+test_buffer (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(OknoEvent) booked = slot_at (f, "2026-11-25T14:00:00Z", 40);
+  g_autoptr(OknoEvent) after_close = slot_at (f, "2026-11-25T14:50:00Z", 40);
+  g_autoptr(OknoEvent) after_ok = slot_at (f, "2026-11-25T14:55:00Z", 40);
+  g_autoptr(OknoEvent) before_close = slot_at (f, "2026-11-25T13:10:00Z", 40);
+  g_autoptr(OknoEvent) before_ok = slot_at (f, "2026-11-25T13:05:00Z", 40);
+  g_autoptr(OknoBooking) booking = NULL;
+  guint buffer = 1;
+
+  g_object_get (f->schedule, "buffer-minutes", &buffer, NULL);
+  g_assert_cmpuint (buffer, ==, 0);
+  booking = book_slot (f, "b1", booked);
+  /* No buffer: back to back is fine. */
+  assert_bookable (f, after_close, -1);
+  g_assert_true (is_offered (f, after_close));
+
+  g_object_set (f->schedule, "buffer-minutes", 15, NULL);
+  assert_bookable (f, after_close, OKNO_BOOKING_ERROR_SLOT_UNAVAILABLE);
+  assert_bookable (f, before_close, OKNO_BOOKING_ERROR_SLOT_UNAVAILABLE);
+  assert_bookable (f, after_ok, -1);
+  assert_bookable (f, before_ok, -1);
+  g_assert_false (is_offered (f, after_close));
+  g_assert_false (is_offered (f, before_close));
+  g_assert_true (is_offered (f, after_ok));
+  g_assert_true (is_offered (f, before_ok));
+
+  cancel_booking (f, booking);
+  assert_bookable (f, after_close, -1);
+  assert_bookable (f, before_close, -1);
+  g_assert_true (is_offered (f, after_close));
+}
+
+/* max-sessions-per-day 2, days in Olga's zone (Moscow): with two sessions
+ * booked on the 25th its third slot is neither offered nor bookable but
+ * stays a slot in the calendar; 01:00 Moscow on the 26th (22:00 UTC on the
+ * 25th) is another day; a cancel brings the slot back; 0 is no limit. */
+static void
+test_daily_limit (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(OknoEvent) a = slot_at (f, "2026-11-25T07:00:00Z", 40);
+  g_autoptr(OknoEvent) b = slot_at (f, "2026-11-25T09:00:00Z", 40);
+  g_autoptr(OknoEvent) c = slot_at (f, "2026-11-25T11:00:00Z", 40);
+  g_autoptr(OknoEvent) next_day = slot_at (f, "2026-11-25T22:00:00Z", 40);
+  g_autoptr(OknoBooking) booking_a = NULL;
+  g_autoptr(OknoBooking) booking_b = NULL;
+
+  g_object_set (f->schedule, "max-sessions-per-day", 2, NULL);
+  booking_a = book_slot (f, "b1", a);
+  assert_bookable (f, c, -1);
+  booking_b = book_slot (f, "b2", b);
+
+  assert_bookable (f, c, OKNO_BOOKING_ERROR_SLOT_UNAVAILABLE);
+  g_assert_false (is_offered (f, c));
+  g_assert_cmpint (okno_schedule_classify (f->schedule, okno_calendar_lookup_event (OKNO_CALENDAR (f->calendar),
+                                                                                   okno_event_get_id (c))),
+                   ==, OKNO_EVENT_KIND_SLOT);
+  assert_bookable (f, next_day, -1);
+  g_assert_true (is_offered (f, next_day));
+
+  cancel_booking (f, booking_b);
+  assert_bookable (f, c, -1);
+  g_assert_true (is_offered (f, c));
+
+  g_object_unref (booking_b);
+  booking_b = book_slot (f, "b3", b);
+  assert_bookable (f, c, OKNO_BOOKING_ERROR_SLOT_UNAVAILABLE);
+  g_object_set (f->schedule, "max-sessions-per-day", 0, NULL);
+  assert_bookable (f, c, -1);
+  g_assert_true (is_offered (f, c));
+}
+
 static void
 test_not_a_slot (Fixture       *f,
                  gconstpointer  data)
@@ -316,6 +434,8 @@ main (int   argc,
 
   ADD ("/okno/schedule/minimum-notice", test_minimum_notice);
   ADD ("/okno/schedule/booking-window", test_booking_window);
+  ADD ("/okno/schedule/buffer", test_buffer);
+  ADD ("/okno/schedule/daily-limit", test_daily_limit);
   ADD ("/okno/schedule/overlap-with-busy", test_overlap_with_busy);
   ADD ("/okno/schedule/booked-slot-is-taken", test_booked_slot_is_taken);
   ADD ("/okno/schedule/not-a-slot", test_not_a_slot);

@@ -217,6 +217,8 @@ test_hostile_input (Fixture       *f,
     "אנה 🌸 Anna",
   };
 
+  /* One client books all four. */
+  g_settings_set_uint (okno_profile_get_settings (f->instance), "max-active-per-client", 0);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autoptr(OknoEvent) slot = okno_test_http_add_slot (f, 100 + i * 2, "🔓 СЛОТ: <b>Сессия</b> & \"такое\"");
@@ -328,6 +330,105 @@ test_cancel (Fixture       *f,
 
   list = okno_test_http_request (f, "GET", "/", NULL);
   g_assert_nonnull (strstr (body_text (list), okno_event_get_id (f->slot)));
+}
+
+/* Inside the cancellation policy the confirmation offers no cancel but
+ * says until when it could and shows Olga's contact; a cancel posted
+ * anyway (question or confirm=1) gets 409 and changes nothing. */
+static void
+test_cancel_too_late (Fixture       *f,
+                      gconstpointer  data)
+{
+  GSettings *settings = okno_profile_get_settings (f->instance);
+  g_autofree char *confirmation = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *confirmed = NULL;
+  g_autoptr(Response) page = NULL;
+  g_autoptr(Response) question = NULL;
+  g_autoptr(Response) refused = NULL;
+
+  g_settings_set_string (settings, "contact", "@olga_rozet");
+  g_settings_set_uint (settings, "min-cancel-hours", 49);  /* the slot starts in 48 hours */
+  confirmation = book (f, okno_event_get_id (f->slot), "Анна");
+  params = g_uri_parse_params (strchr (confirmation, '?') + 1, -1, "&", G_URI_PARAMS_NONE, NULL);
+  id = g_strndup (confirmation + strlen ("/booking/"), strchr (confirmation, '?') - confirmation - strlen ("/booking/"));
+
+  page = okno_test_http_request (f, "GET", confirmation, NULL);
+  assert_html (page, 200);
+  g_assert_null (strstr (body_text (page), "action=\"/cancel\""));
+  g_assert_nonnull (strstr (body_text (page), "data-too-late"));
+  g_assert_nonnull (strstr (body_text (page), "перенести запись, напишите или позвоните: <strong>@olga_rozet</strong>"));
+
+  form = g_strdup_printf ("booking=%s&token=%s&lang=ru", id, (char *) g_hash_table_lookup (params, "token"));
+  question = post_form (f, "/cancel", form);
+  assert_html (question, 409);
+  g_assert_nonnull (strstr (body_text (question), "@olga_rozet"));
+  g_assert_null (strstr (body_text (question), "name=\"confirm\""));
+
+  confirmed = g_strdup_printf ("%s&confirm=1", form);
+  refused = post_form (f, "/cancel", confirmed);
+  assert_html (refused, 409);
+  g_assert_nonnull (strstr (body_text (refused), "data-too-late"));
+  g_assert_true (okno_booking_is_active (okno_ledger_lookup (okno_profile_get_ledger (f->instance), id)));
+
+  /* 47 hours: cancelling is offered again. */
+  g_settings_set_uint (settings, "min-cancel-hours", 47);
+  {
+    g_autoptr(Response) again = okno_test_http_request (f, "GET", confirmation, NULL);
+
+    g_assert_nonnull (strstr (body_text (again), "action=\"/cancel\""));
+    g_assert_null (strstr (body_text (again), "data-too-late"));
+  }
+}
+
+/* payment-url: {booking}, {date} and {name} filled in URL-encoded (a name
+ * with «&» and Cyrillic stays one query value), the link escaped in HTML,
+ * the note beside it; a non-http(s) template or an empty one: no button. */
+static void
+test_payment_link (Fixture       *f,
+                   gconstpointer  data)
+{
+  GSettings *settings = okno_profile_get_settings (f->instance);
+  g_autofree char *confirmation = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *date = NULL;
+  g_autoptr(Response) page = NULL;
+
+  g_settings_set_string (settings, "payment-url", "https://pay.example/?order={booking}&d={date}&n={name}");
+  g_settings_set_string (settings, "payment-note", "2000 ₽ <до сессии>");
+  confirmation = book (f, okno_event_get_id (f->slot), "Анна & Ко");
+  id = g_strndup (confirmation + strlen ("/booking/"), strchr (confirmation, '?') - confirmation - strlen ("/booking/"));
+  local = g_date_time_to_timezone (okno_event_get_start (f->slot),
+                                   okno_schedule_get_time_zone (okno_booking_service_get_schedule (okno_profile_get_service (f->instance))));
+  date = g_date_time_format (local, "%Y-%m-%d");
+  expected = g_strdup_printf ("href=\"https://pay.example/?order=%s&amp;d=%s&amp;n=%%D0%%90%%D0%%BD%%D0%%BD%%D0%%B0%%20%%26%%20%%D0%%9A%%D0%%BE\"",
+                              id, date);
+
+  /* Not assert_html: this one page links to another origin, on purpose. */
+  page = okno_test_http_request (f, "GET", confirmation, NULL);
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_null (strstr (body_text (page), "src=\"http"));
+  g_assert_nonnull (strstr (body_text (page), expected));
+  g_assert_nonnull (strstr (body_text (page), ">Оплатить сессию</a>"));
+  g_assert_nonnull (strstr (body_text (page), "2000 ₽ &lt;до сессии&gt;"));
+
+  g_settings_set_string (settings, "payment-url", "javascript:alert(1)//{booking}");
+  {
+    g_autoptr(Response) refused = okno_test_http_request (f, "GET", confirmation, NULL);
+
+    g_assert_null (strstr (body_text (refused), "data-payment"));
+    g_assert_null (strstr (body_text (refused), "javascript:"));
+  }
+  g_settings_set_string (settings, "payment-url", "");
+  {
+    g_autoptr(Response) off = okno_test_http_request (f, "GET", confirmation, NULL);
+
+    g_assert_null (strstr (body_text (off), "data-payment"));
+  }
 }
 
 /* RFC 5545: CRLF line ends, lines of at most 75 octets, escaped text, a
@@ -768,6 +869,8 @@ main (int   argc,
   ADD ("/okno/page/double-submit", test_double_submit);
   ADD ("/okno/page/hostile-input", test_hostile_input);
   ADD ("/okno/page/cancel", test_cancel);
+  ADD ("/okno/page/cancel-too-late", test_cancel_too_late);
+  ADD ("/okno/page/payment-link", test_payment_link);
   ADD ("/okno/page/ics", test_ics);
   ADD ("/okno/page/assets-and-weight", test_assets_and_weight);
   ADD ("/okno/page/trust", test_trust);

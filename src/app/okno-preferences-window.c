@@ -27,6 +27,12 @@ struct _OknoPreferencesWindow
   GtkSpinButton *snap_minutes_spin;
   GtkSpinButton *min_notice_minutes_spin;
   GtkSpinButton *booking_window_days_spin;
+  GtkSpinButton *min_cancel_hours_spin;
+  GtkSpinButton *buffer_minutes_spin;
+  GtkSpinButton *max_sessions_per_day_spin;
+  GtkSpinButton *max_active_per_client_spin;
+  AdwEntryRow   *payment_url_row;
+  AdwEntryRow   *payment_note_row;
   GtkSpinButton *day_start_hour_spin;
   GtkSpinButton *day_end_hour_spin;
   AdwEntryRow   *slot_marker_row;
@@ -61,6 +67,12 @@ static const Binding bindings[] = {
   BIND ("snap-minutes", snap_minutes_spin, "value"),
   BIND ("min-notice-minutes", min_notice_minutes_spin, "value"),
   BIND ("booking-window-days", booking_window_days_spin, "value"),
+  BIND ("min-cancel-hours", min_cancel_hours_spin, "value"),
+  BIND ("buffer-minutes", buffer_minutes_spin, "value"),
+  BIND ("max-sessions-per-day", max_sessions_per_day_spin, "value"),
+  BIND ("max-active-per-client", max_active_per_client_spin, "value"),
+  BIND ("payment-url", payment_url_row, "text"),
+  BIND ("payment-note", payment_note_row, "text"),
   BIND ("day-start-hour", day_start_hour_spin, "value"),
   BIND ("day-end-hour", day_end_hour_spin, "value"),
   BIND ("slot-marker", slot_marker_row, "text"),

@@ -30,9 +30,20 @@ struct _OknoBookingService
 
   OknoSchedule *schedule;
   GStrv         notify_kinds;
+  guint         min_cancel_hours;
+  guint         max_active_per_client;
 };
 
 G_DEFINE_FINAL_TYPE (OknoBookingService, okno_booking_service, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_MIN_CANCEL_HOURS,
+  PROP_MAX_ACTIVE_PER_CLIENT,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
 
 enum {
   BOOKING_ADDED,
@@ -101,6 +112,87 @@ record_for (OknoBookingService *self,
   return record;
 }
 
+/* A contact as compared for max-active-per-client: a phone by its digits
+ * after a «+» ("+7 999 123-45-67" is "+79991234567"), an email and a
+ * Telegram handle (without its «@») case-insensitively. %NULL when empty. */
+static char *
+normalise_contact (const char *kind,
+                   const char *value)
+{
+  GString *out;
+
+  if (value == NULL || value[0] == '\0')
+    return NULL;
+
+  if (g_str_equal (kind, "phone"))
+    {
+      out = g_string_new ("phone:+");
+      for (const char *p = value; *p; p++)
+        if (g_ascii_isdigit (*p))
+          g_string_append_c (out, *p);
+      return g_string_free (out, FALSE);
+    }
+
+  if (g_str_equal (kind, "telegram") && value[0] == '@')
+    value++;
+
+  {
+    g_autofree char *folded = g_utf8_casefold (value, -1);
+
+    return g_strconcat (kind, ":", folded, NULL);
+  }
+}
+
+/* max-active-per-client: whether the client of @request already holds that
+ * many active bookings that have not started at @now, by any of its
+ * contacts. */
+static gboolean
+client_at_limit (OknoBookingService *self,
+                 OknoBookingRequest *request,
+                 GDateTime          *now)
+{
+  static const char *kinds[] = { "email", "phone", "telegram" };
+  const char *values[] = { request->email, request->phone, request->telegram };
+  g_autoptr(GHashTable) mine = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GListModel *bookings;
+  guint n, count = 0;
+
+  if (self->max_active_per_client == 0)
+    return FALSE;
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      char *key = normalise_contact (kinds[k], values[k]);
+
+      if (key != NULL)
+        g_hash_table_add (mine, key);
+    }
+  if (g_hash_table_size (mine) == 0)
+    return FALSE;
+
+  bookings = okno_ledger_get_bookings (get_ledger (self));
+  n = g_list_model_get_n_items (bookings);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OknoBooking) booking = g_list_model_get_item (bookings, i);
+
+      if (!okno_booking_is_active (booking) || g_date_time_compare (okno_booking_get_start (booking), now) <= 0)
+        continue;
+      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+        {
+          g_autofree char *key = normalise_contact (kinds[k], okno_booking_get_field (booking, kinds[k]));
+
+          if (key != NULL && g_hash_table_contains (mine, key))
+            {
+              count++;
+              break;
+            }
+        }
+    }
+
+  return count >= self->max_active_per_client;
+}
+
 /* Decides a booking. Returns the record to append, or %NULL: with @error
  * set when refused, or with @outcome->replayed set for a retry. */
 static OknoJournalRecord *
@@ -154,6 +246,13 @@ decide_book (OknoBookingService  *self,
   if (!(slot = okno_schedule_check_bookable (self->schedule, request->slot_id, now, error)))
     return NULL;
 
+  if (client_at_limit (self, request, now))
+    {
+      g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_LIMIT_REACHED,
+                           N_("You already have as many upcoming sessions booked as one client can have. Please come to one of them first, or cancel one to book another time."));
+      return NULL;
+    }
+
   if (key_hash != NULL)
     {
       salt = okno_token_new ();
@@ -186,13 +285,50 @@ decide_book (OknoBookingService  *self,
   return record_for (self, booking, FALSE);
 }
 
+/**
+ * okno_booking_service_check_client_cancel:
+ *
+ * The cancellation policy: a client may cancel an active booking only up to
+ * #OknoBookingService:min-cancel-hours before it starts (0: any time). Olga
+ * always may (the owner paths do not ask).
+ *
+ * Returns: %TRUE if the client may cancel @booking at @now; otherwise
+ *   @error (%OKNO_BOOKING_ERROR_TOO_LATE) says why, in words for the client
+ */
+gboolean
+okno_booking_service_check_client_cancel (OknoBookingService  *self,
+                                          OknoBooking         *booking,
+                                          GDateTime           *now,
+                                          GError             **error)
+{
+  g_autoptr(GDateTime) last = NULL;
+
+  g_return_val_if_fail (OKNO_IS_BOOKING_SERVICE (self), FALSE);
+  g_return_val_if_fail (OKNO_IS_BOOKING (booking), FALSE);
+  g_return_val_if_fail (now != NULL, FALSE);
+
+  if (self->min_cancel_hours == 0)
+    return TRUE;
+
+  last = g_date_time_add_hours (okno_booking_get_start (booking), -(int) self->min_cancel_hours);
+  if (g_date_time_compare (now, last) > 0)
+    {
+      g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_TOO_LATE,
+                           N_("It is too close to the session to cancel it here. Please write or call the practitioner."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Decides a cancel; %NULL without an error when there is nothing to do. */
 static OknoJournalRecord *
 decide_cancel (OknoBookingService  *self,
                OknoBooking         *booking,
                GDateTime           *now,
                gboolean             by_owner,
-               Outcome             *outcome)
+               Outcome             *outcome,
+               GError             **error)
 {
   g_autoptr(OknoBooking) cancelled = NULL;
 
@@ -202,6 +338,8 @@ decide_cancel (OknoBookingService  *self,
       outcome->booking = g_object_ref (booking);
       return NULL;
     }
+  if (!by_owner && !okno_booking_service_check_client_cancel (self, booking, now, error))
+    return NULL;
 
   cancelled = okno_booking_copy (booking);
   okno_booking_cancel (cancelled, now);
@@ -243,11 +381,85 @@ okno_booking_service_dispose (GObject *object)
 }
 
 static void
+okno_booking_service_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  OknoBookingService *self = OKNO_BOOKING_SERVICE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MIN_CANCEL_HOURS:
+      g_value_set_uint (value, self->min_cancel_hours);
+      break;
+    case PROP_MAX_ACTIVE_PER_CLIENT:
+      g_value_set_uint (value, self->max_active_per_client);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+okno_booking_service_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  OknoBookingService *self = OKNO_BOOKING_SERVICE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MIN_CANCEL_HOURS:
+      if (self->min_cancel_hours != g_value_get_uint (value))
+        {
+          self->min_cancel_hours = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_MAX_ACTIVE_PER_CLIENT:
+      if (self->max_active_per_client != g_value_get_uint (value))
+        {
+          self->max_active_per_client = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 okno_booking_service_class_init (OknoBookingServiceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = okno_booking_service_dispose;
+  object_class->get_property = okno_booking_service_get_property;
+  object_class->set_property = okno_booking_service_set_property;
+
+  /**
+   * OknoBookingService:min-cancel-hours:
+   *
+   * How many hours before a session a client may still cancel it; 0 for
+   * any time. Olga's own cancels ignore it.
+   */
+  properties [PROP_MIN_CANCEL_HOURS] =
+    g_param_spec_uint ("min-cancel-hours", NULL, NULL,
+                       0, 8760, 24,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /**
+   * OknoBookingService:max-active-per-client:
+   *
+   * How many upcoming active bookings one client (by email, phone or
+   * Telegram, compared normalised) may hold; 0 for no limit.
+   */
+  properties [PROP_MAX_ACTIVE_PER_CLIENT] =
+    g_param_spec_uint ("max-active-per-client", NULL, NULL,
+                       0, 1000, 3,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * OknoBookingService::booking-added:
@@ -276,6 +488,8 @@ okno_booking_service_class_init (OknoBookingServiceClass *klass)
 static void
 okno_booking_service_init (OknoBookingService *self)
 {
+  self->min_cancel_hours = 24;
+  self->max_active_per_client = 3;
 }
 
 OknoBookingService *
@@ -472,7 +686,12 @@ cancel_async (OknoBookingService  *self,
       return;
     }
 
-  record = decide_cancel (self, booking, now, by_owner, outcome);
+  record = decide_cancel (self, booking, now, by_owner, outcome, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   commit_async (self, task, record);
 }
 
@@ -638,6 +857,8 @@ okno_booking_service_cancel (OknoBookingService  *self,
                              GError             **error)
 {
   g_autoptr(Outcome) outcome = g_new0 (Outcome, 1);
+  OknoJournalRecord *record;
+  GError *local_error = NULL;
   OknoBooking *booking;
 
   g_return_val_if_fail (OKNO_IS_BOOKING_SERVICE (self), FALSE);
@@ -646,7 +867,13 @@ okno_booking_service_cancel (OknoBookingService  *self,
   if (!(booking = okno_booking_service_lookup (self, booking_id, token, error)))
     return FALSE;
 
-  return commit_sync (self, decide_cancel (self, booking, now, FALSE, outcome), outcome, error);
+  record = decide_cancel (self, booking, now, FALSE, outcome, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return commit_sync (self, record, outcome, error);
 }
 
 /* Olga's own cancel, from the command line: no token. */
@@ -670,5 +897,5 @@ okno_booking_service_cancel_as_owner (OknoBookingService  *self,
       return FALSE;
     }
 
-  return commit_sync (self, decide_cancel (self, booking, now, TRUE, outcome), outcome, error);
+  return commit_sync (self, decide_cancel (self, booking, now, TRUE, outcome, NULL), outcome, error);
 }

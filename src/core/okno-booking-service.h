@@ -47,6 +47,10 @@ void                okno_booking_service_cancel_as_owner_async (OknoBookingServi
 OknoBooking        *okno_booking_service_cancel_finish     (OknoBookingService  *self,
                                                             GAsyncResult        *result,
                                                             GError             **error);
+gboolean            okno_booking_service_check_client_cancel (OknoBookingService *self,
+                                                            OknoBooking         *booking,
+                                                            GDateTime           *now,
+                                                            GError             **error);
 OknoBooking        *okno_booking_service_lookup            (OknoBookingService  *self,
                                                             const char          *booking_id,
                                                             const char          *token,

@@ -24,6 +24,8 @@ typedef enum
   OKNO_BOOKING_ERROR_NOT_FOUND,
   OKNO_BOOKING_ERROR_FORBIDDEN,
   OKNO_BOOKING_ERROR_IDEMPOTENCY_MISMATCH,
+  OKNO_BOOKING_ERROR_TOO_LATE,
+  OKNO_BOOKING_ERROR_LIMIT_REACHED,
 } OknoBookingError;
 
 /* Calendar backends (local, Google): see okno-calendar.h for what each

@@ -41,6 +41,8 @@ struct _OknoSchedule
   GTimeZone    *time_zone;
   guint         min_notice_minutes;
   guint         booking_window_days;
+  guint         buffer_minutes;
+  guint         max_sessions_per_day;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -57,6 +59,8 @@ enum {
   PROP_TIME_ZONE,
   PROP_MIN_NOTICE_MINUTES,
   PROP_BOOKING_WINDOW_DAYS,
+  PROP_BUFFER_MINUTES,
+  PROP_MAX_SESSIONS_PER_DAY,
   N_PROPS
 };
 
@@ -162,18 +166,27 @@ takes_time (OknoSchedule *self,
   return kind == OKNO_EVENT_KIND_BUSY || kind == OKNO_EVENT_KIND_BOOKED;
 }
 
-/* The slot is free of anything busy in @events. */
+/* The slot is free of anything busy in @events, and keeps buffer-minutes
+ * away from every booked session. */
 static gboolean
 is_clear (OknoSchedule *self,
           OknoEvent    *slot,
           GPtrArray    *events)
 {
+  g_autoptr(GDateTime) start = g_date_time_add_minutes (okno_event_get_start (slot), -(int) self->buffer_minutes);
+  g_autoptr(GDateTime) end = g_date_time_add_minutes (okno_event_get_end (slot), (int) self->buffer_minutes);
+
   for (guint i = 0; i < events->len; i++)
     {
       OknoEvent *other = g_ptr_array_index (events, i);
+      OknoEventKind kind;
 
       if (other == slot || g_strcmp0 (okno_event_get_id (other), okno_event_get_id (slot)) == 0)
         continue;
+      kind = okno_schedule_classify (self, other);
+      if (kind == OKNO_EVENT_KIND_BOOKED &&
+          okno_time_ranges_overlap (start, end, okno_event_get_start (other), okno_event_get_end (other)))
+        return FALSE;
       if (okno_time_ranges_overlap (okno_event_get_start (slot), okno_event_get_end (slot),
                                     okno_event_get_start (other), okno_event_get_end (other)) &&
           takes_time (self, other))
@@ -181,6 +194,51 @@ is_clear (OknoSchedule *self,
     }
 
   return TRUE;
+}
+
+/* Olga's day of @time, as a key: 20261203. */
+static guint
+day_key (OknoSchedule *self,
+         GDateTime    *time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (time, self->time_zone);
+
+  return (guint) (g_date_time_get_year (local) * 10000 + g_date_time_get_month (local) * 100 +
+                  g_date_time_get_day_of_month (local));
+}
+
+/* How many active bookings each of Olga's days holds: day_key → count. */
+static GHashTable *
+count_booked_days (OknoSchedule *self)
+{
+  GListModel *bookings = okno_ledger_get_bookings (self->ledger);
+  GHashTable *days = g_hash_table_new (NULL, NULL);
+  guint n = g_list_model_get_n_items (bookings);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OknoBooking) booking = g_list_model_get_item (bookings, i);
+      gpointer key;
+
+      if (!okno_booking_is_active (booking))
+        continue;
+      key = GUINT_TO_POINTER (day_key (self, okno_booking_get_start (booking)));
+      g_hash_table_insert (days, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (days, key)) + 1));
+    }
+
+  return days;
+}
+
+/* max-sessions-per-day: whether @event's day is already full. */
+static gboolean
+day_is_full (OknoSchedule *self,
+             OknoEvent    *event,
+             GHashTable   *days)
+{
+  gpointer key = GUINT_TO_POINTER (day_key (self, okno_event_get_start (event)));
+
+  return self->max_sessions_per_day > 0 &&
+         GPOINTER_TO_UINT (g_hash_table_lookup (days, key)) >= self->max_sessions_per_day;
 }
 
 /* Checks the rules that depend on time; fills @error with the reason. */
@@ -394,6 +452,12 @@ okno_schedule_get_property (GObject    *object,
     case PROP_BOOKING_WINDOW_DAYS:
       g_value_set_uint (value, self->booking_window_days);
       break;
+    case PROP_BUFFER_MINUTES:
+      g_value_set_uint (value, self->buffer_minutes);
+      break;
+    case PROP_MAX_SESSIONS_PER_DAY:
+      g_value_set_uint (value, self->max_sessions_per_day);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -429,6 +493,12 @@ okno_schedule_set_property (GObject      *object,
       break;
     case PROP_BOOKING_WINDOW_DAYS:
       set_uint_property (self, &self->booking_window_days, g_value_get_uint (value), pspec);
+      break;
+    case PROP_BUFFER_MINUTES:
+      set_uint_property (self, &self->buffer_minutes, g_value_get_uint (value), pspec);
+      break;
+    case PROP_MAX_SESSIONS_PER_DAY:
+      set_uint_property (self, &self->max_sessions_per_day, g_value_get_uint (value), pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -473,6 +543,16 @@ okno_schedule_class_init (OknoScheduleClass *klass)
   properties [PROP_BOOKING_WINDOW_DAYS] =
     g_param_spec_uint ("booking-window-days", NULL, NULL,
                        1, 3650, 30,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* No slot is offered within this many minutes of a booked session. */
+  properties [PROP_BUFFER_MINUTES] =
+    g_param_spec_uint ("buffer-minutes", NULL, NULL,
+                       0, 1440, 0,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* A day (in Olga's zone) with this many booked sessions offers no more; 0: no limit. */
+  properties [PROP_MAX_SESSIONS_PER_DAY] =
+    g_param_spec_uint ("max-sessions-per-day", NULL, NULL,
+                       0, 100, 0,
                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -677,6 +757,8 @@ okno_schedule_dup_bookable_slots (OknoSchedule  *self,
 {
   g_autoptr(GPtrArray) events = NULL;
   g_autoptr(GDateTime) horizon = NULL;
+  g_autoptr(GDateTime) earlier = NULL;
+  g_autoptr(GHashTable) days = NULL;
   GPtrArray *slots;
 
   g_return_val_if_fail (OKNO_IS_SCHEDULE (self), NULL);
@@ -685,9 +767,12 @@ okno_schedule_dup_bookable_slots (OknoSchedule  *self,
   if (next_change)
     *next_change = NULL;
 
-  /* Busy events overlapping a slot may end after @to: look a day further. */
+  /* Busy events overlapping a slot may end after @to: look a day further;
+   * a booked session buffer-minutes before @from still counts. */
   horizon = g_date_time_add_days (to, 1);
-  events = list_events (self, from, horizon);
+  earlier = g_date_time_add_minutes (from, -(int) self->buffer_minutes);
+  events = list_events (self, earlier, horizon);
+  days = count_booked_days (self);
   slots = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < events->len; i++)
@@ -709,7 +794,8 @@ okno_schedule_dup_bookable_slots (OknoSchedule  *self,
           note_change (opens, now, next_change);
         }
 
-      if (check_time_rules (self, event, now, NULL) && is_clear (self, event, events))
+      if (check_time_rules (self, event, now, NULL) && !day_is_full (self, event, days) &&
+          is_clear (self, event, events))
         g_ptr_array_add (slots, okno_slot_new_from_event (event, self->slot_marker, self->booked_marker));
     }
 
@@ -729,6 +815,9 @@ okno_schedule_check_bookable (OknoSchedule  *self,
                               GError       **error)
 {
   g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GHashTable) days = NULL;
+  g_autoptr(GDateTime) earlier = NULL;
+  g_autoptr(GDateTime) later = NULL;
   OknoEvent *event;
 
   g_return_val_if_fail (OKNO_IS_SCHEDULE (self), NULL);
@@ -761,7 +850,17 @@ okno_schedule_check_bookable (OknoSchedule  *self,
   if (!check_time_rules (self, event, now, error))
     return NULL;
 
-  events = list_events (self, okno_event_get_start (event), okno_event_get_end (event));
+  days = count_booked_days (self);
+  if (day_is_full (self, event, days))
+    {
+      g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_SLOT_UNAVAILABLE,
+                           N_("This day is fully booked. Please choose another day."));
+      return NULL;
+    }
+
+  earlier = g_date_time_add_minutes (okno_event_get_start (event), -(int) self->buffer_minutes);
+  later = g_date_time_add_minutes (okno_event_get_end (event), (int) self->buffer_minutes);
+  events = list_events (self, earlier, later);
   if (!is_clear (self, event, events))
     {
       g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_SLOT_UNAVAILABLE,

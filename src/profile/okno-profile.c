@@ -306,8 +306,12 @@ assemble (OknoProfile  *self,
   g_settings_bind (self->settings, "time-zone", self->schedule, "time-zone", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "min-notice-minutes", self->schedule, "min-notice-minutes", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "booking-window-days", self->schedule, "booking-window-days", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "buffer-minutes", self->schedule, "buffer-minutes", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "max-sessions-per-day", self->schedule, "max-sessions-per-day", G_SETTINGS_BIND_GET);
 
   self->service = okno_booking_service_new (self->schedule);
+  g_settings_bind (self->settings, "min-cancel-hours", self->service, "min-cancel-hours", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "max-active-per-client", self->service, "max-active-per-client", G_SETTINGS_BIND_GET);
   self->slot_service = okno_slot_service_new (self->schedule);
 
   /* What must follow each booking: resumed from the journal at once. */
@@ -328,6 +332,8 @@ assemble (OknoProfile  *self,
   g_settings_bind (self->settings, "rate-limit", self->web_server, "rate-limit", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "frame-ancestors", self->web_server, "frame-ancestors", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "contact", self->web_server, "contact", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "payment-url", self->web_server, "payment-url", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "payment-note", self->web_server, "payment-note", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "owner-name", self->web_server, "owner-name", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "owner-about", self->web_server, "owner-about", G_SETTINGS_BIND_GET);
   g_signal_connect_object (self->settings, "changed::" OKNO_SESSION_TYPES_KEY,

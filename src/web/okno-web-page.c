@@ -709,26 +709,127 @@ booking_card (Page        *page,
   okno_html_printf (page->out, "<dt>%s</dt><dd>%s</dd></dl>", W_("Name"), okno_booking_get_name (booking));
 }
 
+/* payment-url with {booking}, {date} (Olga's day, YYYY-MM-DD) and {name}
+ * filled in, each URL-encoded; %NULL when unset or not http(s). */
+static char *
+dup_payment_url (Page        *page,
+                 OknoBooking *booking)
+{
+  const char *template = _okno_web_server_get_payment_url (page->server);
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *date = NULL;
+  GString *out;
+
+  if (template == NULL ||
+      (g_ascii_strncasecmp (template, "https://", 8) != 0 && g_ascii_strncasecmp (template, "http://", 7) != 0))
+    return NULL;
+
+  local = g_date_time_to_timezone (okno_booking_get_start (booking), okno_schedule_get_time_zone (page->schedule));
+  date = g_date_time_format (local, "%Y-%m-%d");
+  out = g_string_new (NULL);
+  for (const char *p = template; *p != '\0';)
+    {
+      const char *names[] = { "{booking}", "{date}", "{name}" };
+      const char *values[] = { okno_booking_get_id (booking), date, okno_booking_get_name (booking) };
+      gboolean replaced = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (names) && !replaced; i++)
+        if (g_str_has_prefix (p, names[i]))
+          {
+            g_autofree char *escaped = g_uri_escape_string (values[i] ? values[i] : "", NULL, FALSE);
+
+            g_string_append (out, escaped);
+            p += strlen (names[i]);
+            replaced = TRUE;
+          }
+      if (!replaced)
+        g_string_append_c (out, *p++);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* The cancellation policy's refusal: until when the page could cancel,
+ * and how to reach Olga now. */
+static void
+too_late_notice (Page        *page,
+                 OknoBooking *booking)
+{
+  const char *contact = _okno_web_server_get_contact (page->server);
+  guint hours = 0;
+  g_autoptr(GDateTime) last = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *text = NULL;
+
+  g_object_get (_okno_web_server_get_service (page->server), "min-cancel-hours", &hours, NULL);
+  last = g_date_time_add_hours (okno_booking_get_start (booking), -(int) hours);
+  when = format_short (page, last);
+  /* Translators: «Отменить запись здесь можно было до пт 4 дек, 06:00.» */
+  text = g_strdup_printf (W_("It is too close to the session to cancel it here: this page could cancel it until %s."), when);
+  okno_html_printf (page->out, "<div class=\"notice error\" role=\"alert\" data-too-late><p>%s</p>", text);
+  if (contact != NULL)
+    okno_html_printf (page->out, "<p>%s <strong>%s</strong></p>",
+                      W_("To cancel or change it, write or call:"), contact);
+  g_string_append (page->out, "</div>");
+}
+
+static void
+render_too_late (Page        *page,
+                 OknoBooking *booking)
+{
+  g_autofree char *back = g_strdup_printf ("/?lang=%s", page->lang);
+
+  begin (page, W_("The booking was not cancelled"));
+  okno_html_printf (page->out, "<h1>%s</h1>", W_("The booking was not cancelled"));
+  too_late_notice (page, booking);
+  booking_card (page, booking);
+  okno_html_printf (page->out, "<p><a data-swap href=\"%s\">%s</a></p>", back, W_("See the open times"));
+  finish (page, SOUP_STATUS_CONFLICT);
+}
+
 static void
 render_booking (Page        *page,
                 OknoBooking *booking,
                 const char  *token)
 {
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
   g_autofree char *ics = g_strdup_printf ("/booking/%s.ics?token=%s", okno_booking_get_id (booking), escaped);
   g_autofree char *back = g_strdup_printf ("/?lang=%s", page->lang);
   gboolean active = okno_booking_is_active (booking);
+  gboolean may_cancel = active && okno_booking_service_check_client_cancel (
+    _okno_web_server_get_service (page->server), booking, now, NULL);
   const char *title = active ? W_("You are booked") : W_("Your booking is cancelled");
 
   begin (page, title);
   okno_html_printf (page->out, "<h1>%s</h1>", title);
-  if (active)
+  if (may_cancel)
     notice (page, "ok", W_("See you then. Keep this page: it lets you cancel."));
+  else if (active)
+    too_late_notice (page, booking);
 
   booking_card (page, booking);
 
-  /* Cancelling asks first (render_cancel_question). */
   if (active)
+    {
+      g_autofree char *pay = dup_payment_url (page, booking);
+      const char *note = _okno_web_server_get_payment_note (page->server);
+
+      if (pay != NULL)
+        {
+          okno_html_printf (page->out, "<div class=\"payment\" data-payment>");
+          if (note != NULL)
+            okno_html_printf (page->out, "<p class=\"payment-note\">%s</p>", note);
+          okno_html_printf (page->out, "<p><a class=\"button\" href=\"%s\" rel=\"noopener noreferrer\">%s</a></p></div>",
+                            pay, W_("Pay for the session"));
+        }
+    }
+
+  /* Cancelling asks first (render_cancel_question). */
+  if (active && !may_cancel)
+    okno_html_printf (page->out, "<div class=\"actions\"><a class=\"button\" href=\"%s\" download>%s</a></div>",
+                      ics, W_("Add to calendar"));
+  else if (active)
     okno_html_printf (page->out,
                       "<div class=\"actions\"><a class=\"button\" href=\"%s\" download>%s</a>"
                       "<form method=\"post\" action=\"/cancel\" data-swap>"
@@ -1013,6 +1114,16 @@ cancel_post_done_cb (GObject      *object,
 
   page_from_job (page, job, out);
   booking = okno_booking_service_cancel_finish (OKNO_BOOKING_SERVICE (object), result, &error);
+  if (g_error_matches (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_TOO_LATE))
+    {
+      OknoBooking *current = okno_ledger_lookup (okno_schedule_get_ledger (page->schedule), job->booking_id);
+
+      if (current != NULL)
+        {
+          render_too_late (page, current);
+          return;
+        }
+    }
   if (booking == NULL)
     {
       const char *code;
@@ -1067,6 +1178,9 @@ handle_cancel_post (Page *page)
                         okno_web_status_for_error (error, &code));
       else if (!okno_booking_is_active (booking))
         render_booking (page, booking, token);
+      else if (!okno_booking_service_check_client_cancel (_okno_web_server_get_service (page->server),
+                                                          booking, now, NULL))
+        render_too_late (page, booking);
       else
         render_cancel_question (page, booking, token);
       return;

@@ -111,6 +111,8 @@ okno_web_status_for_error (const GError  *error,
     { OKNO_BOOKING_ERROR_NOT_FOUND, SOUP_STATUS_NOT_FOUND, "not_found" },
     { OKNO_BOOKING_ERROR_FORBIDDEN, SOUP_STATUS_FORBIDDEN, "forbidden" },
     { OKNO_BOOKING_ERROR_IDEMPOTENCY_MISMATCH, SOUP_STATUS_UNPROCESSABLE_ENTITY, "idempotency_key_reused" },
+    { OKNO_BOOKING_ERROR_TOO_LATE, SOUP_STATUS_CONFLICT, "too_late" },
+    { OKNO_BOOKING_ERROR_LIMIT_REACHED, SOUP_STATUS_CONFLICT, "limit_reached" },
   };
 
   if (error->domain == OKNO_BOOKING_ERROR)

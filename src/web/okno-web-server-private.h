@@ -23,6 +23,8 @@ void                _okno_web_server_set_limits     (OknoWebServer     *self,
                                                      guint              request_timeout_msec);
 guint               _okno_web_server_get_n_connections (OknoWebServer  *self);
 const char         *_okno_web_server_get_contact    (OknoWebServer     *self);
+const char         *_okno_web_server_get_payment_url (OknoWebServer    *self);
+const char         *_okno_web_server_get_payment_note (OknoWebServer   *self);
 const char         *_okno_web_server_get_owner_name (OknoWebServer     *self);
 const char         *_okno_web_server_get_owner_about (OknoWebServer    *self);
 void                _okno_web_server_describe_session_type (OknoWebServer  *self,

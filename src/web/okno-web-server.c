@@ -45,6 +45,8 @@ struct _OknoWebServer
   char               *trusted_proxy;
   char               *frame_ancestors;
   char               *contact;
+  char               *payment_url;
+  char               *payment_note;
   char               *owner_name;
   char               *owner_about;
   GListModel         *session_types;
@@ -75,6 +77,8 @@ enum {
   PROP_TRUSTED_PROXY,
   PROP_FRAME_ANCESTORS,
   PROP_CONTACT,
+  PROP_PAYMENT_URL,
+  PROP_PAYMENT_NOTE,
   PROP_CALCOM_STATE,
   PROP_OWNER_NAME,
   PROP_OWNER_ABOUT,
@@ -838,6 +842,8 @@ okno_web_server_finalize (GObject *object)
   g_clear_pointer (&self->trusted_proxy, g_free);
   g_clear_pointer (&self->frame_ancestors, g_free);
   g_clear_pointer (&self->contact, g_free);
+  g_clear_pointer (&self->payment_url, g_free);
+  g_clear_pointer (&self->payment_note, g_free);
   g_clear_object (&self->calcom_state);
   g_clear_pointer (&self->owner_name, g_free);
   g_clear_pointer (&self->owner_about, g_free);
@@ -876,6 +882,12 @@ okno_web_server_get_property (GObject    *object,
       break;
     case PROP_CONTACT:
       g_value_set_string (value, self->contact);
+      break;
+    case PROP_PAYMENT_URL:
+      g_value_set_string (value, self->payment_url);
+      break;
+    case PROP_PAYMENT_NOTE:
+      g_value_set_string (value, self->payment_note);
       break;
     case PROP_CALCOM_STATE:
       g_value_set_object (value, self->calcom_state);
@@ -953,6 +965,12 @@ okno_web_server_set_property (GObject      *object,
     case PROP_CONTACT:
       set_string (self, &self->contact, value, pspec);
       break;
+    case PROP_PAYMENT_URL:
+      set_string (self, &self->payment_url, value, pspec);
+      break;
+    case PROP_PAYMENT_NOTE:
+      set_string (self, &self->payment_note, value, pspec);
+      break;
     case PROP_CALCOM_STATE:
       {
         OknoServiceState *state = g_value_get_object (value);
@@ -1029,6 +1047,22 @@ okno_web_server_class_init (OknoWebServerClass *klass)
    */
   properties [PROP_CONTACT] =
     g_param_spec_string ("contact", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * OknoWebServer:payment-url:
+   *
+   * Where the confirmation's *Pay for the session* button leads: a link
+   * template with {booking}, {date} and {name}; empty for no button.
+   */
+  properties [PROP_PAYMENT_URL] =
+    g_param_spec_string ("payment-url", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* The line shown with the payment button. */
+  properties [PROP_PAYMENT_NOTE] =
+    g_param_spec_string ("payment-note", NULL, NULL,
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
@@ -1237,6 +1271,18 @@ const char *
 _okno_web_server_get_contact (OknoWebServer *self)
 {
   return self->contact;
+}
+
+const char *
+_okno_web_server_get_payment_url (OknoWebServer *self)
+{
+  return self->payment_url;
+}
+
+const char *
+_okno_web_server_get_payment_note (OknoWebServer *self)
+{
+  return self->payment_note;
 }
 
 const char *
