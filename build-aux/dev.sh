@@ -73,7 +73,8 @@ setup() {
   elif [ ${#opts[@]} -gt 0 ]; then
     meson configure "$dir" "${opts[@]}" >/dev/null || { log "meson configure $dir failed"; return 1; }
   fi
-  meson compile -C "$dir" >/dev/null 2>"$dir/compile.log" || { cat "$dir/compile.log" >&2; return 1; }
+  # ninja prints a compiler's errors on stdout: keep both, show them on failure.
+  meson compile -C "$dir" >"$dir/compile.log" 2>&1 || { grep -v '^\[' "$dir/compile.log" >&2; return 1; }
 }
 
 # summary BUILDDIR…: the "N passed, N failed" line from meson's testlogs.
