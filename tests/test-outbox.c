@@ -442,13 +442,17 @@ test_group_commit (Fixture       *f,
   Counter counter = { 0, 0, 32, 0 };
   guint before = _okno_ledger_get_sync_count (ledger);
 
+  /* The writer is held while 32 records arrive, as a slow disk would hold
+   * it: then one fdatasync must carry them all. */
+  _okno_ledger_hold_writer (ledger, TRUE);
   for (guint i = 0; i < 32; i++)
     okno_ledger_append_async (ledger, record_for (i), NULL, appended_cb, &counter);
+  _okno_ledger_hold_writer (ledger, FALSE);
   while (counter.done < 32)
     g_main_context_iteration (NULL, TRUE);
 
   g_assert_cmpuint (counter.failed, ==, 0);
-  g_assert_cmpuint (_okno_ledger_get_sync_count (ledger) - before, <=, 4);
+  g_assert_cmpuint (_okno_ledger_get_sync_count (ledger) - before, ==, 1);
   g_clear_object (&ledger);
 
   ledger = okno_ledger_new (f->dir, &error);

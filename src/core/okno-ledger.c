@@ -120,6 +120,7 @@ struct _OknoLedger
   GQueue        finished;
   GSource      *finished_source;
   gboolean      stopping;
+  gboolean      held;          /* tests: the writer waits */
   guint         syncs;
   GMainContext *context;
   GThread      *writer;
@@ -600,7 +601,7 @@ writer_main (gpointer data)
       Entry *head;
       off_t before;
 
-      while (g_queue_is_empty (&self->queue) && !self->stopping)
+      while ((g_queue_is_empty (&self->queue) || self->held) && !self->stopping)
         g_cond_wait (&self->cond, &self->lock);
       if (g_queue_is_empty (&self->queue))
         break;
@@ -1624,6 +1625,19 @@ _okno_ledger_set_compact_after (OknoLedger *self,
 {
   g_return_if_fail (OKNO_IS_LEDGER (self));
   self->compact_after = MAX (records, 1);
+}
+
+/* For tests: while @hold, the writer leaves the queue alone, so what is
+ * appended meanwhile waits for one batch, whatever the machine's timing. */
+void
+_okno_ledger_hold_writer (OknoLedger *self,
+                          gboolean    hold)
+{
+  g_return_if_fail (OKNO_IS_LEDGER (self));
+  g_mutex_lock (&self->lock);
+  self->held = hold;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
 }
 
 /* For tests: how many fdatasyncs of the journal were made. */
