@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <math.h>
 #include <string.h>
 
 #include "okno-application.h"
@@ -609,6 +610,22 @@ test_narrow (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
   wait_n_days (f, 7);
   g_assert_cmpint (g_date_time_get_day_of_week (okno_window_get_week (f->window)), ==, 1);
+
+  /* Wide again, the working day is in view again, from its start: not
+   * wherever the narrow layout's heights left the scroll. */
+  {
+    GtkAdjustment *adjustment = f->vadjustment;
+    GSettings *settings = okno_profile_get_settings (f->instance);
+    double top = g_settings_get_uint (settings, "day-start-hour") - 0.25;
+    gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+    while (fabs (gtk_adjustment_get_value (adjustment) -
+                 top * okno_week_view_get_hour_height (OKNO_WEEK_VIEW (f->grid))) > 1.0 &&
+           g_get_monotonic_time () < deadline)
+      okno_test_wait_frame (GTK_WIDGET (f->window));
+    g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (adjustment) / okno_week_view_get_hour_height (OKNO_WEEK_VIEW (f->grid)),
+                                    top, 0.05);
+  }
 }
 
 /* With the page on this computer only, the share popover shows no QR

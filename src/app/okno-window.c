@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "okno-calcom-indicator.h"
 #include "okno-attention-button.h"
@@ -605,7 +606,11 @@ fit_working_hours_cb (gpointer user_data)
     self->top_hour = gtk_adjustment_get_value (adjustment) / okno_week_view_get_hour_height (OKNO_WEEK_VIEW (self->grid));
   /* A quarter of an hour more at each end, so that the first and last
    * hours' labels are seen whole. */
-  if (!self->scrolled)
+  /* At first, and whenever the view's height changes (a resize, the
+   * working hours changed), the working day is what is in view: it fills
+   * the page exactly, so only its own start shows all of it. */
+  if (!self->scrolled ||
+      fabs (page / (last - first + 0.5) - okno_week_view_get_hour_height (OKNO_WEEK_VIEW (self->grid))) >= 0.5)
     self->top_hour = MAX (first - 0.25, 0);
   if (okno_week_view_set_hour_height (OKNO_WEEK_VIEW (self->grid), page / (last - first + 0.5)))
     return G_SOURCE_REMOVE;
