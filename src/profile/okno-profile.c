@@ -55,6 +55,7 @@ struct _OknoProfile
   GCancellable       *cancellable;
   char               *server_error;
   gboolean            want_server;
+  gboolean            keyring_reported;
 };
 
 static void async_initable_iface_init (GAsyncInitableIface *iface);
@@ -697,6 +698,26 @@ okno_profile_get_telegram (OknoProfile *self)
   return self->telegram;
 }
 
+/* Both secrets are looked up at start; a box without a keyring (a headless
+ * server with no session bus) would say the same thing twice on every
+ * start, so the first says it and the second only in the debug log. */
+static void G_GNUC_PRINTF (2, 0)
+report_keyring_error (OknoProfile  *self,
+                      const char   *format,
+                      const GError *error)
+{
+  if (self->keyring_reported)
+    {
+      g_debug ("Keyring: %s", error->message);
+      return;
+    }
+  self->keyring_reported = TRUE;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  g_message (format, error->message);
+#pragma GCC diagnostic pop
+}
+
 static void
 telegram_token_looked_up_cb (GObject      *object,
                              GAsyncResult *result,
@@ -709,7 +730,7 @@ telegram_token_looked_up_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (error != NULL)
-    g_message (_("The Telegram bot token cannot be read from the keyring: %s"), error->message);
+    report_keyring_error (self, _("The Telegram bot token cannot be read from the keyring: %s"), error);
 
   okno_telegram_set_token (self->telegram, token);
 }
@@ -726,7 +747,7 @@ calcom_key_looked_up_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (error != NULL)
-    g_message (_("The Cal.com API key cannot be read from the keyring: %s"), error->message);
+    report_keyring_error (self, _("The Cal.com API key cannot be read from the keyring: %s"), error);
 
   okno_calcom_monitor_set_api_key (self->calcom_monitor, key);
   okno_calcom_monitor_start (self->calcom_monitor);
