@@ -48,7 +48,8 @@ serve() {
   "$@" "$SERVER" --data-dir "$folder" --port 0 --rate-limit 0 > "$log" 2>&1 &
   SERVE_PID=$!
   PORT=
-  for i in $(seq 1 100); do
+  # Up to a minute: a sanitized build under strace starts slowly.
+  for i in $(seq 1 600); do
     PORT=$(grep -o '127\.0\.0\.1:[0-9]*' "$log" | head -1 | cut -d: -f2)
     [ -n "$PORT" ] && break
     sleep 0.1
