@@ -68,19 +68,29 @@ i=0; while [ ! -s "$DIR/fake.out" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1
 BASE=$(head -n1 "$DIR/fake.out")
 
 serve_status() {
+  serve_status_once "$1" 600
+  if [ "$state" != "$1" ]; then
+    # Seen rarely on a loaded machine: say what the server said, then try
+    # once more (the closing note of 2026-12-03 tracks this).
+    sed 's/^/# serve.out: /' "$DIR/serve.out" >&2
+    serve_status_once "$1" 600
+  fi
+  echo "$state"
+}
+
+serve_status_once() {
   OKNO_CALCOM_API_URL=$BASE "$SERVER" -d "$DIR" -p 0 > "$DIR/serve.out" 2>&1 &
   SERVE_PID=$!
-  i=0; while ! grep -q 'http://' "$DIR/serve.out" && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
+  i=0; while ! grep -q 'http://' "$DIR/serve.out" && [ $i -lt $2 ]; do sleep 0.05; i=$((i + 1)); done
   URL=$(grep -o 'http://[^ ]*/' "$DIR/serve.out" | head -n1)
   state=
   i=0
-  while [ $i -lt 1200 ]; do
+  while [ $i -lt $2 ]; do
     state=$(curl -s "${URL}api/status" | sed -n 's/.*"calcom":{"state":"\([a-z]*\)".*/\1/p')
     [ "$state" = "$1" ] && break
     sleep 0.05; i=$((i + 1))
   done
   kill $SERVE_PID; wait $SERVE_PID 2>/dev/null; SERVE_PID=
-  echo "$state"
 }
 
 [ "$(serve_status up)" = up ]; ok $? "okno-server reads the key from the keyring: /api/status says calcom up"
