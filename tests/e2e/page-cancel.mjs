@@ -76,7 +76,7 @@ async function flow(js) {
   // «Keep it» goes back and changes nothing.
   await page.locator('a', { hasText: 'Оставить' }).click();
   await page.locator('h1', { hasText: 'Вы записаны' }).waitFor();
-  ok(true, `${label}: «Keep it» leads back to the booking`);
+  same(new URL(page.url()).pathname, new URL(booking.cancelUrl).pathname, `${label}: «Keep it» leads back to the booking`);
   ok(!(await okno.openSlotIds()).includes(slotId), `${label}: after «Keep it» the slot is still booked`);
   const again = await fetch(booking.cancelUrl);
   ok((await again.text()).includes('Вы записаны'), `${label}: after «Keep it» the booking is still active`);
@@ -86,7 +86,7 @@ async function flow(js) {
   await page.locator('h1', { hasText: 'Отменить запись на' }).waitFor();
   await page.locator('button', { hasText: 'Отменить запись' }).click();
   await page.locator('h1', { hasText: 'Запись отменена' }).waitFor();
-  ok(true, `${label}: confirmed, the booking is cancelled`);
+  ok((await (await fetch(booking.cancelUrl)).text()).includes('Запись отменена'), `${label}: confirmed, the booking is cancelled`);
   ok((await okno.openSlotIds()).includes(slotId), `${label}: the slot is open again`);
   await assertTouchTargets(page, `${label} cancelled`);
   await audit(page, `${label} cancelled`, js ? null : helper);
