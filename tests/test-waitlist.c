@@ -349,6 +349,17 @@ test_offer_on_cancel (Fixture       *f,
   g_assert_cmpuint (recancelled->status, ==, 200);
   later = wait_offers (f, 3);
   g_assert_cmpuint (later->len, ==, 2);
+  /* Not even a second journal line with the same items. */
+  {
+    g_autofree char *path = g_build_filename (f->dir, "bookings.journal", NULL);
+    g_autofree char *journal = NULL;
+    guint n = 0;
+
+    g_assert_true (g_file_get_contents (path, &journal, NULL, NULL));
+    for (const char *p = journal; (p = strstr (p, "waitlist-offer")); p++)
+      n++;
+    g_assert_cmpuint (n, ==, 1);
+  }
 }
 
 /* A slot Olga publishes reaches those it suits, and only them. */
