@@ -53,6 +53,7 @@ struct _OknoWaitlist
   JsonObject         *extra;        /* the file's other top-level members */
   GHashTable         *open;         /* "<slot id>@<start>" bookable at the last look */
   guint               check_source;
+  guint               expire_source;
 
   /* Writes: each change makes a new generation; the thread writes the
    * newest snapshot; tasks wait for their generation. */
@@ -811,6 +812,18 @@ schedule_changed_cb (OknoWaitlist *self)
     self->check_source = g_idle_add (check_cb, self);
 }
 
+/* Entries end after OKNO_WAITLIST_MAX_DAYS days even when nothing else
+ * happens: looked at hourly. */
+static gboolean
+expire_cb (gpointer user_data)
+{
+  OknoWaitlist *self = user_data;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  okno_waitlist_expire (self, now);
+  return G_SOURCE_CONTINUE;
+}
+
 /* A booking ends the entries of its client, by any of its contacts. */
 static void
 booking_added_cb (OknoWaitlist *self,
@@ -916,6 +929,7 @@ okno_waitlist_dispose (GObject *object)
   OknoWaitlist *self = (OknoWaitlist *) object;
 
   g_clear_handle_id (&self->check_source, g_source_remove);
+  g_clear_handle_id (&self->expire_source, g_source_remove);
   if (self->schedule != NULL)
     g_signal_handlers_disconnect_by_data (self->schedule, self);
   if (self->service != NULL)
@@ -1043,6 +1057,8 @@ okno_waitlist_new (OknoBookingService  *service,
 
   g_signal_connect_swapped (self->schedule, "changed", G_CALLBACK (schedule_changed_cb), self);
   g_signal_connect_swapped (self->service, "booking-added", G_CALLBACK (booking_added_cb), self);
+  self->expire_source = g_timeout_add_seconds (3600, expire_cb, self);
+  okno_waitlist_expire (self, now);
   okno_waitlist_check_opened (self, now);
 
   return g_steal_pointer (&self);
@@ -1053,6 +1069,14 @@ okno_waitlist_get_path (OknoWaitlist *self)
 {
   g_return_val_if_fail (OKNO_IS_WAITLIST (self), NULL);
   return self->path;
+}
+
+/* Whether a write (or an offer's journal line) is still on its way. */
+gboolean
+okno_waitlist_is_busy (OknoWaitlist *self)
+{
+  g_return_val_if_fail (OKNO_IS_WAITLIST (self), FALSE);
+  return self->writing != 0 || self->waiting != NULL || self->offering > 0;
 }
 
 guint

@@ -970,7 +970,8 @@ close_poll_cb (gpointer user_data)
   OknoProfile *self = g_task_get_source_object (task);
   CloseData *data = g_task_get_task_data (task);
 
-  if (calendar_busy (self) && g_get_monotonic_time () < data->deadline)
+  if ((calendar_busy (self) || (self->waitlist != NULL && okno_waitlist_is_busy (self->waitlist))) &&
+      g_get_monotonic_time () < data->deadline)
     return G_SOURCE_CONTINUE;
 
   data->source = 0;
