@@ -20,6 +20,7 @@
 #include "okno-secrets.h"
 #include "okno-telegram.h"
 #include "okno-telegram-sink.h"
+#include "okno-web-form-guard.h"
 #include "okno-settings.h"
 
 #define CLOSE_WAIT_MSEC 5000
@@ -329,6 +330,15 @@ assemble (OknoProfile  *self,
   okno_outbox_start (self->outbox);
 
   self->web_server = okno_web_server_new (self->service);
+  {
+    /* The booking forms' signing key: made on the folder's first use. */
+    g_autofree char *key_path = g_build_filename (self->data_dir, "form-key", NULL);
+    g_autoptr(OknoWebFormGuard) guard = okno_web_form_guard_new (key_path, error);
+
+    if (guard == NULL)
+      return FALSE;
+    g_object_set (self->web_server, "form-guard", guard, NULL);
+  }
   g_settings_bind (self->settings, "port", self->web_server, "port", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "rate-limit", self->web_server, "rate-limit", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "frame-ancestors", self->web_server, "frame-ancestors", G_SETTINGS_BIND_GET);
