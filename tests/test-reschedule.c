@@ -306,8 +306,12 @@ test_refusals (Fixture       *f,
   g_assert_cmpuint (f->moved, ==, 0);
   g_assert_cmpstr (okno_booking_get_slot_id (okno_ledger_lookup (f->ledger, id)), ==, okno_event_get_id (f->a));
 
-  /* An hour before it: moves. */
-  moved = okno_booking_service_reschedule (f->service, id, token, okno_event_get_id (f->b), earlier, &error);
+  /* At exactly the last moment: still moves (to b); an hour before, back. */
+  moved = okno_booking_service_reschedule (f->service, id, token, okno_event_get_id (f->b), last, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (moved);
+  g_clear_object (&moved);
+  moved = okno_booking_service_reschedule (f->service, id, token, okno_event_get_id (f->a), earlier, &error);
   g_assert_no_error (error);
   g_assert_nonnull (moved);
   g_clear_object (&moved);
@@ -320,8 +324,8 @@ test_refusals (Fixture       *f,
   {
     g_autoptr(JsonArray) history = okno_booking_dup_history (okno_ledger_lookup (f->ledger, id));
 
-    g_assert_cmpuint (json_array_get_length (history), ==, 3);
-    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 2), "event"), ==,
+    g_assert_cmpuint (json_array_get_length (history), ==, 4);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (history, 3), "event"), ==,
                      "cancelled");
   }
 }
@@ -421,6 +425,24 @@ test_race (Fixture       *f,
   g_assert_nonnull (okno_ledger_lookup_active_for_slot (f->ledger, okno_event_get_id (f->c)));
 }
 
+/* What Olga is told, in Olga's zone: «Анна moved: Tue 17:30 → Thu 19:00»
+ * (C locale here; Russian in po/ru.po). */
+static void
+test_move_text (void)
+{
+  g_autoptr(JsonNode) node = json_from_string ("{\"event\":\"rescheduled\",\"booking\":{\"name\":\"Анна\"},"
+                                               "\"from\":{\"slotId\":\"a\",\"start\":\"2026-12-08T14:30:00Z\",\"end\":\"2026-12-08T15:10:00Z\"},"
+                                               "\"to\":{\"slotId\":\"b\",\"start\":\"2026-12-10T16:00:00Z\",\"end\":\"2026-12-10T16:40:00Z\"}}",
+                                               NULL);
+  g_autoptr(JsonNode) booked = json_from_string ("{\"event\":\"booked\",\"booking\":{\"name\":\"Анна\"}}", NULL);
+  g_autoptr(GTimeZone) zone = g_time_zone_new_identifier ("Europe/Moscow");
+  g_autofree char *text = okno_move_text_new (json_node_get_object (node), zone);
+  g_autofree char *none = okno_move_text_new (json_node_get_object (booked), zone);
+
+  g_assert_cmpstr (text, ==, "Анна moved: Tue 17:30 → Thu 19:00");
+  g_assert_null (none);
+}
+
 /* A move line from a newer version's format is refused whole, never half
  * applied: a "move" without its booking is damaged. */
 static void
@@ -448,6 +470,7 @@ main (int   argc,
   ADD ("/okno/reschedule/rules-ignore-itself", test_rules_ignore_itself);
   ADD ("/okno/reschedule/race", test_race);
   g_test_add_func ("/okno/reschedule/record-checked", test_record_checked);
+  g_test_add_func ("/okno/reschedule/move-text", test_move_text);
 
   return g_test_run ();
 }
