@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "okno-reminder-text.h"
 #include "okno-telegram.h"
 
 /* Olga's Telegram channel: the Bot API's sendMessage to her chat, with
@@ -682,7 +683,7 @@ booking_from_payload (JsonObject *object)
 /**
  * okno_telegram_format_event:
  * @payload: an outbox item's payload: {"event": "booked"|"cancelled",
- *   "byOwner", "booking": {…}}
+ *   "byOwner", "booking": {…}}, or an agenda (okno-reminder-text.c)
  * @zone: Olga's zone
  *
  * Returns: (nullable): the message for Olga, or %NULL when there is nothing
@@ -697,6 +698,8 @@ okno_telegram_format_event (JsonObject *payload,
   JsonNode *node = json_object_get_member (payload, "booking");
   g_autoptr(OknoBooking) booking = NULL;
 
+  if (g_str_equal (event, "agenda"))
+    return okno_reminder_format_agenda (payload, zone);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
       !(booking = booking_from_payload (json_node_get_object (node))))
     return NULL;
