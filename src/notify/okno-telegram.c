@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "okno-move-text.h"
+#include "okno-reminder-text.h"
 #include "okno-telegram.h"
 #include "okno-waitlist.h"
 
@@ -684,7 +685,8 @@ booking_from_payload (JsonObject *object)
 /**
  * okno_telegram_format_event:
  * @payload: an outbox item's payload: {"event": "booked"|"cancelled"|
- *   "rescheduled", "byOwner", "booking": {…}, "from"?, "to"?}
+ *   "rescheduled", "byOwner", "booking": {…}, "from"?, "to"?}, or an agenda
+ *   (okno-reminder-text.c)
  * @zone: Olga's zone
  *
  * Returns: (nullable): the message for Olga, or %NULL when there is nothing
@@ -707,6 +709,8 @@ okno_telegram_format_event (JsonObject *payload,
       return text ? okno_telegram_format_news (text, NULL) : NULL;
     }
 
+  if (g_str_equal (event, "agenda"))
+    return okno_reminder_format_agenda (payload, zone);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
       !(booking = booking_from_payload (json_node_get_object (node))))
     return NULL;

@@ -22,6 +22,7 @@
 #include "okno-telegram-sink.h"
 #include "okno-web-form-guard.h"
 #include "okno-web-waitlist.h"
+#include "okno-reminders.h"
 #include "okno-settings.h"
 
 #define CLOSE_WAIT_MSEC 5000
@@ -55,6 +56,7 @@ struct _OknoProfile
   OknoWebServer      *web_server;
   OknoCalcomMonitor  *calcom_monitor;
   OknoTelegram       *telegram;
+  OknoReminders      *reminders;
   GCancellable       *cancellable;
   char               *server_error;
   gboolean            want_server;
@@ -241,6 +243,24 @@ open_calendar_finish (OknoProfile   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Reminders go by email and the agenda by Telegram only while a booking's
+ * notifications do. */
+static void
+update_reminder_channels (OknoProfile *self)
+{
+  if (self->reminders != NULL)
+    okno_reminders_set_channels (self->reminders, okno_booking_service_get_notify_kinds (self->service));
+}
+
+static gboolean
+agenda_hour_from_setting (GValue   *value,
+                          GVariant *variant,
+                          gpointer  user_data)
+{
+  g_value_set_int (value, okno_reminders_parse_agenda_hour (g_variant_get_string (variant, NULL)));
+  return TRUE;
+}
+
 /* A booking gets a Telegram outbox item only while Telegram is set up;
  * other kinds (the desktop's) are kept as they are. */
 static void
@@ -257,6 +277,7 @@ update_notify_kinds (OknoProfile *self)
     g_ptr_array_add (wanted, g_strdup ("telegram"));
   g_ptr_array_add (wanted, NULL);
   okno_booking_service_set_notify_kinds (self->service, (const char * const *) wanted->pdata);
+  update_reminder_channels (self);
 }
 
 static void
@@ -379,7 +400,14 @@ assemble (OknoProfile  *self,
                            G_CALLBACK (update_notify_kinds), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->telegram, "notify::has-token",
                            G_CALLBACK (update_notify_kinds), self, G_CONNECT_SWAPPED);
+
+  /* Reminders and the morning agenda: caught up at once, then on time. */
+  self->reminders = okno_reminders_new (self->schedule);
+  g_settings_bind (self->settings, "reminder-hours", self->reminders, "reminder-hours", G_SETTINGS_BIND_GET);
+  g_settings_bind_with_mapping (self->settings, "agenda-hour", self->reminders, "agenda-hour",
+                                G_SETTINGS_BIND_GET, agenda_hour_from_setting, NULL, NULL, NULL);
   update_notify_kinds (self);
+  okno_reminders_start (self->reminders);
 
   return TRUE;
 }
@@ -475,6 +503,7 @@ okno_profile_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->calcom_monitor);
   g_clear_object (&self->telegram);
+  g_clear_object (&self->reminders);
 
   g_clear_object (&self->web_server);
   g_clear_object (&self->outbox);
