@@ -916,26 +916,33 @@ calendar_busy (OknoProfile *self)
 }
 
 /**
+ * okno_profile_is_busy:
+ *
+ * Whether calendar changes are under way (being carried out, or the local
+ * calendar's file being written). The programs wait for them, a few
+ * seconds at most, when they close (okno_profile_close_async()).
+ */
+gboolean
+okno_profile_is_busy (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), FALSE);
+  return calendar_busy (self);
+}
+
+/**
  * okno_profile_flush:
  *
- * Waits (a few seconds at most) for the calendar changes under way, then
- * folds the journal into bookings.json. It iterates the main context: for
- * the command line and tests only; the programs use
- * okno_profile_close_async().
+ * Writes the settings and folds the journal into bookings.json, blocking
+ * for the disk. It neither iterates the main context nor waits for the
+ * calendar changes under way (the outbox resumes them at the next start):
+ * for an object about to go, with no loop left to wait on. The programs
+ * close with okno_profile_close_async().
  */
 void
 okno_profile_flush (OknoProfile *self)
 {
-  gint64 deadline = g_get_monotonic_time () + CLOSE_WAIT_MSEC * G_TIME_SPAN_MILLISECOND;
-
   g_return_if_fail (OKNO_IS_PROFILE (self));
 
-  while (calendar_busy (self) && g_get_monotonic_time () < deadline)
-    {
-      /* Not blocking: a retry may be due only in minutes. */
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
   g_settings_sync ();
   if (self->waitlist != NULL)
     {
