@@ -1012,12 +1012,13 @@ okno_waitlist_get_path (OknoWaitlist *self)
   return self->path;
 }
 
-/* Whether a write (or an offer's journal line) is still on its way. */
+/* Whether a look for opened times, an offer's journal line or a write is
+ * still on its way. */
 gboolean
 okno_waitlist_is_busy (OknoWaitlist *self)
 {
   g_return_val_if_fail (OKNO_IS_WAITLIST (self), FALSE);
-  return self->writing != 0 || self->waiting != NULL || self->offering > 0;
+  return self->check_source != 0 || self->writing != 0 || self->waiting != NULL || self->offering > 0;
 }
 
 guint
@@ -1391,23 +1392,18 @@ okno_waitlist_remove (OknoWaitlist  *self,
 /**
  * okno_waitlist_flush:
  *
- * For the command line and tests: looks for opened times now, writes what
- * they must tell to the journal and the file, blocking.
+ * Writes the entries as they are now, blocking for the disk (it neither
+ * iterates the main context nor waits for offers under way: the programs
+ * wait for those through okno_waitlist_is_busy() as they close). For the
+ * command line, tests, and an object about to go.
  */
 gboolean
 okno_waitlist_flush (OknoWaitlist  *self,
                      GError       **error)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *data = NULL;
 
   g_return_val_if_fail (OKNO_IS_WAITLIST (self), FALSE);
-
-  if (self->check_source != 0)
-    okno_waitlist_check_opened (self, now);
-  /* The offers' journal lines first, then the entries that remember them. */
-  while (self->offering > 0 || self->writing != 0 || self->waiting != NULL)
-    g_main_context_iteration (NULL, TRUE);
 
   data = serialize (self);
   return write_file (self, data, self->generation, error);
