@@ -363,6 +363,38 @@ test_offer_on_cancel (Fixture       *f,
   }
 }
 
+/* A booking moved to another time opens its old one (engineer R's
+ * reschedule reaches the waitlist through the schedule, as a cancel does). */
+static void
+test_offer_on_reschedule (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *book = g_strdup_printf ("{\"slotId\":\"%s\",\"name\":\"Вера\",\"email\":\"vera@example.org\"}",
+                                           okno_event_get_id (f->slot));
+  g_autoptr(Response) booked = okno_test_http_request (f, "POST", "/api/book", book);
+  g_autoptr(Response) a = join (f, "{\"name\":\"Анна\",\"email\":\"" EMAIL "\"}");
+  g_autoptr(Response) moved = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree char *move = NULL;
+  JsonObject *payload;
+
+  g_assert_cmpuint (booked->status, ==, 201);
+  g_assert_cmpuint (a->status, ==, 201);
+  g_object_set (okno_profile_get_service (f->instance), "min-cancel-hours", 0, NULL);
+  move = g_strdup_printf ("{\"bookingId\":\"%s\",\"token\":\"%s\",\"slotId\":\"%s\"}",
+                          json_object_get_string_member (json_object_get_object_member (json_node_get_object (booked->json), "booking"), "id"),
+                          json_object_get_string_member (json_node_get_object (booked->json), "cancelToken"),
+                          okno_event_get_id (f->slot2));
+  moved = okno_test_http_request (f, "POST", "/api/reschedule", move);
+  g_assert_cmpuint (moved->status, ==, 200);
+
+  found = wait_offers (f, 1);
+  g_assert_cmpuint (found->len, ==, 1);
+  payload = json_object_get_object_member (g_ptr_array_index (found, 0), "payload");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (payload, "slot"), "id"), ==,
+                   okno_event_get_id (f->slot));
+}
+
 /* A slot Olga publishes reaches those it suits, and only them. */
 static void
 test_offer_on_publish (Fixture       *f,
@@ -635,6 +667,7 @@ main (int   argc,
   ADD ("/okno/waitlist/join-and-leave", test_join_and_leave);
   ADD ("/okno/waitlist/errors", test_errors);
   ADD ("/okno/waitlist/offer-on-cancel", test_offer_on_cancel);
+  ADD ("/okno/waitlist/offer-on-reschedule", test_offer_on_reschedule);
   ADD ("/okno/waitlist/offer-on-publish", test_offer_on_publish);
   ADD ("/okno/waitlist/booked-ends-entry", test_booked_ends_entry);
   ADD ("/okno/waitlist/expiry", test_expiry);
