@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "okno-move-text.h"
 #include "okno-telegram.h"
 
 /* Olga's Telegram channel: the Bot API's sendMessage to her chat, with
@@ -681,8 +682,8 @@ booking_from_payload (JsonObject *object)
 
 /**
  * okno_telegram_format_event:
- * @payload: an outbox item's payload: {"event": "booked"|"cancelled",
- *   "byOwner", "booking": {…}}
+ * @payload: an outbox item's payload: {"event": "booked"|"cancelled"|
+ *   "rescheduled", "byOwner", "booking": {…}, "from"?, "to"?}
  * @zone: Olga's zone
  *
  * Returns: (nullable): the message for Olga, or %NULL when there is nothing
@@ -703,6 +704,13 @@ okno_telegram_format_event (JsonObject *payload,
 
   if (g_str_equal (event, "booked"))
     return okno_telegram_format_booking (booking, zone, FALSE);
+  if (g_str_equal (event, "rescheduled"))
+    {
+      /* «Анна перенесла: вт 17:30 → чт 19:00» */
+      g_autofree char *moved = okno_move_text_new (payload, zone);
+
+      return moved ? okno_telegram_format_news (moved, okno_booking_get_session_type (booking)) : NULL;
+    }
   if (g_str_equal (event, "cancelled") && !by_owner)
     return okno_telegram_format_booking (booking, zone, TRUE);
   return NULL;

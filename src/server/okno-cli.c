@@ -313,6 +313,9 @@ public_booking_json (OknoBooking *booking)
 
   for (guint i = 0; i < G_N_ELEMENTS (secret); i++)
     json_object_remove_member (object, secret[i]);
+  /* Booked, moved from → to, cancelled: also for bookings stored before
+   * they kept one. */
+  json_object_set_array_member (object, "history", okno_booking_dup_history (booking));
 
   return object;
 }
