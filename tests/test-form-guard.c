@@ -159,9 +159,9 @@ test_form_fields (Fixture       *f,
   g_autoptr(Response) r = okno_test_http_request (f, "GET", path, NULL);
   const char *html = body_text (r);
   g_autofree char *stamp = dup_field (html, OKNO_WEB_FORM_GUARD_STAMP_FIELD);
-  g_autoptr(GRegex) honeypot = g_regex_new ("<div class=\"hp\" aria-hidden=\"true\"><label for=\"f-website\">[^<]+</label>"
-                                            "<input id=\"f-website\" name=\"website\" type=\"text\" value=\"\""
-                                            " tabindex=\"-1\" autocomplete=\"off\"></div>", 0, 0, NULL);
+  g_autoptr(GRegex) honeypot = g_regex_new ("<div class=\"hp\" aria-hidden=\"true\"><label>[^<]+"
+                                            "<input name=\"website\" type=\"text\" value=\"\""
+                                            " tabindex=\"-1\" autocomplete=\"off\"></label></div>", 0, 0, NULL);
   g_autoptr(GRegex) css_re = g_regex_new ("href=\"(/static/okno\\.[0-9a-f]+\\.css)\"", 0, 0, NULL);
   g_autoptr(GMatchInfo) match = NULL;
   g_autofree char *css_path = NULL;
