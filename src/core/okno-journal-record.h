@@ -23,6 +23,11 @@ G_BEGIN_DECLS
  *                "toSlotId", "at"}; the same line puts the booking's new
  *                state and carries the calendar and notification items, so
  *                after a crash the booking is on exactly one of the two
+ *                slots
+ *   "enqueued"   marks that something planned was decided once for good:
+ *                [{"key", "until"}], such as "reminder:<booking id>" or
+ *                "agenda:<date>" (OknoReminders); kept until "until" is
+ *                well past
  * A member this version does not know is a newer Okno's record type. */
 typedef struct
 {
@@ -32,6 +37,7 @@ typedef struct
   GPtrArray   *attention;  /* JsonObject */
   GPtrArray   *dismiss;    /* char * */
   JsonObject  *move;
+  GPtrArray   *enqueued;   /* JsonObject */
 } OknoJournalRecord;
 
 #define OKNO_TYPE_JOURNAL_RECORD (okno_journal_record_get_type ())
@@ -52,6 +58,8 @@ void               okno_journal_record_add_dismiss   (OknoJournalRecord  *self,
                                                       const char         *id);
 void               okno_journal_record_set_move      (OknoJournalRecord  *self,
                                                       JsonObject         *move);
+void               okno_journal_record_add_enqueued  (OknoJournalRecord  *self,
+                                                      JsonObject         *mark);
 gboolean           okno_journal_record_is_empty      (OknoJournalRecord  *self);
 char              *okno_journal_record_to_line       (OknoJournalRecord  *self,
                                                       gsize              *length,
@@ -67,6 +75,9 @@ JsonObject        *okno_attention_item_new           (const char         *code,
                                                       const char         *subject,
                                                       const char         *message);
 gboolean           okno_attention_item_is_valid      (JsonObject         *item);
+JsonObject        *okno_enqueued_mark_new            (const char         *key,
+                                                      GDateTime          *until);
+gboolean           okno_enqueued_mark_is_valid       (JsonObject         *mark);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknoJournalRecord, okno_journal_record_free)
 

@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include "okno-move-text.h"
+#include "okno-reminder-text.h"
 #include "okno-telegram.h"
+#include "okno-waitlist.h"
 
 /* Olga's Telegram channel: the Bot API's sendMessage to her chat, with
  * parse_mode=HTML. Everything a client typed goes through
@@ -683,7 +685,8 @@ booking_from_payload (JsonObject *object)
 /**
  * okno_telegram_format_event:
  * @payload: an outbox item's payload: {"event": "booked"|"cancelled"|
- *   "rescheduled", "byOwner", "booking": {…}, "from"?, "to"?}
+ *   "rescheduled", "byOwner", "booking": {…}, "from"?, "to"?}, or an agenda
+ *   (okno-reminder-text.c)
  * @zone: Olga's zone
  *
  * Returns: (nullable): the message for Olga, or %NULL when there is nothing
@@ -698,6 +701,16 @@ okno_telegram_format_event (JsonObject *payload,
   JsonNode *node = json_object_get_member (payload, "booking");
   g_autoptr(OknoBooking) booking = NULL;
 
+  /* A time opened; who on the waitlist Olga may call about it. */
+  if (g_str_equal (event, "waitlist-contact"))
+    {
+      g_autofree char *text = okno_waitlist_format_contact_message (payload, zone);
+
+      return text ? okno_telegram_format_news (text, NULL) : NULL;
+    }
+
+  if (g_str_equal (event, "agenda"))
+    return okno_reminder_format_agenda (payload, zone);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
       !(booking = booking_from_payload (json_node_get_object (node))))
     return NULL;

@@ -20,9 +20,11 @@
 #include "okno-web-form-guard.h"
 #include "okno-web-input.h"
 #include "okno-web-page.h"
+#include "okno-web-page-private.h"
 #include "okno-web-reply.h"
 #include "okno-web-resources.h"
 #include "okno-web-server-private.h"
+#include "okno-web-waitlist.h"
 #include "okno-web-zone.h"
 
 /* Every screen works as a plain form without JavaScript:
@@ -517,6 +519,7 @@ render_slot_list (Page       *page,
   if (current_day != NULL)
     g_string_append (page->out, "</ul></section>");
   g_string_append (page->out, "</div>");
+  okno_web_waitlist_link (page->server, page->out, page->catalog);
 
   finish (page, status);
 }
@@ -642,6 +645,8 @@ render_form (Page       *page,
   notice (page, "error", message);
   if (slot != NULL)
     slot_summary (page, slot);
+  else if (message != NULL)
+    okno_web_waitlist_link (page->server, page->out, page->catalog);
 
   /* A new key for another slot: the one sent went with the taken one. */
   okno_html_printf (page->out,
@@ -1583,6 +1588,9 @@ okno_web_page_handle (OknoWebServer     *server,
   page->zone = okno_schedule_get_time_zone (schedule);
   page->out = out;
 
+  if (g_str_has_prefix (path, "/waitlist") && okno_web_waitlist_handle_page (server, msg, path, query))
+    return TRUE;
+
   if (g_str_has_prefix (path, "/static/") && get)
     handle_asset (page, path);
   else if (g_str_equal (path, "/") && get)
@@ -1623,4 +1631,45 @@ okno_web_page_handle (OknoWebServer     *server,
     return FALSE;
 
   return TRUE;
+}
+
+/* Screens in other files: the same header and footer around their body. */
+void
+_okno_web_page_render (OknoWebServer       *server,
+                       SoupServerMessage   *msg,
+                       OknoWebCatalog      *catalog,
+                       const char          *title,
+                       guint                status,
+                       OknoWebPageBodyFunc  body,
+                       gpointer             user_data)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  OknoSchedule *schedule = okno_booking_service_get_schedule (_okno_web_server_get_service (server));
+  Page page_data = { 0 };
+  Page *page = &page_data;
+
+  page->server = server;
+  page->msg = msg;
+  page->catalog = catalog;
+  page->lang = okno_web_catalog_get_language (catalog);
+  page->schedule = schedule;
+  page->zone = okno_schedule_get_time_zone (schedule);
+  page->out = out;
+
+  begin (page, title);
+  body (out, catalog, user_data);
+  finish (page, status);
+}
+
+char *
+_okno_web_page_format_short (OknoWebServer  *server,
+                             OknoWebCatalog *catalog,
+                             GDateTime      *time)
+{
+  OknoSchedule *schedule = okno_booking_service_get_schedule (_okno_web_server_get_service (server));
+  Page page_data = { 0 };
+
+  page_data.catalog = catalog;
+  page_data.zone = okno_schedule_get_time_zone (schedule);
+  return format_short (&page_data, time);
 }
