@@ -13,6 +13,7 @@
 #include "okno-desktop-sink.h"
 #include "okno-move-text.h"
 #include "okno-event-tile.h"
+#include "okno-waitlist.h"
 
 /* Desktop notifications, fed by the outbox (kind "desktop"): «Новая запись:
  * Анна, ср 17:30». The notification's id is the outbox item's key, so a
@@ -54,6 +55,21 @@ okno_desktop_sink_deliver_async (OknoNotifySink      *sink,
   const char *body;
 
   g_task_set_source_tag (task, okno_desktop_sink_deliver_async);
+
+  /* A time opened; who on the waitlist Olga may call about it. */
+  if (g_str_equal (event, "waitlist-contact") && self->application != NULL)
+    {
+      g_autofree char *text = okno_waitlist_format_contact_message (payload, okno_schedule_get_time_zone (self->schedule));
+
+      if (text != NULL)
+        {
+          notification = g_notification_new (text);
+          g_notification_set_default_action (notification, "app.activate");
+          g_application_send_notification (self->application, key, notification);
+        }
+      g_task_return_int (task, OKNO_NOTIFY_SINK_OK);
+      return;
+    }
 
   if (data == NULL || !(booking = okno_booking_new_from_json (data, NULL)))
     {

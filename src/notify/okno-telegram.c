@@ -15,6 +15,7 @@
 
 #include "okno-move-text.h"
 #include "okno-telegram.h"
+#include "okno-waitlist.h"
 
 /* Olga's Telegram channel: the Bot API's sendMessage to her chat, with
  * parse_mode=HTML. Everything a client typed goes through
@@ -697,6 +698,14 @@ okno_telegram_format_event (JsonObject *payload,
   gboolean by_owner = json_object_get_boolean_member_with_default (payload, "byOwner", FALSE);
   JsonNode *node = json_object_get_member (payload, "booking");
   g_autoptr(OknoBooking) booking = NULL;
+
+  /* A time opened; who on the waitlist Olga may call about it. */
+  if (g_str_equal (event, "waitlist-contact"))
+    {
+      g_autofree char *text = okno_waitlist_format_contact_message (payload, zone);
+
+      return text ? okno_telegram_format_news (text, NULL) : NULL;
+    }
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
       !(booking = booking_from_payload (json_node_get_object (node))))

@@ -14,6 +14,7 @@
 #include "okno-cli.h"
 #include "okno-cli-notify.h"
 #include "okno-cli-google.h"
+#include "okno-cli-waitlist.h"
 #include "okno-errors.h"
 #include "okno-profile.h"
 #include "okno-time.h"
@@ -541,6 +542,8 @@ okno_cli_run (char               **args,
     { "bookings", "move", bookings_move, NULL },
     { "attention", "list", attention_list, json_entries },
     { "attention", "dismiss", attention_dismiss, NULL },
+    { "waitlist", "list", okno_cli_waitlist_list, okno_cli_waitlist_entries },
+    { "waitlist", "rm", okno_cli_waitlist_rm, NULL },
     { "settings", NULL, settings_command, NULL },
     { "secret", NULL, okno_cli_secret_command, NULL },
     { "notify", "test", okno_cli_notify_test, NULL },

@@ -17,6 +17,7 @@
 #include "okno-web-input.h"
 #include "okno-web-reply.h"
 #include "okno-web-server-private.h"
+#include "okno-web-waitlist.h"
 
 /* The public JSON API: GET /api/slots, POST /api/book, POST /api/cancel,
  * POST /api/reschedule, GET /api/status. The contract is in README.md and ARCHITECTURE.md. */
@@ -803,6 +804,8 @@ okno_web_api_handle (OknoWebServer     *server,
       else
         reply_method_not_allowed (msg, catalog, "POST");
     }
+  else if (okno_web_waitlist_handle_api (server, msg, path))
+    ;
   else if (g_str_equal (path, "/api/status"))
     {
       if (is_get)
@@ -812,4 +815,12 @@ okno_web_api_handle (OknoWebServer     *server,
     }
   else
     okno_web_reply_error (msg, catalog, SOUP_STATUS_NOT_FOUND, "not_found", N_("Nothing is here."), NULL);
+}
+
+/* For API handlers in other files (okno-web-waitlist.c). */
+JsonObject *
+_okno_web_api_read_object (SoupServerMessage *msg,
+                           OknoWebCatalog    *catalog)
+{
+  return read_json_object (msg, catalog);
 }

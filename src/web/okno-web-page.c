@@ -17,11 +17,14 @@
 #include "okno-token.h"
 #include "okno-web-html.h"
 #include "okno-web-ics.h"
+#include "okno-web-form-guard.h"
 #include "okno-web-input.h"
 #include "okno-web-page.h"
+#include "okno-web-page-private.h"
 #include "okno-web-reply.h"
 #include "okno-web-resources.h"
 #include "okno-web-server-private.h"
+#include "okno-web-waitlist.h"
 #include "okno-web-zone.h"
 
 /* Every screen works as a plain form without JavaScript:
@@ -30,7 +33,10 @@
  *   GET  /book?slot=ID             the form for that slot
  *   POST /book                     books; 303 to the confirmation, or the
  *                                  form again with the input kept and each
- *                                  message by its field
+ *                                  message by its field; a POST the form
+ *                                  guard refuses (okno-web-form-guard.h:
+ *                                  honeypot, signed timestamp) books
+ *                                  nothing and gets the form again too
  *   GET  /booking/ID?token=T       confirmation: when, what, .ics, cancel
  *   POST /cancel                   without confirm=1 asks «Cancel the
  *                                  booking on Fri 4 Dec, 06:00?»; with it
@@ -513,6 +519,7 @@ render_slot_list (Page       *page,
   if (current_day != NULL)
     g_string_append (page->out, "</ul></section>");
   g_string_append (page->out, "</div>");
+  okno_web_waitlist_link (page->server, page->out, page->catalog);
 
   finish (page, status);
 }
@@ -607,6 +614,14 @@ slot_choices (Page *page)
   return TRUE;
 }
 
+/* What a booking form's stamp is signed for: its one slot, or "book:"
+ * alone for the form that offers a choice of times. */
+static char *
+book_scope (const char *slot_id)
+{
+  return g_strconcat ("book:", slot_id, NULL);
+}
+
 /* The form for @slot; with no @slot, for any open time (see slot_choices).
  * @values is what the client sent, kept; @message says why they see it
  * again. */
@@ -630,6 +645,8 @@ render_form (Page       *page,
   notice (page, "error", message);
   if (slot != NULL)
     slot_summary (page, slot);
+  else if (message != NULL)
+    okno_web_waitlist_link (page->server, page->out, page->catalog);
 
   /* A new key for another slot: the one sent went with the taken one. */
   okno_html_printf (page->out,
@@ -637,6 +654,14 @@ render_form (Page       *page,
                     "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
                     "<input type=\"hidden\" name=\"key\" value=\"%s\">",
                     page->lang, sent_key != NULL && g_utf8_validate (sent_key, -1, NULL) ? sent_key : key);
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autofree char *scope = book_scope (slot ? okno_slot_get_id (slot) : NULL);
+
+    /* Signed now: a person sends it again as it comes back. */
+    okno_web_form_guard_append_fields (_okno_web_server_get_form_guard (page->server), page->out,
+                                       page->catalog, scope, now);
+  }
   if (slot != NULL)
     okno_html_printf (page->out, "<input type=\"hidden\" name=\"slot\" value=\"%s\">", okno_slot_get_id (slot));
   else if (!slot_choices (page))
@@ -922,6 +947,38 @@ form_value (GHashTable *form,
   return form ? g_hash_table_lookup (form, name) : NULL;
 }
 
+/* The booking form's spam check (okno-web-form-guard.h). A refused POST
+ * gets the form again with what was typed (the honeypot emptied) and a
+ * 400: like a form with a mistake, it was not done, and a person sends it
+ * again as it is. */
+static gboolean
+refused_by_form_guard (Page      *page,
+                       GDateTime *now)
+{
+  OknoWebFormGuard *guard = _okno_web_server_get_form_guard (page->server);
+  const char *slot_id = form_value (page->form, "slot");
+  g_autofree char *scope = book_scope (slot_id);
+  g_autoptr(OknoSlot) wanted = NULL;
+  OknoWebFormGuardVerdict verdict;
+
+  verdict = okno_web_form_guard_check (guard, page->form, scope, now);
+  /* The form that offered a choice of times was signed for none of them. */
+  if (verdict == OKNO_WEB_FORM_GUARD_BAD_STAMP && slot_id != NULL)
+    {
+      g_autofree char *any = book_scope (NULL);
+
+      verdict = okno_web_form_guard_check (guard, page->form, any, now);
+    }
+  if (verdict == OKNO_WEB_FORM_GUARD_OK)
+    return FALSE;
+
+  g_debug ("A booking form refused: %s", okno_web_form_guard_verdict_name (verdict));
+  wanted = okno_schedule_check_bookable (page->schedule, slot_id, now, NULL);
+  render_form (page, wanted, page->form, NULL, W_(okno_web_form_guard_verdict_message (verdict)),
+               SOUP_STATUS_BAD_REQUEST);
+  return TRUE;
+}
+
 /* A form POST whose booking or cancel is being made durable: the message
  * waits, paused, and the page is rendered from what this keeps. */
 typedef struct
@@ -1053,6 +1110,11 @@ handle_book_post (Page *page)
       render_form (page, wanted, form, NULL, W_("Too many attempts. Please wait a minute and try again."), 429);
       return;
     }
+
+  /* Before anything else: a robot's POST books nothing, and a person's
+   * comes back as typed, with a fresh stamp to send again. */
+  if (refused_by_form_guard (page, now))
+    return;
 
   request->slot_id = g_strdup (form_value (form, "slot"));
   request->name = g_strdup (form_value (form, "name"));
@@ -1526,6 +1588,9 @@ okno_web_page_handle (OknoWebServer     *server,
   page->zone = okno_schedule_get_time_zone (schedule);
   page->out = out;
 
+  if (g_str_has_prefix (path, "/waitlist") && okno_web_waitlist_handle_page (server, msg, path, query))
+    return TRUE;
+
   if (g_str_has_prefix (path, "/static/") && get)
     handle_asset (page, path);
   else if (g_str_equal (path, "/") && get)
@@ -1566,4 +1631,45 @@ okno_web_page_handle (OknoWebServer     *server,
     return FALSE;
 
   return TRUE;
+}
+
+/* Screens in other files: the same header and footer around their body. */
+void
+_okno_web_page_render (OknoWebServer       *server,
+                       SoupServerMessage   *msg,
+                       OknoWebCatalog      *catalog,
+                       const char          *title,
+                       guint                status,
+                       OknoWebPageBodyFunc  body,
+                       gpointer             user_data)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  OknoSchedule *schedule = okno_booking_service_get_schedule (_okno_web_server_get_service (server));
+  Page page_data = { 0 };
+  Page *page = &page_data;
+
+  page->server = server;
+  page->msg = msg;
+  page->catalog = catalog;
+  page->lang = okno_web_catalog_get_language (catalog);
+  page->schedule = schedule;
+  page->zone = okno_schedule_get_time_zone (schedule);
+  page->out = out;
+
+  begin (page, title);
+  body (out, catalog, user_data);
+  finish (page, status);
+}
+
+char *
+_okno_web_page_format_short (OknoWebServer  *server,
+                             OknoWebCatalog *catalog,
+                             GDateTime      *time)
+{
+  OknoSchedule *schedule = okno_booking_service_get_schedule (_okno_web_server_get_service (server));
+  Page page_data = { 0 };
+
+  page_data.catalog = catalog;
+  page_data.zone = okno_schedule_get_time_zone (schedule);
+  return format_short (&page_data, time);
 }
