@@ -17,10 +17,14 @@
 #include "okno-time.h"
 #include "okno-token.h"
 
+static gboolean has_string (JsonObject *object,
+                            const char *member);
+
 G_DEFINE_BOXED_TYPE (OknoJournalRecord, okno_journal_record,
                      okno_journal_record_copy, okno_journal_record_free)
 
-static const char * const known_types[] = { "put", "outbox", "done", "attention", "dismiss", "enqueued" };
+static const char * const known_types[] = { "put", "outbox", "done", "attention", "dismiss",
+                                            "move", "enqueued" };
 
 OknoJournalRecord *
 okno_journal_record_new (void)
@@ -52,6 +56,7 @@ okno_journal_record_copy (OknoJournalRecord *self)
     okno_journal_record_add_dismiss (copy, g_ptr_array_index (self->dismiss, i));
   for (guint i = 0; i < self->enqueued->len; i++)
     okno_journal_record_add_enqueued (copy, g_ptr_array_index (self->enqueued, i));
+  okno_journal_record_set_move (copy, self->move);
 
   return copy;
 }
@@ -68,6 +73,7 @@ okno_journal_record_free (OknoJournalRecord *self)
   g_ptr_array_unref (self->attention);
   g_ptr_array_unref (self->dismiss);
   g_ptr_array_unref (self->enqueued);
+  g_clear_pointer (&self->move, json_object_unref);
   g_free (self);
 }
 
@@ -113,10 +119,24 @@ okno_journal_record_add_enqueued (OknoJournalRecord *self,
   g_ptr_array_add (self->enqueued, json_object_ref (mark));
 }
 
+/**
+ * okno_journal_record_set_move:
+ * @move: (nullable): {"bookingId", "fromSlotId", "toSlotId", "at"}; the
+ *   record's put must be that booking on its new slot
+ */
+void
+okno_journal_record_set_move (OknoJournalRecord *self,
+                              JsonObject        *move)
+{
+  g_clear_pointer (&self->move, json_object_unref);
+  if (move != NULL)
+    self->move = json_object_ref (move);
+}
+
 gboolean
 okno_journal_record_is_empty (OknoJournalRecord *self)
 {
-  return self->put == NULL && self->outbox->len == 0 && self->done->len == 0 &&
+  return self->move == NULL && self->put == NULL && self->outbox->len == 0 && self->done->len == 0 &&
          self->attention->len == 0 && self->dismiss->len == 0 && self->enqueued->len == 0;
 }
 
@@ -168,6 +188,8 @@ okno_journal_record_to_line (OknoJournalRecord  *self,
     json_object_set_array_member (object, "dismiss", strings_to_array (self->dismiss));
   if (self->enqueued->len > 0)
     json_object_set_array_member (object, "enqueued", objects_to_array (self->enqueued));
+  if (self->move != NULL)
+    json_object_set_object_member (object, "move", json_object_ref (self->move));
 
   json_node_set_object (node, object);
   text = json_to_string (node, FALSE);
@@ -226,6 +248,16 @@ object_array (JsonNode   *node,
   return TRUE;
 }
 
+static gboolean
+move_is_valid (JsonObject  *move,
+               OknoBooking *put)
+{
+  return put != NULL && has_string (move, "bookingId") && has_string (move, "fromSlotId") &&
+         has_string (move, "toSlotId") && has_string (move, "at") &&
+         g_str_equal (json_object_get_string_member (move, "bookingId"), okno_booking_get_id (put)) &&
+         g_str_equal (json_object_get_string_member (move, "toSlotId"), okno_booking_get_slot_id (put));
+}
+
 /**
  * okno_journal_record_new_from_json:
  *
@@ -272,7 +304,18 @@ okno_journal_record_new_from_json (JsonObject  *object,
         ok = string_array (node, self->dismiss);
       else if (g_str_equal (member, "enqueued"))
         ok = object_array (node, self->enqueued, okno_enqueued_mark_is_valid);
+      else if (g_str_equal (member, "move"))
+        {
+          if (JSON_NODE_HOLDS_OBJECT (node))
+            self->move = json_object_ref (json_node_get_object (node));
+          else
+            ok = FALSE;
+        }
     }
+
+  /* A move comes with its booking's new state, on its new slot. */
+  if (ok && self->move != NULL && !move_is_valid (self->move, self->put))
+    ok = FALSE;
 
   if (!ok || okno_journal_record_is_empty (self))
     {

@@ -23,6 +23,10 @@ G_BEGIN_DECLS
  *                [{"key", "until"}], such as "reminder:<booking id>" or
  *                "agenda:<date>" (OknoReminders); kept until "until" is
  *                well past
+ *   "move"       a booking moved to another slot: {"bookingId", "fromSlotId",
+ *                "toSlotId", "at"}; the same line puts the booking's new
+ *                state and carries the calendar and notification items, so
+ *                after a crash the booking is on exactly one of the two
  * A member this version does not know is a newer Okno's record type. */
 typedef struct
 {
@@ -32,6 +36,7 @@ typedef struct
   GPtrArray   *attention;  /* JsonObject */
   GPtrArray   *dismiss;    /* char * */
   GPtrArray   *enqueued;   /* JsonObject */
+  JsonObject  *move;
 } OknoJournalRecord;
 
 #define OKNO_TYPE_JOURNAL_RECORD (okno_journal_record_get_type ())
@@ -52,6 +57,8 @@ void               okno_journal_record_add_dismiss   (OknoJournalRecord  *self,
                                                       const char         *id);
 void               okno_journal_record_add_enqueued  (OknoJournalRecord  *self,
                                                       JsonObject         *mark);
+void               okno_journal_record_set_move      (OknoJournalRecord  *self,
+                                                      JsonObject         *move);
 gboolean           okno_journal_record_is_empty      (OknoJournalRecord  *self);
 char              *okno_journal_record_to_line       (OknoJournalRecord  *self,
                                                       gsize              *length,
