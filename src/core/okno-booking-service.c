@@ -13,6 +13,7 @@
 #include "okno-booking-service.h"
 #include "okno-errors.h"
 #include "okno-outbox.h"
+#include "okno-time.h"
 #include "okno-token.h"
 
 /* Books and cancels. Decisions run on the main thread against the ledger's
@@ -55,6 +56,7 @@ static GParamSpec *properties [N_PROPS];
 enum {
   BOOKING_ADDED,
   BOOKING_CANCELLED,
+  BOOKING_RESCHEDULED,
   N_SIGNALS
 };
 
@@ -67,6 +69,7 @@ typedef struct
   gboolean     replayed;
   gboolean     by_owner;
   gboolean     changed;
+  char        *moved_from;  /* the slot a move left */
 } Outcome;
 
 static void
@@ -74,6 +77,7 @@ outcome_free (Outcome *outcome)
 {
   g_clear_object (&outcome->booking);
   g_free (outcome->token);
+  g_free (outcome->moved_from);
   g_free (outcome);
 }
 
@@ -326,6 +330,7 @@ decide_book (OknoBookingService  *self,
   booking = okno_booking_new (booking_id, okno_slot_get_id (slot),
                               okno_slot_get_start (slot), okno_slot_get_end (slot));
   okno_booking_set_created (booking, now);
+  okno_booking_add_history (booking, "booked", now);
   okno_booking_set_field (booking, "sessionType", okno_slot_get_session_type (slot));
   okno_booking_set_field (booking, "name", request->name);
   okno_booking_set_field (booking, "email", request->email);
@@ -409,6 +414,84 @@ decide_cancel (OknoBookingService  *self,
   return record_for (self, cancelled, by_owner);
 }
 
+/* Decides a move of @booking to @slot_id; %NULL without an error when it
+ * is already there (a repeat). The client limit is not asked: a move adds
+ * no booking. */
+static OknoJournalRecord *
+decide_reschedule (OknoBookingService  *self,
+                   OknoBooking         *booking,
+                   const char          *slot_id,
+                   GDateTime           *now,
+                   Outcome             *outcome,
+                   GError             **error)
+{
+  g_autoptr(OknoSlot) slot = NULL;
+  g_autoptr(OknoBooking) moved = NULL;
+  g_autoptr(JsonObject) move = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *at = NULL;
+  OknoJournalRecord *record;
+
+  if (!okno_booking_is_active (booking))
+    {
+      g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_CANCELLED,
+                           N_("This booking is cancelled, so its time cannot be changed. Please book a new time."));
+      return NULL;
+    }
+  if (slot_id == NULL || slot_id[0] == '\0')
+    {
+      g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_INVALID,
+                           N_("Please choose a time."));
+      return NULL;
+    }
+  if (g_str_equal (slot_id, okno_booking_get_slot_id (booking)))
+    {
+      outcome->booking = g_object_ref (booking);
+      return NULL;
+    }
+  if (self->min_cancel_hours > 0)
+    {
+      g_autoptr(GDateTime) last = g_date_time_add_hours (okno_booking_get_start (booking),
+                                                         -(int) self->min_cancel_hours);
+
+      if (g_date_time_compare (now, last) > 0)
+        {
+          g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_TOO_LATE,
+                               N_("It is too close to the session to change its time here. Please write or call the practitioner."));
+          return NULL;
+        }
+    }
+  if (!(slot = okno_schedule_check_movable (self->schedule, slot_id, booking, now, error)))
+    return NULL;
+
+  moved = okno_booking_copy (booking);
+  okno_booking_move (moved, okno_slot_get_id (slot), okno_slot_get_start (slot), okno_slot_get_end (slot), now);
+  if (okno_slot_get_session_type (slot) != NULL)
+    okno_booking_set_field (moved, "sessionType", okno_slot_get_session_type (slot));
+
+  at = okno_time_format_rfc3339 (now, NULL);
+  move = json_object_new ();
+  json_object_set_string_member (move, "bookingId", okno_booking_get_id (moved));
+  json_object_set_string_member (move, "fromSlotId", okno_booking_get_slot_id (booking));
+  json_object_set_string_member (move, "toSlotId", okno_booking_get_slot_id (moved));
+  json_object_set_string_member (move, "at", at);
+
+  /* One line: the new state, the move, the calendar and the messages. */
+  record = okno_journal_record_new ();
+  okno_journal_record_set_put (record, moved);
+  okno_journal_record_set_move (record, move);
+  items = okno_outbox_move_items_new (moved, okno_booking_get_slot_id (booking),
+                                      (const char * const *) self->notify_kinds);
+  for (guint i = 0; i < items->len; i++)
+    okno_journal_record_add_outbox (record, g_ptr_array_index (items, i));
+
+  outcome->booking = g_object_ref (moved);
+  outcome->moved_from = g_strdup (okno_booking_get_slot_id (booking));
+  outcome->changed = TRUE;
+
+  return record;
+}
+
 static void
 announce (OknoBookingService *self,
           Outcome            *outcome)
@@ -416,7 +499,13 @@ announce (OknoBookingService *self,
   if (!outcome->changed)
     return;
 
-  if (okno_booking_is_active (outcome->booking))
+  if (outcome->moved_from != NULL)
+    {
+      g_debug ("Moved booking %s from slot %s to %s", okno_booking_get_id (outcome->booking),
+               outcome->moved_from, okno_booking_get_slot_id (outcome->booking));
+      g_signal_emit (self, signals [BOOKING_RESCHEDULED], 0, outcome->booking, outcome->moved_from);
+    }
+  else if (okno_booking_is_active (outcome->booking))
     {
       g_debug ("Booked slot %s as %s", okno_booking_get_slot_id (outcome->booking),
                okno_booking_get_id (outcome->booking));
@@ -544,6 +633,18 @@ okno_booking_service_class_init (OknoBookingServiceClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, OKNO_TYPE_BOOKING, G_TYPE_BOOLEAN);
+
+  /**
+   * OknoBookingService::booking-rescheduled:
+   * @booking: the booking on its new slot, already durable
+   * @from_slot_id: the slot it left
+   */
+  signals [BOOKING_RESCHEDULED] =
+    g_signal_new ("booking-rescheduled",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, OKNO_TYPE_BOOKING, G_TYPE_STRING);
 }
 
 static void
@@ -959,4 +1060,109 @@ okno_booking_service_cancel_as_owner (OknoBookingService  *self,
     }
 
   return commit_sync (self, decide_cancel (self, booking, now, TRUE, outcome, NULL), outcome, error);
+}
+
+/**
+ * okno_booking_service_reschedule_async:
+ * @slot_id: the slot to move to
+ *
+ * Moves the booking with the client's token to @slot_id by the booking
+ * rules and the cancellation policy: decided at once (one winner for the
+ * new slot; a loser keeps its old one), answered once the move is durable.
+ * Moving to the slot it is on is not an error (a repeat).
+ */
+void
+okno_booking_service_reschedule_async (OknoBookingService  *self,
+                                       const char          *booking_id,
+                                       const char          *token,
+                                       const char          *slot_id,
+                                       GDateTime           *now,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  OknoJournalRecord *record;
+  OknoBooking *booking;
+  Outcome *outcome;
+
+  g_return_if_fail (OKNO_IS_BOOKING_SERVICE (self));
+  g_return_if_fail (now != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, okno_booking_service_reschedule_async);
+  outcome = g_new0 (Outcome, 1);
+  g_task_set_task_data (task, outcome, (GDestroyNotify) outcome_free);
+
+  if (!(booking = okno_booking_service_lookup (self, booking_id, token, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  record = decide_reschedule (self, booking, slot_id, now, outcome, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  commit_async (self, task, record);
+}
+
+/**
+ * okno_booking_service_reschedule_finish:
+ *
+ * Returns: (transfer full): the booking on its new slot
+ */
+OknoBooking *
+okno_booking_service_reschedule_finish (OknoBookingService  *self,
+                                        GAsyncResult        *result,
+                                        GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+
+  return g_object_ref (((Outcome *) g_task_get_task_data (G_TASK (result)))->booking);
+}
+
+/**
+ * okno_booking_service_reschedule:
+ *
+ * okno_booking_service_reschedule_async() waiting for the disk: for the
+ * command line and tests.
+ *
+ * Returns: (transfer full): the booking on its new slot
+ */
+OknoBooking *
+okno_booking_service_reschedule (OknoBookingService  *self,
+                                 const char          *booking_id,
+                                 const char          *token,
+                                 const char          *slot_id,
+                                 GDateTime           *now,
+                                 GError             **error)
+{
+  g_autoptr(Outcome) outcome = g_new0 (Outcome, 1);
+  GError *local_error = NULL;
+  OknoJournalRecord *record;
+  OknoBooking *booking;
+
+  g_return_val_if_fail (OKNO_IS_BOOKING_SERVICE (self), NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  if (!(booking = okno_booking_service_lookup (self, booking_id, token, error)))
+    return NULL;
+
+  record = decide_reschedule (self, booking, slot_id, now, outcome, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (!commit_sync (self, record, outcome, error))
+    return NULL;
+
+  return g_steal_pointer (&outcome->booking);
 }

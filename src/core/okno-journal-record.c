@@ -17,10 +17,14 @@
 #include "okno-time.h"
 #include "okno-token.h"
 
+static gboolean has_string (JsonObject *object,
+                            const char *member);
+
 G_DEFINE_BOXED_TYPE (OknoJournalRecord, okno_journal_record,
                      okno_journal_record_copy, okno_journal_record_free)
 
-static const char * const known_types[] = { "put", "outbox", "done", "attention", "dismiss" };
+static const char * const known_types[] = { "put", "outbox", "done", "attention", "dismiss",
+                                            "move" };
 
 OknoJournalRecord *
 okno_journal_record_new (void)
@@ -49,6 +53,7 @@ okno_journal_record_copy (OknoJournalRecord *self)
     okno_journal_record_add_attention (copy, g_ptr_array_index (self->attention, i));
   for (guint i = 0; i < self->dismiss->len; i++)
     okno_journal_record_add_dismiss (copy, g_ptr_array_index (self->dismiss, i));
+  okno_journal_record_set_move (copy, self->move);
 
   return copy;
 }
@@ -64,6 +69,7 @@ okno_journal_record_free (OknoJournalRecord *self)
   g_ptr_array_unref (self->done);
   g_ptr_array_unref (self->attention);
   g_ptr_array_unref (self->dismiss);
+  g_clear_pointer (&self->move, json_object_unref);
   g_free (self);
 }
 
@@ -102,10 +108,24 @@ okno_journal_record_add_dismiss (OknoJournalRecord *self,
   g_ptr_array_add (self->dismiss, g_strdup (id));
 }
 
+/**
+ * okno_journal_record_set_move:
+ * @move: (nullable): {"bookingId", "fromSlotId", "toSlotId", "at"}; the
+ *   record's put must be that booking on its new slot
+ */
+void
+okno_journal_record_set_move (OknoJournalRecord *self,
+                              JsonObject        *move)
+{
+  g_clear_pointer (&self->move, json_object_unref);
+  if (move != NULL)
+    self->move = json_object_ref (move);
+}
+
 gboolean
 okno_journal_record_is_empty (OknoJournalRecord *self)
 {
-  return self->put == NULL && self->outbox->len == 0 && self->done->len == 0 &&
+  return self->move == NULL && self->put == NULL && self->outbox->len == 0 && self->done->len == 0 &&
          self->attention->len == 0 && self->dismiss->len == 0;
 }
 
@@ -155,6 +175,8 @@ okno_journal_record_to_line (OknoJournalRecord  *self,
     json_object_set_array_member (object, "attention", objects_to_array (self->attention));
   if (self->dismiss->len > 0)
     json_object_set_array_member (object, "dismiss", strings_to_array (self->dismiss));
+  if (self->move != NULL)
+    json_object_set_object_member (object, "move", json_object_ref (self->move));
 
   json_node_set_object (node, object);
   text = json_to_string (node, FALSE);
@@ -213,6 +235,16 @@ object_array (JsonNode   *node,
   return TRUE;
 }
 
+static gboolean
+move_is_valid (JsonObject  *move,
+               OknoBooking *put)
+{
+  return put != NULL && has_string (move, "bookingId") && has_string (move, "fromSlotId") &&
+         has_string (move, "toSlotId") && has_string (move, "at") &&
+         g_str_equal (json_object_get_string_member (move, "bookingId"), okno_booking_get_id (put)) &&
+         g_str_equal (json_object_get_string_member (move, "toSlotId"), okno_booking_get_slot_id (put));
+}
+
 /**
  * okno_journal_record_new_from_json:
  *
@@ -257,7 +289,18 @@ okno_journal_record_new_from_json (JsonObject  *object,
         ok = string_array (node, self->done);
       else if (g_str_equal (member, "dismiss"))
         ok = string_array (node, self->dismiss);
+      else if (g_str_equal (member, "move"))
+        {
+          if (JSON_NODE_HOLDS_OBJECT (node))
+            self->move = json_object_ref (json_node_get_object (node));
+          else
+            ok = FALSE;
+        }
     }
+
+  /* A move comes with its booking's new state, on its new slot. */
+  if (ok && self->move != NULL && !move_is_valid (self->move, self->put))
+    ok = FALSE;
 
   if (!ok || okno_journal_record_is_empty (self))
     {

@@ -19,6 +19,10 @@ G_BEGIN_DECLS
  *   "done"       keys of outbox items that were carried out
  *   "attention"  items for Olga: [{"id","created","code","message","subject"?}]
  *   "dismiss"    ids of attention items she dismissed
+ *   "move"       a booking moved to another slot: {"bookingId", "fromSlotId",
+ *                "toSlotId", "at"}; the same line puts the booking's new
+ *                state and carries the calendar and notification items, so
+ *                after a crash the booking is on exactly one of the two
  * A member this version does not know is a newer Okno's record type. */
 typedef struct
 {
@@ -27,6 +31,7 @@ typedef struct
   GPtrArray   *done;       /* char * */
   GPtrArray   *attention;  /* JsonObject */
   GPtrArray   *dismiss;    /* char * */
+  JsonObject  *move;
 } OknoJournalRecord;
 
 #define OKNO_TYPE_JOURNAL_RECORD (okno_journal_record_get_type ())
@@ -45,6 +50,8 @@ void               okno_journal_record_add_attention (OknoJournalRecord  *self,
                                                       JsonObject         *item);
 void               okno_journal_record_add_dismiss   (OknoJournalRecord  *self,
                                                       const char         *id);
+void               okno_journal_record_set_move      (OknoJournalRecord  *self,
+                                                      JsonObject         *move);
 gboolean           okno_journal_record_is_empty      (OknoJournalRecord  *self);
 char              *okno_journal_record_to_line       (OknoJournalRecord  *self,
                                                       gsize              *length,

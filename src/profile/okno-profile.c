@@ -20,6 +20,8 @@
 #include "okno-secrets.h"
 #include "okno-telegram.h"
 #include "okno-telegram-sink.h"
+#include "okno-web-form-guard.h"
+#include "okno-web-waitlist.h"
 #include "okno-settings.h"
 
 #define CLOSE_WAIT_MSEC 5000
@@ -47,6 +49,7 @@ struct _OknoProfile
   OknoSchedule       *schedule;
   OknoBookingService *service;
   OknoOutbox         *outbox;
+  OknoWaitlist       *waitlist;
   OknoAttention      *attention;
   OknoSlotService    *slot_service;
   OknoWebServer      *web_server;
@@ -327,8 +330,20 @@ assemble (OknoProfile  *self,
     }
   self->outbox = okno_outbox_new (self->schedule);
   okno_outbox_start (self->outbox);
+  if (!(self->waitlist = okno_waitlist_new (self->service, self->data_dir, error)))
+    return FALSE;
 
   self->web_server = okno_web_server_new (self->service);
+  {
+    /* The booking forms' signing key: made on the folder's first use. */
+    g_autofree char *key_path = g_build_filename (self->data_dir, "form-key", NULL);
+    g_autoptr(OknoWebFormGuard) guard = okno_web_form_guard_new (key_path, error);
+
+    if (guard == NULL)
+      return FALSE;
+    g_object_set (self->web_server, "form-guard", guard, NULL);
+  }
+  okno_web_waitlist_attach (self->web_server, self->waitlist);
   g_settings_bind (self->settings, "port", self->web_server, "port", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "rate-limit", self->web_server, "rate-limit", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "frame-ancestors", self->web_server, "frame-ancestors", G_SETTINGS_BIND_GET);
@@ -463,6 +478,7 @@ okno_profile_dispose (GObject *object)
 
   g_clear_object (&self->web_server);
   g_clear_object (&self->outbox);
+  g_clear_object (&self->waitlist);
   g_clear_object (&self->attention);
   g_clear_object (&self->slot_service);
   g_clear_object (&self->service);
@@ -854,6 +870,13 @@ okno_profile_get_attention (OknoProfile *self)
   return self->attention;
 }
 
+OknoWaitlist *
+okno_profile_get_waitlist (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
+  return self->waitlist;
+}
+
 /* Whether calendar changes are still on their way to calendar.json. */
 static gboolean
 calendar_busy (OknoProfile *self)
@@ -892,6 +915,13 @@ okno_profile_flush (OknoProfile *self)
   g_return_if_fail (OKNO_IS_PROFILE (self));
 
   g_settings_sync ();
+  if (self->waitlist != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!okno_waitlist_flush (self->waitlist, &error))
+        g_warning ("%s", error->message);
+    }
 
   /* Not needed for safety (the journal has everything), but it leaves
    * bookings.json complete for a person who reads it. */
@@ -906,8 +936,9 @@ okno_profile_flush (OknoProfile *self)
 
 typedef struct
 {
-  gint64 deadline;
-  guint  source;
+  gint64   deadline;
+  guint    source;
+  gboolean waitlist_checked;
 } CloseData;
 
 static void
@@ -957,8 +988,27 @@ close_poll_cb (gpointer user_data)
   OknoProfile *self = g_task_get_source_object (task);
   CloseData *data = g_task_get_task_data (task);
 
-  if (calendar_busy (self) && g_get_monotonic_time () < data->deadline)
+  /* Opened times tell those waiting: their offers go out first. */
+  if (self->waitlist != NULL && !data->waitlist_checked)
+    {
+      g_autoptr(GError) error = NULL;
+
+      data->waitlist_checked = TRUE;
+      if (!okno_waitlist_flush (self->waitlist, &error))
+        g_warning ("%s", error->message);
+    }
+
+  if ((calendar_busy (self) || (self->waitlist != NULL && okno_waitlist_is_busy (self->waitlist))) &&
+      g_get_monotonic_time () < data->deadline)
     return G_SOURCE_CONTINUE;
+
+  if (self->waitlist != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!okno_waitlist_flush (self->waitlist, &error))
+        g_warning ("%s", error->message);
+    }
 
   data->source = 0;
   okno_ledger_drain_async (self->ledger, NULL, close_drained_cb, g_object_ref (task));

@@ -14,6 +14,7 @@
 #include "okno-cli.h"
 #include "okno-cli-notify.h"
 #include "okno-cli-google.h"
+#include "okno-cli-waitlist.h"
 #include "okno-errors.h"
 #include "okno-profile.h"
 #include "okno-time.h"
@@ -313,6 +314,9 @@ public_booking_json (OknoBooking *booking)
 
   for (guint i = 0; i < G_N_ELEMENTS (secret); i++)
     json_object_remove_member (object, secret[i]);
+  /* Booked, moved from → to, cancelled: also for bookings stored before
+   * they kept one. */
+  json_object_set_array_member (object, "history", okno_booking_dup_history (booking));
 
   return object;
 }
@@ -517,6 +521,8 @@ okno_cli_run (char               **args,
     { "bookings", "cancel", bookings_cancel, NULL },
     { "attention", "list", attention_list, json_entries },
     { "attention", "dismiss", attention_dismiss, NULL },
+    { "waitlist", "list", okno_cli_waitlist_list, okno_cli_waitlist_entries },
+    { "waitlist", "rm", okno_cli_waitlist_rm, NULL },
     { "settings", NULL, settings_command, NULL },
     { "secret", NULL, okno_cli_secret_command, NULL },
     { "notify", "test", okno_cli_notify_test, NULL },
