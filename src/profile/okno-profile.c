@@ -971,8 +971,8 @@ okno_profile_flush (OknoProfile *self)
 
 typedef struct
 {
-  gint64 deadline;
-  guint  source;
+  gint64   deadline;
+  guint    source;
 } CloseData;
 
 static void
@@ -1025,6 +1025,14 @@ close_poll_cb (gpointer user_data)
   if ((calendar_busy (self) || (self->waitlist != NULL && okno_waitlist_is_busy (self->waitlist))) &&
       g_get_monotonic_time () < data->deadline)
     return G_SOURCE_CONTINUE;
+
+  if (self->waitlist != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!okno_waitlist_flush (self->waitlist, &error))
+        g_warning ("%s", error->message);
+    }
 
   data->source = 0;
   okno_ledger_drain_async (self->ledger, NULL, close_drained_cb, g_object_ref (task));
