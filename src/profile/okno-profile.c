@@ -14,7 +14,9 @@
 #include "okno-calcom-monitor.h"
 #include "okno-data-dir.h"
 #include "okno-profile.h"
+#include "okno-booking-watch.h"
 #include "okno-google-calendar.h"
+#include "okno-google-copy-sink.h"
 #include "okno-local-calendar.h"
 #include "okno-session-type.h"
 #include "okno-secrets.h"
@@ -47,6 +49,7 @@ struct _OknoProfile
   OknoSchedule       *schedule;
   OknoBookingService *service;
   OknoOutbox         *outbox;
+  OknoBookingWatch   *booking_watch;
   OknoAttention      *attention;
   OknoSlotService    *slot_service;
   OknoWebServer      *web_server;
@@ -326,6 +329,15 @@ assemble (OknoProfile  *self,
                                     g_ptr_array_index (damage, i)));
     }
   self->outbox = okno_outbox_new (self->schedule);
+  if (OKNO_IS_GOOGLE_CALENDAR (self->calendar))
+    {
+      /* What connecting queued from the local calendar, and what Olga
+       * does in Google to booked slots. */
+      g_autoptr(OknoGoogleCopySink) copy = okno_google_copy_sink_new (self->calendar);
+
+      okno_outbox_add_sink (self->outbox, OKNO_GOOGLE_COPY_KIND, OKNO_NOTIFY_SINK (copy));
+      self->booking_watch = okno_booking_watch_new (self->schedule, self->attention);
+    }
   okno_outbox_start (self->outbox);
 
   self->web_server = okno_web_server_new (self->service);
@@ -462,6 +474,7 @@ okno_profile_dispose (GObject *object)
   g_clear_object (&self->telegram);
 
   g_clear_object (&self->web_server);
+  g_clear_object (&self->booking_watch);
   g_clear_object (&self->outbox);
   g_clear_object (&self->attention);
   g_clear_object (&self->slot_service);
