@@ -35,7 +35,7 @@ wait_line() {
 # Waits (up to 90 s, the machine may be loaded) until the command in $1 succeeds.
 wait_for() {
   i=0
-  while ! eval "$1" && [ $i -lt 450 ]; do sleep 0.2; i=$((i + 1)); done
+  while ! eval "$1" && [ $i -lt "${WAIT_STEPS:-450}" ]; do sleep 0.2; i=$((i + 1)); done
   eval "$1"
 }
 

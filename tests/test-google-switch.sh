@@ -67,8 +67,8 @@ stop() { kill $SERVE_PID; wait $SERVE_PID; rc=$?; SERVE_PID=; return $rc; }
 # Waits (up to 60 s) until the command in $1 succeeds.
 wait_for() {
   i=0
-  while ! sh -c "$1" && [ $i -lt 300 ]; do sleep 0.2; i=$((i + 1)); done
-  sh -c "$1"
+  while ! eval "$1" && [ $i -lt 300 ]; do sleep 0.2; i=$((i + 1)); done
+  eval "$1"
 }
 
 # The local calendar: two slots, one of them booked from the page.
@@ -93,7 +93,7 @@ ok $? "connect prints how many slots and booked sessions it copies"
 [ "$(store_count)" = 0 ]; ok $? "nothing reaches Google before Okno runs on it"
 
 serve
-wait_for "[ \"\$(curl -s \"$BASE/_fake/events?calendarId=primary\" | grep -c '\"status\" *: *\"confirmed\"')\" -ge 2 ]" >/dev/null
+wait_for '[ "$(store_count)" -ge 2 ]'
 store_ids > "$TMP/ids"
 grep -qx "$SLOT1" "$TMP/ids" && grep -qx "$SLOT2" "$TMP/ids" && [ "$(store_count)" = 2 ]
 ok $? "okno-server on Google copies both with their local ids"
