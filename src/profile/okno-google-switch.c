@@ -156,47 +156,126 @@ okno_google_switch_to_google_finish (OknoProfile   *profile,
   return TRUE;
 }
 
-/**
- * okno_google_switch_to_local:
- * @n_copied: (out) (optional): how many events were written into the
- *   local calendar
- *
- * Copies the Google calendar's cached upcoming slots and booked sessions
- * into calendar.json and sets “calendar-backend” to “local”. Waits for the
- * disk: for the command line only.
- */
-gboolean
-okno_google_switch_to_local (OknoProfile  *profile,
-                             guint        *n_copied,
-                             GError      **error)
+typedef struct
 {
-  OknoCalendar *calendar = okno_profile_get_calendar (profile);
-  g_autoptr(OknoLocalCalendar) local = NULL;
-  g_autoptr(GPtrArray) slots = NULL;
-  guint n = 0;
+  OknoLocalCalendar *local;
+  GPtrArray         *slots;  /* OknoEvent *: still to write */
+  guint              copied;
+} ToLocal;
 
-  if (OKNO_IS_GOOGLE_CALENDAR (calendar))
+static void
+to_local_free (ToLocal *data)
+{
+  g_clear_object (&data->local);
+  g_clear_pointer (&data->slots, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void copy_next (GTask *task);
+
+static void
+copied_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  ToLocal *data = g_task_get_task_data (task);
+  g_autoptr(OknoEvent) stored = NULL;
+  GError *error = NULL;
+
+  if (!(stored = okno_calendar_insert_event_finish (OKNO_CALENDAR (object), result, &error)))
     {
-      if (!(local = okno_local_calendar_new (okno_profile_get_data_dir (profile), error)))
-        return FALSE;
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  data->copied++;
+  copy_next (task);
+}
 
-      slots = dup_upcoming_slots (profile, calendar);
-      for (guint i = 0; i < slots->len; i++)
-        {
-          g_autoptr(OknoEvent) copy = okno_event_copy (g_ptr_array_index (slots, i));
-          g_autoptr(OknoEvent) stored = NULL;
+/* Writes the next event the local calendar lacks; the task's reference
+ * goes along. */
+static void
+copy_next (GTask *task)
+{
+  OknoProfile *profile = g_task_get_source_object (task);
+  ToLocal *data = g_task_get_task_data (task);
 
-          if (okno_calendar_lookup_event (OKNO_CALENDAR (local), okno_event_get_id (copy)))
-            continue;
-          okno_event_set_etag (copy, NULL);
-          if (!(stored = okno_calendar_insert_event_sync (OKNO_CALENDAR (local), copy, error)))
-            return FALSE;
-          n++;
-        }
+  while (data->slots->len > 0)
+    {
+      g_autoptr(OknoEvent) copy = okno_event_copy (g_ptr_array_index (data->slots, 0));
+
+      g_ptr_array_remove_index (data->slots, 0);
+      if (okno_calendar_lookup_event (OKNO_CALENDAR (data->local), okno_event_get_id (copy)))
+        continue;
+      okno_event_set_etag (copy, NULL);
+      okno_calendar_insert_event_async (OKNO_CALENDAR (data->local), copy, g_task_get_cancellable (task),
+                                        copied_cb, task);
+      return;
     }
 
   g_settings_set_string (okno_profile_get_settings (profile), "calendar-backend", "local");
+  g_task_return_int (task, data->copied);
+  g_object_unref (task);
+}
+
+/**
+ * okno_google_switch_to_local_async:
+ *
+ * Copies the Google calendar's cached upcoming slots and booked sessions
+ * into calendar.json (each once it is on disk) and sets “calendar-backend”
+ * to “local”. On the local backend already, copies nothing.
+ */
+void
+okno_google_switch_to_local_async (OknoProfile         *profile,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task = g_task_new (profile, cancellable, callback, user_data);
+  OknoCalendar *calendar = okno_profile_get_calendar (profile);
+  ToLocal *data = g_new0 (ToLocal, 1);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, okno_google_switch_to_local_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) to_local_free);
+
+  if (OKNO_IS_GOOGLE_CALENDAR (calendar))
+    {
+      if (!(data->local = okno_local_calendar_new (okno_profile_get_data_dir (profile), &error)))
+        {
+          g_task_return_error (task, error);
+          g_object_unref (task);
+          return;
+        }
+      data->slots = dup_upcoming_slots (profile, calendar);
+    }
+  else
+    data->slots = g_ptr_array_new_with_free_func (g_object_unref);
+
+  copy_next (task);
+}
+
+/**
+ * okno_google_switch_to_local_finish:
+ * @n_copied: (out) (optional): how many events were written into the
+ *   local calendar
+ */
+gboolean
+okno_google_switch_to_local_finish (OknoProfile   *profile,
+                                    GAsyncResult  *result,
+                                    guint         *n_copied,
+                                    GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gssize n = g_task_propagate_int (G_TASK (result), &local_error);
+
+  if (local_error)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   if (n_copied)
-    *n_copied = n;
+    *n_copied = (guint) n;
   return TRUE;
 }

@@ -18,7 +18,12 @@ gboolean okno_google_switch_to_google_finish (OknoProfile          *profile,
                                               GAsyncResult         *result,
                                               guint                *n_copied,
                                               GError              **error);
-gboolean okno_google_switch_to_local         (OknoProfile          *profile,
+void     okno_google_switch_to_local_async   (OknoProfile          *profile,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+gboolean okno_google_switch_to_local_finish  (OknoProfile          *profile,
+                                              GAsyncResult         *result,
                                               guint                *n_copied,
                                               GError              **error);
 

@@ -256,8 +256,15 @@ google_disconnect (OknoProfile    *instance,
                                                  : _("was not connected to Google"));
 
   /* The page keeps working: Google's upcoming slots come home. */
-  if (!okno_google_switch_to_local (instance, &n, &error))
-    return fail (error->message);
+  {
+    g_autoptr(GAsyncResult) copied = NULL;
+    Waiter c = { loop, NULL };
+
+    okno_google_switch_to_local_async (instance, NULL, done_cb, &c);
+    copied = wait_for (&c);
+    if (!okno_google_switch_to_local_finish (instance, copied, &n, &error))
+      return fail (error->message);
+  }
   okno_profile_flush (instance);
   g_printerr ("okno-server: ");
   g_printerr (g_dngettext (GETTEXT_PACKAGE,
