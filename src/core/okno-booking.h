@@ -44,7 +44,8 @@ GDateTime         *okno_booking_get_cancelled         (OknoBooking  *self);
 
 /* Text fields, by their JSON names: sessionType, name, email, phone,
  * telegram, note, timeZone, tokenHash, tokenSalt, idempotencyKeyHash,
- * requestHash. */
+ * requestHash, language (the page's language the client booked in: "ru"
+ * or "en"). */
 const char        *okno_booking_get_field             (OknoBooking  *self,
                                                        const char   *field);
 void               okno_booking_set_field             (OknoBooking  *self,
