@@ -17,7 +17,9 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "okno-ledger-private.h"
 #include "okno-outbox-private.h"
+#include "okno-test-utils.h"
 #include "okno-test-http.h"
 
 #define SCOPE_GMAIL "https://www.googleapis.com/auth/gmail.send"
@@ -687,6 +689,147 @@ test_no_client_email_no_item (MailFixture   *f,
   g_assert_cmpuint (mail->len, ==, 1);
 }
 
+static gboolean
+nothing_pending (OknoProfile *profile)
+{
+  OknoOutbox *outbox = okno_profile_get_outbox (profile);
+
+  return okno_outbox_get_pending (outbox, "email") == 0 && okno_outbox_get_pending (outbox, "client-email") == 0;
+}
+
+static void
+settle_profile (OknoProfile *profile)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!nothing_pending (profile))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+/* The child: books, lets both emails go out, and is killed after Gmail
+ * took them but before "sent" reached the disk (the journal's writer is
+ * held). */
+static void
+crash_between_send_and_mark (void)
+{
+  g_autoptr(OknoProfile) profile = okno_test_open_profile (g_getenv ("OKNO_TEST_DIR"));
+  g_autoptr(TestTokens) tokens = g_object_new (TEST_TYPE_TOKENS, NULL);
+  g_autoptr(OknoBookingRequest) request = okno_booking_request_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) start = g_date_time_add_hours (now, 48);
+  g_autoptr(OknoEvent) slot = NULL;
+  g_autoptr(OknoBooking) booking = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  tokens->base = g_strdup (g_getenv ("OKNO_TEST_GOOGLE"));
+  _okno_profile_set_email_account (profile, OKNO_TOKEN_PROVIDER (tokens), OLGA);
+  slot = okno_test_insert_event (okno_profile_get_calendar (profile), "🔓 СЛОТ: Разбор", start, 40, TRUE);
+
+  request->slot_id = g_strdup (okno_event_get_id (slot));
+  request->name = g_strdup ("Анна");
+  request->email = g_strdup ("anna@example.org");
+  request->language = g_strdup ("ru");
+  booking = okno_booking_service_book (okno_profile_get_service (profile), request, NULL, now, &token, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Gmail answers after 300 ms: the marks cannot have been written yet. */
+  _okno_ledger_hold_writer (okno_profile_get_ledger (profile), TRUE);
+  settle_profile (profile);
+  kill (getpid (), SIGKILL);
+}
+
+/* kill -9 between Gmail's 200 and the durable "sent": after the restart
+ * each message goes at most once more, with the same key and Message-ID,
+ * so the repeat is recognisable. */
+static void
+test_kill_between_send_and_mark (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *gmail_url = NULL;
+  g_autoptr(GSubprocess) google_fake = NULL;
+  g_autoptr(OknoProfile) profile = NULL;
+  g_autoptr(TestTokens) tokens = NULL;
+  g_autoptr(GHashTable) per_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) mail = NULL;
+  MailFixture f = { 0 };
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (g_test_subprocess ())
+    {
+      crash_between_send_and_mark ();
+      return;
+    }
+
+  dir = okno_test_make_dir ();
+  base = start_fake (FAKE_GOOGLE, &google_fake);
+  f.google_base = base;
+  f.control = soup_session_new ();
+  gmail_url = g_strconcat (base, "/gmail/v1", NULL);
+  g_setenv ("OKNO_GMAIL_URL", gmail_url, TRUE);
+  g_setenv ("OKNO_TEST_DIR", dir, TRUE);
+  g_setenv ("OKNO_TEST_GOOGLE", base, TRUE);
+  g_clear_pointer (&f.control, g_object_unref);
+  f.control = soup_session_new ();
+  google (&f, "POST", "/_fake/faults", "{\"path\":\"/messages/send\",\"latencyMs\":300,\"count\":0}");
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_failed ();
+  g_unsetenv ("OKNO_TEST_DIR");
+  g_unsetenv ("OKNO_TEST_GOOGLE");
+
+  mail = sent_mail (&f);
+  g_test_message ("Gmail had %u messages when the child was killed", mail->len);
+  g_assert_cmpuint (mail->len, ==, 2);
+  g_clear_pointer (&mail, g_ptr_array_unref);
+
+  /* The restart: the outbox resumes what is not marked sent on disk. */
+  profile = okno_test_open_profile (dir);
+  tokens = g_object_new (TEST_TYPE_TOKENS, NULL);
+  tokens->base = g_strdup (base);
+  _okno_profile_set_email_account (profile, OKNO_TOKEN_PROVIDER (tokens), OLGA);
+  settle_profile (profile);
+
+  mail = sent_mail (&f);
+  for (guint i = 0; i < mail->len; i++)
+    {
+      g_autoptr(GMimeMessage) m = parse_mime (g_ptr_array_index (mail, i));
+      const char *item_key = g_mime_object_get_header (GMIME_OBJECT (m), "X-Okno-Key");
+      const char *message_id = g_mime_message_get_message_id (m);
+      const char *seen = g_hash_table_lookup (per_key, item_key);
+
+      g_test_message ("Sent #%u: key %s, Message-ID <%s>", i + 1, item_key, message_id);
+      g_assert_nonnull (item_key);
+      if (seen != NULL)
+        {
+          /* A repeat: the same Message-ID, so it is recognisable. */
+          g_assert_cmpstr (strchr (seen, '|') + 1, ==, message_id);
+          g_assert_true (g_str_has_prefix (seen, "1|"));
+        }
+      g_hash_table_replace (per_key, g_strdup (item_key),
+                            g_strdup_printf ("%d|%s", seen ? 2 : 1, message_id));
+    }
+  /* Two messages (Olga's, the client's), each at most one repeat. */
+  g_assert_cmpuint (g_hash_table_size (per_key), ==, 2);
+  g_assert_cmpuint (mail->len, <=, 4);
+  g_hash_table_iter_init (&iter, per_key);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_test_message ("%s: sent %c time(s)", (const char *) key, *(const char *) value);
+
+  okno_profile_flush (profile);
+  g_clear_object (&profile);
+  okno_test_remove_dir (dir);
+  stop_fake (&google_fake);
+  g_clear_object (&f.control);
+  g_unsetenv ("OKNO_GMAIL_URL");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -700,6 +843,7 @@ main (int   argc,
               set_up, test_cancel_before_confirmation_sends_none, tear_down);
   g_test_add ("/okno/email-outbox/no-client-email-no-item", MailFixture, GINT_TO_POINTER (TRUE),
               set_up, test_no_client_email_no_item, tear_down);
+  g_test_add_func ("/okno/email-outbox/kill-between-send-and-mark", test_kill_between_send_and_mark);
   g_test_add ("/okno/email-outbox/no-google-disables-email", MailFixture, GINT_TO_POINTER (FALSE),
               set_up, test_no_google_disables_email, tear_down);
 

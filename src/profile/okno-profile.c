@@ -391,29 +391,36 @@ google_account_loaded_cb (GObject      *object,
   google_account_changed_cb (self);
 }
 
+static void
+follow_google_account (OknoProfile    *self,
+                       OknoGoogleAuth *auth)
+{
+  if (self->google_auth != NULL)
+    g_signal_handlers_disconnect_by_data (self->google_auth, self);
+  g_set_object (&self->google_auth, auth);
+  g_signal_connect_object (self->google_auth, "notify::connected",
+                           G_CALLBACK (google_account_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->google_auth, "notify::granted-scopes",
+                           G_CALLBACK (google_account_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
 /* Email needs the Google account: the calendar's when Google is the
  * backend, else the one the folder's Preferences connected. */
 static void
 watch_google_account (OknoProfile *self)
 {
-  gboolean loaded = FALSE;
-
   if (OKNO_IS_GOOGLE_CALENDAR (self->calendar))
     {
-      self->google_auth = g_object_ref (okno_google_calendar_get_auth (OKNO_GOOGLE_CALENDAR (self->calendar)));
-      loaded = TRUE;
+      okno_profile_use_google_account (self, okno_google_calendar_get_auth (OKNO_GOOGLE_CALENDAR (self->calendar)));
+      return;
     }
-  else
-    self->google_auth = okno_google_auth_new (self->data_dir);
 
-  g_signal_connect_object (self->google_auth, "notify::connected",
-                           G_CALLBACK (google_account_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->google_auth, "notify::granted-scopes",
-                           G_CALLBACK (google_account_changed_cb), self, G_CONNECT_SWAPPED);
-  if (loaded)
-    google_account_changed_cb (self);
-  else
-    okno_google_auth_load_async (self->google_auth, self->cancellable, google_account_loaded_cb, self);
+  {
+    g_autoptr(OknoGoogleAuth) auth = okno_google_auth_new (self->data_dir);
+
+    follow_google_account (self, auth);
+  }
+  okno_google_auth_load_async (self->google_auth, self->cancellable, google_account_loaded_cb, self);
 }
 
 static void
@@ -1206,4 +1213,24 @@ _okno_profile_set_email_account (OknoProfile       *self,
 {
   g_return_if_fail (OKNO_IS_PROFILE (self));
   set_email_account (self, tokens, address, tokens ? NULL : no_google_account_text ());
+}
+
+/**
+ * okno_profile_use_google_account:
+ * @auth: a loaded Google sign-in of this folder
+ *
+ * Sends email through @auth's account from now on, if it is connected and
+ * may send email (else #OknoProfile:email-problem says why), following its
+ * changes. okno_profile_start_watching() does it by itself; the command
+ * line, which reads the keyring synchronously, hands its own.
+ */
+void
+okno_profile_use_google_account (OknoProfile    *self,
+                                 OknoGoogleAuth *auth)
+{
+  g_return_if_fail (OKNO_IS_PROFILE (self));
+  g_return_if_fail (OKNO_IS_GOOGLE_AUTH (auth));
+
+  follow_google_account (self, auth);
+  google_account_changed_cb (self);
 }
