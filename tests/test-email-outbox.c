@@ -687,6 +687,8 @@ test_no_client_email_no_item (MailFixture   *f,
   drain (f);
   mail = sent_mail (f);
   g_assert_cmpuint (mail->len, ==, 1);
+  /* Not an item that failed for want of an address: none was written. */
+  g_assert_cmpuint (okno_attention_get_count (okno_profile_get_attention (f->http.instance)), ==, 0);
 }
 
 static gboolean
