@@ -436,10 +436,13 @@ static gboolean
 is_stale (Run *run)
 {
   JsonObject *payload = get_payload (run->item);
+  JsonNode *event = json_object_get_member (payload, "event");
   JsonObject *data;
   OknoBooking *booking;
 
-  if (g_strcmp0 (json_object_get_string_member_with_default (payload, "event", ""), "booked") != 0 ||
+  /* Other kinds' payloads may hold an object there (an event to copy). */
+  if (event == NULL || json_node_get_value_type (event) != G_TYPE_STRING ||
+      g_strcmp0 (json_node_get_string (event), "booked") != 0 ||
       !json_object_has_member (payload, "booking") ||
       !JSON_NODE_HOLDS_OBJECT (json_object_get_member (payload, "booking")))
     return FALSE;
