@@ -184,10 +184,19 @@ char *
 okno_test_http_form_stamp (Fixture    *f,
                            const char *slot_id)
 {
+  g_autofree char *scope = g_strconcat ("book:", slot_id, NULL);
+
+  return okno_test_http_form_stamp_for (f, scope);
+}
+
+/* The same for any guarded form, by its scope ("waitlist"). */
+char *
+okno_test_http_form_stamp_for (Fixture    *f,
+                               const char *scope)
+{
   g_autoptr(OknoWebFormGuard) guard = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) served = g_date_time_add_seconds (now, -60);
-  g_autofree char *scope = g_strconcat ("book:", slot_id, NULL);
   g_autofree char *stamp = NULL;
 
   g_object_get (okno_profile_get_web_server (f->instance), "form-guard", &guard, NULL);

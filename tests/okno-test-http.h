@@ -61,6 +61,8 @@ Response    *okno_test_http_request      (Fixture       *f,
                                           const char    *body);
 char        *okno_test_http_form_stamp   (Fixture       *f,
                                           const char    *slot_id);
+char        *okno_test_http_form_stamp_for (Fixture      *f,
+                                           const char   *scope);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Response, okno_test_response_free)
 

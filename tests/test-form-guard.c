@@ -374,6 +374,65 @@ test_api_unaffected (Fixture       *f,
   g_assert_cmpuint (n_bookings (f), ==, 1);
 }
 
+/* The waitlist's join form (anyone may send it) is guarded the same way:
+ * a robot's form stores nobody, a person's joins. */
+static void
+test_waitlist_form (Fixture       *f,
+                    gconstpointer  data)
+{
+  OknoWaitlist *waitlist = okno_profile_get_waitlist (f->instance);
+  g_autoptr(Response) form = okno_test_http_request (f, "GET", "/waitlist?lang=ru", NULL);
+  g_autofree char *served = dup_field (body_text (form), OKNO_WEB_FORM_GUARD_STAMP_FIELD);
+  g_autofree char *good = okno_test_http_form_stamp_for (f, "waitlist");
+  g_autofree char *booking_stamp = stamp_seconds_ago (f, okno_event_get_id (f->slot), 60);
+  const char *fields = "lang=ru&name=%D0%92%D0%B5%D1%80%D0%B0&telegram=%40vera_waits";
+  struct { const char *extra; const char *message; } refused[] = {
+    { "", "Не удалось принять эту форму." },                              /* no stamp */
+    { NULL, "Это было быстрее, чем мы ожидали." },                        /* sent at once */
+    { NULL, "Не удалось принять эту форму." },                            /* a booking form's stamp */
+    { NULL, "Не удалось принять эту форму." },                            /* the honeypot filled */
+  };
+  g_autofree char *at_once = g_strconcat ("&stamp=", served, NULL);
+  g_autofree char *other = g_strconcat ("&stamp=", booking_stamp, NULL);
+  g_autofree char *robot = g_strconcat ("&", good, "&website=http%3A%2F%2Fspam.example%2F", NULL);
+  g_autofree char *person = g_strconcat ("&", good, NULL);
+
+  g_assert_cmpuint (form->status, ==, 200);
+  g_assert_nonnull (served);
+  g_assert_nonnull (strstr (body_text (form), "name=\"website\" type=\"text\" value=\"\" tabindex=\"-1\""));
+  refused[1].extra = at_once;
+  refused[2].extra = other;
+  refused[3].extra = robot;
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *body = g_strconcat (fields, refused[i].extra, NULL);
+      g_autoptr(SoupMessage) msg = okno_test_http_message (f, "POST", "/waitlist", NULL, 0);
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      g_autoptr(Response) r = NULL;
+
+      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
+      soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+      r = okno_test_http_send (f, msg);
+      g_assert_cmpuint (r->status, ==, 400);
+      g_assert_nonnull (strstr (body_text (r), refused[i].message));
+      g_assert_nonnull (strstr (body_text (r), "value=\"@vera_waits\""));
+      g_assert_cmpuint (okno_waitlist_get_count (waitlist), ==, 0);
+    }
+
+  {
+    g_autofree char *body = g_strconcat (fields, person, NULL);
+    g_autoptr(SoupMessage) msg = okno_test_http_message (f, "POST", "/waitlist", NULL, 0);
+    g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+    g_autoptr(Response) r = NULL;
+
+    soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
+    soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+    r = okno_test_http_send (f, msg);
+    g_assert_cmpuint (r->status, <, 400);
+    g_assert_cmpuint (okno_waitlist_get_count (waitlist), ==, 1);
+  }
+}
+
 /* A folder where the key cannot be written (here: a folder in its way)
  * still opens, and its forms work, with a key for this run only. */
 static void
@@ -438,6 +497,7 @@ main (int   argc,
   ADD ("/okno/form-guard/person-books", test_person_books);
   ADD ("/okno/form-guard/choice-form", test_choice_form);
   ADD ("/okno/form-guard/api-unaffected", test_api_unaffected);
+  ADD ("/okno/form-guard/waitlist-form", test_waitlist_form);
 #undef ADD
   g_test_add_func ("/okno/form-guard/min-seconds-env", test_min_seconds_env);
   g_test_add_func ("/okno/form-guard/key-unwritable", test_key_unwritable);

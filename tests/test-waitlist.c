@@ -506,7 +506,11 @@ form_message (Fixture    *f,
               const char *body)
 {
   g_autofree char *url = g_strconcat (f->base, path, NULL);
-  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autofree char *stamp = okno_test_http_form_stamp_for (f, "waitlist");
+  /* The join form as the page serves it: signed a minute ago. */
+  g_autofree char *signed_body = g_str_equal (path, "/waitlist") ? g_strconcat (body, "&", stamp, NULL)
+                                                                 : g_strdup (body);
+  g_autoptr(GBytes) bytes = g_bytes_new (signed_body, strlen (signed_body));
   SoupMessage *msg = soup_message_new ("POST", url);
 
   soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);

@@ -13,6 +13,7 @@
 
 #include "okno-errors.h"
 #include "okno-time.h"
+#include "okno-web-form-guard.h"
 #include "okno-web-html.h"
 #include "okno-web-input.h"
 #include "okno-web-page-private.h"
@@ -507,6 +508,9 @@ is_checked (Screen     *screen,
   return screen->values != NULL && g_hash_table_contains (screen->values, name);
 }
 
+/* What the waitlist form's stamp is signed for (okno-web-form-guard.h). */
+#define WAITLIST_FORM_SCOPE "waitlist"
+
 static void
 form_body (GString        *out,
            OknoWebCatalog *catalog,
@@ -526,6 +530,13 @@ form_body (GString        *out,
 
   okno_html_printf (out, "<form method=\"post\" action=\"/waitlist\">"
                     "<input type=\"hidden\" name=\"lang\" value=\"%s\">", lang);
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+    /* Anyone may send it: the form guard's honeypot and signed stamp. */
+    okno_web_form_guard_append_fields (_okno_web_server_get_form_guard (screen->server), out, catalog,
+                                       WAITLIST_FORM_SCOPE, now);
+  }
   text_field (out, catalog, screen, "name", "text", W_("Your name"), "name");
   okno_html_printf (out, "<fieldset%H><legend>%s</legend>",
                     contact_error ? " aria-describedby=\"e-contact\"" : "",
@@ -792,6 +803,19 @@ handle_page_join (OknoWebServer     *server,
       render_form (server, msg, catalog, &screen, SOUP_STATUS_BAD_REQUEST);
       return;
     }
+  {
+    /* A robot's form stores nothing; a person's comes back as typed. */
+    OknoWebFormGuardVerdict verdict = okno_web_form_guard_check (_okno_web_server_get_form_guard (server), form,
+                                                                 WAITLIST_FORM_SCOPE, now);
+
+    if (verdict != OKNO_WEB_FORM_GUARD_OK)
+      {
+        Screen screen = { .values = form, .message = okno_web_form_guard_verdict_message (verdict) };
+
+        render_form (server, msg, catalog, &screen, SOUP_STATUS_BAD_REQUEST);
+        return;
+      }
+  }
 
   contact->name = g_strdup (g_hash_table_lookup (form, "name"));
   contact->email = g_strdup (g_hash_table_lookup (form, "email"));

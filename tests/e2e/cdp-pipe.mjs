@@ -78,9 +78,24 @@ export class Chromium {
     await this.send('Target.activateTarget', { targetId: tab.targetId });
   }
 
+  // Ends the browser (killed if it has not gone within 15 s) and removes
+  // its profile; never throws, so the caller's own clean-up still runs.
   async close() {
-    this.child.kill('SIGTERM');
-    await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 10000))]);
-    rmSync(this.dir, { recursive: true, force: true });
+    if (!this.child) return;
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGTERM');
+      const gone = await Promise.race([this.exited.then(() => true), new Promise((resolve) => setTimeout(resolve, 15000, false))]);
+      if (!gone) {
+        this.child.kill('SIGKILL');
+        await this.exited;
+      }
+    }
+    this.child.stdio[3].destroy();
+    this.child.stdio[4].destroy();
+    try {
+      rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    } catch (e) {
+      console.log(`# could not remove ${this.dir}: ${e.message}`);
+    }
   }
 }
