@@ -19,6 +19,10 @@ G_BEGIN_DECLS
  *   "done"       keys of outbox items that were carried out
  *   "attention"  items for Olga: [{"id","created","code","message","subject"?}]
  *   "dismiss"    ids of attention items she dismissed
+ *   "enqueued"   marks that something planned was decided once for good:
+ *                [{"key", "until"}], such as "reminder:<booking id>" or
+ *                "agenda:<date>" (OknoReminders); kept until "until" is
+ *                well past
  *   "move"       a booking moved to another slot: {"bookingId", "fromSlotId",
  *                "toSlotId", "at"}; the same line puts the booking's new
  *                state and carries the calendar and notification items, so
@@ -31,6 +35,7 @@ typedef struct
   GPtrArray   *done;       /* char * */
   GPtrArray   *attention;  /* JsonObject */
   GPtrArray   *dismiss;    /* char * */
+  GPtrArray   *enqueued;   /* JsonObject */
   JsonObject  *move;
 } OknoJournalRecord;
 
@@ -50,6 +55,8 @@ void               okno_journal_record_add_attention (OknoJournalRecord  *self,
                                                       JsonObject         *item);
 void               okno_journal_record_add_dismiss   (OknoJournalRecord  *self,
                                                       const char         *id);
+void               okno_journal_record_add_enqueued  (OknoJournalRecord  *self,
+                                                      JsonObject         *mark);
 void               okno_journal_record_set_move      (OknoJournalRecord  *self,
                                                       JsonObject         *move);
 gboolean           okno_journal_record_is_empty      (OknoJournalRecord  *self);
@@ -67,6 +74,9 @@ JsonObject        *okno_attention_item_new           (const char         *code,
                                                       const char         *subject,
                                                       const char         *message);
 gboolean           okno_attention_item_is_valid      (JsonObject         *item);
+JsonObject        *okno_enqueued_mark_new            (const char         *key,
+                                                      GDateTime          *until);
+gboolean           okno_enqueued_mark_is_valid       (JsonObject         *mark);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknoJournalRecord, okno_journal_record_free)
 

@@ -19,13 +19,14 @@
 #include "okno-errors.h"
 #include "okno-json-util.h"
 #include "okno-ledger-private.h"
+#include "okno-time.h"
 
 /* The durable record of every booking, and of what must follow each one:
  * the source of truth that the calendar mirrors and the outbox drains.
  *
  * On disk, two files in the data folder:
  *   bookings.json     a snapshot, {"version":1,"bookings":[…],"outbox":[…],
- *                     "attention":[…]}, pretty-printed
+ *                     "attention":[…],"enqueued":[…]}, pretty-printed
  *   bookings.journal  JSON Lines appended since the snapshot, one
  *                     OknoJournalRecord per line (see okno-journal-record.h)
  *
@@ -70,6 +71,7 @@ typedef struct
   GPtrArray  *bookings;
   GPtrArray  *outbox;
   GPtrArray  *attention;
+  GPtrArray  *enqueued;
   JsonObject *unknown;
 } CompactJob;
 
@@ -114,6 +116,7 @@ struct _OknoLedger
   GPtrArray    *outbox;         /* JsonObject, in order */
   GHashTable   *outbox_by_key;  /* borrowed from @outbox */
   GPtrArray    *attention;      /* JsonObject */
+  GHashTable   *enqueued;       /* key → JsonObject mark */
   GPtrArray    *committed_outbox; /* JsonObject: durable since last taken; NULL after an overflow */
 
   /* Shared with the writer thread, under @lock. */
@@ -157,6 +160,7 @@ compact_job_free (CompactJob *job)
   g_ptr_array_unref (job->bookings);
   g_ptr_array_unref (job->outbox);
   g_ptr_array_unref (job->attention);
+  g_clear_pointer (&job->enqueued, g_ptr_array_unref);
   json_object_unref (job->unknown);
   g_free (job);
 }
@@ -281,6 +285,14 @@ remove_outbox_item (OknoLedger *self,
   g_ptr_array_remove (self->outbox, item);
 }
 
+static void
+add_enqueued_mark (OknoLedger *self,
+                   JsonObject *mark)
+{
+  g_hash_table_replace (self->enqueued, g_strdup (json_object_get_string_member (mark, "key")),
+                        json_object_ref (mark));
+}
+
 static gboolean
 add_attention_item (OknoLedger *self,
                     JsonObject *item)
@@ -328,6 +340,8 @@ apply_record (OknoLedger        *self,
     attention_changed |= add_attention_item (self, g_ptr_array_index (record->attention, i));
   for (guint i = 0; i < record->dismiss->len; i++)
     attention_changed |= remove_attention_item (self, g_ptr_array_index (record->dismiss, i));
+  for (guint i = 0; i < record->enqueued->len; i++)
+    add_enqueued_mark (self, g_ptr_array_index (record->enqueued, i));
 
   if (attention_changed)
     g_signal_emit (self, signals [ATTENTION_CHANGED], 0);
@@ -348,6 +362,9 @@ undo_record (OknoLedger *self,
       remove_outbox_item (self, key);
       g_hash_table_remove (self->unwritten, key);
     }
+  for (guint i = 0; i < record->enqueued->len; i++)
+    g_hash_table_remove (self->enqueued,
+                         json_object_get_string_member (g_ptr_array_index (record->enqueued, i), "key"));
 
   if (record->put != NULL)
     {
@@ -440,6 +457,14 @@ serialize_snapshot (CompactJob *job)
   for (guint i = 0; i < job->attention->len; i++)
     json_array_add_object_element (attention, json_object_ref (g_ptr_array_index (job->attention, i)));
   json_object_set_array_member (root, "attention", attention);
+  if (job->enqueued != NULL && job->enqueued->len > 0)
+    {
+      JsonArray *enqueued = json_array_new ();
+
+      for (guint i = 0; i < job->enqueued->len; i++)
+        json_array_add_object_element (enqueued, json_object_ref (g_ptr_array_index (job->enqueued, i)));
+      json_object_set_array_member (root, "enqueued", enqueued);
+    }
 
   json_node_set_object (node, root);
   json_generator_set_root (generator, node);
@@ -899,6 +924,29 @@ deep_copy_objects (GPtrArray *objects)
   return copy;
 }
 
+/* The marks still worth keeping: a day past their "until", nobody asks
+ * about them any more. */
+static GPtrArray *
+dup_enqueued (OknoLedger *self)
+{
+  g_autoptr(GDateTime) now = okno_time_now_utc ();
+  g_autoptr(GDateTime) horizon = g_date_time_add_days (now, -1);
+  GPtrArray *marks = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  GHashTableIter iter;
+  gpointer mark;
+
+  g_hash_table_iter_init (&iter, self->enqueued);
+  while (g_hash_table_iter_next (&iter, NULL, &mark))
+    {
+      g_autoptr(GDateTime) until = okno_time_parse_rfc3339 (json_object_get_string_member (mark, "until"));
+
+      if (until != NULL && g_date_time_compare (until, horizon) < 0)
+        continue;
+      g_ptr_array_add (marks, okno_json_object_deep_copy (mark));
+    }
+  return marks;
+}
+
 static Entry *
 new_compaction (OknoLedger *self,
                 gboolean    blocking)
@@ -912,6 +960,7 @@ new_compaction (OknoLedger *self,
   job->bookings = dup_bookings (self);
   job->outbox = deep_copy_objects (self->outbox);
   job->attention = deep_copy_objects (self->attention);
+  job->enqueued = dup_enqueued (self);
   job->unknown = okno_json_object_deep_copy (self->snapshot_unknown);
 
   entry->job = job;
@@ -997,7 +1046,7 @@ load_snapshot (OknoLedger  *self,
     {
       if (JSON_NODE_HOLDS_ARRAY (node) &&
           (g_str_equal (member, "bookings") || g_str_equal (member, "outbox") ||
-           g_str_equal (member, "attention")))
+           g_str_equal (member, "attention") || g_str_equal (member, "enqueued")))
         {
           JsonArray *array = json_node_get_array (node);
 
@@ -1025,6 +1074,13 @@ load_snapshot (OknoLedger  *self,
                 {
                   if (okno_outbox_item_is_valid (object))
                     add_outbox_item (self, object);
+                  else
+                    bad = TRUE;
+                }
+              else if (g_str_equal (member, "enqueued"))
+                {
+                  if (okno_enqueued_mark_is_valid (object))
+                    add_enqueued_mark (self, object);
                   else
                     bad = TRUE;
                 }
@@ -1185,6 +1241,7 @@ okno_ledger_finalize (GObject *object)
   g_clear_pointer (&self->committed_outbox, g_ptr_array_unref);
   g_clear_pointer (&self->outbox, g_ptr_array_unref);
   g_clear_pointer (&self->attention, g_ptr_array_unref);
+  g_clear_pointer (&self->enqueued, g_hash_table_unref);
   g_clear_object (&self->bookings);
   g_clear_pointer (&self->snapshot_unknown, json_object_unref);
   g_clear_pointer (&self->dir, g_free);
@@ -1244,6 +1301,7 @@ okno_ledger_init (OknoLedger *self)
   self->outbox_by_key = g_hash_table_new (g_str_hash, g_str_equal);
   self->committed_outbox = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   self->attention = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  self->enqueued = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
 }
@@ -1725,4 +1783,21 @@ _okno_ledger_get_compaction_count (OknoLedger *self)
 {
   g_return_val_if_fail (OKNO_IS_LEDGER (self), 0);
   return self->compactions;
+}
+
+/**
+ * okno_ledger_was_enqueued:
+ * @key: an enqueued mark's key, such as "reminder:<booking id>"
+ *
+ * Whether a record with this mark was written (or is being written: a
+ * write that fails takes its marks back).
+ */
+gboolean
+okno_ledger_was_enqueued (OknoLedger *self,
+                          const char *key)
+{
+  g_return_val_if_fail (OKNO_IS_LEDGER (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  return g_hash_table_contains (self->enqueued, key);
 }

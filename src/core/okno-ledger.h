@@ -60,6 +60,8 @@ void         okno_ledger_add_attention          (OknoLedger          *self,
                                                  JsonObject          *item);
 gboolean     okno_ledger_dismiss_attention      (OknoLedger          *self,
                                                  const char          *id);
+gboolean     okno_ledger_was_enqueued           (OknoLedger          *self,
+                                                 const char          *key);
 gboolean     okno_ledger_compact                (OknoLedger          *self,
                                                  GError             **error);
 void         okno_ledger_compact_async          (OknoLedger          *self,

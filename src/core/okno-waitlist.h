@@ -36,6 +36,7 @@ const char   *okno_waitlist_get_path       (OknoWaitlist        *self);
 GPtrArray    *okno_waitlist_dup_entries    (OknoWaitlist        *self,
                                             GDateTime           *now);
 guint         okno_waitlist_get_count      (OknoWaitlist        *self);
+gboolean      okno_waitlist_is_busy        (OknoWaitlist        *self);
 void          okno_waitlist_join_async     (OknoWaitlist        *self,
                                             OknoBookingRequest  *contact,
                                             guint                days,
@@ -73,7 +74,6 @@ void          okno_waitlist_check_opened   (OknoWaitlist        *self,
 void          okno_waitlist_slot_opened    (OknoWaitlist        *self,
                                             OknoSlot            *slot,
                                             GDateTime           *now);
-gboolean      okno_waitlist_is_busy        (OknoWaitlist        *self);
 gboolean      okno_waitlist_flush          (OknoWaitlist        *self,
                                             GError             **error);
 
