@@ -26,7 +26,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 start_server() { # DIR PORT
   "$SERVER" --data-dir "$1" --port "$2" --rate-limit 0 >"$1/serve.log" 2>&1 &
   PIDS+=($!)
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$2/api/status" >/dev/null && return 0; sleep 0.05; done
+  # A loaded machine may take a while to load 15 000 events.
+  for _ in $(seq 1 1200); do curl -sf -m 2 "http://127.0.0.1:$2/api/status" >/dev/null && return 0; sleep 0.05; done
   echo "okno-server did not start" >&2; cat "$1/serve.log" >&2; exit 1
 }
 

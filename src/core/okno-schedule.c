@@ -171,18 +171,62 @@ takes_time (OknoSchedule *self,
 
 /* The slot is free of anything busy in @events, and keeps buffer-minutes
  * away from every booked session. */
-static gboolean
-is_clear (OknoSchedule *self,
-          OknoEvent    *slot,
-          GPtrArray    *events)
+/* The longest event in @events, for is_clear()'s window. */
+static GTimeSpan
+longest_event (GPtrArray *events)
 {
-  g_autoptr(GDateTime) start = g_date_time_add_minutes (okno_event_get_start (slot), -(int) self->buffer_minutes);
-  g_autoptr(GDateTime) end = g_date_time_add_minutes (okno_event_get_end (slot), (int) self->buffer_minutes);
+  GTimeSpan longest = 0;
 
   for (guint i = 0; i < events->len; i++)
     {
+      OknoEvent *event = g_ptr_array_index (events, i);
+
+      longest = MAX (longest, g_date_time_difference (okno_event_get_end (event), okno_event_get_start (event)));
+    }
+  return longest;
+}
+
+/* The first index of @events (sorted by start) that starts at or after
+ * @time. */
+static guint
+first_starting_from (GPtrArray *events,
+                     GDateTime *time)
+{
+  guint lo = 0, hi = events->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_date_time_compare (okno_event_get_start (g_ptr_array_index (events, mid)), time) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* @events is sorted by start and none lasts longer than @longest: only
+ * those starting within @longest before the slot's buffered start, and
+ * before its buffered end, can touch it. So a week of thousands of slots
+ * is checked in n log n, not n². */
+static gboolean
+is_clear (OknoSchedule *self,
+          OknoEvent    *slot,
+          GPtrArray    *events,
+          GTimeSpan     longest)
+{
+  g_autoptr(GDateTime) start = g_date_time_add_minutes (okno_event_get_start (slot), -(int) self->buffer_minutes);
+  g_autoptr(GDateTime) end = g_date_time_add_minutes (okno_event_get_end (slot), (int) self->buffer_minutes);
+  g_autoptr(GDateTime) earliest = g_date_time_add (start, -longest);
+
+  for (guint i = first_starting_from (events, earliest); i < events->len; i++)
+    {
       OknoEvent *other = g_ptr_array_index (events, i);
       OknoEventKind kind;
+
+      if (g_date_time_compare (okno_event_get_start (other), end) >= 0)
+        break;
 
       if (other == slot || g_strcmp0 (okno_event_get_id (other), okno_event_get_id (slot)) == 0)
         continue;
@@ -771,6 +815,7 @@ okno_schedule_dup_bookable_slots (OknoSchedule  *self,
   g_autoptr(GDateTime) horizon = NULL;
   g_autoptr(GDateTime) earlier = NULL;
   g_autoptr(GHashTable) days = NULL;
+  GTimeSpan longest;
   GPtrArray *slots;
 
   g_return_val_if_fail (OKNO_IS_SCHEDULE (self), NULL);
@@ -784,6 +829,7 @@ okno_schedule_dup_bookable_slots (OknoSchedule  *self,
   horizon = g_date_time_add_days (to, 1);
   earlier = g_date_time_add_minutes (from, -(int) self->buffer_minutes);
   events = list_events (self, earlier, horizon);
+  longest = longest_event (events);
   days = count_booked_days (self);
   slots = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -807,7 +853,7 @@ okno_schedule_dup_bookable_slots (OknoSchedule  *self,
         }
 
       if (check_time_rules (self, event, now, NULL) && !day_is_full (self, event, days) &&
-          is_clear (self, event, events))
+          is_clear (self, event, events, longest))
         g_ptr_array_add (slots, okno_slot_new_from_event (event, self->slot_marker, self->booked_marker));
     }
 
@@ -873,7 +919,7 @@ okno_schedule_check_bookable (OknoSchedule  *self,
   earlier = g_date_time_add_minutes (okno_event_get_start (event), -(int) self->buffer_minutes);
   later = g_date_time_add_minutes (okno_event_get_end (event), (int) self->buffer_minutes);
   events = list_events (self, earlier, later);
-  if (!is_clear (self, event, events))
+  if (!is_clear (self, event, events, longest_event (events)))
     {
       g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_SLOT_UNAVAILABLE,
                            N_("This time is no longer available. Please choose another one."));
