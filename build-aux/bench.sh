@@ -260,3 +260,14 @@ done <"$fifo"
 wait
 echo "  bookings won in the race: $("$SERVER" --data-dir "$dir" bookings list | grep -c confirmed) of 10 slots"
 fi
+
+# 4. The Google Calendar backend: a full sync of 2,000 events, the main
+#    loop meanwhile, RSS, /api/slots next to the local calendar
+#    (build-aux/bench-google.sh; the fake Google comes from a build with
+#    tests, _build by default, or OKNO_FAKE_GOOGLE).
+echo
+if [ -x "${OKNO_FAKE_GOOGLE:-$ROOT/_build/tests/fake-google/fake-google}" ] && command -v gnome-keyring-daemon >/dev/null; then
+  OKNO_SERVER="$SERVER" "$ROOT/tests/run-with-keyring.sh" "$ROOT/build-aux/bench-google.sh"
+else
+  echo "Google Calendar backend: skipped (needs _build/tests/fake-google/fake-google and gnome-keyring-daemon)"
+fi

@@ -186,12 +186,27 @@ form_message (OknoGoogleAuth *self,
   return msg;
 }
 
+/* Member @name of a token endpoint's answer when it is a string, else
+ * @fallback. Google's JSON APIs answer errors with an object in "error"
+ * (a 503 from a front end), OAuth with a string: both must be read. */
+static const char *
+reply_string (JsonObject *reply,
+              const char *name,
+              const char *fallback)
+{
+  JsonNode *node = reply ? json_object_get_member (reply, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fallback;
+  return json_node_get_string (node);
+}
+
 static char *
 describe_oauth_error (guint       status,
                       JsonObject *reply)
 {
-  const char *error = reply ? json_object_get_string_member_with_default (reply, "error", NULL) : NULL;
-  const char *description = reply ? json_object_get_string_member_with_default (reply, "error_description", NULL) : NULL;
+  const char *error = reply ? reply_string (reply, "error", NULL) : NULL;
+  const char *description = reply ? reply_string (reply, "error_description", NULL) : NULL;
 
   if (error && description)
     return g_strdup_printf ("%s: %s (HTTP %u)", error, description, status);
@@ -431,8 +446,8 @@ code_exchanged_cb (GObject      *object,
 
   status = soup_message_get_status (msg);
   reply = parse_object (bytes);
-  access = reply ? json_object_get_string_member_with_default (reply, "access_token", NULL) : NULL;
-  refresh = reply ? json_object_get_string_member_with_default (reply, "refresh_token", NULL) : NULL;
+  access = reply ? reply_string (reply, "access_token", NULL) : NULL;
+  refresh = reply ? reply_string (reply, "refresh_token", NULL) : NULL;
   if (status != 200 || access == NULL || refresh == NULL)
     {
       g_autofree char *why = describe_oauth_error (status, reply);
@@ -441,7 +456,7 @@ code_exchanged_cb (GObject      *object,
       return;
     }
 
-  scope = json_object_get_string_member_with_default (reply, "scope", "");
+  scope = reply_string (reply, "scope", "");
   expires_in = json_object_get_int_member_with_default (reply, "expires_in", 3599);
   replace_str (&self->access_token, access);
   self->expires_at = g_get_monotonic_time () + expires_in * G_USEC_PER_SEC;
@@ -570,10 +585,10 @@ refreshed_cb (GObject      *object,
 
   status = soup_message_get_status (msg);
   reply = parse_object (bytes);
-  access = reply ? json_object_get_string_member_with_default (reply, "access_token", NULL) : NULL;
+  access = reply ? reply_string (reply, "access_token", NULL) : NULL;
 
   if (status == 400 && reply &&
-      g_strcmp0 (json_object_get_string_member_with_default (reply, "error", NULL), "invalid_grant") == 0)
+      g_strcmp0 (reply_string (reply, "error", NULL), "invalid_grant") == 0)
     {
       g_autoptr(GError) failure = g_error_new_literal (OKNO_GOOGLE_ERROR, OKNO_GOOGLE_ERROR_RECONNECT,
                                                        _("Google needs you to sign in again"));
@@ -601,13 +616,13 @@ refreshed_cb (GObject      *object,
   replace_str (&self->access_token, access);
   self->expires_at = g_get_monotonic_time ()
                      + json_object_get_int_member_with_default (reply, "expires_in", 3599) * G_USEC_PER_SEC;
-  if ((scope = json_object_get_string_member_with_default (reply, "scope", NULL)) &&
+  if ((scope = reply_string (reply, "scope", NULL)) &&
       g_strcmp0 (scope, self->scopes) != 0)
     {
       replace_str (&self->scopes, scope);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRANTED_SCOPES]);
     }
-  if ((refresh = json_object_get_string_member_with_default (reply, "refresh_token", NULL)) &&
+  if ((refresh = reply_string (reply, "refresh_token", NULL)) &&
       g_strcmp0 (refresh, self->refresh_token) != 0)
     {
       replace_str (&self->refresh_token, refresh);

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "okno-backoff.h"
 #include "okno-errors.h"
 #include "okno-google-calendar.h"
 #include "okno-time.h"
@@ -59,6 +60,7 @@ struct _OknoGoogleCalendar
   GCancellable      *cancellable;
 
   guint              pending;         /* writes not yet acknowledged */
+  GPtrArray         *waiting;         /* GTask * of writes waiting to retry */
   guint              backoff_base_ms;
   guint              backoff_cap_ms;
   guint              max_attempts;
@@ -95,6 +97,7 @@ static void sync_next   (OknoGoogleCalendar *self,
                          const char         *page_token,
                          JsonArray          *items);
 static void schedule_poll (OknoGoogleCalendar *self);
+static void wake_waiting  (OknoGoogleCalendar *self);
 
 /* Helpers */
 
@@ -114,6 +117,8 @@ set_state (OknoGoogleCalendar *self,
            okno_calendar_state_to_string (state));
   self->state = state;
   okno_calendar_notify_state (OKNO_CALENDAR (self));
+  if (state == OKNO_CALENDAR_STATE_SYNCED)
+    wake_waiting (self);
 }
 
 static void
@@ -559,6 +564,7 @@ typedef struct
   char      *event_id;
   char      *etag;
   guint      attempt;
+  guint      retry_source;
   gboolean   reapplied;
   gboolean   counted;
 } Write;
@@ -621,9 +627,38 @@ write_done (GTask  *task,
 static gboolean
 retry_cb (gpointer user_data)
 {
+  GTask *task = user_data;
+  OknoGoogleCalendar *self = g_task_get_source_object (task);
+  Write *w = g_task_get_task_data (task);
+
+  w->retry_source = 0;
+  g_ptr_array_remove_fast (self->waiting, task);
   /* The task's reference goes on with the request. */
-  send_write (user_data);
+  send_write (task);
   return G_SOURCE_REMOVE;
+}
+
+/* Google answers again: the writes waiting out their backoff go now, so
+ * what was queued during an outage reaches Google on recovery, not up to
+ * a backoff cap (5 min) later. */
+static void
+wake_waiting (OknoGoogleCalendar *self)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+
+  if (self->waiting == NULL || self->waiting->len == 0)
+    return;
+  tasks = g_steal_pointer (&self->waiting);
+  self->waiting = g_ptr_array_new ();
+  g_debug ("%s: back online, retrying %u writes now", self->calendar_id, tasks->len);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      GTask *task = g_ptr_array_index (tasks, i);
+      Write *w = g_task_get_task_data (task);
+
+      g_clear_handle_id (&w->retry_source, g_source_remove);
+      send_write (task);
+    }
 }
 
 /* Exponential backoff with full jitter, at least @retry_after seconds. */
@@ -655,11 +690,12 @@ retry_later (GTask      *task,
       guint64 seconds;
 
       if (g_ascii_string_to_unsigned (retry_after, 10, 0, 3600, &seconds, NULL))
-        at_least = seconds * 1000;
+        at_least = okno_backoff_scale_msec (seconds * 1000);
     }
   delay = MAX (delay, at_least);
   g_debug ("%s: retry %u in %" G_GUINT64_FORMAT " ms (%s)", self->calendar_id, w->attempt, delay, why);
-  g_timeout_add ((guint) delay, retry_cb, task);
+  w->retry_source = g_timeout_add ((guint) delay, retry_cb, task);
+  g_ptr_array_add (self->waiting, task);
 }
 
 static gboolean
@@ -822,7 +858,13 @@ write_sent_cb (GObject      *object,
       g_clear_pointer (&self->sorted, g_ptr_array_unref);
       save_cache (self);
       if (self->state == OKNO_CALENDAR_STATE_OFFLINE)
-        set_state (self, OKNO_CALENDAR_STATE_SYNCED);
+        {
+          /* Google is back: catch up with what changed there meanwhile
+           * (the sync says "synced" and moves lastSync), and send the
+           * writes that wait out their backoff. */
+          wake_waiting (self);
+          sync_start (self);
+        }
       okno_calendar_emit_changed (OKNO_CALENDAR (self));
       write_done (task, NULL);
       g_object_unref (task);
@@ -1334,6 +1376,7 @@ okno_google_calendar_finalize (GObject *object)
   g_clear_pointer (&self->last_sync, g_date_time_unref);
   g_clear_pointer (&self->offline_since, g_date_time_unref);
   g_clear_pointer (&self->busy, g_ptr_array_unref);
+  g_clear_pointer (&self->waiting, g_ptr_array_unref);
   g_clear_object (&self->settings);
   g_free (self->data_dir);
 
@@ -1430,12 +1473,17 @@ okno_google_calendar_init (OknoGoogleCalendar *self)
 {
   self->events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->sync_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->waiting = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
   self->poll_seconds = DEFAULT_POLL;
   self->state = OKNO_CALENDAR_STATE_SYNCING;
-  self->backoff_base_ms = 1000;
-  self->backoff_cap_ms = 5 * 60 * 1000;
-  self->max_attempts = 8;
+  self->backoff_base_ms = okno_backoff_scale_msec (1000);
+  self->backoff_cap_ms = okno_backoff_scale_msec (5 * 60 * 1000);
+  /* Enough for a write made while Google is down to outlive an outage of
+   * five minutes and more: 19 full-jitter waits (the last eleven up to
+   * 5 min each) add up to under five minutes only about once in 10^7
+   * (8 attempts, ~2 min on average, gave up during such an outage). */
+  self->max_attempts = 20;
   self->page_size = PAGE_SIZE;
   self->busy = g_ptr_array_new_with_free_func (g_object_unref);
 }
@@ -1535,6 +1583,15 @@ okno_google_calendar_get_pending (OknoGoogleCalendar *self)
 {
   g_return_val_if_fail (OKNO_IS_GOOGLE_CALENDAR (self), 0);
   return self->pending;
+}
+
+/* Whether google-cache.json is still being written (a command that
+ * published a slot waits for it, so the next start serves that slot). */
+gboolean
+okno_google_calendar_is_saving (OknoGoogleCalendar *self)
+{
+  g_return_val_if_fail (OKNO_IS_GOOGLE_CALENDAR (self), FALSE);
+  return self->cache != NULL && okno_google_cache_is_saving (self->cache);
 }
 
 /* Since when Google has been unreachable, or NULL. */

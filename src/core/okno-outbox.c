@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "okno-backoff.h"
 #include "okno-errors.h"
 #include "okno-journal-record.h"
 #include "okno-outbox-private.h"
@@ -144,7 +145,7 @@ retry_later (Run       *run,
   guint64 delay = (guint64) g_random_double_range (0, (double) cap + 1);
 
   run->attempts++;
-  delay = MAX (delay, (guint64) (at_least / 1000));
+  delay = MAX (delay, okno_backoff_scale_msec ((guint64) MAX (at_least, 0) / 1000));
   g_debug ("Retrying %s in %" G_GUINT64_FORMAT " ms (attempt %u)", run->key, delay, run->attempts);
   run->timer = g_timeout_add ((guint) MIN (delay, G_MAXUINT), retry_due_cb, run);
 }
@@ -619,8 +620,8 @@ okno_outbox_init (OknoOutbox *self)
   self->busy = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) run_free);
   self->busy_slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->cancellable = g_cancellable_new ();
-  self->base_msec = BACKOFF_BASE_MSEC;
-  self->cap_msec = BACKOFF_CAP_MSEC;
+  self->base_msec = okno_backoff_scale_msec (BACKOFF_BASE_MSEC);
+  self->cap_msec = okno_backoff_scale_msec (BACKOFF_CAP_MSEC);
 }
 
 OknoOutbox *

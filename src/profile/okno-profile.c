@@ -1119,6 +1119,8 @@ calendar_busy (OknoProfile *self)
 {
   return (OKNO_IS_LOCAL_CALENDAR (self->calendar) &&
           okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (self->calendar))) ||
+         (OKNO_IS_GOOGLE_CALENDAR (self->calendar) &&
+          okno_google_calendar_is_saving (OKNO_GOOGLE_CALENDAR (self->calendar))) ||
          (self->outbox != NULL && okno_outbox_get_busy (self->outbox, "calendar") > 0);
 }
 
