@@ -12,6 +12,7 @@
 #include "okno-errors.h"
 #include "okno-test-http.h"
 #include "okno-test-utils.h"
+#include "okno-telegram.h"
 #include "okno-time.h"
 #include "okno-waitlist.h"
 
@@ -334,6 +335,14 @@ test_offer_on_cancel (Fixture       *f,
 
     g_assert_nonnull (strstr (text, "Борис"));
     g_assert_nonnull (strstr (text, PHONE));
+    /* Olga's Telegram says the same (escaped HTML). */
+    {
+      g_autofree char *html = okno_telegram_format_event (olga_payload, utc);
+
+      g_assert_nonnull (html);
+      g_assert_nonnull (strstr (html, "Борис"));
+      g_assert_nonnull (strstr (html, PHONE));
+    }
     g_assert_true (okno_waitlist_format_offer (email_payload, okno_schedule_get_time_zone (okno_profile_get_schedule (f->instance)),
                                                &subject, &mail));
     g_assert_nonnull (strstr (mail, "Анна"));
