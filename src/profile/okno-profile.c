@@ -20,9 +20,9 @@
 #include "okno-secrets.h"
 #include "okno-telegram.h"
 #include "okno-telegram-sink.h"
+#include "okno-reminders.h"
 #include "okno-web-form-guard.h"
 #include "okno-web-waitlist.h"
-#include "okno-reminders.h"
 #include "okno-settings.h"
 
 #define CLOSE_WAIT_MSEC 5000
