@@ -229,7 +229,12 @@ form_body (Gen        *gen,
   if (cancel)
     g_string_append_printf (out, "booking=%s&token=%s", gen->booking_id, gen->token);
   else
-    g_string_append_printf (out, "slot=%s&name=Anna&email=a%%40example.org&note=hi", random_slot (gen));
+    {
+      /* Signed as the page signs it, so hostile forms reach past the form guard. */
+      g_autofree char *stamp = okno_test_http_form_stamp (gen->f, NULL);
+
+      g_string_append_printf (out, "slot=%s&name=Anna&email=a%%40example.org&note=hi&%s", random_slot (gen), stamp);
+    }
   g_string_append (out, g_rand_boolean (gen->rand) ? "&lang=en" : "&lang=%ff");
 
   for (guint i = g_rand_int_range (gen->rand, 0, 4); i > 0; i--)

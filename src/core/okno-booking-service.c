@@ -416,12 +416,13 @@ decide_cancel (OknoBookingService  *self,
 
 /* Decides a move of @booking to @slot_id; %NULL without an error when it
  * is already there (a repeat). The client limit is not asked: a move adds
- * no booking. */
+ * no booking. Olga's own moves (@by_owner) skip the cancellation policy. */
 static OknoJournalRecord *
 decide_reschedule (OknoBookingService  *self,
                    OknoBooking         *booking,
                    const char          *slot_id,
                    GDateTime           *now,
+                   gboolean             by_owner,
                    Outcome             *outcome,
                    GError             **error)
 {
@@ -449,7 +450,7 @@ decide_reschedule (OknoBookingService  *self,
       outcome->booking = g_object_ref (booking);
       return NULL;
     }
-  if (self->min_cancel_hours > 0)
+  if (!by_owner && self->min_cancel_hours > 0)
     {
       g_autoptr(GDateTime) last = g_date_time_add_hours (okno_booking_get_start (booking),
                                                          -(int) self->min_cancel_hours);
@@ -481,7 +482,7 @@ decide_reschedule (OknoBookingService  *self,
   okno_journal_record_set_put (record, moved);
   okno_journal_record_set_move (record, move);
   items = okno_outbox_move_items_new (moved, okno_booking_get_slot_id (booking),
-                                      (const char * const *) self->notify_kinds);
+                                      (const char * const *) self->notify_kinds, by_owner);
   for (guint i = 0; i < items->len; i++)
     okno_journal_record_add_outbox (record, g_ptr_array_index (items, i));
 
@@ -1101,7 +1102,7 @@ okno_booking_service_reschedule_async (OknoBookingService  *self,
       return;
     }
 
-  record = decide_reschedule (self, booking, slot_id, now, outcome, &error);
+  record = decide_reschedule (self, booking, slot_id, now, FALSE, outcome, &error);
   if (error != NULL)
     {
       g_task_return_error (task, error);
@@ -1155,7 +1156,52 @@ okno_booking_service_reschedule (OknoBookingService  *self,
   if (!(booking = okno_booking_service_lookup (self, booking_id, token, error)))
     return NULL;
 
-  record = decide_reschedule (self, booking, slot_id, now, outcome, &local_error);
+  record = decide_reschedule (self, booking, slot_id, now, FALSE, outcome, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (!commit_sync (self, record, outcome, error))
+    return NULL;
+
+  return g_steal_pointer (&outcome->booking);
+}
+
+/**
+ * okno_booking_service_reschedule_as_owner:
+ *
+ * Olga moves a booking herself (the command line): no token, and the
+ * cancellation policy does not apply; the slot rules do. The client's
+ * channels are told as for a client's move, with "byOwner": true.
+ *
+ * Returns: (transfer full): the booking on its new slot
+ */
+OknoBooking *
+okno_booking_service_reschedule_as_owner (OknoBookingService  *self,
+                                          const char          *booking_id,
+                                          const char          *slot_id,
+                                          GDateTime           *now,
+                                          GError             **error)
+{
+  g_autoptr(Outcome) outcome = g_new0 (Outcome, 1);
+  GError *local_error = NULL;
+  OknoJournalRecord *record;
+  OknoBooking *booking;
+
+  g_return_val_if_fail (OKNO_IS_BOOKING_SERVICE (self), NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  booking = okno_ledger_lookup (get_ledger (self), booking_id);
+  if (booking == NULL)
+    {
+      g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_NOT_FOUND,
+                           N_("There is no such booking."));
+      return NULL;
+    }
+
+  outcome->by_owner = TRUE;
+  record = decide_reschedule (self, booking, slot_id, now, TRUE, outcome, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);

@@ -54,9 +54,9 @@ okno_journal_record_copy (OknoJournalRecord *self)
     okno_journal_record_add_attention (copy, g_ptr_array_index (self->attention, i));
   for (guint i = 0; i < self->dismiss->len; i++)
     okno_journal_record_add_dismiss (copy, g_ptr_array_index (self->dismiss, i));
-  okno_journal_record_set_move (copy, self->move);
   for (guint i = 0; i < self->enqueued->len; i++)
     okno_journal_record_add_enqueued (copy, g_ptr_array_index (self->enqueued, i));
+  okno_journal_record_set_move (copy, self->move);
 
   return copy;
 }
@@ -72,8 +72,8 @@ okno_journal_record_free (OknoJournalRecord *self)
   g_ptr_array_unref (self->done);
   g_ptr_array_unref (self->attention);
   g_ptr_array_unref (self->dismiss);
-  g_clear_pointer (&self->move, json_object_unref);
   g_ptr_array_unref (self->enqueued);
+  g_clear_pointer (&self->move, json_object_unref);
   g_free (self);
 }
 
@@ -112,6 +112,13 @@ okno_journal_record_add_dismiss (OknoJournalRecord *self,
   g_ptr_array_add (self->dismiss, g_strdup (id));
 }
 
+void
+okno_journal_record_add_enqueued (OknoJournalRecord *self,
+                                  JsonObject        *mark)
+{
+  g_ptr_array_add (self->enqueued, json_object_ref (mark));
+}
+
 /**
  * okno_journal_record_set_move:
  * @move: (nullable): {"bookingId", "fromSlotId", "toSlotId", "at"}; the
@@ -124,13 +131,6 @@ okno_journal_record_set_move (OknoJournalRecord *self,
   g_clear_pointer (&self->move, json_object_unref);
   if (move != NULL)
     self->move = json_object_ref (move);
-}
-
-void
-okno_journal_record_add_enqueued (OknoJournalRecord *self,
-                                  JsonObject        *mark)
-{
-  g_ptr_array_add (self->enqueued, json_object_ref (mark));
 }
 
 gboolean
@@ -186,10 +186,10 @@ okno_journal_record_to_line (OknoJournalRecord  *self,
     json_object_set_array_member (object, "attention", objects_to_array (self->attention));
   if (self->dismiss->len > 0)
     json_object_set_array_member (object, "dismiss", strings_to_array (self->dismiss));
-  if (self->move != NULL)
-    json_object_set_object_member (object, "move", json_object_ref (self->move));
   if (self->enqueued->len > 0)
     json_object_set_array_member (object, "enqueued", objects_to_array (self->enqueued));
+  if (self->move != NULL)
+    json_object_set_object_member (object, "move", json_object_ref (self->move));
 
   json_node_set_object (node, object);
   text = json_to_string (node, FALSE);
@@ -302,6 +302,8 @@ okno_journal_record_new_from_json (JsonObject  *object,
         ok = string_array (node, self->done);
       else if (g_str_equal (member, "dismiss"))
         ok = string_array (node, self->dismiss);
+      else if (g_str_equal (member, "enqueued"))
+        ok = object_array (node, self->enqueued, okno_enqueued_mark_is_valid);
       else if (g_str_equal (member, "move"))
         {
           if (JSON_NODE_HOLDS_OBJECT (node))
@@ -309,8 +311,6 @@ okno_journal_record_new_from_json (JsonObject  *object,
           else
             ok = FALSE;
         }
-      else if (g_str_equal (member, "enqueued"))
-        ok = object_array (node, self->enqueued, okno_enqueued_mark_is_valid);
     }
 
   /* A move comes with its booking's new state, on its new slot. */

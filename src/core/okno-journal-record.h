@@ -19,15 +19,14 @@ G_BEGIN_DECLS
  *   "done"       keys of outbox items that were carried out
  *   "attention"  items for Olga: [{"id","created","code","message","subject"?}]
  *   "dismiss"    ids of attention items she dismissed
- *   "move"       a booking moved to another slot: {"bookingId", "fromSlotId",
- *                "toSlotId", "at"}; the same line puts the booking's new
- *                state and carries the calendar and notification items, so
- *                after a crash the booking is on exactly one of the two
- *                slots
  *   "enqueued"   marks that something planned was decided once for good:
  *                [{"key", "until"}], such as "reminder:<booking id>" or
  *                "agenda:<date>" (OknoReminders); kept until "until" is
  *                well past
+ *   "move"       a booking moved to another slot: {"bookingId", "fromSlotId",
+ *                "toSlotId", "at"}; the same line puts the booking's new
+ *                state and carries the calendar and notification items, so
+ *                after a crash the booking is on exactly one of the two
  * A member this version does not know is a newer Okno's record type. */
 typedef struct
 {
@@ -36,8 +35,8 @@ typedef struct
   GPtrArray   *done;       /* char * */
   GPtrArray   *attention;  /* JsonObject */
   GPtrArray   *dismiss;    /* char * */
-  JsonObject  *move;
   GPtrArray   *enqueued;   /* JsonObject */
+  JsonObject  *move;
 } OknoJournalRecord;
 
 #define OKNO_TYPE_JOURNAL_RECORD (okno_journal_record_get_type ())
@@ -56,10 +55,10 @@ void               okno_journal_record_add_attention (OknoJournalRecord  *self,
                                                       JsonObject         *item);
 void               okno_journal_record_add_dismiss   (OknoJournalRecord  *self,
                                                       const char         *id);
-void               okno_journal_record_set_move      (OknoJournalRecord  *self,
-                                                      JsonObject         *move);
 void               okno_journal_record_add_enqueued  (OknoJournalRecord  *self,
                                                       JsonObject         *mark);
+void               okno_journal_record_set_move      (OknoJournalRecord  *self,
+                                                      JsonObject         *move);
 gboolean           okno_journal_record_is_empty      (OknoJournalRecord  *self);
 char              *okno_journal_record_to_line       (OknoJournalRecord  *self,
                                                       gsize              *length,

@@ -753,6 +753,7 @@ dup_place (JsonObject *place)
  * @booking: the booking on its new slot, its last history entry the move
  * @from_slot_id: the slot it left
  * @kinds: (nullable): the notification kinds
+ * @by_owner: %TRUE when Olga moved it herself
  *
  * What must follow a move: the old slot's event reopens, the new one gets
  * the booked title, and each kind is told {"event": "rescheduled",
@@ -764,7 +765,8 @@ dup_place (JsonObject *place)
 GPtrArray *
 okno_outbox_move_items_new (OknoBooking        *booking,
                             const char         *from_slot_id,
-                            const char * const *kinds)
+                            const char * const *kinds,
+                            gboolean            by_owner)
 {
   GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_autoptr(JsonArray) history = NULL;
@@ -799,7 +801,7 @@ okno_outbox_move_items_new (OknoBooking        *booking,
 
   for (guint i = 0; kinds && kinds[i]; i++)
     {
-      g_autoptr(JsonObject) item = okno_outbox_notify_item_new (booking, kinds[i], FALSE);
+      g_autoptr(JsonObject) item = okno_outbox_notify_item_new (booking, kinds[i], by_owner);
       JsonObject *payload = json_object_get_object_member (item, "payload");
       g_autofree char *key = g_strdup_printf ("%s.rescheduled.%s", prefix, kinds[i]);
 

@@ -13,8 +13,8 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "okno-move-text.h"
 #include "okno-reminder-text.h"
+#include "okno-move-text.h"
 #include "okno-telegram.h"
 #include "okno-waitlist.h"
 
@@ -685,8 +685,7 @@ booking_from_payload (JsonObject *object)
 /**
  * okno_telegram_format_event:
  * @payload: an outbox item's payload: {"event": "booked"|"cancelled"|
- *   "rescheduled", "byOwner", "booking": {…}, "from"?, "to"?}, or an agenda
- *   (okno-reminder-text.c)
+ *   "rescheduled", "byOwner", "booking": {…}, "from"?, "to"?}, or an agenda (okno-reminder-text.c)
  * @zone: Olga's zone
  *
  * Returns: (nullable): the message for Olga, or %NULL when there is nothing
@@ -701,6 +700,8 @@ okno_telegram_format_event (JsonObject *payload,
   JsonNode *node = json_object_get_member (payload, "booking");
   g_autoptr(OknoBooking) booking = NULL;
 
+  if (g_str_equal (event, "agenda"))
+    return okno_reminder_format_agenda (payload, zone);
   /* A time opened; who on the waitlist Olga may call about it. */
   if (g_str_equal (event, "waitlist-contact"))
     {
@@ -709,15 +710,13 @@ okno_telegram_format_event (JsonObject *payload,
       return text ? okno_telegram_format_news (text, NULL) : NULL;
     }
 
-  if (g_str_equal (event, "agenda"))
-    return okno_reminder_format_agenda (payload, zone);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
       !(booking = booking_from_payload (json_node_get_object (node))))
     return NULL;
 
   if (g_str_equal (event, "booked"))
     return okno_telegram_format_booking (booking, zone, FALSE);
-  if (g_str_equal (event, "rescheduled"))
+  if (g_str_equal (event, "rescheduled") && !by_owner)
     {
       /* «Анна перенесла: вт 17:30 → чт 19:00» */
       g_autofree char *moved = okno_move_text_new (payload, zone);

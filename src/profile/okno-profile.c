@@ -20,9 +20,9 @@
 #include "okno-secrets.h"
 #include "okno-telegram.h"
 #include "okno-telegram-sink.h"
+#include "okno-reminders.h"
 #include "okno-web-form-guard.h"
 #include "okno-web-waitlist.h"
-#include "okno-reminders.h"
 #include "okno-settings.h"
 
 #define CLOSE_WAIT_MSEC 5000
@@ -356,12 +356,18 @@ assemble (OknoProfile  *self,
 
   self->web_server = okno_web_server_new (self->service);
   {
-    /* The booking forms' signing key: made on the folder's first use. */
+    /* The booking forms' signing key: made on the folder's first use. On
+     * a full disk the page still works, with a key for this run only. */
     g_autofree char *key_path = g_build_filename (self->data_dir, "form-key", NULL);
-    g_autoptr(OknoWebFormGuard) guard = okno_web_form_guard_new (key_path, error);
+    g_autoptr(GError) key_error = NULL;
+    g_autoptr(OknoWebFormGuard) guard = okno_web_form_guard_new (key_path, &key_error);
 
     if (guard == NULL)
-      return FALSE;
+      {
+        g_warning ("The booking forms' key cannot be saved, so forms open at a restart will come back once: %s",
+                   key_error->message);
+        guard = okno_web_form_guard_new (NULL, NULL);
+      }
     g_object_set (self->web_server, "form-guard", guard, NULL);
   }
   okno_web_waitlist_attach (self->web_server, self->waitlist);

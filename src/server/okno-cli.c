@@ -65,6 +65,9 @@ okno_cli_describe_commands (void)
            "\n"
            "Without a command, okno-server serves the booking page until SIGINT or SIGTERM."),
                         "\n\n",
+                        _("Moving a booking (Olga’s own move: the cancellation policy does not apply):\n"
+                          "  bookings move ID SLOT                                 move a booking to another open slot"),
+                        "\n\n",
                         _("What needs Olga’s attention (a calendar change or a notification that failed\n"
                           "for good, a damaged record set aside):\n"
                           "  attention list [--json]                               list the items\n"
@@ -389,6 +392,28 @@ bookings_cancel (OknoProfile  *instance,
   return EXIT_SUCCESS;
 }
 
+/* Olga moves a booking to another open slot: no cancellation policy. */
+static int
+bookings_move (OknoProfile  *instance,
+               char         **args)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OknoBooking) booking = NULL;
+
+  if (args[0] == NULL || args[1] == NULL || args[2] != NULL)
+    return usage (_("bookings move takes a booking id and a slot id"));
+
+  /* Booking errors are msgids, translated where they are shown. */
+  booking = okno_booking_service_reschedule_as_owner (okno_profile_get_service (instance), args[0], args[1],
+                                                      now, &error);
+  if (booking == NULL)
+    return fail ("%s", _(error->message));
+
+  okno_profile_flush (instance);
+  return EXIT_SUCCESS;
+}
+
 static int
 attention_list (OknoProfile  *instance,
                 char         **args)
@@ -519,6 +544,7 @@ okno_cli_run (char               **args,
     { "slots", "rm", slots_rm, NULL },
     { "bookings", "list", bookings_list, json_entries },
     { "bookings", "cancel", bookings_cancel, NULL },
+    { "bookings", "move", bookings_move, NULL },
     { "attention", "list", attention_list, json_entries },
     { "attention", "dismiss", attention_dismiss, NULL },
     { "waitlist", "list", okno_cli_waitlist_list, okno_cli_waitlist_entries },
