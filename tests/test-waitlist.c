@@ -12,6 +12,7 @@
 #include "okno-errors.h"
 #include "okno-test-http.h"
 #include "okno-test-utils.h"
+#include "okno-telegram.h"
 #include "okno-time.h"
 #include "okno-waitlist.h"
 
@@ -116,10 +117,11 @@ static void
 set_up (Fixture       *f,
         gconstpointer  data)
 {
-  const char *kinds[] = { "test", NULL };
+  const char *kinds[] = { "test", "client-email", NULL };
 
   okno_test_http_set_up (f, data);
-  /* Olga's channel: one without a sink, so its items stay to be read. */
+  /* Olga's channel: one without a sink, so its items stay to be read; and
+   * the client's email, as while Okno can send email. */
   okno_booking_service_set_notify_kinds (okno_profile_get_service (f->instance), kinds);
 }
 
@@ -302,10 +304,10 @@ test_offer_on_cancel (Fixture       *f,
       JsonObject *item = g_ptr_array_index (found, i);
       JsonObject *payload = json_object_get_object_member (item, "payload");
 
-      if (g_str_equal (json_object_get_string_member (item, "kind"), "email"))
+      if (g_str_equal (json_object_get_string_member (item, "kind"), "client-email"))
         {
           email_payload = payload;
-          email_kind_seen = "email";
+          email_kind_seen = "client-email";
         }
       else
         {
@@ -313,7 +315,7 @@ test_offer_on_cancel (Fixture       *f,
           olga_payload = payload;
         }
     }
-  g_assert_cmpstr (email_kind_seen, ==, "email");
+  g_assert_cmpstr (email_kind_seen, ==, "client-email");
   g_assert_nonnull (olga_payload);
 
   g_assert_cmpstr (json_object_get_string_member (email_payload, "event"), ==, "waitlist-offer");
@@ -333,6 +335,14 @@ test_offer_on_cancel (Fixture       *f,
 
     g_assert_nonnull (strstr (text, "Борис"));
     g_assert_nonnull (strstr (text, PHONE));
+    /* Olga's Telegram says the same (escaped HTML). */
+    {
+      g_autofree char *html = okno_telegram_format_event (olga_payload, utc);
+
+      g_assert_nonnull (html);
+      g_assert_nonnull (strstr (html, "Борис"));
+      g_assert_nonnull (strstr (html, PHONE));
+    }
     g_assert_true (okno_waitlist_format_offer (email_payload, okno_schedule_get_time_zone (okno_profile_get_schedule (f->instance)),
                                                &subject, &mail));
     g_assert_nonnull (strstr (mail, "Анна"));
@@ -361,6 +371,31 @@ test_offer_on_cancel (Fixture       *f,
       n++;
     g_assert_cmpuint (n, ==, 1);
   }
+}
+
+/* While Okno cannot send email, a client who left only an email is named
+ * to Olga with it, like one with a phone. */
+static void
+test_offer_without_email (Fixture       *f,
+                          gconstpointer  data)
+{
+  const char *kinds[] = { "test", NULL };
+  g_autoptr(Response) a = join (f, "{\"name\":\"Анна\",\"email\":\"" EMAIL "\"}");
+  g_autoptr(OknoEvent) slot = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autofree char *text = NULL;
+  JsonObject *item;
+
+  g_assert_cmpuint (a->status, ==, 201);
+  okno_booking_service_set_notify_kinds (okno_profile_get_service (f->instance), kinds);
+  slot = okno_test_http_add_slot (f, 96, "🔓 СЛОТ");
+  found = wait_offers (f, 1);
+  g_assert_cmpuint (found->len, ==, 1);
+  item = g_ptr_array_index (found, 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "kind"), ==, "test");
+  text = okno_waitlist_format_contact_message (json_object_get_object_member (item, "payload"), utc);
+  g_assert_nonnull (strstr (text, "Анна (" EMAIL ")"));
 }
 
 /* A booking moved to another time opens its old one (engineer R's
@@ -672,6 +707,7 @@ main (int   argc,
   ADD ("/okno/waitlist/errors", test_errors);
   ADD ("/okno/waitlist/offer-on-cancel", test_offer_on_cancel);
   ADD ("/okno/waitlist/offer-on-reschedule", test_offer_on_reschedule);
+  ADD ("/okno/waitlist/offer-without-email", test_offer_without_email);
   ADD ("/okno/waitlist/offer-on-publish", test_offer_on_publish);
   ADD ("/okno/waitlist/booked-ends-entry", test_booked_ends_entry);
   ADD ("/okno/waitlist/expiry", test_expiry);

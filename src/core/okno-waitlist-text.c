@@ -126,6 +126,7 @@ okno_waitlist_format_contact_message (JsonObject *payload,
     {
       JsonObject *person = json_array_get_object_element (waiting, i);
       const char *phone = person ? json_object_get_string_member_with_default (person, "phone", NULL) : NULL;
+      /* An email shows too: a client who left one when Okno could not send email. */
       const char *telegram = person ? json_object_get_string_member_with_default (person, "telegram", NULL) : NULL;
 
       if (person == NULL)
@@ -133,10 +134,21 @@ okno_waitlist_format_contact_message (JsonObject *payload,
       if (people->len > 0)
         g_string_append (people, ", ");
       g_string_append (people, json_object_get_string_member_with_default (person, "name", "?"));
-      if (phone && telegram)
-        g_string_append_printf (people, " (%s, %s)", phone, telegram);
-      else if (phone || telegram)
-        g_string_append_printf (people, " (%s)", phone ? phone : telegram);
+      {
+        const char *email = json_object_get_string_member_with_default (person, "email", NULL);
+        const char *ways[] = { phone, telegram, email };
+        gboolean first = TRUE;
+
+        for (guint w = 0; w < G_N_ELEMENTS (ways); w++)
+          if (ways[w] != NULL)
+            {
+              g_string_append (people, first ? " (" : ", ");
+              g_string_append (people, ways[w]);
+              first = FALSE;
+            }
+        if (!first)
+          g_string_append_c (people, ')');
+      }
     }
 
   /* Translators: «Освободилось вт 17:30 — ждут: Анна (+7 999 …)»: a time

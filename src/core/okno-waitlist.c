@@ -40,6 +40,15 @@
  * leaves by the unsubscribe link, or when Olga removes it. */
 
 #define FILE_NAME      "waitlist.json"
+
+/* The client's own email (engineer N1's sink; OKNO_NOTIFY_KIND_CLIENT_EMAIL
+ * there): offers go to it only while it is among the booking service's
+ * kinds, that is while Okno can send email. */
+#define CLIENT_EMAIL   "client-email"
+
+/* Olga's mailbox (N1's "email" kind) has no "waitlist-contact" message:
+ * that goes to her other channels (Telegram, the desktop). */
+#define OLGA_EMAIL     "email"
 #define FILE_VERSION   1
 
 struct _OknoWaitlist
@@ -568,6 +577,7 @@ build_offer (OknoWaitlist *self,
   g_autofree char *epoch = epoch_text (slot);
   JsonArray *waiting = json_array_new ();
   g_autofree char *olga_url = NULL;
+  gboolean client_email = kinds != NULL && g_strv_contains (kinds, CLIENT_EMAIL);
 
   for (guint i = 0; i < self->entries->len; i++)
     {
@@ -581,11 +591,11 @@ build_offer (OknoWaitlist *self,
 
       g_ptr_array_add (ids, g_strdup (id));
       url = book_url (entry, slot);
-      if (email != NULL)
+      if (email != NULL && client_email)
         {
           g_autoptr(JsonObject) payload = json_object_new ();
           g_autoptr(JsonObject) item = NULL;
-          g_autofree char *item_key = g_strdup_printf ("waitlist.%s.%s.%s.email", id, okno_slot_get_id (slot), epoch);
+          g_autofree char *item_key = g_strdup_printf ("waitlist.%s.%s.%s.%s", id, okno_slot_get_id (slot), epoch, CLIENT_EMAIL);
           JsonObject *client = json_object_new ();
 
           json_object_set_string_member (client, "id", id);
@@ -597,7 +607,7 @@ build_offer (OknoWaitlist *self,
           json_object_set_object_member (payload, "slot", slot_object (slot, zone));
           json_object_set_string_member (payload, "bookUrl", url);
           json_object_set_string_member (payload, "timeZone", zone_name);
-          item = okno_outbox_item_new (item_key, "email", payload);
+          item = okno_outbox_item_new (item_key, CLIENT_EMAIL, payload);
           okno_journal_record_add_outbox (record, item);
         }
       else
@@ -606,6 +616,7 @@ build_offer (OknoWaitlist *self,
 
           json_object_set_string_member (person, "id", id);
           copy_member (person, entry, "name");
+          copy_member (person, entry, "email");
           copy_member (person, entry, "phone");
           copy_member (person, entry, "telegram");
           json_array_add_object_element (waiting, person);
@@ -627,6 +638,9 @@ build_offer (OknoWaitlist *self,
 
       for (guint k = 0; kinds && kinds[k]; k++)
         {
+          if (g_str_equal (kinds[k], OLGA_EMAIL) || g_str_equal (kinds[k], CLIENT_EMAIL))
+            continue;
+
           g_autofree char *item_key = g_strdup_printf ("waitlist.%s.%s.%s", okno_slot_get_id (slot), epoch, kinds[k]);
           g_autoptr(JsonObject) item = okno_outbox_item_new (item_key, kinds[k], payload);
 
