@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "okno-test-http.h"
+#include "okno-test-profile.h"
 #include "okno-test-utils.h"
 #include "okno-web-form-guard.h"
 
@@ -94,7 +95,7 @@ okno_test_http_tear_down (Fixture       *f,
   g_clear_object (&f->slot);
   g_clear_object (&f->slot2);
   g_clear_object (&f->session);
-  okno_profile_flush (f->instance);
+  okno_test_settle_profile (f->instance);
   g_assert_finalize_object (f->instance);
   okno_test_remove_dir (f->dir);
   g_free (f->dir);

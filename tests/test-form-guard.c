@@ -159,9 +159,9 @@ test_form_fields (Fixture       *f,
   g_autoptr(Response) r = okno_test_http_request (f, "GET", path, NULL);
   const char *html = body_text (r);
   g_autofree char *stamp = dup_field (html, OKNO_WEB_FORM_GUARD_STAMP_FIELD);
-  g_autoptr(GRegex) honeypot = g_regex_new ("<div class=\"hp\" aria-hidden=\"true\"><label for=\"f-website\">[^<]+</label>"
-                                            "<input id=\"f-website\" name=\"website\" type=\"text\" value=\"\""
-                                            " tabindex=\"-1\" autocomplete=\"off\"></div>", 0, 0, NULL);
+  g_autoptr(GRegex) honeypot = g_regex_new ("<div class=\"hp\" aria-hidden=\"true\"><label>[^<]+"
+                                            "<input name=\"website\" type=\"text\" value=\"\""
+                                            " tabindex=\"-1\" autocomplete=\"off\"></label></div>", 0, 0, NULL);
   g_autoptr(GRegex) css_re = g_regex_new ("href=\"(/static/okno\\.[0-9a-f]+\\.css)\"", 0, 0, NULL);
   g_autoptr(GMatchInfo) match = NULL;
   g_autofree char *css_path = NULL;
@@ -373,6 +373,38 @@ test_api_unaffected (Fixture       *f,
   g_assert_cmpuint (n_bookings (f), ==, 1);
 }
 
+/* A folder where the key cannot be written (here: a folder in its way)
+ * still opens, and its forms work, with a key for this run only. */
+static void
+test_key_unwritable (void)
+{
+  g_autofree char *dir = okno_test_make_dir ();
+  g_autofree char *key_path = g_build_filename (dir, "form-key", NULL);
+  g_autoptr(OknoProfile) profile = NULL;
+  g_autoptr(OknoWebFormGuard) guard = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 10);
+  g_autoptr(GHashTable) form = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *stamp = NULL;
+
+  g_assert_cmpint (g_mkdir (key_path, 0700), ==, 0);
+  g_test_expect_message ("OknoWebFormGuard", G_LOG_LEVEL_WARNING, "*making a new form key*");
+  g_test_expect_message ("OknoProfile", G_LOG_LEVEL_WARNING, "*key cannot be saved*");
+  profile = okno_test_open_profile (dir);
+  g_test_assert_expected_messages ();
+
+  g_object_get (okno_profile_get_web_server (profile), "form-guard", &guard, NULL);
+  stamp = okno_web_form_guard_dup_stamp (guard, "book:x", now);
+  g_hash_table_insert (form, (char *) OKNO_WEB_FORM_GUARD_STAMP_FIELD, stamp);
+  g_assert_cmpint (okno_web_form_guard_check (guard, form, "book:x", later), ==, OKNO_WEB_FORM_GUARD_OK);
+
+  g_clear_object (&guard);
+  okno_profile_flush (profile);
+  g_assert_finalize_object (g_steal_pointer (&profile));
+  g_rmdir (key_path);
+  okno_test_remove_dir (dir);
+}
+
 static void
 test_min_seconds_env (void)
 {
@@ -407,6 +439,7 @@ main (int   argc,
   ADD ("/okno/form-guard/api-unaffected", test_api_unaffected);
 #undef ADD
   g_test_add_func ("/okno/form-guard/min-seconds-env", test_min_seconds_env);
+  g_test_add_func ("/okno/form-guard/key-unwritable", test_key_unwritable);
 
   return g_test_run ();
 }

@@ -15,6 +15,7 @@
 
 #include "okno-test-http.h"
 #include "okno-test-raw.h"
+#include "okno-test-profile.h"
 #include "okno-test-utils.h"
 #include "okno-web-server-private.h"
 
@@ -56,7 +57,7 @@ assert_folder_clean (Fixture *f)
   g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
   const char *name;
 
-  okno_profile_flush (f->instance);
+  okno_test_settle_profile (f->instance);
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *path = g_build_filename (f->dir, name, NULL);

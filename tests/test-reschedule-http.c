@@ -303,10 +303,12 @@ test_page_flow (Fixture       *f,
   location = soup_message_headers_get_one (moved->headers, "Location");
   g_assert_nonnull (location);
   g_assert_nonnull (strstr (location, confirmation));
+  g_assert_nonnull (strstr (location, "&moved=1"));
   g_assert_cmpstr (slot_of (f, id), ==, okno_event_get_id (f->slot2));
 
-  after = okno_test_http_request (f, "GET", confirmation, NULL);
+  after = okno_test_http_request (f, "GET", strstr (location, confirmation), NULL);
   g_assert_cmpuint (after->status, ==, 200);
+  g_assert_nonnull (strstr (body_text (after), "The time is changed"));
   {
     g_autoptr(GTimeZone) moscow = g_time_zone_new_identifier ("Europe/Moscow");
     g_autofree char *iso = okno_time_format_rfc3339 (okno_event_get_start (f->slot2), moscow);

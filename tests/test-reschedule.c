@@ -13,6 +13,7 @@
 #include "okno-errors.h"
 #include "okno-move-text.h"
 #include "okno-outbox.h"
+#include "okno-telegram.h"
 #include "okno-test-utils.h"
 
 typedef struct
@@ -441,6 +442,24 @@ test_move_text (void)
 
   g_assert_cmpstr (text, ==, "Анна moved: Tue 17:30 → Thu 19:00");
   g_assert_null (none);
+
+  /* Telegram: the same line, bold, then the session type; nothing when
+   * Olga moved it herself. */
+  {
+    JsonObject *payload = json_node_get_object (node);
+    g_autofree char *html = NULL;
+    g_autofree char *own = NULL;
+
+    json_object_set_string_member (json_object_get_object_member (payload, "booking"), "id", "b1");
+    json_object_set_string_member (json_object_get_object_member (payload, "booking"), "start", "2026-12-10T16:00:00Z");
+    json_object_set_string_member (json_object_get_object_member (payload, "booking"), "end", "2026-12-10T16:40:00Z");
+    json_object_set_string_member (json_object_get_object_member (payload, "booking"), "sessionType", "Разбор <1>");
+    html = okno_telegram_format_event (payload, zone);
+    g_assert_cmpstr (html, ==, "<b>Анна moved: Tue 17:30 → Thu 19:00</b>\nРазбор &lt;1&gt;");
+    json_object_set_boolean_member (payload, "byOwner", TRUE);
+    own = okno_telegram_format_event (payload, zone);
+    g_assert_null (own);
+  }
 }
 
 /* A move line from a newer version's format is refused whole, never half

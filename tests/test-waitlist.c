@@ -94,7 +94,8 @@ static GPtrArray *
 wait_offers (Fixture *f,
              guint    n)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  /* Waiting for one that must not come: a while, not the whole deadline. */
+  gint64 deadline = g_get_monotonic_time () + (n > 2 ? 3 : 20) * G_USEC_PER_SEC;
 
   while (g_get_monotonic_time () < deadline)
     {
@@ -349,6 +350,49 @@ test_offer_on_cancel (Fixture       *f,
   g_assert_cmpuint (recancelled->status, ==, 200);
   later = wait_offers (f, 3);
   g_assert_cmpuint (later->len, ==, 2);
+  /* Not even a second journal line with the same items. */
+  {
+    g_autofree char *path = g_build_filename (f->dir, "bookings.journal", NULL);
+    g_autofree char *journal = NULL;
+    guint n = 0;
+
+    g_assert_true (g_file_get_contents (path, &journal, NULL, NULL));
+    for (const char *p = journal; (p = strstr (p, "waitlist-offer")); p++)
+      n++;
+    g_assert_cmpuint (n, ==, 1);
+  }
+}
+
+/* A booking moved to another time opens its old one (engineer R's
+ * reschedule reaches the waitlist through the schedule, as a cancel does). */
+static void
+test_offer_on_reschedule (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *book = g_strdup_printf ("{\"slotId\":\"%s\",\"name\":\"Вера\",\"email\":\"vera@example.org\"}",
+                                           okno_event_get_id (f->slot));
+  g_autoptr(Response) booked = okno_test_http_request (f, "POST", "/api/book", book);
+  g_autoptr(Response) a = join (f, "{\"name\":\"Анна\",\"email\":\"" EMAIL "\"}");
+  g_autoptr(Response) moved = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree char *move = NULL;
+  JsonObject *payload;
+
+  g_assert_cmpuint (booked->status, ==, 201);
+  g_assert_cmpuint (a->status, ==, 201);
+  g_object_set (okno_profile_get_service (f->instance), "min-cancel-hours", 0, NULL);
+  move = g_strdup_printf ("{\"bookingId\":\"%s\",\"token\":\"%s\",\"slotId\":\"%s\"}",
+                          json_object_get_string_member (json_object_get_object_member (json_node_get_object (booked->json), "booking"), "id"),
+                          json_object_get_string_member (json_node_get_object (booked->json), "cancelToken"),
+                          okno_event_get_id (f->slot2));
+  moved = okno_test_http_request (f, "POST", "/api/reschedule", move);
+  g_assert_cmpuint (moved->status, ==, 200);
+
+  found = wait_offers (f, 1);
+  g_assert_cmpuint (found->len, ==, 1);
+  payload = json_object_get_object_member (g_ptr_array_index (found, 0), "payload");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (payload, "slot"), "id"), ==,
+                   okno_event_get_id (f->slot));
 }
 
 /* A slot Olga publishes reaches those it suits, and only them. */
@@ -623,6 +667,7 @@ main (int   argc,
   ADD ("/okno/waitlist/join-and-leave", test_join_and_leave);
   ADD ("/okno/waitlist/errors", test_errors);
   ADD ("/okno/waitlist/offer-on-cancel", test_offer_on_cancel);
+  ADD ("/okno/waitlist/offer-on-reschedule", test_offer_on_reschedule);
   ADD ("/okno/waitlist/offer-on-publish", test_offer_on_publish);
   ADD ("/okno/waitlist/booked-ends-entry", test_booked_ends_entry);
   ADD ("/okno/waitlist/expiry", test_expiry);

@@ -739,9 +739,9 @@ test_zone_across_dst (Fixture       *f,
 
   g_settings_set_string (settings, "time-zone", "Europe/Berlin");
   g_settings_set_uint (settings, "booking-window-days", 365);
-  g_assert_true (okno_calendar_delete_event_sync (okno_profile_get_calendar (f->instance),
+  g_assert_true (okno_test_calendar_delete (okno_profile_get_calendar (f->instance),
                                                   okno_event_get_id (f->slot), okno_event_get_etag (f->slot), NULL));
-  g_assert_true (okno_calendar_delete_event_sync (okno_profile_get_calendar (f->instance),
+  g_assert_true (okno_test_calendar_delete (okno_profile_get_calendar (f->instance),
                                                   okno_event_get_id (f->slot2), okno_event_get_etag (f->slot2), NULL));
   before = okno_test_http_add_slot (f, MAX (change - 30, 3), "🔓 СЛОТ: До");
   after = okno_test_http_add_slot (f, change + 30, "🔓 СЛОТ: После");

@@ -179,11 +179,19 @@ cancelled_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
+  g_autoptr(GtkWindow) window = user_data;
   g_autoptr(OknoBooking) booking = NULL;
   g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
 
-  if (!(booking = okno_booking_service_cancel_finish (OKNO_BOOKING_SERVICE (object), result, &error)))
-    g_warning ("Cannot cancel the booking: %s", _(error->message));
+  if ((booking = okno_booking_service_cancel_finish (OKNO_BOOKING_SERVICE (object), result, &error)))
+    return;
+
+  /* The booking stands: Olga must know, not only the log. */
+  g_warning ("Cannot cancel the booking: %s", error->message);
+  dialog = adw_message_dialog_new (window, _("The Booking Was Not Cancelled"), _(error->message));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -192,13 +200,14 @@ cancel_confirmed_cb (AdwMessageDialog   *dialog,
                      OknoBookingPopover *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  GtkWindow *window = gtk_window_get_transient_for (GTK_WINDOW (dialog));
 
   if (g_strcmp0 (response, "cancel-booking") != 0)
     return;
 
   /* Decided at once; the window does not wait for the disk. */
   okno_booking_service_cancel_as_owner_async (self->service, okno_booking_get_id (self->booking), now,
-                                              NULL, cancelled_cb, NULL);
+                                              NULL, cancelled_cb, window ? g_object_ref (window) : NULL);
 }
 
 static void

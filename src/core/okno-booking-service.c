@@ -33,6 +33,13 @@ struct _OknoBookingService
   GStrv         notify_kinds;
   guint         min_cancel_hours;
   guint         max_active_per_client;
+
+  /* max-active-per-client's index: normalised contact → set of the ids of
+   * every booking made with it (a set may name bookings that are no longer
+   * active: they are looked up when counted). Built at first use, then
+   * kept up to date from the ledger's list, so a decision costs the
+   * client's own bookings, not every booking in the ledger. */
+  GHashTable   *by_contact;
 };
 
 G_DEFINE_FINAL_TYPE (OknoBookingService, okno_booking_service, G_TYPE_OBJECT)
@@ -147,6 +154,65 @@ normalise_contact (const char *kind,
   }
 }
 
+static const char *contact_kinds[] = { "email", "phone", "telegram" };
+
+static void
+index_booking (OknoBookingService *self,
+               OknoBooking        *booking)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (contact_kinds); k++)
+    {
+      char *key = normalise_contact (contact_kinds[k], okno_booking_get_field (booking, contact_kinds[k]));
+      GHashTable *ids;
+
+      if (key == NULL)
+        continue;
+      ids = g_hash_table_lookup (self->by_contact, key);
+      if (ids == NULL)
+        {
+          ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          g_hash_table_insert (self->by_contact, key, ids);
+        }
+      else
+        g_free (key);
+      if (!g_hash_table_contains (ids, okno_booking_get_id (booking)))
+        g_hash_table_add (ids, g_strdup (okno_booking_get_id (booking)));
+    }
+}
+
+static void
+bookings_changed_cb (GListModel         *bookings,
+                     guint               position,
+                     guint               removed,
+                     guint               added,
+                     OknoBookingService *self)
+{
+  if (self->by_contact == NULL)
+    return;
+
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(OknoBooking) booking = g_list_model_get_item (bookings, i);
+
+      index_booking (self, booking);
+    }
+}
+
+static void
+ensure_contact_index (OknoBookingService *self)
+{
+  GListModel *bookings;
+
+  if (self->by_contact != NULL)
+    return;
+
+  self->by_contact = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) g_hash_table_unref);
+  bookings = okno_ledger_get_bookings (get_ledger (self));
+  bookings_changed_cb (bookings, 0, 0, g_list_model_get_n_items (bookings), self);
+  g_signal_connect_object (bookings, "items-changed", G_CALLBACK (bookings_changed_cb), self, 0);
+}
+
 /* max-active-per-client: whether the client of @request already holds that
  * many active bookings that have not started at @now, by any of its
  * contacts. */
@@ -155,46 +221,40 @@ client_at_limit (OknoBookingService *self,
                  OknoBookingRequest *request,
                  GDateTime          *now)
 {
-  static const char *kinds[] = { "email", "phone", "telegram" };
   const char *values[] = { request->email, request->phone, request->telegram };
-  g_autoptr(GHashTable) mine = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  GListModel *bookings;
-  guint n, count = 0;
+  g_autoptr(GHashTable) counted = g_hash_table_new (g_str_hash, g_str_equal);
+  OknoLedger *ledger = get_ledger (self);
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (values) == G_N_ELEMENTS (contact_kinds));
 
   if (self->max_active_per_client == 0)
     return FALSE;
 
-  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+  ensure_contact_index (self);
+
+  for (guint k = 0; k < G_N_ELEMENTS (contact_kinds); k++)
     {
-      char *key = normalise_contact (kinds[k], values[k]);
+      g_autofree char *key = normalise_contact (contact_kinds[k], values[k]);
+      GHashTable *ids = key ? g_hash_table_lookup (self->by_contact, key) : NULL;
+      GHashTableIter iter;
+      gpointer id;
 
-      if (key != NULL)
-        g_hash_table_add (mine, key);
-    }
-  if (g_hash_table_size (mine) == 0)
-    return FALSE;
-
-  bookings = okno_ledger_get_bookings (get_ledger (self));
-  n = g_list_model_get_n_items (bookings);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(OknoBooking) booking = g_list_model_get_item (bookings, i);
-
-      if (!okno_booking_is_active (booking) || g_date_time_compare (okno_booking_get_start (booking), now) <= 0)
+      if (ids == NULL)
         continue;
-      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+      g_hash_table_iter_init (&iter, ids);
+      while (g_hash_table_iter_next (&iter, &id, NULL))
         {
-          g_autofree char *key = normalise_contact (kinds[k], okno_booking_get_field (booking, kinds[k]));
+          OknoBooking *booking = okno_ledger_lookup (ledger, id);
 
-          if (key != NULL && g_hash_table_contains (mine, key))
-            {
-              count++;
-              break;
-            }
+          if (booking == NULL || !okno_booking_is_active (booking) ||
+              g_date_time_compare (okno_booking_get_start (booking), now) <= 0 ||
+              g_hash_table_contains (counted, id))
+            continue;
+          g_hash_table_add (counted, id);
         }
     }
 
-  return count >= self->max_active_per_client;
+  return g_hash_table_size (counted) >= self->max_active_per_client;
 }
 
 /* Decides a booking. Returns the record to append, or %NULL: with @error
@@ -356,12 +416,13 @@ decide_cancel (OknoBookingService  *self,
 
 /* Decides a move of @booking to @slot_id; %NULL without an error when it
  * is already there (a repeat). The client limit is not asked: a move adds
- * no booking. */
+ * no booking. Olga's own moves (@by_owner) skip the cancellation policy. */
 static OknoJournalRecord *
 decide_reschedule (OknoBookingService  *self,
                    OknoBooking         *booking,
                    const char          *slot_id,
                    GDateTime           *now,
+                   gboolean             by_owner,
                    Outcome             *outcome,
                    GError             **error)
 {
@@ -389,7 +450,7 @@ decide_reschedule (OknoBookingService  *self,
       outcome->booking = g_object_ref (booking);
       return NULL;
     }
-  if (self->min_cancel_hours > 0)
+  if (!by_owner && self->min_cancel_hours > 0)
     {
       g_autoptr(GDateTime) last = g_date_time_add_hours (okno_booking_get_start (booking),
                                                          -(int) self->min_cancel_hours);
@@ -421,7 +482,7 @@ decide_reschedule (OknoBookingService  *self,
   okno_journal_record_set_put (record, moved);
   okno_journal_record_set_move (record, move);
   items = okno_outbox_move_items_new (moved, okno_booking_get_slot_id (booking),
-                                      (const char * const *) self->notify_kinds);
+                                      (const char * const *) self->notify_kinds, by_owner);
   for (guint i = 0; i < items->len; i++)
     okno_journal_record_add_outbox (record, g_ptr_array_index (items, i));
 
@@ -465,6 +526,7 @@ okno_booking_service_dispose (GObject *object)
 
   g_clear_object (&self->schedule);
   g_clear_pointer (&self->notify_kinds, g_strfreev);
+  g_clear_pointer (&self->by_contact, g_hash_table_unref);
 
   G_OBJECT_CLASS (okno_booking_service_parent_class)->dispose (object);
 }
@@ -1040,7 +1102,7 @@ okno_booking_service_reschedule_async (OknoBookingService  *self,
       return;
     }
 
-  record = decide_reschedule (self, booking, slot_id, now, outcome, &error);
+  record = decide_reschedule (self, booking, slot_id, now, FALSE, outcome, &error);
   if (error != NULL)
     {
       g_task_return_error (task, error);
@@ -1094,7 +1156,52 @@ okno_booking_service_reschedule (OknoBookingService  *self,
   if (!(booking = okno_booking_service_lookup (self, booking_id, token, error)))
     return NULL;
 
-  record = decide_reschedule (self, booking, slot_id, now, outcome, &local_error);
+  record = decide_reschedule (self, booking, slot_id, now, FALSE, outcome, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (!commit_sync (self, record, outcome, error))
+    return NULL;
+
+  return g_steal_pointer (&outcome->booking);
+}
+
+/**
+ * okno_booking_service_reschedule_as_owner:
+ *
+ * Olga moves a booking herself (the command line): no token, and the
+ * cancellation policy does not apply; the slot rules do. The client's
+ * channels are told as for a client's move, with "byOwner": true.
+ *
+ * Returns: (transfer full): the booking on its new slot
+ */
+OknoBooking *
+okno_booking_service_reschedule_as_owner (OknoBookingService  *self,
+                                          const char          *booking_id,
+                                          const char          *slot_id,
+                                          GDateTime           *now,
+                                          GError             **error)
+{
+  g_autoptr(Outcome) outcome = g_new0 (Outcome, 1);
+  GError *local_error = NULL;
+  OknoJournalRecord *record;
+  OknoBooking *booking;
+
+  g_return_val_if_fail (OKNO_IS_BOOKING_SERVICE (self), NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  booking = okno_ledger_lookup (get_ledger (self), booking_id);
+  if (booking == NULL)
+    {
+      g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_NOT_FOUND,
+                           N_("There is no such booking."));
+      return NULL;
+    }
+
+  outcome->by_owner = TRUE;
+  record = decide_reschedule (self, booking, slot_id, now, TRUE, outcome, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);

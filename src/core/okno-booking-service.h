@@ -90,5 +90,10 @@ OknoBooking        *okno_booking_service_reschedule        (OknoBookingService  
                                                             const char          *slot_id,
                                                             GDateTime           *now,
                                                             GError             **error);
+OknoBooking        *okno_booking_service_reschedule_as_owner (OknoBookingService *self,
+                                                            const char          *booking_id,
+                                                            const char          *slot_id,
+                                                            GDateTime           *now,
+                                                            GError             **error);
 
 G_END_DECLS

@@ -54,6 +54,7 @@
 
 #define LEDGER_VERSION 1
 #define COMPACT_AFTER  1024
+#define COMMITTED_OUTBOX_MAX 4096
 
 typedef enum
 {
@@ -81,6 +82,7 @@ typedef struct
   gsize              length;
   CompactJob        *job;
   gboolean           blocking;
+  gboolean           lazy;      /* needs no fdatasync of its own */
 
   /* The main thread's. */
   OknoJournalRecord *record;
@@ -115,6 +117,7 @@ struct _OknoLedger
   GHashTable   *outbox_by_key;  /* borrowed from @outbox */
   GPtrArray    *attention;      /* JsonObject */
   GHashTable   *enqueued;       /* key → JsonObject mark */
+  GPtrArray    *committed_outbox; /* JsonObject: durable since last taken; NULL after an overflow */
 
   /* Shared with the writer thread, under @lock. */
   GMutex        lock;
@@ -616,6 +619,7 @@ static gpointer
 writer_main (gpointer data)
 {
   OknoLedger *self = data;
+  gboolean unsynced = FALSE;
 
   g_mutex_lock (&self->lock);
   for (;;)
@@ -625,6 +629,7 @@ writer_main (gpointer data)
       g_autoptr(GString) buffer = NULL;
       Entry *head;
       off_t before;
+      gboolean needs_sync = FALSE;
 
       while ((g_queue_is_empty (&self->queue) || self->held) && !self->stopping)
         g_cond_wait (&self->cond, &self->lock);
@@ -663,16 +668,25 @@ writer_main (gpointer data)
           g_queue_pop_head (&self->queue);
           if (head->line != NULL)
             g_string_append_len (buffer, head->line, head->length);
+          if (!head->lazy)
+            needs_sync = TRUE;
           g_queue_push_tail (&batch, head);
         }
       g_mutex_unlock (&self->lock);
 
-      g_debug ("Writing a batch of %u records", batch.length);
-      if (buffer->len > 0)
+      /* A batch of lazy records only (an outbox item done) is written but
+       * not synced: the next batch's fdatasync, or a drain's, takes it
+       * along. Losing it to a power cut only repeats an idempotent item;
+       * a kill -9 loses nothing, the kernel has the bytes. A drain
+       * (a barrier, not lazy) syncs whatever is still unsynced. */
+      g_debug ("Writing a batch of %u records%s", batch.length, needs_sync ? "" : " (no sync)");
+      if (buffer->len == 0 && !unsynced)
+        needs_sync = FALSE;
+      if (buffer->len > 0 || needs_sync)
         {
           before = lseek (self->journal_fd, 0, SEEK_END);
-          if (!write_all (self->journal_fd, buffer->str, buffer->len, &error) ||
-              fdatasync (self->journal_fd) != 0)
+          if ((buffer->len > 0 && !write_all (self->journal_fd, buffer->str, buffer->len, &error)) ||
+              (needs_sync && fdatasync (self->journal_fd) != 0))
             {
               int saved = errno;
 
@@ -686,8 +700,10 @@ writer_main (gpointer data)
         }
 
       g_mutex_lock (&self->lock);
-      if (buffer->len > 0)
+      if (needs_sync)
         self->syncs++;
+      if (error == NULL)
+        unsynced = needs_sync ? FALSE : unsynced || buffer->len > 0;
       if (error != NULL)
         {
           /* Whatever waits behind a failed write fails with it: an answer
@@ -744,8 +760,17 @@ process_finished (OknoLedger *self)
           if (record->put != NULL)
             g_hash_table_remove (self->unwritten, record->put);
           for (guint j = 0; j < record->outbox->len; j++)
-            g_hash_table_remove (self->unwritten,
-                                 json_object_get_string_member (g_ptr_array_index (record->outbox, j), "key"));
+            {
+              const char *key = json_object_get_string_member (g_ptr_array_index (record->outbox, j), "key");
+              JsonObject *item = g_hash_table_lookup (self->outbox_by_key, key);
+
+              g_hash_table_remove (self->unwritten, key);
+              if (item != NULL && self->committed_outbox != NULL)
+                g_ptr_array_add (self->committed_outbox, json_object_ref (item));
+            }
+          /* Nobody takes them (no outbox runs): forget them, and say so. */
+          if (self->committed_outbox != NULL && self->committed_outbox->len > COMMITTED_OUTBOX_MAX)
+            g_clear_pointer (&self->committed_outbox, g_ptr_array_unref);
         }
       else if (entry->type == ENTRY_COMPACT)
         {
@@ -843,10 +868,13 @@ wait_entry (OknoLedger  *self,
 static Entry *
 enqueue_record (OknoLedger         *self,
                 OknoJournalRecord  *record,
+                gboolean            lazy,
                 GTask              *task,
                 GError            **error)
 {
   g_autoptr(Entry) entry = entry_new (ENTRY_RECORD);
+
+  entry->lazy = lazy;
 
   if (!(entry->line = okno_journal_record_to_line (record, &entry->length, error)))
     return NULL;
@@ -1210,6 +1238,7 @@ okno_ledger_finalize (GObject *object)
   g_clear_pointer (&self->by_idempotency, g_hash_table_unref);
   g_clear_pointer (&self->unwritten, g_hash_table_unref);
   g_clear_pointer (&self->outbox_by_key, g_hash_table_unref);
+  g_clear_pointer (&self->committed_outbox, g_ptr_array_unref);
   g_clear_pointer (&self->outbox, g_ptr_array_unref);
   g_clear_pointer (&self->attention, g_ptr_array_unref);
   g_clear_pointer (&self->enqueued, g_hash_table_unref);
@@ -1270,6 +1299,7 @@ okno_ledger_init (OknoLedger *self)
   self->unwritten = g_hash_table_new (NULL, NULL);
   self->outbox = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   self->outbox_by_key = g_hash_table_new (g_str_hash, g_str_equal);
+  self->committed_outbox = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   self->attention = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   self->enqueued = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
   g_mutex_init (&self->lock);
@@ -1365,7 +1395,7 @@ okno_ledger_append_async (OknoLedger          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, okno_ledger_append_async);
 
-  if (!(entry = enqueue_record (self, record, task, &error)))
+  if (!(entry = enqueue_record (self, record, FALSE, task, &error)))
     {
       okno_journal_record_free (record);
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1397,7 +1427,7 @@ okno_ledger_append (OknoLedger         *self,
   g_return_val_if_fail (OKNO_IS_LEDGER (self), FALSE);
   g_return_val_if_fail (record != NULL, FALSE);
 
-  if (!(entry = enqueue_record (self, record, NULL, error)))
+  if (!(entry = enqueue_record (self, record, FALSE, NULL, error)))
     {
       okno_journal_record_free (record);
       return FALSE;
@@ -1522,6 +1552,28 @@ okno_ledger_dup_outbox (OknoLedger *self)
   return items;
 }
 
+/**
+ * okno_ledger_take_committed_outbox:
+ *
+ * The outbox items whose records became durable since the last call, so
+ * that the outbox starts new items without walking every pending one.
+ *
+ * Returns: (transfer full) (nullable): those items, oldest first; %NULL
+ *   when more were waiting than are kept (then okno_ledger_dup_outbox()
+ *   has them all)
+ */
+GPtrArray *
+okno_ledger_take_committed_outbox (OknoLedger *self)
+{
+  GPtrArray *items;
+
+  g_return_val_if_fail (OKNO_IS_LEDGER (self), NULL);
+
+  items = g_steal_pointer (&self->committed_outbox);
+  self->committed_outbox = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  return items;
+}
+
 gboolean
 okno_ledger_has_outbox_item (OknoLedger *self,
                              const char *key)
@@ -1552,6 +1604,9 @@ okno_ledger_complete_outbox_item (OknoLedger *self,
                                   const char *key,
                                   JsonObject *attention)
 {
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(Entry) entry = NULL;
+  g_autoptr(GError) error = NULL;
   OknoJournalRecord *record;
 
   g_return_if_fail (OKNO_IS_LEDGER (self));
@@ -1561,7 +1616,18 @@ okno_ledger_complete_outbox_item (OknoLedger *self,
   okno_journal_record_add_done (record, key);
   if (attention != NULL)
     okno_journal_record_add_attention (record, attention);
-  okno_ledger_append_async (self, record, NULL, appended_quietly_cb, (gpointer) "an outbox item as done");
+
+  /* "Done" alone costs no sync of its own: lost in a power cut, the item
+   * is carried out once more, which its key makes harmless. Bookings
+   * behind it then wait for one sync, not two. An attention item is
+   * Olga's to see, and is synced. */
+  task = g_task_new (self, NULL, appended_quietly_cb, (gpointer) "an outbox item as done");
+  g_task_set_source_tag (task, okno_ledger_append_async);
+  if (!(entry = enqueue_record (self, record, attention == NULL, task, &error)))
+    {
+      okno_journal_record_free (record);
+      g_task_return_error (task, g_steal_pointer (&error));
+    }
 }
 
 /**

@@ -48,6 +48,7 @@ struct _OknoOutbox
   guint         cap_msec;
   guint         scan_source;
   gboolean      started;
+  gboolean      slot_waiters; /* an item waits for another of its slot */
 };
 
 G_DEFINE_FINAL_TYPE (OknoOutbox, okno_outbox, G_TYPE_OBJECT)
@@ -103,7 +104,10 @@ end_run (Run *run)
   if (run->slot_id != NULL && g_strcmp0 (g_hash_table_lookup (self->busy_slots, run->slot_id), run->key) == 0)
     g_hash_table_remove (self->busy_slots, run->slot_id);
   g_hash_table_remove (self->busy, run->key);
-  schedule_scan (self);
+  /* Only an item that waited for this one's slot needs a new look: new
+   * items start from ledger_committed_cb, retries from their timers. */
+  if (self->slot_waiters)
+    schedule_scan (self);
 }
 
 static void
@@ -443,6 +447,42 @@ start_run (Run *run)
                                   delivered_cb, run);
 }
 
+/* Starts @item unless it runs already, waits for its slot or its sink. */
+static void
+consider_item (OknoOutbox *self,
+               JsonObject *item)
+{
+  const char *key = json_object_get_string_member (item, "key");
+  const char *kind = json_object_get_string_member (item, "kind");
+  const char *slot_id = NULL;
+  Run *run;
+
+  if (g_hash_table_contains (self->busy, key))
+    return;
+
+  if (g_str_equal (kind, "calendar"))
+    {
+      slot_id = json_object_get_string_member_with_default (get_payload (item), "slotId", "");
+      if (g_hash_table_contains (self->busy_slots, slot_id))
+        {
+          self->slot_waiters = TRUE;
+          return;
+        }
+    }
+  else if (!g_hash_table_contains (self->sinks, kind))
+    return;
+
+  run = g_new0 (Run, 1);
+  run->self = self;
+  run->key = g_strdup (key);
+  run->slot_id = g_strdup (slot_id);
+  run->item = json_object_ref (item);
+  g_hash_table_insert (self->busy, run->key, run);
+  if (slot_id != NULL)
+    g_hash_table_insert (self->busy_slots, g_strdup (slot_id), g_strdup (key));
+  start_run (run);
+}
+
 static gboolean
 scan_cb (gpointer user_data)
 {
@@ -450,38 +490,11 @@ scan_cb (gpointer user_data)
   g_autoptr(GPtrArray) items = NULL;
 
   self->scan_source = 0;
+  self->slot_waiters = FALSE;
   items = okno_ledger_dup_outbox (get_ledger (self));
 
   for (guint i = 0; i < items->len; i++)
-    {
-      JsonObject *item = g_ptr_array_index (items, i);
-      const char *key = json_object_get_string_member (item, "key");
-      const char *kind = json_object_get_string_member (item, "kind");
-      const char *slot_id = NULL;
-      Run *run;
-
-      if (g_hash_table_contains (self->busy, key))
-        continue;
-
-      if (g_str_equal (kind, "calendar"))
-        {
-          slot_id = json_object_get_string_member_with_default (get_payload (item), "slotId", "");
-          if (g_hash_table_contains (self->busy_slots, slot_id))
-            continue;
-        }
-      else if (!g_hash_table_contains (self->sinks, kind))
-        continue;
-
-      run = g_new0 (Run, 1);
-      run->self = self;
-      run->key = g_strdup (key);
-      run->slot_id = g_strdup (slot_id);
-      run->item = json_object_ref (item);
-      g_hash_table_insert (self->busy, run->key, run);
-      if (slot_id != NULL)
-        g_hash_table_insert (self->busy_slots, g_strdup (slot_id), g_strdup (key));
-      start_run (run);
-    }
+    consider_item (self, g_ptr_array_index (items, i));
 
   return G_SOURCE_REMOVE;
 }
@@ -498,11 +511,29 @@ schedule_scan (OknoOutbox *self)
 static void
 ledger_committed_cb (OknoOutbox *self)
 {
+  OknoLedger *ledger = get_ledger (self);
+  g_autoptr(GPtrArray) items = okno_ledger_take_committed_outbox (ledger);
+
   if (!self->started || self->cancellable == NULL)
     return;
 
-  g_clear_handle_id (&self->scan_source, g_source_remove);
-  scan_cb (self);
+  /* Only the new items, not every pending one (those waiting for a sink
+   * pile up in a server without it): a booking's cost must not grow with
+   * the outbox. */
+  if (items == NULL)
+    {
+      g_clear_handle_id (&self->scan_source, g_source_remove);
+      scan_cb (self);
+      return;
+    }
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      JsonObject *item = g_ptr_array_index (items, i);
+
+      if (okno_ledger_has_outbox_item (ledger, json_object_get_string_member (item, "key")))
+        consider_item (self, item);
+    }
 }
 
 static void
@@ -722,6 +753,7 @@ dup_place (JsonObject *place)
  * @booking: the booking on its new slot, its last history entry the move
  * @from_slot_id: the slot it left
  * @kinds: (nullable): the notification kinds
+ * @by_owner: %TRUE when Olga moved it herself
  *
  * What must follow a move: the old slot's event reopens, the new one gets
  * the booked title, and each kind is told {"event": "rescheduled",
@@ -733,7 +765,8 @@ dup_place (JsonObject *place)
 GPtrArray *
 okno_outbox_move_items_new (OknoBooking        *booking,
                             const char         *from_slot_id,
-                            const char * const *kinds)
+                            const char * const *kinds,
+                            gboolean            by_owner)
 {
   GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_autoptr(JsonArray) history = NULL;
@@ -768,7 +801,7 @@ okno_outbox_move_items_new (OknoBooking        *booking,
 
   for (guint i = 0; kinds && kinds[i]; i++)
     {
-      g_autoptr(JsonObject) item = okno_outbox_notify_item_new (booking, kinds[i], FALSE);
+      g_autoptr(JsonObject) item = okno_outbox_notify_item_new (booking, kinds[i], by_owner);
       JsonObject *payload = json_object_get_object_member (item, "payload");
       g_autofree char *key = g_strdup_printf ("%s.rescheduled.%s", prefix, kinds[i]);
 

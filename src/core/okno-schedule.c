@@ -222,6 +222,11 @@ count_booked_days (OknoSchedule *self)
   GHashTable *days = g_hash_table_new (NULL, NULL);
   guint n = g_list_model_get_n_items (bookings);
 
+  /* Without max-sessions-per-day nobody asks: no walk through every
+   * booking in the ledger for each decision. */
+  if (self->max_sessions_per_day == 0)
+    return days;
+
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(OknoBooking) booking = g_list_model_get_item (bookings, i);

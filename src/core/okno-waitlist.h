@@ -36,6 +36,7 @@ const char   *okno_waitlist_get_path       (OknoWaitlist        *self);
 GPtrArray    *okno_waitlist_dup_entries    (OknoWaitlist        *self,
                                             GDateTime           *now);
 guint         okno_waitlist_get_count      (OknoWaitlist        *self);
+gboolean      okno_waitlist_is_busy        (OknoWaitlist        *self);
 void          okno_waitlist_join_async     (OknoWaitlist        *self,
                                             OknoBookingRequest  *contact,
                                             guint                days,

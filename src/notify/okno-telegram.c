@@ -716,7 +716,7 @@ okno_telegram_format_event (JsonObject *payload,
 
   if (g_str_equal (event, "booked"))
     return okno_telegram_format_booking (booking, zone, FALSE);
-  if (g_str_equal (event, "rescheduled"))
+  if (g_str_equal (event, "rescheduled") && !by_owner)
     {
       /* «Анна перенесла: вт 17:30 → чт 19:00» */
       g_autofree char *moved = okno_move_text_new (payload, zone);

@@ -356,12 +356,18 @@ assemble (OknoProfile  *self,
 
   self->web_server = okno_web_server_new (self->service);
   {
-    /* The booking forms' signing key: made on the folder's first use. */
+    /* The booking forms' signing key: made on the folder's first use. On
+     * a full disk the page still works, with a key for this run only. */
     g_autofree char *key_path = g_build_filename (self->data_dir, "form-key", NULL);
-    g_autoptr(OknoWebFormGuard) guard = okno_web_form_guard_new (key_path, error);
+    g_autoptr(GError) key_error = NULL;
+    g_autoptr(OknoWebFormGuard) guard = okno_web_form_guard_new (key_path, &key_error);
 
     if (guard == NULL)
-      return FALSE;
+      {
+        g_warning ("The booking forms' key cannot be saved, so forms open at a restart will come back once: %s",
+                   key_error->message);
+        guard = okno_web_form_guard_new (NULL, NULL);
+      }
     g_object_set (self->web_server, "form-guard", guard, NULL);
   }
   okno_web_waitlist_attach (self->web_server, self->waitlist);
@@ -916,26 +922,33 @@ calendar_busy (OknoProfile *self)
 }
 
 /**
+ * okno_profile_is_busy:
+ *
+ * Whether calendar changes are under way (being carried out, or the local
+ * calendar's file being written). The programs wait for them, a few
+ * seconds at most, when they close (okno_profile_close_async()).
+ */
+gboolean
+okno_profile_is_busy (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), FALSE);
+  return calendar_busy (self);
+}
+
+/**
  * okno_profile_flush:
  *
- * Waits (a few seconds at most) for the calendar changes under way, then
- * folds the journal into bookings.json. It iterates the main context: for
- * the command line and tests only; the programs use
- * okno_profile_close_async().
+ * Writes the settings and folds the journal into bookings.json, blocking
+ * for the disk. It neither iterates the main context nor waits for the
+ * calendar changes under way (the outbox resumes them at the next start):
+ * for an object about to go, with no loop left to wait on. The programs
+ * close with okno_profile_close_async().
  */
 void
 okno_profile_flush (OknoProfile *self)
 {
-  gint64 deadline = g_get_monotonic_time () + CLOSE_WAIT_MSEC * G_TIME_SPAN_MILLISECOND;
-
   g_return_if_fail (OKNO_IS_PROFILE (self));
 
-  while (calendar_busy (self) && g_get_monotonic_time () < deadline)
-    {
-      /* Not blocking: a retry may be due only in minutes. */
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
   g_settings_sync ();
   if (self->waitlist != NULL)
     {
@@ -1009,7 +1022,8 @@ close_poll_cb (gpointer user_data)
   OknoProfile *self = g_task_get_source_object (task);
   CloseData *data = g_task_get_task_data (task);
 
-  if (calendar_busy (self) && g_get_monotonic_time () < data->deadline)
+  if ((calendar_busy (self) || (self->waitlist != NULL && okno_waitlist_is_busy (self->waitlist))) &&
+      g_get_monotonic_time () < data->deadline)
     return G_SOURCE_CONTINUE;
 
   data->source = 0;

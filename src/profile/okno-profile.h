@@ -75,6 +75,7 @@ const char         *okno_profile_get_server_error (OknoProfile        *self);
 OknoOutbox         *okno_profile_get_outbox       (OknoProfile        *self);
 OknoAttention      *okno_profile_get_attention    (OknoProfile        *self);
 OknoWaitlist       *okno_profile_get_waitlist    (OknoProfile        *self);
+gboolean            okno_profile_is_busy          (OknoProfile        *self);
 void                okno_profile_flush            (OknoProfile        *self);
 void                okno_profile_close_async      (OknoProfile        *self,
                                                    GCancellable       *cancellable,

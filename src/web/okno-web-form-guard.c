@@ -216,7 +216,8 @@ okno_web_form_guard_dup_stamp (OknoWebFormGuard *self,
  *
  * The stamp and the honeypot. The honeypot is off-screen (okno.css's
  * .hp), out of the tab order and hidden from assistive technology, and
- * it comes back empty whatever was sent.
+ * it comes back empty whatever was sent. It has no id (its label wraps
+ * it), so a page may hold several guarded forms.
  */
 void
 okno_web_form_guard_append_fields (OknoWebFormGuard *self,
@@ -234,10 +235,9 @@ okno_web_form_guard_append_fields (OknoWebFormGuard *self,
   stamp = okno_web_form_guard_dup_stamp (self, scope, now);
   okno_html_printf (out,
                     "<input type=\"hidden\" name=\"" OKNO_WEB_FORM_GUARD_STAMP_FIELD "\" value=\"%s\">"
-                    "<div class=\"hp\" aria-hidden=\"true\">"
-                    "<label for=\"f-" OKNO_WEB_FORM_GUARD_HONEYPOT_FIELD "\">%s</label>"
-                    "<input id=\"f-" OKNO_WEB_FORM_GUARD_HONEYPOT_FIELD "\" name=\"" OKNO_WEB_FORM_GUARD_HONEYPOT_FIELD "\""
-                    " type=\"text\" value=\"\" tabindex=\"-1\" autocomplete=\"off\"></div>",
+                    "<div class=\"hp\" aria-hidden=\"true\"><label>%s "
+                    "<input name=\"" OKNO_WEB_FORM_GUARD_HONEYPOT_FIELD "\""
+                    " type=\"text\" value=\"\" tabindex=\"-1\" autocomplete=\"off\"></label></div>",
                     stamp,
                     /* Translators: the label of a field that people never
                      * see (it is off-screen); only robots fill it in. */

@@ -15,7 +15,9 @@ G_BEGIN_DECLS
 /* Spam protection for the page's forms that book something, without a
  * third-party captcha: a honeypot field and a signed form timestamp.
  *
- * How to guard a form of your own (reschedule, waitlist, …), in
+ * Every form anyone may send that books or stores something (the booking
+ * form, the waitlist's) is guarded; forms reached only through a booking's
+ * secret link (cancel, change the time) need not be. How to guard one, in
  * okno-web-page.c or your own page file:
  *
  *   1. Rendering the form, anywhere inside its <form>:

@@ -67,6 +67,7 @@ typedef struct
   GHashTable        *form;   /* a POST's clean fields, read once */
   GHashTable        *bad_fields; /* names of its fields that were not */
   const char        *type;   /* GET /?type=: the list shows this type only */
+  gboolean           moved;  /* GET /booking/ID?moved=1: just changed its time */
 } Page;
 
 typedef struct
@@ -832,6 +833,8 @@ render_booking (Page        *page,
 
   begin (page, title);
   okno_html_printf (page->out, "<h1>%s</h1>", title);
+  if (active && page->moved)
+    notice (page, "ok", W_("The time is changed: this is your new time."));
   if (may_cancel)
     notice (page, "ok", W_("See you then. Keep this page: it lets you cancel."));
   else if (active)
@@ -1439,7 +1442,7 @@ reschedule_post_done_cb (GObject      *object,
     }
 
   escaped = g_uri_escape_string (job->token, NULL, FALSE);
-  location = g_strdup_printf ("/booking/%s?token=%s&lang=%s", job->booking_id, escaped, page->lang);
+  location = g_strdup_printf ("/booking/%s?token=%s&lang=%s&moved=1", job->booking_id, escaped, page->lang);
   soup_server_message_set_redirect (page->msg, SOUP_STATUS_SEE_OTHER, location);
 }
 
@@ -1519,6 +1522,7 @@ handle_booking_get (Page       *page,
       return;
     }
 
+  page->moved = query != NULL && g_strcmp0 (g_hash_table_lookup (query, "moved"), "1") == 0;
   render_booking (page, booking, token);
 }
 
