@@ -662,6 +662,8 @@ test_reminder_email_text (void)
   g_assert_nonnull (strstr (ru->text, "Ольга"));
   g_assert_nonnull (strstr (ru->html, "&lt;b&gt;Анна&lt;/b&gt;"));
   g_assert_null (strstr (ru->html, "<b>Анна"));
+  g_assert_cmpuint (g_strv_length (ru->paragraphs), ==, 4);
+  g_assert_cmpstr (ru->paragraphs[0], ==, "<b>Анна</b>, здравствуйте!");
 
   json_object_set_string_member (booking, "language", "en");
   en = okno_reminder_email_new (payload, moscow, NULL, catalog_translate);
