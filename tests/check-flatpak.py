@@ -39,6 +39,7 @@ for path in sys.argv[1:]:
     ok(any(s.get("type") in ("dir", "git") for s in okno.get("sources", [])), f"{name}: okno's source is this tree")
     names = [mod.get("name") for mod in modules if isinstance(mod, dict)]
     ok("qrencode" in names, f"{name}: libqrencode is built (the runtime lacks it)")
+    ok("gmime" in names, f"{name}: GMime 3 is built (the runtime lacks it; src/notify links it)")
     opts = okno.get("config-opts", [])
     if devel:
         ok("-Dprofile=development" in opts, f"{name}: the development profile")

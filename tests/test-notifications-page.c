@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "okno-google-tokens.h"
 #include "okno-notifications-page.h"
 #include "okno-test-http.h"
 #include "okno-test-ui.h"
@@ -111,6 +112,20 @@ test_set_up_telegram (void)
   g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (token_row));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_state)), "@BotFather"));
   g_assert_false (gtk_widget_get_sensitive (find_row (page, "Email through Gmail")));
+  /* Off, and says why and where to fix it. */
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (page, "Email through Gmail"))),
+                            "no Google account is connected: connect one in Preferences → Google Calendar"));
+  {
+    /* With an account that may send: on. */
+    g_autoptr(OknoGoogleAuth) auth = okno_google_auth_new (dir);
+    g_autoptr(OknoGoogleTokens) tokens = okno_google_tokens_new (auth);
+
+    _okno_profile_set_email_account (profile, OKNO_TOKEN_PROVIDER (tokens), "olga.rozet@example.com");
+    g_assert_true (gtk_widget_get_sensitive (find_row (page, "Email through Gmail")));
+    g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (page, "Email through Gmail"))), "On:"));
+    _okno_profile_set_email_account (profile, NULL, NULL);
+    g_assert_false (gtk_widget_get_sensitive (find_row (page, "Email through Gmail")));
+  }
 
   /* Nothing set up yet: the test says what is missing. */
   press_test (page, test_row);

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "okno-outbox-private.h"
 #include "okno-test-http.h"
 
 typedef struct
@@ -99,6 +100,112 @@ test_booking_reaches_telegram_once (TgFixture     *f,
   g_assert_nonnull (strstr (text, "@anna_k"));
 }
 
+static void
+control (TgFixture  *f,
+         const char *path,
+         const char *body)
+{
+  g_autofree char *url = g_strconcat (f->base, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) reply = NULL;
+
+  soup_message_set_request_body_from_bytes (msg, "text/plain", bytes);
+  reply = soup_session_send_and_read (f->control, msg, NULL, NULL);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+}
+
+static guint
+count_status (TgFixture *f,
+              gint64     status)
+{
+  g_autoptr(JsonNode) keep = NULL;
+  JsonArray *log = sent_messages (f, &keep);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (log); i++)
+    n += json_object_get_int_member (json_array_get_object_element (log, i), "status") == status;
+  return n;
+}
+
+static void
+wait_for_status (TgFixture *f,
+                 gint64     status,
+                 guint      count)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (count_status (f, status) < count)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      for (guint i = 0; i < 20 && g_main_context_iteration (NULL, FALSE); i++)
+        ;
+      g_usleep (2000);
+    }
+}
+
+/* Telegram answers 502 for a while (the outbox's backoff compressed to
+ * milliseconds), then 429 with retry_after twice, then is back: each of
+ * three bookings' messages arrives exactly once, in booking order, and
+ * each 429 was waited out. */
+static void
+test_outage_then_back_in_order (TgFixture     *f,
+                                gconstpointer  data)
+{
+  OknoOutbox *outbox = okno_profile_get_outbox (f->http.instance);
+  g_autoptr(OknoEvent) slot3 = okno_test_http_add_slot (&f->http, 96, "🔓 СЛОТ: Разбор");
+  OknoEvent *slots[] = { f->http.slot, f->http.slot2, slot3 };
+  g_autoptr(JsonNode) keep = NULL;
+  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+  gint64 flood_start;
+  JsonArray *log;
+  guint delivered = 0;
+
+  _okno_outbox_set_backoff (outbox, 10, 100);
+  control (f, "/control/mode", "bad_gateway_json 1000000");
+
+  for (guint i = 0; i < G_N_ELEMENTS (slots); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"slotId\":\"%s\",\"name\":\"Клиент %u\",\"phone\":\"+7999123456%u\"}",
+                                               okno_event_get_id (slots[i]), i + 1, i);
+      g_autoptr(Response) booked = okno_test_http_request (&f->http, "POST", "/api/book", body);
+
+      g_assert_cmpuint (booked->status, ==, 201);
+    }
+
+  /* Down for a good number of tries, then flooded, then back. */
+  wait_for_status (f, 502, 6);
+  control (f, "/control/retry-after", "1");
+  flood_start = g_get_monotonic_time ();
+  control (f, "/control/mode", "flood 2");
+
+  while (okno_outbox_get_pending (outbox, "telegram") > 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  /* Two 429s, each asking for a second: waited, not hammered. */
+  g_assert_cmpuint (count_status (f, 429), ==, 2);
+  g_assert_cmpint (g_get_monotonic_time () - flood_start, >=, 2 * G_USEC_PER_SEC - 100 * G_TIME_SPAN_MILLISECOND);
+
+  log = sent_messages (f, &keep);
+  for (guint i = 0; i < json_array_get_length (log); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (log, i);
+      g_autofree char *name = NULL;
+
+      if (json_object_get_int_member (entry, "status") != 200)
+        continue;
+      name = g_strdup_printf ("Клиент %u", delivered + 1);
+      g_test_message ("Delivered %u: %s", delivered + 1, json_object_get_string_member (entry, "text"));
+      g_assert_nonnull (strstr (json_object_get_string_member (entry, "text"), name));
+      delivered++;
+    }
+  g_assert_cmpuint (delivered, ==, G_N_ELEMENTS (slots));
+  g_assert_cmpuint (okno_attention_get_count (okno_profile_get_attention (f->http.instance)), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -107,6 +214,8 @@ main (int   argc,
 
   g_test_add ("/okno/telegram-outbox/booking-reaches-telegram-once", TgFixture, NULL,
               set_up, test_booking_reaches_telegram_once, tear_down);
+  g_test_add ("/okno/telegram-outbox/outage-then-back-in-order", TgFixture, NULL,
+              set_up, test_outage_then_back_in_order, tear_down);
 
   return g_test_run ();
 }

@@ -16,8 +16,9 @@
 
 /* Preferences → Notifications: where Olga's news goes. Telegram (the bot
  * token, kept in the keyring; the chat id; *Send Test Message*, whose
- * answer says what to fix), email (not built yet: says so) and the Cal.com
- * watch (its API key, the check interval and what it found). */
+ * answer says what to fix), email (through the connected Google account:
+ * on, or off and why; the page's address for clients' links) and the
+ * Cal.com watch (its API key, the check interval and what it found). */
 struct _OknoNotificationsPage
 {
   AdwPreferencesPage  parent_instance;
@@ -29,6 +30,7 @@ struct _OknoNotificationsPage
   GtkWidget          *chat_row;
   GtkWidget          *test_row;
   GtkWidget          *test_button;
+  GtkWidget          *email_row;
   GtkWidget          *calcom_key_row;
   GtkWidget          *calcom_state_row;
   GtkWidget          *interval_spin;
@@ -45,6 +47,22 @@ update_token_state (OknoNotificationsPage *self)
                                okno_telegram_has_token (telegram)
                                ? _("A bot token is saved in the keyring.")
                                : _("No bot token yet: create a bot with @BotFather, paste its token above, then press Start in the chat with the bot."));
+}
+
+/* On (to whom), or off and why: the profile says. */
+static void
+update_email_state (OknoNotificationsPage *self)
+{
+  const char *problem = okno_profile_get_email_problem (self->profile);
+  g_autofree char *text = NULL;
+
+  if (problem != NULL)
+    /* Translators: %s says why, such as “no Google account is connected: connect one in …” */
+    text = g_strdup_printf (_("Off: %s."), problem);
+  else
+    text = g_strdup (_("On: Okno writes to you about each booking and each cancellation by a client, and to clients who leave an email address."));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->email_row), text);
+  gtk_widget_set_sensitive (self->email_row, problem == NULL);
 }
 
 static void
@@ -199,7 +217,7 @@ GtkWidget *
 okno_notifications_page_new (OknoProfile *profile)
 {
   OknoNotificationsPage *self;
-  GtkWidget *group, *row, *email_row;
+  GtkWidget *group, *row;
   GSettings *settings;
 
   g_return_val_if_fail (OKNO_IS_PROFILE (profile), NULL);
@@ -242,12 +260,21 @@ okno_notifications_page_new (OknoProfile *profile)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->test_row);
 
   /* Email */
-  group = add_group (self, _("Email"), NULL);
-  email_row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (email_row), _("Email through Gmail"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (email_row), _("Okno cannot send email yet"));
-  gtk_widget_set_sensitive (email_row, FALSE);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), email_row);
+  group = add_group (self, _("Email"),
+                     _("Okno sends email from the Google account connected in Preferences → Google Calendar, when it allowed sending email."));
+  self->email_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->email_row), _("Email through Gmail"));
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (self->email_row), 0);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->email_row);
+  g_signal_connect_object (profile, "notify::email-problem",
+                           G_CALLBACK (update_email_state), self, G_CONNECT_SWAPPED);
+
+  row = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Booking page address for clients"));
+  adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row), GTK_INPUT_PURPOSE_URL);
+  g_settings_bind (settings, "public-url", row, "text", G_SETTINGS_BIND_DEFAULT);
+  gtk_widget_set_tooltip_text (row, _("The links in clients’ emails start with it, such as https://book.olgarozet.ru"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 
   /* Cal.com */
   group = add_group (self, _("Cal.com"),
@@ -279,6 +306,7 @@ okno_notifications_page_new (OknoProfile *profile)
   g_signal_connect_object (okno_calcom_monitor_get_state (okno_profile_get_calcom_monitor (profile)), "notify::state",
                            G_CALLBACK (update_calcom_state), self, G_CONNECT_SWAPPED);
   update_token_state (self);
+  update_email_state (self);
   update_calcom_state (self);
 
   return GTK_WIDGET (self);

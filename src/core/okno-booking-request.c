@@ -40,6 +40,7 @@ okno_booking_request_copy (const OknoBookingRequest *self)
   copy->telegram = g_strdup (self->telegram);
   copy->note = g_strdup (self->note);
   copy->time_zone = g_strdup (self->time_zone);
+  copy->language = g_strdup (self->language);
 
   return copy;
 }
@@ -57,6 +58,7 @@ okno_booking_request_free (OknoBookingRequest *self)
   g_free (self->telegram);
   g_free (self->note);
   g_free (self->time_zone);
+  g_free (self->language);
   g_free (self);
 }
 

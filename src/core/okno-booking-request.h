@@ -20,6 +20,7 @@ typedef struct
   char *telegram;
   char *note;
   char *time_zone;
+  char *language;   /* the page's language ("ru", "en"), set by the server, not typed */
 } OknoBookingRequest;
 
 #define OKNO_TYPE_BOOKING_REQUEST (okno_booking_request_get_type ())

@@ -103,11 +103,15 @@ set_request_error (GHashTable  *field_errors,
   return FALSE;
 }
 
-/* The journal line for @booking's new state and what must follow it. */
+/* The journal line for @booking's new state and what must follow it.
+ * Kinds addressed to the client (OKNO_NOTIFY_KIND_CLIENT_EMAIL) get an
+ * item only when the client left an email; a new booking's confirmation
+ * carries @token (the cancel link's) until it is sent. */
 static OknoJournalRecord *
 record_for (OknoBookingService *self,
             OknoBooking        *booking,
-            gboolean            by_owner)
+            gboolean            by_owner,
+            const char         *token)
 {
   OknoJournalRecord *record = okno_journal_record_new ();
   g_autoptr(JsonObject) calendar = okno_outbox_calendar_item_new (booking);
@@ -116,7 +120,14 @@ record_for (OknoBookingService *self,
   okno_journal_record_add_outbox (record, calendar);
   for (guint i = 0; self->notify_kinds && self->notify_kinds[i]; i++)
     {
-      g_autoptr(JsonObject) item = okno_outbox_notify_item_new (booking, self->notify_kinds[i], by_owner);
+      g_autoptr(JsonObject) item = NULL;
+      gboolean to_client = g_str_equal (self->notify_kinds[i], OKNO_NOTIFY_KIND_CLIENT_EMAIL);
+
+      if (to_client && okno_booking_get_field (booking, "email") == NULL)
+        continue;
+      item = okno_outbox_notify_item_new (booking, self->notify_kinds[i], by_owner);
+      if (to_client && token != NULL)
+        json_object_set_string_member (json_object_get_object_member (item, "payload"), "cancelToken", token);
       okno_journal_record_add_outbox (record, item);
     }
 
@@ -342,12 +353,17 @@ decide_book (OknoBookingService  *self,
   okno_booking_set_field (booking, "tokenSalt", salt);
   okno_booking_set_field (booking, "idempotencyKeyHash", key_hash);
   okno_booking_set_field (booking, "requestHash", request_hash);
+  okno_booking_set_field (booking, "language", request->language);
 
   outcome->booking = g_object_ref (booking);
-  outcome->token = g_steal_pointer (&token);
   outcome->changed = TRUE;
 
-  return record_for (self, booking, FALSE);
+  {
+    OknoJournalRecord *record = record_for (self, booking, FALSE, token);
+
+    outcome->token = g_steal_pointer (&token);
+    return record;
+  }
 }
 
 /**
@@ -411,7 +427,7 @@ decide_cancel (OknoBookingService  *self,
   outcome->booking = g_object_ref (cancelled);
   outcome->changed = TRUE;
 
-  return record_for (self, cancelled, by_owner);
+  return record_for (self, cancelled, by_owner, NULL);
 }
 
 /* Decides a move of @booking to @slot_id; %NULL without an error when it

@@ -35,6 +35,7 @@ G_DEFINE_FINAL_TYPE (OknoBooking, okno_booking, G_TYPE_OBJECT)
 static const char * const text_fields[] = {
   "sessionType", "name", "email", "phone", "telegram", "note", "timeZone",
   "tokenHash", "tokenSalt", "idempotencyKeyHash", "requestHash",
+  "language",
 };
 
 static const char * const structural_members[] = {

@@ -54,7 +54,8 @@ guint              okno_booking_get_moves             (OknoBooking  *self);
 
 /* Text fields, by their JSON names: sessionType, name, email, phone,
  * telegram, note, timeZone, tokenHash, tokenSalt, idempotencyKeyHash,
- * requestHash. */
+ * requestHash, language (the page's language the client booked in: "ru"
+ * or "en"). */
 const char        *okno_booking_get_field             (OknoBooking  *self,
                                                        const char   *field);
 void               okno_booking_set_field             (OknoBooking  *self,

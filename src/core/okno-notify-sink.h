@@ -22,16 +22,36 @@ typedef enum
   OKNO_NOTIFY_SINK_PERMANENT,  /* will never work: becomes an attention item */
 } OknoNotifySinkResult;
 
-/* Where the outbox sends a notification of one kind ("desktop",
- * "telegram", "email"). The app implements it for desktop notifications,
- * src/notify for the rest; the outbox (core) calls it.
+/* The notification kinds: each is one recipient (one outbox lane: items
+ * of a kind go out one at a time, oldest first). */
+#define OKNO_NOTIFY_KIND_DESKTOP      "desktop"       /* Olga, the window */
+#define OKNO_NOTIFY_KIND_TELEGRAM     "telegram"      /* Olga's chat */
+#define OKNO_NOTIFY_KIND_EMAIL        "email"         /* Olga's mailbox (the Google account) */
+#define OKNO_NOTIFY_KIND_CLIENT_EMAIL "client-email"  /* the client, when they left an email */
+
+/* Where the outbox sends a notification of one kind (above). The app
+ * implements it for desktop notifications, src/notify for the rest; the
+ * outbox (core) calls it.
  *
  * deliver_async() gets the outbox item's kind, its key (the same for every
  * repeat of this item: delivery is at least once, so a receiver that can
  * should drop a repeat by key) and its payload:
  *   {"event": "booked" | "cancelled", "byOwner": bool,
+ *    "cancelToken"?: (client-email "booked" only: for the cancel link),
  *    "booking": {"id", "slotId", "start", "end", "status", "sessionType"?,
- *                "name", "email"?, "phone"?, "telegram"?, "note"?, "timeZone"?}}
+ *                "name", "email"?, "phone"?, "telegram"?, "note"?, "timeZone"?,
+ *                "language"?}}
+ * A "booked" item whose booking is no longer active when it is due is
+ * dropped by the outbox without calling the sink (no stale confirmation);
+ * the "cancelled" item still goes.
+ *
+ * Adding an event (such as "rescheduled") or a message (a waitlist offer):
+ * write the item with its own "event" name and payload members, then add
+ * one row per recipient to the sink's table: the email sink's is
+ * `templates[]` in src/notify/okno-email-sink.c (event × recipient → a
+ * function that fills subject, text and HTML); Telegram's is in
+ * okno-telegram.c. An event a sink has no row for fails for good (an
+ * attention item says so), it is never sent half-made.
  * deliver_finish() answers OK, RETRY (with *retry_after in microseconds,
  * 0 for the outbox's own backoff) or PERMANENT (with @error saying why, in
  * words for Olga). */

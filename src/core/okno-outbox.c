@@ -30,7 +30,9 @@
  * it yet. Failures are retried with exponential backoff and full jitter;
  * a permanent failure, or a slot event that is no longer what Okno wrote,
  * becomes an attention item. Calendar items of one slot run one at a time,
- * in order. */
+ * in order; so do the notifications of one kind (one recipient). A
+ * "booked" notification whose booking was cancelled before it went out is
+ * dropped (the "cancelled" one still goes). */
 
 #define BACKOFF_BASE_MSEC 1000
 #define BACKOFF_CAP_MSEC  (15 * 60 * 1000)
@@ -428,6 +430,26 @@ delivered_cb (GObject      *object,
     }
 }
 
+/* A confirmation ("booked") whose booking was cancelled before it went
+ * out: the cancellation that follows says all there is to say. */
+static gboolean
+is_stale (Run *run)
+{
+  JsonObject *payload = get_payload (run->item);
+  JsonObject *data;
+  OknoBooking *booking;
+
+  if (g_strcmp0 (json_object_get_string_member_with_default (payload, "event", ""), "booked") != 0 ||
+      !json_object_has_member (payload, "booking") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (payload, "booking")))
+    return FALSE;
+  data = json_object_get_object_member (payload, "booking");
+  booking = okno_ledger_lookup (get_ledger (run->self),
+                                json_object_get_string_member_with_default (data, "id", ""));
+
+  return booking != NULL && !okno_booking_is_active (booking);
+}
+
 static void
 start_run (Run *run)
 {
@@ -438,6 +460,13 @@ start_run (Run *run)
   if (g_str_equal (kind, "calendar"))
     {
       start_calendar_run (run);
+      return;
+    }
+
+  if (is_stale (run))
+    {
+      g_debug ("Notification %s dropped: the booking was cancelled before it went out", run->key);
+      finish_run (run, NULL);
       return;
     }
 
@@ -462,6 +491,7 @@ consider_item (OknoOutbox *self,
   const char *key = json_object_get_string_member (item, "key");
   const char *kind = json_object_get_string_member (item, "kind");
   const char *slot_id = NULL;
+  g_autofree char *lane = NULL;
   Run *run;
 
   if (g_hash_table_contains (self->busy, key))
@@ -478,6 +508,17 @@ consider_item (OknoOutbox *self,
     }
   else if (!g_hash_table_contains (self->sinks, kind))
     return;
+  else
+    {
+      /* One recipient's messages go out in order: one at a time, the next
+       * only once this one is done (retries included). */
+      slot_id = lane = g_strconcat ("notify/", kind, NULL);
+      if (g_hash_table_contains (self->busy_slots, lane))
+        {
+          self->slot_waiters = TRUE;
+          return;
+        }
+    }
 
   run = g_new0 (Run, 1);
   run->self = self;

@@ -172,13 +172,15 @@ okno_email_message_build (const OknoEmailMessage  *message,
   ensure_gmime ();
   mime = g_mime_message_new (TRUE);
   {
-    g_autofree char *from = format_mailbox (message->from_name, message->from_address);
+    g_autofree char *from = message->from_address ? format_mailbox (message->from_name, message->from_address) : NULL;
     g_autofree char *to = format_mailbox (message->to_name, message->to_address);
     g_autofree char *subject = is_ascii (message->subject) ? g_strdup (message->subject)
                                                            : encode_words (message->subject);
 
-    /* Already encoded: GMime only folds them. */
-    g_mime_object_set_header (GMIME_OBJECT (mime), "From", from, NULL);
+    /* Already encoded: GMime only folds them. Without an address Gmail
+     * writes the account's own. */
+    if (message->from_address != NULL)
+      g_mime_object_set_header (GMIME_OBJECT (mime), "From", from, NULL);
     g_mime_object_set_header (GMIME_OBJECT (mime), "To", to, NULL);
     g_mime_object_set_header (GMIME_OBJECT (mime), "Subject", subject, NULL);
   }
@@ -188,6 +190,10 @@ okno_email_message_build (const OknoEmailMessage  *message,
   g_checksum_update (checksum, (const guchar *) (message->message_key ? message->message_key : ""), -1);
   message_id = g_strdup_printf ("%.32s@okno", g_checksum_get_string (checksum));
   g_mime_message_set_message_id (mime, message_id);
+  /* The outbox item's key, so a repeat is recognisable by a person too. */
+  if (message->message_key != NULL && is_ascii (message->message_key) &&
+      strpbrk (message->message_key, "\r\n") == NULL)
+    g_mime_object_set_header (GMIME_OBJECT (mime), "X-Okno-Key", message->message_key, NULL);
 
   alternative = g_mime_multipart_new_with_subtype ("alternative");
   plain = text_part ("plain", message->text);

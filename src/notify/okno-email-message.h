@@ -16,14 +16,14 @@ G_BEGIN_DECLS
 typedef struct
 {
   const char *from_name;      /* Olga's name, may be Cyrillic */
-  const char *from_address;   /* the Google account's address */
+  const char *from_address;   /* the Google account's address; NULL: Gmail fills it in */
   const char *to_name;        /* nullable */
   const char *to_address;
   const char *subject;
   const char *text;           /* the plain-text part */
   const char *html;           /* the HTML part, client text already escaped */
   const char *ics;            /* nullable: an iCalendar METHOD:REQUEST invitation */
-  const char *message_key;    /* makes the Message-ID, the same for each repeat */
+  const char *message_key;    /* makes the Message-ID (and X-Okno-Key), the same for each repeat */
 } OknoEmailMessage;
 
 GBytes *okno_email_message_build      (const OknoEmailMessage *message,

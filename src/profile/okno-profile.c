@@ -13,6 +13,8 @@
 
 #include "okno-calcom-monitor.h"
 #include "okno-data-dir.h"
+#include "okno-email-sink.h"
+#include "okno-google-tokens.h"
 #include "okno-profile.h"
 #include "okno-booking-watch.h"
 #include "okno-google-calendar.h"
@@ -26,6 +28,7 @@
 #include "okno-web-form-guard.h"
 #include "okno-web-waitlist.h"
 #include "okno-settings.h"
+#include "okno-web-catalog.h"
 
 #define CLOSE_WAIT_MSEC 5000
 
@@ -60,6 +63,9 @@ struct _OknoProfile
   OknoCalcomMonitor  *calcom_monitor;
   OknoTelegram       *telegram;
   OknoReminders      *reminders;
+  OknoGoogleAuth     *google_auth;
+  OknoEmailSink      *email_sink;
+  char               *email_problem;
   GCancellable       *cancellable;
   char               *server_error;
   gboolean            want_server;
@@ -76,10 +82,15 @@ enum {
   PROP_DATA_DIR,
   PROP_STATE,
   PROP_SERVER_ERROR,
+  PROP_EMAIL_PROBLEM,
   N_PROPS
 };
 
 static GParamSpec *properties [N_PROPS];
+
+static void report_keyring_error (OknoProfile  *self,
+                                  const char   *format,
+                                  const GError *error) G_GNUC_PRINTF (2, 0);
 
 GType
 okno_profile_state_get_type (void)
@@ -264,8 +275,10 @@ agenda_hour_from_setting (GValue   *value,
   return TRUE;
 }
 
-/* A booking gets a Telegram outbox item only while Telegram is set up;
- * other kinds (the desktop's) are kept as they are. */
+/* A booking gets a Telegram outbox item only while Telegram is set up,
+ * and email items (Olga's, the client's) only while a Google account that
+ * may send email is connected; other kinds (the desktop's) are kept as
+ * they are. */
 static void
 update_notify_kinds (OknoProfile *self)
 {
@@ -274,13 +287,167 @@ update_notify_kinds (OknoProfile *self)
 
   /* Copies: setting the kinds frees the old ones. */
   for (guint i = 0; kinds != NULL && kinds[i] != NULL; i++)
-    if (!g_str_equal (kinds[i], "telegram"))
+    if (!g_str_equal (kinds[i], "telegram") && !g_str_equal (kinds[i], OKNO_NOTIFY_KIND_EMAIL) &&
+        !g_str_equal (kinds[i], OKNO_NOTIFY_KIND_CLIENT_EMAIL))
       g_ptr_array_add (wanted, g_strdup (kinds[i]));
   if (okno_telegram_is_configured (self->telegram, NULL))
     g_ptr_array_add (wanted, g_strdup ("telegram"));
+  if (self->email_sink != NULL)
+    {
+      g_ptr_array_add (wanted, g_strdup (OKNO_NOTIFY_KIND_EMAIL));
+      g_ptr_array_add (wanted, g_strdup (OKNO_NOTIFY_KIND_CLIENT_EMAIL));
+    }
   g_ptr_array_add (wanted, NULL);
   okno_booking_service_set_notify_kinds (self->service, (const char * const *) wanted->pdata);
   update_reminder_channels (self);
+}
+
+static void
+set_email_problem (OknoProfile *self,
+                   const char  *problem)
+{
+  if (g_strcmp0 (self->email_problem, problem) == 0)
+    return;
+
+  g_free (self->email_problem);
+  self->email_problem = g_strdup (problem);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_EMAIL_PROBLEM]);
+}
+
+/* Olga's messages speak the language of the program's locale (Russian
+ * unless it is English). */
+static const char *
+owner_language (void)
+{
+  const char * const *names = g_get_language_names ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (names[i], "ru"))
+        return "ru";
+      if (g_str_has_prefix (names[i], "en"))
+        return "en";
+    }
+  return "ru";
+}
+
+static const char *
+email_translate (const char *language,
+                 const char *msgid)
+{
+  return okno_web_catalog_gettext (okno_web_catalog_get (language), msgid);
+}
+
+static char *
+email_page_url (gpointer user_data)
+{
+  OknoProfile *self = user_data;
+
+  return self->web_server ? okno_web_server_dup_url (self->web_server) : NULL;
+}
+
+/* Email is on with @tokens (a Google account allowed to send email,
+ * @address its own), or off (@tokens %NULL) for the reason @problem. */
+static void
+set_email_account (OknoProfile       *self,
+                   OknoTokenProvider *tokens,
+                   const char        *address,
+                   const char        *problem)
+{
+  okno_outbox_remove_sink (self->outbox, OKNO_NOTIFY_KIND_EMAIL);
+  okno_outbox_remove_sink (self->outbox, OKNO_NOTIFY_KIND_CLIENT_EMAIL);
+  g_clear_object (&self->email_sink);
+
+  if (tokens != NULL)
+    {
+      g_autoptr(OknoGmail) gmail = okno_gmail_new (tokens);
+
+      self->email_sink = okno_email_sink_new (gmail, self->schedule, self->settings);
+      okno_email_sink_set_owner (self->email_sink, address, owner_language ());
+      okno_email_sink_set_translate (self->email_sink, email_translate);
+      okno_email_sink_set_page_url_func (self->email_sink, email_page_url, self);
+      okno_outbox_add_sink (self->outbox, OKNO_NOTIFY_KIND_EMAIL, OKNO_NOTIFY_SINK (self->email_sink));
+      okno_outbox_add_sink (self->outbox, OKNO_NOTIFY_KIND_CLIENT_EMAIL, OKNO_NOTIFY_SINK (self->email_sink));
+      problem = NULL;
+    }
+  set_email_problem (self, problem);
+  update_notify_kinds (self);
+}
+
+static const char *
+no_google_account_text (void)
+{
+  return _("no Google account is connected: connect one in Preferences → Google Calendar");
+}
+
+/* The Google account changed (loaded, connected, disconnected). */
+static void
+google_account_changed_cb (OknoProfile *self)
+{
+  OknoGoogleAuth *auth = self->google_auth;
+
+  if (auth == NULL || !okno_google_auth_is_connected (auth))
+    set_email_account (self, NULL, NULL, no_google_account_text ());
+  else if (!okno_google_auth_has_scope (auth, OKNO_GOOGLE_SCOPE_GMAIL))
+    set_email_account (self, NULL, NULL,
+                       _("the Google account did not allow sending email: connect it again in Preferences → Google Calendar and allow it"));
+  else if (self->email_sink == NULL)
+    {
+      g_autoptr(OknoGoogleTokens) tokens = okno_google_tokens_new (auth);
+
+      set_email_account (self, OKNO_TOKEN_PROVIDER (tokens), okno_google_auth_get_account (auth), NULL);
+    }
+  else
+    okno_email_sink_set_owner (self->email_sink, okno_google_auth_get_account (auth), owner_language ());
+}
+
+static void
+google_account_loaded_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  OknoProfile *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!okno_google_auth_load_finish (OKNO_GOOGLE_AUTH (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      report_keyring_error (self, _("The Google sign-in cannot be read from the keyring: %s"), error);
+    }
+  google_account_changed_cb (self);
+}
+
+static void
+follow_google_account (OknoProfile    *self,
+                       OknoGoogleAuth *auth)
+{
+  if (self->google_auth != NULL)
+    g_signal_handlers_disconnect_by_data (self->google_auth, self);
+  g_set_object (&self->google_auth, auth);
+  g_signal_connect_object (self->google_auth, "notify::connected",
+                           G_CALLBACK (google_account_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->google_auth, "notify::granted-scopes",
+                           G_CALLBACK (google_account_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* Email needs the Google account: the calendar's when Google is the
+ * backend, else the one the folder's Preferences connected. */
+static void
+watch_google_account (OknoProfile *self)
+{
+  if (OKNO_IS_GOOGLE_CALENDAR (self->calendar))
+    {
+      okno_profile_use_google_account (self, okno_google_calendar_get_auth (OKNO_GOOGLE_CALENDAR (self->calendar)));
+      return;
+    }
+
+  {
+    g_autoptr(OknoGoogleAuth) auth = okno_google_auth_new (self->data_dir);
+
+    follow_google_account (self, auth);
+  }
+  okno_google_auth_load_async (self->google_auth, self->cancellable, google_account_loaded_cb, self);
 }
 
 static void
@@ -426,6 +593,7 @@ assemble (OknoProfile  *self,
                                 G_SETTINGS_BIND_GET, agenda_hour_from_setting, NULL, NULL, NULL);
   update_notify_kinds (self);
   okno_reminders_start (self->reminders);
+  set_email_problem (self, no_google_account_text ());
 
   return TRUE;
 }
@@ -522,6 +690,8 @@ okno_profile_dispose (GObject *object)
   g_clear_object (&self->calcom_monitor);
   g_clear_object (&self->telegram);
   g_clear_object (&self->reminders);
+  g_clear_object (&self->email_sink);
+  g_clear_object (&self->google_auth);
 
   g_clear_object (&self->web_server);
   g_clear_object (&self->booking_watch);
@@ -547,6 +717,7 @@ okno_profile_finalize (GObject *object)
     close (self->lock_fd);
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->server_error, g_free);
+  g_clear_pointer (&self->email_problem, g_free);
 
   G_OBJECT_CLASS (okno_profile_parent_class)->finalize (object);
 }
@@ -569,6 +740,9 @@ okno_profile_get_property (GObject    *object,
       break;
     case PROP_SERVER_ERROR:
       g_value_set_string (value, self->server_error);
+      break;
+    case PROP_EMAIL_PROBLEM:
+      g_value_set_string (value, self->email_problem);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -635,6 +809,17 @@ okno_profile_class_init (OknoProfileClass *klass)
    */
   properties [PROP_SERVER_ERROR] =
     g_param_spec_string ("server-error", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * OknoProfile:email-problem:
+   *
+   * Why email notifications are off (no Google account, no permission to
+   * send), in words for Olga, or %NULL while they are on.
+   */
+  properties [PROP_EMAIL_PROBLEM] =
+    g_param_spec_string ("email-problem", NULL, NULL,
                          NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
@@ -836,6 +1021,9 @@ okno_profile_start_watching (OknoProfile *self)
       okno_calcom_monitor_start (self->calcom_monitor);
       return;
     }
+
+  if (self->google_auth == NULL)
+    watch_google_account (self);
 
   okno_secrets_lookup_async (self->data_dir, OKNO_SECRET_TELEGRAM_BOT_TOKEN, self->cancellable,
                              telegram_token_looked_up_cb, self);
@@ -1092,4 +1280,51 @@ okno_profile_close_finish (OknoProfile   *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Why email is off, or %NULL while it is on. */
+const char *
+okno_profile_get_email_problem (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
+  return self->email_problem;
+}
+
+/* The email sink while email is on, else %NULL. */
+OknoEmailSink *
+okno_profile_get_email_sink (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
+  return self->email_sink;
+}
+
+/* For tests: email through @tokens as @address (%NULL turns email off, as
+ * with no Google account), without a keyring. */
+void
+_okno_profile_set_email_account (OknoProfile       *self,
+                                 OknoTokenProvider *tokens,
+                                 const char        *address)
+{
+  g_return_if_fail (OKNO_IS_PROFILE (self));
+  set_email_account (self, tokens, address, tokens ? NULL : no_google_account_text ());
+}
+
+/**
+ * okno_profile_use_google_account:
+ * @auth: a loaded Google sign-in of this folder
+ *
+ * Sends email through @auth's account from now on, if it is connected and
+ * may send email (else #OknoProfile:email-problem says why), following its
+ * changes. okno_profile_start_watching() does it by itself; the command
+ * line, which reads the keyring synchronously, hands its own.
+ */
+void
+okno_profile_use_google_account (OknoProfile    *self,
+                                 OknoGoogleAuth *auth)
+{
+  g_return_if_fail (OKNO_IS_PROFILE (self));
+  g_return_if_fail (OKNO_IS_GOOGLE_AUTH (auth));
+
+  follow_google_account (self, auth);
+  google_account_changed_cb (self);
 }

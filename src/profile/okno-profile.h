@@ -11,6 +11,8 @@
 #include "okno-attention.h"
 #include "okno-booking-service.h"
 #include "okno-calcom-monitor.h"
+#include "okno-email-sink.h"
+#include "okno-google-auth.h"
 #include "okno-telegram.h"
 #include "okno-outbox.h"
 #include "okno-slot-service.h"
@@ -66,6 +68,13 @@ OknoSlotService    *okno_profile_get_slot_service (OknoProfile        *self);
 OknoWebServer      *okno_profile_get_web_server   (OknoProfile        *self);
 OknoCalcomMonitor  *okno_profile_get_calcom_monitor (OknoProfile        *self);
 OknoTelegram       *okno_profile_get_telegram     (OknoProfile         *self);
+const char         *okno_profile_get_email_problem (OknoProfile        *self);
+OknoEmailSink      *okno_profile_get_email_sink   (OknoProfile         *self);
+void                okno_profile_use_google_account (OknoProfile       *self,
+                                                     OknoGoogleAuth    *auth);
+void                _okno_profile_set_email_account (OknoProfile       *self,
+                                                     OknoTokenProvider *tokens,
+                                                     const char        *address);
 void                okno_profile_start_watching   (OknoProfile         *self);
 void                okno_profile_apply_overrides  (OknoProfile        *self,
                                                     const OknoOverrides *overrides);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "okno-cli-notify.h"
+#include "okno-google-auth.h"
 #include "okno-secrets.h"
 #include "okno-telegram.h"
 
@@ -110,6 +111,73 @@ test_sent_cb (GObject      *object,
   g_main_loop_quit (sending->loop);
 }
 
+static void
+auth_loaded_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Sending *sending = user_data;
+
+  sending->sent = okno_google_auth_load_finish (OKNO_GOOGLE_AUTH (object), result, &sending->error);
+  g_main_loop_quit (sending->loop);
+}
+
+static void
+mail_sent_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Sending *sending = user_data;
+  g_autofree char *id = okno_gmail_send_finish (OKNO_GMAIL (object), result, NULL, &sending->error);
+
+  sending->sent = id != NULL;
+  g_main_loop_quit (sending->loop);
+}
+
+/* The email line: a test message to Olga through Gmail, or why not (no
+ * Google account, no permission to send). FALSE when sending failed. */
+static gboolean
+test_email (OknoProfile *profile)
+{
+  Sending sending = { g_main_loop_new (NULL, FALSE), FALSE, NULL };
+  g_autoptr(GBytes) mime = NULL;
+  OknoEmailSink *sink;
+  gboolean ok = TRUE;
+
+  if (g_strcmp0 (g_getenv ("OKNO_KEYRING"), "none") != 0)
+    {
+      g_autoptr(OknoGoogleAuth) auth = okno_google_auth_new (okno_profile_get_data_dir (profile));
+
+      okno_google_auth_load_async (auth, NULL, auth_loaded_cb, &sending);
+      g_main_loop_run (sending.loop);
+      if (sending.sent)
+        okno_profile_use_google_account (profile, auth);
+    }
+
+  sink = okno_profile_get_email_sink (profile);
+  if (sending.error != NULL)
+    g_print ("email: %s: %s\n", _("not sent"), sending.error->message);
+  else if (sink == NULL)
+    g_print ("email: %s: %s\n", _("not sent"), okno_profile_get_email_problem (profile));
+  else if (!(mime = okno_email_sink_compose_test (sink, &sending.error)))
+    g_print ("email: %s: %s\n", _("not sent"), sending.error->message);
+  else
+    {
+      okno_gmail_send_async (okno_email_sink_get_gmail (sink), mime, NULL, mail_sent_cb, &sending);
+      g_main_loop_run (sending.loop);
+      if (sending.sent)
+        g_print ("email: %s\n", _("sent"));
+      else
+        {
+          g_print ("email: %s: %s\n", _("not sent"), sending.error->message);
+          ok = FALSE;
+        }
+    }
+  g_clear_error (&sending.error);
+  g_main_loop_unref (sending.loop);
+  return ok;
+}
+
 /* `notify test`: each channel says sent, or why not. Exit status 1 when a
  * channel that is set up failed. */
 int
@@ -152,7 +220,8 @@ okno_cli_notify_test (OknoProfile  *profile,
         }
     }
 
-  g_print ("email: %s: %s\n", _("not sent"), _("Okno cannot send email yet"));
+  if (!test_email (profile))
+    status = EXIT_FAILURE;
   g_print ("desktop: %s: %s\n", _("not sent"), _("okno-server has no desktop; the window (okno) shows desktop notifications"));
   return status;
 }

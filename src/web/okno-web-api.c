@@ -514,6 +514,7 @@ handle_book (OknoWebServer     *server,
   request->telegram = dup_string_member (object, "telegram", errors);
   request->note = dup_string_member (object, "note", errors);
   request->time_zone = dup_string_member (object, "timeZone", errors);
+  request->language = g_strdup (okno_web_catalog_get_language (catalog));
 
   if (!okno_booking_request_validate (request, &field_errors))
     {

@@ -1125,6 +1125,7 @@ handle_book_post (Page *page)
   request->phone = g_strdup (form_value (form, "phone"));
   request->telegram = g_strdup (form_value (form, "telegram"));
   request->note = g_strdup (form_value (form, "note"));
+  request->language = g_strdup (page->lang);
 
   slot = okno_schedule_dup_slot (page->schedule, request->slot_id);
   if (page->bad_fields != NULL && slot != NULL)
