@@ -95,6 +95,13 @@ run settings set time-zone Europe/Moscow; ok $? "settings set"
 run settings set port 99999 >/dev/null 2>&1; [ $? = 2 ]; ok $? "an out-of-range setting is refused"
 run settings get no-such-key >/dev/null 2>&1; [ $? = 2 ]; ok $? "an unknown setting is refused"
 grep -q 'time-zone' "$DIR/settings.ini"; ok $? "settings live in settings.ini in the data folder"
+run settings set reminder-hours 0; ok $? "settings set reminder-hours 0 turns the client's reminder off"
+[ "$(run settings get reminder-hours)" = "0" ]; ok $? "reminder-hours reads back"
+run settings set reminder-hours 169 >/dev/null 2>&1; [ $? = 2 ]; ok $? "reminder-hours is at most a week"
+run settings set agenda-hour 9; ok $? "settings set agenda-hour 9"
+[ "$(run settings get agenda-hour)" = "9" ]; ok $? "agenda-hour reads back"
+run settings set agenda-hour 24 >/dev/null 2>&1; [ $? = 2 ]; ok $? "agenda-hour is an hour 0-23 or empty"
+run settings set agenda-hour ''; ok $? "an empty agenda-hour turns the agenda off"
 
 # Serving: the same folder is locked; a booking through HTTP shows in the CLI afterwards.
 port=$(( 20000 + $$ % 20000 ))

@@ -120,6 +120,7 @@ typedef struct
 static const char * const both_channels[] = { "telegram", "client-email", NULL };
 
 /* Thursday 2030-03-14 in Moscow (UTC+3 all year). */
+#define R_B1 "reminder:b1:20300314T0900Z"  /* b1 at 12:00 */
 #define DAY "2030-03-14"
 
 static GDateTime *
@@ -297,24 +298,24 @@ test_reminder_fires_once_on_time (Fixture       *f,
 
   /* An hour early: planned for exactly 24 h before, nothing sent yet. */
   assert_next_due (f, "2030-03-13T12:00:00+03:00");
-  g_assert_false (okno_ledger_was_enqueued (f->ledger, "reminder:b1"));
-  g_assert_cmpuint (delivered (f->sink, "reminder:b1"), ==, 0);
+  g_assert_false (okno_ledger_was_enqueued (f->ledger, R_B1));
+  g_assert_cmpuint (delivered (f->sink, R_B1), ==, 0);
 
   /* Three seconds before: the timer, not a replan, sends it. */
   set_clock ("2030-03-13T11:59:57+03:00");
   replan_and_settle (f);
-  g_assert_false (okno_ledger_was_enqueued (f->ledger, "reminder:b1"));
-  g_assert_cmpuint (delivered (f->sink, "reminder:b1"), ==, 0);
-  wait_delivered (f, "reminder:b1");
+  g_assert_false (okno_ledger_was_enqueued (f->ledger, R_B1));
+  g_assert_cmpuint (delivered (f->sink, R_B1), ==, 0);
+  wait_delivered (f, R_B1);
 
-  arrived = g_hash_table_lookup (f->sink->at, "reminder:b1");
+  arrived = g_hash_table_lookup (f->sink->at, R_B1);
   g_date_time_unref (due);
   due = at ("2030-03-13T12:00:00+03:00");
   g_assert_cmpint (g_date_time_compare (arrived, due), >=, 0);
   g_assert_cmpint (g_date_time_difference (arrived, due), <, 20 * G_TIME_SPAN_SECOND);
-  g_assert_true (okno_ledger_was_enqueued (f->ledger, "reminder:b1"));
+  g_assert_true (okno_ledger_was_enqueued (f->ledger, R_B1));
 
-  payload = g_hash_table_lookup (f->sink->payloads, "reminder:b1");
+  payload = g_hash_table_lookup (f->sink->payloads, R_B1);
   g_assert_cmpstr (json_object_get_string_member (payload, "event"), ==, "reminder");
   g_assert_cmpint (json_object_get_int_member (payload, "reminderHours"), ==, 24);
   booking = json_object_get_object_member (payload, "booking");
@@ -325,7 +326,7 @@ test_reminder_fires_once_on_time (Fixture       *f,
   set_clock ("2030-03-13T13:00:00+03:00");
   replan_and_settle (f);
   replan_and_settle (f);
-  g_assert_cmpuint (delivered (f->sink, "reminder:b1"), ==, 1);
+  g_assert_cmpuint (delivered (f->sink, R_B1), ==, 1);
   g_assert_cmpuint (g_hash_table_size (f->sink->delivered), ==, 1);
   assert_next_due (f, NULL);
 }
@@ -347,22 +348,22 @@ test_none_for_cancelled (Fixture       *f,
   /* All due; the cancelled one is not enqueued. */
   set_clock ("2030-03-13T17:00:00+03:00");
   replan_and_settle (f);
-  g_assert_true (okno_ledger_has_outbox_item (f->ledger, "reminder:kept"));
-  g_assert_true (okno_ledger_has_outbox_item (f->ledger, "reminder:late"));
-  g_assert_false (okno_ledger_was_enqueued (f->ledger, "reminder:gone"));
+  g_assert_true (okno_ledger_has_outbox_item (f->ledger, "reminder:kept:20300314T0900Z"));
+  g_assert_true (okno_ledger_has_outbox_item (f->ledger, "reminder:late:20300314T1300Z"));
+  g_assert_false (okno_ledger_was_enqueued (f->ledger, "reminder:gone:20300314T1100Z"));
 
   /* Cancelled while its reminder waited in the outbox: dropped. */
   cancel_booking (f, "late");
   okno_test_drain (f->ledger);
   replan_and_settle (f);
-  g_assert_false (okno_ledger_has_outbox_item (f->ledger, "reminder:late"));
+  g_assert_false (okno_ledger_has_outbox_item (f->ledger, "reminder:late:20300314T1300Z"));
 
   okno_outbox_add_sink (f->outbox, "client-email", OKNO_NOTIFY_SINK (f->sink));
-  wait_delivered (f, "reminder:kept");
+  wait_delivered (f, "reminder:kept:20300314T0900Z");
   replan_and_settle (f);
-  g_assert_cmpuint (delivered (f->sink, "reminder:kept"), ==, 1);
-  g_assert_cmpuint (delivered (f->sink, "reminder:gone"), ==, 0);
-  g_assert_cmpuint (delivered (f->sink, "reminder:late"), ==, 0);
+  g_assert_cmpuint (delivered (f->sink, "reminder:kept:20300314T0900Z"), ==, 1);
+  g_assert_cmpuint (delivered (f->sink, "reminder:gone:20300314T1100Z"), ==, 0);
+  g_assert_cmpuint (delivered (f->sink, "reminder:late:20300314T1300Z"), ==, 0);
 }
 
 static void
@@ -375,7 +376,7 @@ test_none_twice_after_restart (Fixture       *f,
   open_all (f, TRUE);
   put_booking (f, "b1", "2030-03-14T12:00:00+03:00", "Анна", "anna@example.org");
   okno_reminders_start (f->reminders);
-  wait_delivered (f, "reminder:b1");
+  wait_delivered (f, R_B1);
   replan_and_settle (f);
   close_all (f);
 
@@ -391,10 +392,10 @@ test_none_twice_after_restart (Fixture       *f,
           close_all (f);
           open_all (f, TRUE);
         }
-      g_assert_true (okno_ledger_was_enqueued (f->ledger, "reminder:b1"));
+      g_assert_true (okno_ledger_was_enqueued (f->ledger, R_B1));
       okno_reminders_start (f->reminders);
       replan_and_settle (f);
-      g_assert_cmpuint (delivered (f->sink, "reminder:b1"), ==, 0);
+      g_assert_cmpuint (delivered (f->sink, R_B1), ==, 0);
       g_assert_cmpuint (okno_outbox_get_pending (f->outbox, NULL), ==, 0);
       close_all (f);
     }
@@ -411,7 +412,7 @@ test_none_twice_after_kill (Fixture       *f,
       open_all (f, FALSE);
       put_booking (f, "b1", "2030-03-14T12:00:00+03:00", "Анна", "anna@example.org");
       okno_reminders_start (f->reminders);
-      while (!okno_ledger_has_outbox_item (f->ledger, "reminder:b1"))
+      while (!okno_ledger_has_outbox_item (f->ledger, R_B1))
         g_main_context_iteration (NULL, TRUE);
       okno_test_drain (f->ledger);
       kill (getpid (), SIGKILL);
@@ -425,16 +426,67 @@ test_none_twice_after_kill (Fixture       *f,
 
   set_clock ("2030-03-13T13:30:00+03:00");
   open_all (f, TRUE);
-  g_assert_true (okno_ledger_was_enqueued (f->ledger, "reminder:b1"));
+  g_assert_true (okno_ledger_was_enqueued (f->ledger, R_B1));
   okno_reminders_start (f->reminders);
-  wait_delivered (f, "reminder:b1");
+  wait_delivered (f, R_B1);
   replan_and_settle (f);
   close_all (f);
 
   open_all (f, TRUE);
   okno_reminders_start (f->reminders);
   replan_and_settle (f);
-  g_assert_cmpuint (delivered (f->sink, "reminder:b1"), ==, 0);
+  g_assert_cmpuint (delivered (f->sink, R_B1), ==, 0);
+}
+
+static void
+move_booking (Fixture    *f,
+              const char *id,
+              const char *start)
+{
+  g_autoptr(OknoBooking) booking = okno_booking_copy (okno_ledger_lookup (f->ledger, id));
+  g_autoptr(GDateTime) begin = at (start);
+  g_autoptr(GDateTime) end = g_date_time_add_minutes (begin, 50);
+  g_autoptr(GDateTime) now = okno_time_now_utc ();
+  g_autoptr(GError) error = NULL;
+
+  okno_booking_move (booking, "slot-moved", begin, end, now);
+  g_assert_true (okno_ledger_put (f->ledger, booking, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_moved_booking_reminded_of_new_time (Fixture       *f,
+                                         gconstpointer  data)
+{
+  /* b1's reminder went out for 12:00 on the 14th; then it moved to the
+   * 16th: a second reminder, for the new time, when that one is due. */
+  set_clock ("2030-03-13T13:00:00+03:00");
+  open_all (f, TRUE);
+  put_booking (f, "b1", "2030-03-14T12:00:00+03:00", "Анна", "anna@example.org");
+  okno_reminders_start (f->reminders);
+  wait_delivered (f, R_B1);
+  move_booking (f, "b1", "2030-03-16T12:00:00+03:00");
+  replan_and_settle (f);
+  assert_next_due (f, "2030-03-15T12:00:00+03:00");
+  close_all (f);
+
+  /* Moved again while that reminder waited unsent: it is dropped, and
+   * the one for the newest time follows. */
+  set_clock ("2030-03-15T13:00:00+03:00");
+  open_all (f, FALSE);
+  okno_reminders_start (f->reminders);
+  replan_and_settle (f);
+  g_assert_true (okno_ledger_has_outbox_item (f->ledger, "reminder:b1:20300316T0900Z"));
+  move_booking (f, "b1", "2030-03-18T12:00:00+03:00");
+  okno_test_drain (f->ledger);
+  replan_and_settle (f);
+  g_assert_false (okno_ledger_has_outbox_item (f->ledger, "reminder:b1:20300316T0900Z"));
+  set_clock ("2030-03-17T12:00:01+03:00");
+  replan_and_settle (f);
+  okno_outbox_add_sink (f->outbox, "client-email", OKNO_NOTIFY_SINK (f->sink));
+  wait_delivered (f, "reminder:b1:20300318T0900Z");
+  g_assert_cmpuint (delivered (f->sink, "reminder:b1:20300316T0900Z"), ==, 0);
+  g_assert_cmpuint (g_hash_table_size (f->sink->delivered), ==, 1);
 }
 
 static void
@@ -539,14 +591,14 @@ test_settings_turn_them_off (Fixture       *f,
   replan_and_settle (f);
   assert_next_due (f, NULL);
   g_assert_cmpuint (g_hash_table_size (f->sink->delivered), ==, 0);
-  g_assert_false (okno_ledger_was_enqueued (f->ledger, "reminder:b1"));
+  g_assert_false (okno_ledger_was_enqueued (f->ledger, "reminder:b1:20300314T1200Z"));
   g_assert_false (okno_ledger_was_enqueued (f->ledger, "agenda:" DAY));
 
   /* Turned on: b1's reminder (due at 15:00 yesterday, session ahead) and
    * today's agenda catch up; b2's is planned. */
   okno_reminders_set_channels (f->reminders, both_channels);
   replan_and_settle (f);
-  g_assert_cmpuint (delivered (f->sink, "reminder:b1"), ==, 1);
+  g_assert_cmpuint (delivered (f->sink, "reminder:b1:20300314T1200Z"), ==, 1);
   g_assert_cmpuint (delivered (f->sink, "agenda:" DAY), ==, 1);
   assert_next_due (f, "2030-03-15T09:00:00+03:00");
   okno_reminders_set_agenda_hour (f->reminders, -1);
@@ -571,8 +623,8 @@ test_booked_inside_window_gets_none (Fixture       *f,
   g_assert_true (okno_ledger_put (f->ledger, booking, NULL));
   okno_reminders_start (f->reminders);
   replan_and_settle (f);
-  g_assert_cmpuint (delivered (f->sink, "reminder:fresh"), ==, 0);
-  g_assert_false (okno_ledger_was_enqueued (f->ledger, "reminder:fresh"));
+  g_assert_cmpuint (delivered (f->sink, "reminder:fresh:20300314T1200Z"), ==, 0);
+  g_assert_false (okno_ledger_was_enqueued (f->ledger, "reminder:fresh:20300314T1200Z"));
 }
 
 static const char *
@@ -610,6 +662,8 @@ test_reminder_email_text (void)
   g_assert_nonnull (strstr (ru->text, "Ольга"));
   g_assert_nonnull (strstr (ru->html, "&lt;b&gt;Анна&lt;/b&gt;"));
   g_assert_null (strstr (ru->html, "<b>Анна"));
+  g_assert_cmpuint (g_strv_length (ru->paragraphs), ==, 4);
+  g_assert_cmpstr (ru->paragraphs[0], ==, "<b>Анна</b>, здравствуйте!");
 
   json_object_set_string_member (booking, "language", "en");
   en = okno_reminder_email_new (payload, moscow, NULL, catalog_translate);
@@ -646,6 +700,7 @@ main (int   argc,
   ADD ("/okno/reminders/none-for-cancelled", test_none_for_cancelled);
   ADD ("/okno/reminders/none-twice-after-restart", test_none_twice_after_restart);
   ADD ("/okno/reminders/none-twice-after-kill", test_none_twice_after_kill);
+  ADD ("/okno/reminders/moved-booking-reminded-of-new-time", test_moved_booking_reminded_of_new_time);
   ADD ("/okno/reminders/agenda-once-at-hour", test_agenda_once_at_hour);
   ADD ("/okno/reminders/agenda-catches-up", test_agenda_catches_up);
   ADD ("/okno/reminders/settings-turn-them-off", test_settings_turn_them_off);

@@ -16,7 +16,9 @@
 /* Plans what is sent at a time rather than on a booking:
  *   a reminder   to the client, reminder-hours before the session, as a
  *                "client-email" outbox item (the client's email channel)
- *                with the key "reminder:<booking id>"
+ *                with the key "reminder:<booking id>:<start, UTC
+ *                YYYYMMDDTHHMMZ>" (a booking moved to another time gets
+ *                a reminder for its new time)
  *                and the payload {"event": "reminder", "reminderHours",
  *                "booking": {…}} (the booking as in a "booked" item);
  *   the agenda   to Olga at agenda-hour (her zone), as a "telegram" item
@@ -38,7 +40,8 @@
  * while its session has not started, today's agenda while one of today's
  * sessions is still ahead. A booking made after its reminder would have
  * been due gets none (its confirmation is fresh), and a reminder still
- * waiting in the outbox when its booking is cancelled is dropped. */
+ * waiting in the outbox when its booking is cancelled or moved is
+ * dropped. */
 
 #define REMINDER_KIND  "client-email"
 #define AGENDA_KIND    "telegram"
@@ -101,7 +104,42 @@ take_earlier (GDateTime **next,
 static char *
 reminder_key (OknoBooking *booking)
 {
-  return g_strconcat ("reminder:", okno_booking_get_id (booking), NULL);
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (okno_booking_get_start (booking));
+  g_autofree char *start = g_date_time_format (utc, "%Y%m%dT%H%MZ");
+
+  return g_strdup_printf ("reminder:%s:%s", okno_booking_get_id (booking), start);
+}
+
+/* Reminders waiting in the outbox whose booking was cancelled or moved
+ * since: they must not go out (a moved one gets a new key). */
+static void
+drop_stale_reminders (OknoReminders *self)
+{
+  OknoLedger *ledger = get_ledger (self);
+  g_autoptr(GPtrArray) items = okno_ledger_dup_outbox (ledger);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      JsonObject *item = g_ptr_array_index (items, i);
+      const char *key = json_object_get_string_member (item, "key");
+      JsonObject *payload = json_object_get_object_member (item, "payload");
+      JsonObject *data;
+      OknoBooking *booking;
+      g_autofree char *current = NULL;
+
+      if (!g_str_has_prefix (key, "reminder:") ||
+          g_strcmp0 (json_object_get_string_member_with_default (payload, "event", ""), "reminder") != 0 ||
+          !(data = json_object_get_object_member (payload, "booking")))
+        continue;
+
+      booking = okno_ledger_lookup (ledger, json_object_get_string_member_with_default (data, "id", ""));
+      if (booking != NULL && okno_booking_is_active (booking) &&
+          g_str_equal (key, (current = reminder_key (booking))))
+        continue;
+
+      g_debug ("Dropping %s: its booking was cancelled or moved", key);
+      okno_ledger_complete_outbox_item (ledger, key, NULL);
+    }
 }
 
 static JsonObject *
@@ -224,6 +262,8 @@ plan_reminders (OknoReminders     *self,
   GListModel *bookings = okno_ledger_get_bookings (ledger);
   gboolean on = self->reminder_hours > 0 && has_channel (self, REMINDER_KIND);
 
+  drop_stale_reminders (self);
+
   for (guint i = 0; i < g_list_model_get_n_items (bookings); i++)
     {
       g_autoptr(OknoBooking) booking = g_list_model_get_item (bookings, i);
@@ -233,15 +273,7 @@ plan_reminders (OknoReminders     *self,
       const char *email;
 
       if (!okno_booking_is_active (booking))
-        {
-          /* Cancelled while its reminder waited: it must not go out. */
-          if (okno_ledger_has_outbox_item (ledger, key))
-            {
-              g_debug ("Dropping %s: the booking was cancelled", key);
-              okno_ledger_complete_outbox_item (ledger, key, NULL);
-            }
-          continue;
-        }
+        continue;
 
       email = okno_booking_get_field (booking, "email");
       if (!on || email == NULL || email[0] == '\0' ||

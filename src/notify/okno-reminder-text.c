@@ -115,6 +115,7 @@ okno_reminder_email_free (OknoReminderEmail *email)
   g_free (email->subject);
   g_free (email->text);
   g_free (email->html);
+  g_strfreev (email->paragraphs);
   g_free (email);
 }
 
@@ -200,13 +201,16 @@ okno_reminder_email_new (JsonObject                *payload,
   html = g_string_new ("<!DOCTYPE html><html><body>");
   {
     const char *parts[] = { hello, intro, zone_line, type_line, cancel };
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
     for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
       if (parts[i] != NULL)
         {
           g_autofree char *escaped = g_markup_escape_text (parts[i], -1);
           g_string_append_printf (html, "<p>%s</p>", escaped);
+          g_strv_builder_add (builder, parts[i]);
         }
+    email->paragraphs = g_strv_builder_end (builder);
   }
   g_string_append (html, "</body></html>");
 

@@ -16,7 +16,10 @@ G_BEGIN_DECLS
 typedef const char *(*OknoReminderTranslateFunc) (const char *language,
                                                   const char *msgid);
 
-/* A reminder email's parts, in the client's language. */
+/* A reminder email's parts, in the client's language. The email sink
+ * sends a "client-email" outbox item with {"event": "reminder"} by asking
+ * okno_reminder_email_new() for them (its translate function has the same
+ * shape as this one). */
 typedef struct
 {
   char *language;   /* "ru" or "en" */
@@ -25,6 +28,8 @@ typedef struct
   char *subject;
   char *text;       /* plain text */
   char *html;       /* HTML, client text escaped */
+  GStrv paragraphs; /* the same text, one plain (unescaped) string per
+                     * paragraph, for a sink that lays messages out itself */
 } OknoReminderEmail;
 
 const char        *okno_reminder_language          (JsonObject        *payload);
