@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "okno-test-http.h"
+#include "okno-test-profile.h"
 #include "okno-test-utils.h"
+#include "okno-web-form-guard.h"
 
 void
 okno_test_response_free (Response *r)
@@ -93,7 +95,7 @@ okno_test_http_tear_down (Fixture       *f,
   g_clear_object (&f->slot);
   g_clear_object (&f->slot2);
   g_clear_object (&f->session);
-  okno_profile_flush (f->instance);
+  okno_test_settle_profile (f->instance);
   g_assert_finalize_object (f->instance);
   okno_test_remove_dir (f->dir);
   g_free (f->dir);
@@ -174,3 +176,21 @@ okno_test_http_request (Fixture    *f,
   return okno_test_http_send (f, msg);
 }
 
+
+/* The booking form's signed stamp for @slot_id (%NULL: the form with a
+ * choice of times), as if the form had been served a minute ago: a
+ * "stamp=…" field to add to a /book POST (okno-web-form-guard.h). */
+char *
+okno_test_http_form_stamp (Fixture    *f,
+                           const char *slot_id)
+{
+  g_autoptr(OknoWebFormGuard) guard = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) served = g_date_time_add_seconds (now, -60);
+  g_autofree char *scope = g_strconcat ("book:", slot_id, NULL);
+  g_autofree char *stamp = NULL;
+
+  g_object_get (okno_profile_get_web_server (f->instance), "form-guard", &guard, NULL);
+  stamp = okno_web_form_guard_dup_stamp (guard, scope, served);
+  return g_strconcat (OKNO_WEB_FORM_GUARD_STAMP_FIELD "=", stamp, NULL);
+}

@@ -59,6 +59,8 @@ Response    *okno_test_http_request      (Fixture       *f,
                                           const char    *method,
                                           const char    *path,
                                           const char    *body);
+char        *okno_test_http_form_stamp   (Fixture       *f,
+                                          const char    *slot_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Response, okno_test_response_free)
 

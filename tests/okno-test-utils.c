@@ -62,7 +62,7 @@ okno_test_insert_event (OknoCalendar *calendar,
   if (slot)
     okno_event_set_private (event, "okno", "slot");
 
-  stored = okno_calendar_insert_event_sync (calendar, event, &error);
+  stored = okno_test_calendar_insert (calendar, event, &error);
   g_assert_no_error (error);
   g_assert_nonnull (stored);
 
@@ -118,4 +118,72 @@ okno_test_drain (OknoLedger *ledger)
   /* Answers queued behind the barrier's. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
+}
+
+/* The calendar's calls, waited for on the test's loop (from the test's
+ * body: the programs have no such forms, nothing there may wait). */
+
+typedef struct
+{
+  gboolean      done;
+  GAsyncResult *result;
+} Waited;
+
+static void
+waited_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Waited *waited = user_data;
+
+  waited->result = g_object_ref (result);
+  waited->done = TRUE;
+}
+
+static GAsyncResult *
+wait_result (Waited *waited)
+{
+  while (!waited->done)
+    g_main_context_iteration (NULL, TRUE);
+  return waited->result;
+}
+
+OknoEvent *
+okno_test_calendar_insert (OknoCalendar  *calendar,
+                           OknoEvent     *event,
+                           GError       **error)
+{
+  Waited waited = { FALSE, NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  okno_calendar_insert_event_async (calendar, event, NULL, waited_cb, &waited);
+  result = wait_result (&waited);
+  return okno_calendar_insert_event_finish (calendar, result, error);
+}
+
+OknoEvent *
+okno_test_calendar_update (OknoCalendar  *calendar,
+                           OknoEvent     *event,
+                           GError       **error)
+{
+  Waited waited = { FALSE, NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  okno_calendar_update_event_async (calendar, event, NULL, waited_cb, &waited);
+  result = wait_result (&waited);
+  return okno_calendar_update_event_finish (calendar, result, error);
+}
+
+gboolean
+okno_test_calendar_delete (OknoCalendar  *calendar,
+                           const char    *event_id,
+                           const char    *etag,
+                           GError       **error)
+{
+  Waited waited = { FALSE, NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  okno_calendar_delete_event_async (calendar, event_id, etag, NULL, waited_cb, &waited);
+  result = wait_result (&waited);
+  return okno_calendar_delete_event_finish (calendar, result, error);
 }

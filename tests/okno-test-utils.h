@@ -24,5 +24,15 @@ void       okno_test_wait_idle       (OknoLocalCalendar *calendar);
 void       okno_test_drain           (OknoLedger        *ledger);
 void       okno_test_wait_outbox     (OknoOutbox        *outbox,
                                       OknoLocalCalendar *calendar);
+OknoEvent *okno_test_calendar_insert (OknoCalendar      *calendar,
+                                      OknoEvent         *event,
+                                      GError           **error);
+OknoEvent *okno_test_calendar_update (OknoCalendar      *calendar,
+                                      OknoEvent         *event,
+                                      GError           **error);
+gboolean   okno_test_calendar_delete (OknoCalendar      *calendar,
+                                      const char        *event_id,
+                                      const char        *etag,
+                                      GError           **error);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "okno-application.h"
 #include "okno-attention-button.h"
 #include "okno-test-ui.h"
+#include "okno-test-profile.h"
 #include "okno-test-utils.h"
 #include "okno-window.h"
 
@@ -80,7 +81,7 @@ test_attention_button (void)
   g_assert_cmpuint (okno_ledger_get_attention_items (okno_profile_get_ledger (okno_application_get_profile (app)))->len, ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  okno_profile_flush (okno_application_get_profile (app));
+  okno_test_settle_profile (okno_application_get_profile (app));
 }
 
 int

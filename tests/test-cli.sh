@@ -123,6 +123,14 @@ grep -q '✅ Анна — Включить в дело (40 мин)' "$DIR/calend
 err=$(run slots rm "$id" 2>&1); rc=$?
 [ $rc = 1 ] && echo "$err" | grep -q 'bookings cancel'; ok $? "a booked slot cannot be removed before its booking is cancelled"
 
+# Olga moves it (issue 13.1): the history says so, and back again.
+id3=$(run slots add --start "$(date -d '+5 days' +%Y-%m-%dT12:00)" --title "Разбор" | cut -f1)
+run bookings move "$bid" "$id3"; ok $? "bookings move"
+run bookings list --json | grep -q "\"slotId\" : \"$id3\""; ok $? "bookings move: the booking is on the new slot"
+run bookings list --json | grep -q '"event" : "moved"'; ok $? "bookings list --json shows the move in its history"
+run bookings move "$bid" nosuchslot >/dev/null 2>&1; [ $? = 1 ]; ok $? "bookings move to an unknown slot fails"
+run bookings move "$bid" >/dev/null 2>&1; [ $? = 2 ]; ok $? "bookings move without a slot is a usage error"
+run bookings move "$bid" "$id"; ok $? "bookings move back"
 run bookings cancel "$bid"; ok $? "bookings cancel"
 run bookings list | grep -q "cancelled"; ok $? "the booking shows as cancelled"
 grep -q '🔓 СЛОТ: Включить в дело (40 мин)' "$DIR/calendar.json"; ok $? "the slot reopens in the calendar"

@@ -18,6 +18,7 @@
 
 #include "okno-test-http.h"
 #include "okno-test-raw.h"
+#include "okno-test-profile.h"
 #include "okno-test-utils.h"
 #include "okno-text.h"
 #include "okno-web-server-private.h"
@@ -228,7 +229,12 @@ form_body (Gen        *gen,
   if (cancel)
     g_string_append_printf (out, "booking=%s&token=%s", gen->booking_id, gen->token);
   else
-    g_string_append_printf (out, "slot=%s&name=Anna&email=a%%40example.org&note=hi", random_slot (gen));
+    {
+      /* Signed as the page signs it, so hostile forms reach past the form guard. */
+      g_autofree char *stamp = okno_test_http_form_stamp (gen->f, NULL);
+
+      g_string_append_printf (out, "slot=%s&name=Anna&email=a%%40example.org&note=hi&%s", random_slot (gen), stamp);
+    }
   g_string_append (out, g_rand_boolean (gen->rand) ? "&lang=en" : "&lang=%ff");
 
   for (guint i = g_rand_int_range (gen->rand, 0, 4); i > 0; i--)
@@ -373,7 +379,7 @@ reopen (Fixture *f)
   g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
   const char *name;
 
-  okno_profile_flush (f->instance);
+  okno_test_settle_profile (f->instance);
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *path = g_build_filename (f->dir, name, NULL);

@@ -15,6 +15,7 @@
 
 #include "okno-test-http.h"
 #include "okno-test-raw.h"
+#include "okno-test-profile.h"
 #include "okno-test-utils.h"
 #include "okno-web-server-private.h"
 
@@ -56,7 +57,7 @@ assert_folder_clean (Fixture *f)
   g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
   const char *name;
 
-  okno_profile_flush (f->instance);
+  okno_test_settle_profile (f->instance);
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *path = g_build_filename (f->dir, name, NULL);
@@ -85,7 +86,11 @@ post_form (Fixture    *f,
            const char *form)
 {
   g_autoptr(SoupMessage) msg = okno_test_http_message (f, "POST", path, NULL, 0);
-  g_autoptr(GBytes) bytes = g_bytes_new (form, strlen (form));
+  g_autofree char *stamp = okno_test_http_form_stamp (f, NULL);
+  /* A booking form as the page serves it: signed a minute ago. */
+  g_autofree char *signed_form = g_str_equal (path, "/book") && strstr (form, "stamp=") == NULL
+                                 ? g_strconcat (form, "&", stamp, NULL) : g_strdup (form);
+  g_autoptr(GBytes) bytes = g_bytes_new (signed_form, strlen (signed_form));
 
   soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);

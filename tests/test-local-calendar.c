@@ -54,13 +54,13 @@ test_crud_and_persistence (void)
     g_autoptr(GDateTime) e = okno_test_time ("2026-11-26T16:40:00Z");
     okno_event_set_times (moved, s, e);
   }
-  result = okno_calendar_update_event_sync (OKNO_CALENDAR (calendar), moved, &error);
+  result = okno_test_calendar_update (OKNO_CALENDAR (calendar), moved, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (okno_event_get_etag (result), !=, old_etag);
 
   stale = okno_event_copy (a);
   okno_event_set_summary (stale, "overwritten?");
-  g_assert_null (okno_calendar_update_event_sync (OKNO_CALENDAR (calendar), stale, &error));
+  g_assert_null (okno_test_calendar_update (OKNO_CALENDAR (calendar), stale, &error));
   g_assert_error (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT);
   g_clear_error (&error);
 
@@ -69,10 +69,10 @@ test_crud_and_persistence (void)
   g_assert_cmpuint (listed->len, ==, 2);
   g_assert_cmpstr (okno_event_get_id (g_ptr_array_index (listed, 0)), ==, okno_event_get_id (b));
 
-  g_assert_false (okno_calendar_delete_event_sync (OKNO_CALENDAR (calendar), "nosuchevent", "\"1\"", &error));
+  g_assert_false (okno_test_calendar_delete (OKNO_CALENDAR (calendar), "nosuchevent", "\"1\"", &error));
   g_assert_error (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_true (okno_calendar_delete_event_sync (OKNO_CALENDAR (calendar), okno_event_get_id (b), okno_event_get_etag (b), &error));
+  g_assert_true (okno_test_calendar_delete (OKNO_CALENDAR (calendar), okno_event_get_id (b), okno_event_get_etag (b), &error));
   g_clear_object (&calendar);
 
   reopened = okno_local_calendar_new (dir, &error);
@@ -189,7 +189,7 @@ test_refuses_invalid_text (void)
   g_autoptr(OknoEvent) result = NULL;
 
   okno_event_set_summary (bad, "A\xed\xa0\x80" "B");
-  result = okno_calendar_update_event_sync (OKNO_CALENDAR (calendar), bad, &error);
+  result = okno_test_calendar_update (OKNO_CALENDAR (calendar), bad, &error);
   g_assert_null (result);
   g_assert_error (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_INVALID);
   g_assert_cmpstr (okno_event_get_summary (okno_calendar_lookup_event (OKNO_CALENDAR (calendar),
@@ -233,7 +233,7 @@ test_ids_state_refresh (void)
     {
       g_autoptr(OknoEvent) event = okno_event_new (bad[i], "x", t, t2);
 
-      g_assert_null (okno_calendar_insert_event_sync (OKNO_CALENDAR (calendar), event, &error));
+      g_assert_null (okno_test_calendar_insert (OKNO_CALENDAR (calendar), event, &error));
       g_assert_error (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_INVALID);
       g_clear_error (&error);
     }
@@ -242,10 +242,10 @@ test_ids_state_refresh (void)
   {
     g_autoptr(OknoEvent) event = okno_event_new ("chosen0b0the0caller", "x", t, t2);
 
-    first = okno_calendar_insert_event_sync (OKNO_CALENDAR (calendar), event, &error);
+    first = okno_test_calendar_insert (OKNO_CALENDAR (calendar), event, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (okno_event_get_id (first), ==, "chosen0b0the0caller");
-    again = okno_calendar_insert_event_sync (OKNO_CALENDAR (calendar), event, &error);
+    again = okno_test_calendar_insert (OKNO_CALENDAR (calendar), event, &error);
     g_assert_null (again);
     g_assert_error (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT);
     g_clear_error (&error);

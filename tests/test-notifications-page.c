@@ -15,6 +15,7 @@
 #include "okno-notifications-page.h"
 #include "okno-test-http.h"
 #include "okno-test-ui.h"
+#include "okno-test-profile.h"
 #include "okno-test-utils.h"
 
 static GtkWidget *
@@ -154,7 +155,7 @@ test_set_up_telegram (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_subprocess_send_signal (fake, SIGTERM);
   g_subprocess_wait (fake, NULL, NULL);
-  okno_profile_flush (profile);
+  okno_test_settle_profile (profile);
   g_clear_object (&profile);
   okno_test_remove_dir (dir);
 }

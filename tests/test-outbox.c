@@ -470,6 +470,98 @@ test_group_commit (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (okno_ledger_get_bookings (ledger)), ==, 32);
 }
 
+static gboolean
+journal_has (const char *path,
+             const char *text)
+{
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (path, &contents, NULL, NULL) && strstr (contents, text) != NULL;
+}
+
+static void
+drained_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_assert_true (okno_ledger_drain_finish (OKNO_LEDGER (object), result, NULL));
+  *(gboolean *) user_data = TRUE;
+}
+
+/* An outbox item's "done" costs no fdatasync of its own (a lost one only
+ * repeats an idempotent item): it is written at once, and made durable by
+ * the next booking's sync or a drain. So a booking costs one sync, not
+ * two. "Done" with an attention item is synced. */
+static void
+test_done_needs_no_sync (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *journal = g_build_filename (f->dir, "bookings.journal", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OknoLedger) ledger = okno_ledger_new (f->dir, &error);
+  g_autoptr(JsonObject) payload = json_object_new ();
+  g_autoptr(JsonObject) item = okno_outbox_item_new ("b00000.calendar.book", "calendar", payload);
+  g_autoptr(JsonObject) other = okno_outbox_item_new ("b00000.booked.telegram", "telegram", payload);
+  g_autoptr(JsonObject) attention = okno_attention_item_new ("calendar-gone", "b00000", "Gone");
+  OknoJournalRecord *record = record_for (0);
+  Counter counter = { 0, 0, 0, 0 };
+  gboolean drained = FALSE;
+  guint syncs;
+
+  g_assert_no_error (error);
+  okno_journal_record_add_outbox (record, item);
+  okno_journal_record_add_outbox (record, other);
+  okno_ledger_append_async (ledger, record, NULL, appended_cb, &counter);
+  while (counter.done < 1)
+    g_main_context_iteration (NULL, TRUE);
+  syncs = _okno_ledger_get_sync_count (ledger);
+
+  /* Written, not synced. */
+  okno_ledger_complete_outbox_item (ledger, "b00000.calendar.book", NULL);
+  g_assert_false (okno_ledger_has_outbox_item (ledger, "b00000.calendar.book"));
+  while (!journal_has (journal, "\"done\":[\"b00000.calendar.book\"]"))
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (_okno_ledger_get_sync_count (ledger), ==, syncs);
+
+  /* The next booking's one sync carries it. */
+  counter.done = 0;
+  okno_ledger_append_async (ledger, record_for (1), NULL, appended_cb, &counter);
+  while (counter.done < 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (counter.failed, ==, 0);
+  g_assert_cmpuint (_okno_ledger_get_sync_count (ledger), ==, syncs + 1);
+
+  /* Given up with an attention item: synced on its own. */
+  okno_ledger_complete_outbox_item (ledger, "b00000.booked.telegram", attention);
+  while (!journal_has (journal, "\"done\":[\"b00000.booked.telegram\"]"))
+    g_main_context_iteration (NULL, FALSE);
+  okno_ledger_drain_async (ledger, NULL, drained_cb, &drained);
+  while (!drained)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (_okno_ledger_get_sync_count (ledger), ==, syncs + 2);
+
+  /* A drain syncs a lazy record still unsynced, and only then. */
+  okno_ledger_complete_outbox_item (ledger, "b00001.calendar.book", NULL);
+  drained = FALSE;
+  okno_ledger_drain_async (ledger, NULL, drained_cb, &drained);
+  while (!drained)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (_okno_ledger_get_sync_count (ledger), ==, syncs + 3);
+  drained = FALSE;
+  okno_ledger_drain_async (ledger, NULL, drained_cb, &drained);
+  while (!drained)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (_okno_ledger_get_sync_count (ledger), ==, syncs + 3);
+  g_clear_object (&ledger);
+
+  ledger = okno_ledger_new (f->dir, &error);
+  g_assert_no_error (error);
+  g_assert_false (okno_ledger_has_outbox_item (ledger, "b00000.calendar.book"));
+  g_assert_false (okno_ledger_has_outbox_item (ledger, "b00000.booked.telegram"));
+  g_assert_cmpuint (okno_ledger_get_attention_items (ledger)->len, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (okno_ledger_get_bookings (ledger)), ==, 2);
+}
+
 /* A write that fails undoes its decision (and those queued behind it):
  * the slot is free again, nothing is on disk. Simulated with a file size
  * limit, which fails writes as a full disk does. */
@@ -677,6 +769,7 @@ main (int   argc,
   ADD ("/okno/outbox/permanent-failure-needs-attention", test_permanent_failure_needs_attention);
   ADD ("/okno/outbox/survives-kill", test_survives_kill);
   ADD ("/okno/ledger/group-commit", test_group_commit);
+  ADD ("/okno/ledger/done-needs-no-sync", test_done_needs_no_sync);
   ADD ("/okno/ledger/failed-write-is-undone", test_failed_write_is_undone);
   ADD ("/okno/ledger/compaction-under-load", test_compaction_under_load);
   ADD ("/okno/ledger/unknown-record-refused", test_unknown_record_refused);

@@ -10,6 +10,7 @@
 #include "okno-google-calendar.h"
 #include "okno-local-calendar.h"
 #include "okno-test-http.h"
+#include "okno-test-profile.h"
 #include "okno-test-utils.h"
 
 static void
@@ -71,7 +72,7 @@ test_opens_async (void)
   g_assert_nonnull (okno_profile_get_web_server (profile));
   g_assert_true (okno_schedule_get_calendar (okno_profile_get_schedule (profile)) == okno_profile_get_calendar (profile));
 
-  okno_profile_flush (profile);
+  okno_test_settle_profile (profile);
   g_assert_finalize_object (g_steal_pointer (&profile));
   okno_test_remove_dir (dir);
 }
@@ -100,7 +101,7 @@ test_locked (void)
   g_assert_null (second);
   g_assert_error (error, OKNO_DATA_ERROR, OKNO_DATA_ERROR_LOCKED);
 
-  okno_profile_flush (first);
+  okno_test_settle_profile (first);
   g_clear_object (&first);
   okno_test_remove_dir (dir);
 }
@@ -123,14 +124,14 @@ test_backend_from_settings (void)
   g_assert_true (OKNO_IS_GOOGLE_CALENDAR (okno_profile_get_calendar (profile)));
   g_assert_cmpstr (okno_calendar_get_state_name (okno_profile_get_calendar (profile)), ==, "reconnect");
   g_assert_false (g_file_test (calendar, G_FILE_TEST_EXISTS));
-  okno_profile_flush (profile);
+  okno_test_settle_profile (profile);
   g_clear_object (&profile);
 
   /* Set back to local, the same folder opens (the Google one let go of it). */
   g_assert_true (g_file_set_contents (ini, "[okno]\ncalendar-backend='local'\n", -1, NULL));
   profile = okno_test_open_profile (dir);
   g_assert_true (OKNO_IS_LOCAL_CALENDAR (okno_profile_get_calendar (profile)));
-  okno_profile_flush (profile);
+  okno_test_settle_profile (profile);
   g_clear_object (&profile);
   okno_test_remove_dir (dir);
 }

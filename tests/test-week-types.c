@@ -19,6 +19,7 @@
 #include "okno-slot-popover.h"
 #include "okno-test-ui.h"
 #include "okno-test-utils.h"
+#include "okno-test-week.h"
 #include "okno-time.h"
 #include "okno-week-view-private.h"
 #include "okno-window.h"
@@ -30,24 +31,9 @@ typedef struct _Fixture Fixture;
 
 struct _Fixture
 {
-  void           (*func) (Fixture *f, gconstpointer data);
-  gconstpointer    data;
-  OknoApplication *app;
-  OknoWindow      *window;
-  OknoWeekView    *grid;
-  OknoProfile    *instance;
-  GtkAdjustment   *vadjustment;
-  GDateTime       *monday;
+  OknoTestWeek   week;
+  GtkAdjustment *vadjustment;
 };
-
-static gboolean
-idle_done (gpointer data)
-{
-  Fixture *f = data;
-
-  return !_okno_week_view_is_busy (f->grid) &&
-         !okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (okno_profile_get_calendar (f->instance)));
-}
 
 /* Waits for the writes, then lets frames pass: a scroll animation, if
  * anything started one, has moved the view by then (GTK's last 200 ms, a
@@ -55,34 +41,9 @@ idle_done (gpointer data)
 static void
 settle (Fixture *f)
 {
-  okno_test_iterate_until (idle_done, f, 10000);
+  okno_test_week_settle (&f->week);
   for (guint i = 0; i < 30; i++)
-    okno_test_wait_frame (GTK_WIDGET (f->window));
-}
-
-static GDateTime *
-at (Fixture *f,
-    int      day,
-    int      hour,
-    int      minute)
-{
-  g_autoptr(GDateTime) d = g_date_time_add_days (f->monday, day);
-
-  return g_date_time_add_minutes (d, hour * 60 + minute);
-}
-
-static void
-point_for (Fixture *f,
-           int      day,
-           int      minutes,
-           double  *x,
-           double  *y)
-{
-  OknoWeekGeometry geometry;
-
-  _okno_week_view_get_geometry (f->grid, &geometry);
-  *x = okno_week_geometry_x_for_day (&geometry, day) + okno_week_geometry_day_width (&geometry) / 2;
-  *y = okno_week_geometry_y_for (&geometry, minutes) + 0.3;
+    okno_test_wait_frame (GTK_WIDGET (f->week.window));
 }
 
 static void
@@ -92,32 +53,8 @@ drag (Fixture *f,
       int      day1,
       int      minutes1)
 {
-  double x0, y0, x1, y1;
-
-  point_for (f, day0, minutes0, &x0, &y0);
-  point_for (f, day1, minutes1, &x1, &y1);
-  _okno_week_view_press (f->grid, x0, y0);
-  _okno_week_view_motion (f->grid, (x0 + x1) / 2, (y0 + y1) / 2);
-  _okno_week_view_motion (f->grid, x1, y1);
-  _okno_week_view_release (f->grid, x1, y1);
+  okno_test_week_hook_drag (&f->week, day0, minutes0, day1, minutes1);
   settle (f);
-}
-
-static OknoEvent *
-slot_starting (Fixture   *f,
-               GDateTime *start)
-{
-  g_autoptr(GDateTime) end = g_date_time_add_minutes (start, 1);
-  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_profile_get_calendar (f->instance), start, end);
-
-  for (guint i = 0; i < events->len; i++)
-    {
-      OknoEvent *event = g_ptr_array_index (events, i);
-
-      if (g_date_time_equal (okno_event_get_start (event), start))
-        return event;
-    }
-  return NULL;
 }
 
 static void
@@ -126,7 +63,7 @@ assert_slot (Fixture    *f,
              int         minutes,
              const char *title)
 {
-  OknoEvent *event = slot_starting (f, start);
+  OknoEvent *event = okno_test_week_slot_at (&f->week, start);
   g_autofree char *text = g_date_time_format_iso8601 (start);
 
   if (event == NULL)
@@ -136,118 +73,35 @@ assert_slot (Fixture    *f,
   g_assert_cmpstr (okno_event_get_summary (event), ==, title);
 }
 
-static guint
-count_slots (Fixture   *f,
-             GDateTime *from,
-             GDateTime *to)
-{
-  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_profile_get_calendar (f->instance), from, to);
-  guint n = 0;
-
-  for (guint i = 0; i < events->len; i++)
-    if (okno_schedule_classify (okno_profile_get_schedule (f->instance), g_ptr_array_index (events, i))
-        == OKNO_EVENT_KIND_SLOT &&
-        g_date_time_compare (okno_event_get_start (g_ptr_array_index (events, i)), from) >= 0)
-      n++;
-  return n;
-}
-
-static gboolean
-scrolled_to_working_day (gpointer data)
-{
-  Fixture *f = data;
-
-  return gtk_adjustment_get_upper (f->vadjustment) > gtk_adjustment_get_page_size (f->vadjustment) &&
-         gtk_adjustment_get_value (f->vadjustment) > 0;
-}
-
-/* Each test has a week of its own, @weeks ahead of this one. */
 static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
+set_up (Fixture       *f,
+        gconstpointer  data)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) day = g_date_time_add_weeks (now, GPOINTER_TO_INT (data));
-
-  f->window = OKNO_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
-  okno_window_set_week (f->window, day);
-  f->grid = OKNO_WEEK_VIEW (okno_window_get_grid (f->window));
-  f->instance = okno_application_get_profile (f->app);
-  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
   f->vadjustment = gtk_scrolled_window_get_vadjustment (
-    GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (f->grid), GTK_TYPE_SCROLLED_WINDOW)));
-  okno_test_iterate_until (okno_test_is_shown, f->grid, 5000);
-  okno_test_iterate_until (scrolled_to_working_day, f, 5000);
-
-  /* The window may still be settling its size (a slow machine, a
-   * sanitizer): wait until the hours' height and the scroll range hold
-   * still for a while. */
-  {
-    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-    double height, upper;
-
-    do
-      {
-        gint64 until = g_get_monotonic_time () + 250 * 1000;
-
-        height = okno_week_view_get_hour_height (f->grid);
-        upper = gtk_adjustment_get_upper (f->vadjustment);
-        while (g_get_monotonic_time () < until)
-          {
-            g_main_context_iteration (NULL, FALSE);
-            g_usleep (2000);
-          }
-      }
-    while ((height != okno_week_view_get_hour_height (f->grid) || upper != gtk_adjustment_get_upper (f->vadjustment)) &&
-           g_get_monotonic_time () < deadline);
-  }
+    GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (f->week.grid), GTK_TYPE_SCROLLED_WINDOW)));
 }
 
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  GtkWidget *window;
-
-  settle (f);
-  g_date_time_unref (f->monday);
-  /* Dialogs first; the window must then go with nothing holding it. */
-  while ((window = okno_test_find_toplevel (GTK_TYPE_WINDOW)) && window != GTK_WIDGET (f->window))
-    okno_test_destroy_window (GTK_WINDOW (window));
-  okno_test_destroy_window (GTK_WINDOW (f->window));
-}
-
-static void
-run_activated (GtkApplication *application,
-               gpointer        data)
-{
-  Fixture *f = data;
-
-  fixture_set_up (f, f->data);
-  f->func (f, f->data);
-  fixture_tear_down (f, f->data);
-}
-
-/* A fresh data folder and application for each test (and meson runs each
- * test in its own process, see tests/meson.build), run as main() runs it. */
+/* A fresh data folder and application for each test, each with a week of
+ * its own, @weeks ahead of this one. */
 static void
 run_case (gconstpointer data)
 {
   const struct { gconstpointer weeks; void (*func) (Fixture *, gconstpointer); } *c = data;
   Fixture f = { 0 };
 
-  f.func = c->func;
-  f.data = c->weeks;
-  okno_test_ui_profile (SETTINGS);
-  f.app = okno_application_new ();
-  okno_test_run_app (f.app, run_activated, &f);
+  f.week.func = (OknoTestWeekFunc) c->func;
+  f.week.data = c->weeks;
+  f.week.weeks_ahead = GPOINTER_TO_INT (c->weeks);
+  f.week.width = 1100;
+  f.week.height = 720;
+  f.week.set_up = (OknoTestWeekFunc) set_up;
+  okno_test_week_run (&f.week, SETTINGS);
 }
 
 static void
 set_types (Fixture *f)
 {
-  GSettings *settings = okno_profile_get_settings (f->instance);
+  GSettings *settings = okno_profile_get_settings (f->week.instance);
 
   g_settings_set_value (settings, OKNO_SESSION_TYPES_KEY,
                         g_variant_new_parsed ("[('a', 'Включить в дело', uint32 40, '', '', ''),"
@@ -277,14 +131,14 @@ static void
 test_scroll_kept (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GDateTime) tue_10 = at (f, 1, 10, 0);
-  g_autoptr(GDateTime) tue_13 = at (f, 1, 13, 0);
-  g_autoptr(GDateTime) thu_15 = at (f, 3, 15, 0);
+  g_autoptr(GDateTime) tue_10 = okno_test_week_at (&f->week, 1, 10, 0);
+  g_autoptr(GDateTime) tue_13 = okno_test_week_at (&f->week, 1, 13, 0);
+  g_autoptr(GDateTime) thu_15 = okno_test_week_at (&f->week, 3, 15, 0);
   GtkWidget *popover;
   double value;
 
   /* Olga scrolls a little down from the working day's start. */
-  value = gtk_adjustment_get_value (f->vadjustment) + okno_week_view_get_hour_height (f->grid);
+  value = gtk_adjustment_get_value (f->vadjustment) + okno_week_view_get_hour_height (f->week.grid);
   gtk_adjustment_set_value (f->vadjustment, value);
   value = gtk_adjustment_get_value (f->vadjustment);
   settle (f);
@@ -292,7 +146,7 @@ test_scroll_kept (Fixture       *f,
 
   /* The first click in the window publishes a slot, and stays. */
   drag (f, 1, 10 * 60, 1, 10 * 60);
-  g_assert_nonnull (slot_starting (f, tue_10));
+  g_assert_nonnull (okno_test_week_slot_at (&f->week, tue_10));
   assert_not_scrolled (f, value);
 
   /* A drag on empty grid. */
@@ -301,28 +155,28 @@ test_scroll_kept (Fixture       *f,
 
   /* Moving a slot (its tile is made anew). */
   drag (f, 1, 10 * 60 + 20, 1, 13 * 60 + 20);
-  g_assert_nonnull (slot_starting (f, tue_13));
+  g_assert_nonnull (okno_test_week_slot_at (&f->week, tue_13));
   assert_not_scrolled (f, value);
 
   /* Esc. */
-  _okno_week_view_key (f->grid, GDK_KEY_Escape, 0);
+  _okno_week_view_key (f->week.grid, GDK_KEY_Escape, 0);
   settle (f);
   assert_not_scrolled (f, value);
 
   /* A click on an open slot opens its popover; closing it keeps the place. */
   drag (f, 1, 13 * 60 + 20, 1, 13 * 60 + 20);
-  popover = find_popover (GTK_WIDGET (f->grid), OKNO_TYPE_SLOT_POPOVER);
+  popover = find_popover (GTK_WIDGET (f->week.grid), OKNO_TYPE_SLOT_POPOVER);
   g_assert_nonnull (popover);
   gtk_popover_popdown (GTK_POPOVER (popover));
   settle (f);
   assert_not_scrolled (f, value);
 
   /* A booked session's popover, too (booked as the old system wrote it). */
-  g_object_unref (okno_test_insert_event (okno_profile_get_calendar (f->instance), "✅ Вера — Разбор",
+  g_object_unref (okno_test_insert_event (okno_profile_get_calendar (f->week.instance), "✅ Вера — Разбор",
                                           thu_15, 40, TRUE));
   settle (f);
   drag (f, 3, 15 * 60 + 20, 3, 15 * 60 + 20);
-  popover = find_popover (GTK_WIDGET (f->grid), OKNO_TYPE_BOOKING_POPOVER);
+  popover = find_popover (GTK_WIDGET (f->week.grid), OKNO_TYPE_BOOKING_POPOVER);
   g_assert_nonnull (popover);
   gtk_popover_popdown (GTK_POPOVER (popover));
   settle (f);
@@ -330,7 +184,7 @@ test_scroll_kept (Fixture       *f,
 
   /* The keyboard still brings the cursor into view. */
   for (guint i = 0; i < 6 * 24; i++)
-    _okno_week_view_key (f->grid, GDK_KEY_Down, 0);
+    _okno_week_view_key (f->week.grid, GDK_KEY_Down, 0);
   settle (f);
   g_assert_cmpfloat (gtk_adjustment_get_value (f->vadjustment), >, value);
 }
@@ -341,9 +195,9 @@ static void
 test_session_types (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(GDateTime) mon_10 = at (f, 0, 10, 0);
-  g_autoptr(GDateTime) mon_14 = at (f, 0, 14, 0);
-  g_autoptr(GDateTime) wed_10 = at (f, 2, 10, 0);
+  g_autoptr(GDateTime) mon_10 = okno_test_week_at (&f->week, 0, 10, 0);
+  g_autoptr(GDateTime) mon_14 = okno_test_week_at (&f->week, 0, 14, 0);
+  g_autoptr(GDateTime) wed_10 = okno_test_week_at (&f->week, 2, 10, 0);
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   GtkWidget *popover;
   g_autoptr(GPtrArray) checks = g_ptr_array_new ();
@@ -353,7 +207,7 @@ test_session_types (Fixture       *f,
   settle (f);
 
   /* The header bar names the current type. */
-  okno_test_collect (GTK_WIDGET (f->window), GTK_TYPE_LABEL, labels);
+  okno_test_collect (GTK_WIDGET (f->week.window), GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     if (g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), "Разбор") == 0 &&
         gtk_widget_get_ancestor (g_ptr_array_index (labels, i), GTK_TYPE_MENU_BUTTON) != NULL)
@@ -367,7 +221,7 @@ test_session_types (Fixture       *f,
   assert_slot (f, mon_14, 30, "🔓 СЛОТ: Разбор");
 
   /* Another type chosen from the header bar's menu. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win." OKNO_CURRENT_SESSION_TYPE_KEY,
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->week.window), "win." OKNO_CURRENT_SESSION_TYPE_KEY,
                                              "s", "a"));
   drag (f, 2, 10 * 60, 2, 10 * 60);
   assert_slot (f, wed_10, 40, "🔓 СЛОТ: Включить в дело");
@@ -375,7 +229,7 @@ test_session_types (Fixture       *f,
   /* The popover of Monday's 90-minute slot makes it «Включить в дело»,
    * without a stale length in its title; Undo brings the type back. */
   drag (f, 0, 10 * 60 + 30, 0, 10 * 60 + 30);
-  popover = find_popover (GTK_WIDGET (f->grid), OKNO_TYPE_SLOT_POPOVER);
+  popover = find_popover (GTK_WIDGET (f->week.grid), OKNO_TYPE_SLOT_POPOVER);
   g_assert_nonnull (popover);
   okno_test_collect (popover, GTK_TYPE_CHECK_BUTTON, checks);
   g_assert_cmpuint (checks->len, ==, 2);
@@ -383,23 +237,23 @@ test_session_types (Fixture       *f,
   gtk_check_button_set_active (g_ptr_array_index (checks, 0), TRUE);
   settle (f);
   assert_slot (f, mon_10, 90, "🔓 СЛОТ: Включить в дело");
-  g_assert_true (okno_week_view_undo (f->grid));
+  g_assert_true (okno_week_view_undo (f->week.grid));
   settle (f);
   assert_slot (f, mon_10, 90, "🔓 СЛОТ: Разбор");
 
   /* An old slot made longer loses its stale «(40 мин)». */
   {
-    g_autoptr(GDateTime) thu_10 = at (f, 3, 10, 0);
+    g_autoptr(GDateTime) thu_10 = okno_test_week_at (&f->week, 3, 10, 0);
     double x, y_bottom, y_target, unused;
 
-    g_object_unref (okno_test_insert_event (okno_profile_get_calendar (f->instance),
+    g_object_unref (okno_test_insert_event (okno_profile_get_calendar (f->week.instance),
                                             "🔓 СЛОТ: Включить в дело (40 мин)", thu_10, 40, TRUE));
     settle (f);
-    point_for (f, 3, 10 * 60 + 40, &x, &y_bottom);
-    point_for (f, 3, 11 * 60 + 30, &unused, &y_target);
-    _okno_week_view_press (f->grid, x, y_bottom - 3);
-    _okno_week_view_motion (f->grid, x, y_target);
-    _okno_week_view_release (f->grid, x, y_target);
+    okno_test_week_point (&f->week, 3, 10 * 60 + 40, 0.3, &x, &y_bottom);
+    okno_test_week_point (&f->week, 3, 11 * 60 + 30, 0.3, &unused, &y_target);
+    _okno_week_view_press (f->week.grid, x, y_bottom - 3);
+    _okno_week_view_motion (f->week.grid, x, y_target);
+    _okno_week_view_release (f->week.grid, x, y_target);
     settle (f);
     assert_slot (f, thu_10, 90, "🔓 СЛОТ: Включить в дело");
   }
@@ -410,9 +264,9 @@ static void
 test_undo_copy_week (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(GDateTime) previous = g_date_time_add_weeks (f->monday, -1);
-  g_autoptr(GDateTime) next = g_date_time_add_weeks (f->monday, 1);
-  OknoCalendar *calendar = okno_profile_get_calendar (f->instance);
+  g_autoptr(GDateTime) previous = g_date_time_add_weeks (f->week.monday, -1);
+  g_autoptr(GDateTime) next = g_date_time_add_weeks (f->week.monday, 1);
+  OknoCalendar *calendar = okno_profile_get_calendar (f->week.instance);
 
   for (int i = 0; i < 6; i++)
     {
@@ -422,23 +276,23 @@ test_undo_copy_week (Fixture       *f,
       g_object_unref (okno_test_insert_event (calendar, "🔓 СЛОТ: Разбор", start, 60, TRUE));
     }
   settle (f);
-  g_assert_cmpuint (count_slots (f, f->monday, next), ==, 0);
+  g_assert_cmpuint (okno_test_week_count_slots (&f->week, f->week.monday, next), ==, 0);
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.copy-previous", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->week.window), "week.copy-previous", NULL));
   settle (f);
-  g_assert_cmpuint (count_slots (f, f->monday, next), ==, 6);
-  g_assert_true (okno_week_view_can_undo (f->grid));
+  g_assert_cmpuint (okno_test_week_count_slots (&f->week, f->week.monday, next), ==, 6);
+  g_assert_true (okno_week_view_can_undo (f->week.grid));
 
   /* One Undo (the toast's button and Ctrl+Z run week.undo). */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.undo", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->week.window), "week.undo", NULL));
   settle (f);
-  g_assert_cmpuint (count_slots (f, f->monday, next), ==, 0);
-  g_assert_cmpuint (count_slots (f, previous, f->monday), ==, 6);
+  g_assert_cmpuint (okno_test_week_count_slots (&f->week, f->week.monday, next), ==, 0);
+  g_assert_cmpuint (okno_test_week_count_slots (&f->week, previous, f->week.monday), ==, 6);
 
   /* With everything undone, there is nothing left to undo. */
-  while (okno_week_view_undo (f->grid))
+  while (okno_week_view_undo (f->week.grid))
     settle (f);
-  g_assert_false (okno_week_view_can_undo (f->grid));
+  g_assert_false (okno_week_view_can_undo (f->week.grid));
 }
 
 static GtkWidget *
@@ -463,17 +317,17 @@ test_first_steps (Fixture       *f,
 {
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   GtkWidget *hint = NULL;
-  GtkRevealer *contact_bar = GTK_REVEALER (find_named (GTK_WIDGET (f->window), GTK_TYPE_REVEALER, "contact-bar"));
+  GtkRevealer *contact_bar = GTK_REVEALER (find_named (GTK_WIDGET (f->week.window), GTK_TYPE_REVEALER, "contact-bar"));
   g_autoptr(GPtrArray) entries = g_ptr_array_new ();
   g_autofree char *contact = NULL;
 
-  okno_test_collect (GTK_WIDGET (f->window), GTK_TYPE_LABEL, labels);
+  okno_test_collect (GTK_WIDGET (f->week.window), GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     if (gtk_widget_has_css_class (g_ptr_array_index (labels, i), "empty-hint"))
       hint = g_ptr_array_index (labels, i);
   g_assert_nonnull (hint);
   g_assert_true (gtk_widget_get_visible (hint));
-  okno_test_save_screenshot (GTK_WIDGET (f->window), "window-first-start.png");
+  okno_test_save_screenshot (GTK_WIDGET (f->week.window), "window-first-start.png");
 
   drag (f, 1, 10 * 60, 1, 10 * 60);
   g_assert_false (gtk_widget_get_visible (hint));
@@ -484,7 +338,7 @@ test_first_steps (Fixture       *f,
   g_assert_cmpuint (entries->len, ==, 1);
   gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (entries, 0)), " @olga_rozet ");
   g_signal_emit_by_name (g_ptr_array_index (entries, 0), "activate");
-  contact = g_settings_get_string (okno_profile_get_settings (f->instance), "contact");
+  contact = g_settings_get_string (okno_profile_get_settings (f->week.instance), "contact");
   g_assert_cmpstr (contact, ==, "@olga_rozet");
   g_assert_false (gtk_revealer_get_reveal_child (contact_bar));
 }
@@ -495,17 +349,17 @@ static void
 test_tile_lines (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autoptr(GDateTime) start = at (f, 2, 10, 0);
+  g_autoptr(GDateTime) start = okno_test_week_at (&f->week, 2, 10, 0);
   g_autoptr(GDateTime) end = g_date_time_add_minutes (start, 40);
   g_autoptr(OknoEvent) event = okno_event_new ("tilelines1", "🔓 СЛОТ: Включить в дело: долгая практика с разбором",
                                                start, end);
   GtkWidget *tile = okno_event_tile_new (event, OKNO_EVENT_KIND_SLOT,
-                                         okno_schedule_get_time_zone (okno_profile_get_schedule (f->instance)),
+                                         okno_schedule_get_time_zone (okno_profile_get_schedule (f->week.instance)),
                                          "🔓 СЛОТ", "✅", FALSE);
   int heights[] = { 18, 30, 45, 60, 90, 200 };
 
   g_object_ref_sink (tile);
-  gtk_widget_set_parent (tile, GTK_WIDGET (f->grid));
+  gtk_widget_set_parent (tile, GTK_WIDGET (f->week.grid));
   for (guint i = 0; i < G_N_ELEMENTS (heights); i++)
     {
       int minimum, natural;
@@ -553,7 +407,7 @@ static void
 wait_n_days (Fixture *f,
              int      n)
 {
-  gpointer args[2] = { f->grid, GINT_TO_POINTER (n) };
+  gpointer args[2] = { f->week.grid, GINT_TO_POINTER (n) };
 
   okno_test_iterate_until (n_days_is, args, 5000);
   settle (f);
@@ -569,13 +423,13 @@ test_narrow (Fixture       *f,
   g_autoptr(GDateTime) expected = NULL;
   int minimum, natural;
 
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 700, 600);
+  gtk_window_set_default_size (GTK_WINDOW (f->week.window), 700, 600);
   wait_n_days (f, 3);
-  okno_test_save_screenshot (GTK_WIDGET (f->window), "window-700.png");
-  first = g_date_time_ref (okno_window_get_week (f->window));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
+  okno_test_save_screenshot (GTK_WIDGET (f->week.window), "window-700.png");
+  first = g_date_time_ref (okno_window_get_week (f->week.window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->week.window), "week.next", NULL));
   expected = g_date_time_add_days (first, 3);
-  g_assert_true (g_date_time_equal (okno_window_get_week (f->window), expected));
+  g_assert_true (g_date_time_equal (okno_window_get_week (f->week.window), expected));
 
   /* A swipe to the left over the days' headings moves on three more. */
   {
@@ -584,7 +438,7 @@ test_narrow (Fixture       *f,
     g_autoptr(GDateTime) after_swipe = g_date_time_add_days (first, 6);
     GtkWidget *header = NULL;
 
-    okno_test_collect (GTK_WIDGET (f->window), GTK_TYPE_BOX, headers);
+    okno_test_collect (GTK_WIDGET (f->week.window), GTK_TYPE_BOX, headers);
     for (guint i = 0; i < headers->len; i++)
       if (gtk_widget_has_css_class (g_ptr_array_index (headers, i), "day-header"))
         header = g_ptr_array_index (headers, i);
@@ -597,33 +451,33 @@ test_narrow (Fixture       *f,
         if (GTK_IS_GESTURE_SWIPE (controller))
           g_signal_emit_by_name (controller, "swipe", -900.0, 40.0);
       }
-    g_assert_true (g_date_time_equal (okno_window_get_week (f->window), after_swipe));
+    g_assert_true (g_date_time_equal (okno_window_get_week (f->week.window), after_swipe));
   }
 
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 640);
+  gtk_window_set_default_size (GTK_WINDOW (f->week.window), 360, 640);
   wait_n_days (f, 1);
-  gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (f->week.window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
   g_assert_cmpint (minimum, <=, 360);
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 360);
-  okno_test_save_screenshot (GTK_WIDGET (f->window), "window-360.png");
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->week.window)), <=, 360);
+  okno_test_save_screenshot (GTK_WIDGET (f->week.window), "window-360.png");
 
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
+  gtk_window_set_default_size (GTK_WINDOW (f->week.window), 1100, 720);
   wait_n_days (f, 7);
-  g_assert_cmpint (g_date_time_get_day_of_week (okno_window_get_week (f->window)), ==, 1);
+  g_assert_cmpint (g_date_time_get_day_of_week (okno_window_get_week (f->week.window)), ==, 1);
 
   /* Wide again, the working day is in view again, from its start: not
    * wherever the narrow layout's heights left the scroll. */
   {
     GtkAdjustment *adjustment = f->vadjustment;
-    GSettings *settings = okno_profile_get_settings (f->instance);
+    GSettings *settings = okno_profile_get_settings (f->week.instance);
     double top = g_settings_get_uint (settings, "day-start-hour") - 0.25;
     gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
 
     while (fabs (gtk_adjustment_get_value (adjustment) -
-                 top * okno_week_view_get_hour_height (OKNO_WEEK_VIEW (f->grid))) > 1.0 &&
+                 top * okno_week_view_get_hour_height (OKNO_WEEK_VIEW (f->week.grid))) > 1.0 &&
            g_get_monotonic_time () < deadline)
-      okno_test_wait_frame (GTK_WIDGET (f->window));
-    g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (adjustment) / okno_week_view_get_hour_height (OKNO_WEEK_VIEW (f->grid)),
+      okno_test_wait_frame (GTK_WIDGET (f->week.window));
+    g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (adjustment) / okno_week_view_get_hour_height (OKNO_WEEK_VIEW (f->week.grid)),
                                     top, 0.05);
   }
 }
@@ -640,8 +494,8 @@ test_share_without_lan (Fixture       *f,
   GtkWidget *popover = NULL;
   gboolean explained = FALSE;
 
-  g_assert_false (g_settings_get_boolean (okno_profile_get_settings (f->instance), "share-on-lan"));
-  okno_test_collect (GTK_WIDGET (f->window), GTK_TYPE_MENU_BUTTON, buttons);
+  g_assert_false (g_settings_get_boolean (okno_profile_get_settings (f->week.instance), "share-on-lan"));
+  okno_test_collect (GTK_WIDGET (f->week.window), GTK_TYPE_MENU_BUTTON, buttons);
   for (guint i = 0; i < buttons->len && popover == NULL; i++)
     {
       GtkPopover *candidate = gtk_menu_button_get_popover (g_ptr_array_index (buttons, i));
@@ -673,17 +527,17 @@ test_date_picker_follows (Fixture       *f,
   g_autoptr(GPtrArray) calendars = g_ptr_array_new ();
   g_autoptr(GDateTime) picked = NULL;
   g_autoptr(GDateTime) picked_week = NULL;
-  GTimeZone *zone = okno_schedule_get_time_zone (okno_profile_get_schedule (f->instance));
+  GTimeZone *zone = okno_schedule_get_time_zone (okno_profile_get_schedule (f->week.instance));
 
-  okno_test_collect (GTK_WIDGET (f->window), GTK_TYPE_CALENDAR, calendars);
+  okno_test_collect (GTK_WIDGET (f->week.window), GTK_TYPE_CALENDAR, calendars);
   g_assert_cmpuint (calendars->len, ==, 1);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->week.window), "week.next", NULL));
   picked = gtk_calendar_get_date (g_ptr_array_index (calendars, 0));
   picked_week = okno_time_week_start (picked, zone);
   {
-    g_autoptr(GDateTime) next = g_date_time_add_weeks (f->monday, 1);
+    g_autoptr(GDateTime) next = g_date_time_add_weeks (f->week.monday, 1);
     g_assert_true (g_date_time_equal (picked_week, next));
-    g_assert_true (g_date_time_equal (okno_window_get_week (f->window), next));
+    g_assert_true (g_date_time_equal (okno_window_get_week (f->week.window), next));
   }
 }
 

@@ -12,8 +12,10 @@
 #include "okno-application.h"
 #include "okno-event-tile.h"
 #include "okno-i18n.h"
+#include "okno-ledger-private.h"
 #include "okno-test-ui.h"
 #include "okno-test-utils.h"
+#include "okno-test-week.h"
 #include "okno-time.h"
 #include "okno-week-view-private.h"
 #include "okno-window.h"
@@ -91,56 +93,9 @@ typedef struct _Fixture Fixture;
 
 struct _Fixture
 {
-  void           (*func) (Fixture *f, gconstpointer data);
-  OknoApplication *app;
-  OknoWindow      *window;
-  OknoWeekView    *grid;
-  OknoProfile    *instance;
-  GDateTime       *monday;
-  const char      *watched_slot;
+  OknoTestWeek week;
+  const char  *watched_slot;
 };
-
-static gboolean
-idle_done (gpointer data)
-{
-  Fixture *f = data;
-
-  return !_okno_week_view_is_busy (f->grid) &&
-         !okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (okno_profile_get_calendar (f->instance)));
-}
-
-static void
-settle (Fixture *f)
-{
-  okno_test_iterate_until (idle_done, f, 5000);
-  for (guint i = 0; i < 5; i++)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static GDateTime *
-at (Fixture *f,
-    int      day,
-    int      hour,
-    int      minute)
-{
-  g_autoptr(GDateTime) d = g_date_time_add_days (f->monday, day);
-
-  return g_date_time_add_minutes (d, hour * 60 + minute);
-}
-
-static void
-point_for (Fixture *f,
-           int      day,
-           int      minutes,
-           double  *x,
-           double  *y)
-{
-  OknoWeekGeometry geometry;
-
-  _okno_week_view_get_geometry (f->grid, &geometry);
-  *x = okno_week_geometry_x_for_day (&geometry, day) + okno_week_geometry_day_width (&geometry) / 2;
-  *y = okno_week_geometry_y_for (&geometry, minutes) + 0.3;
-}
 
 static void
 drag (Fixture *f,
@@ -149,34 +104,8 @@ drag (Fixture *f,
       int      day1,
       int      minutes1)
 {
-  double x0, y0, x1, y1;
-
-  point_for (f, day0, minutes0, &x0, &y0);
-  point_for (f, day1, minutes1, &x1, &y1);
-  _okno_week_view_press (f->grid, x0, y0);
-  _okno_week_view_motion (f->grid, (x0 + x1) / 2, (y0 + y1) / 2);
-  _okno_week_view_motion (f->grid, x1, y1);
-  _okno_week_view_release (f->grid, x1, y1);
-  settle (f);
-}
-
-/* The one slot event that starts at @start, or NULL. */
-static OknoEvent *
-slot_starting (Fixture   *f,
-               GDateTime *start)
-{
-  g_autoptr(GDateTime) end = g_date_time_add_minutes (start, 1);
-  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_profile_get_calendar (f->instance), start, end);
-
-  for (guint i = 0; i < events->len; i++)
-    {
-      OknoEvent *event = g_ptr_array_index (events, i);
-
-      if (g_date_time_equal (okno_event_get_start (event), start) &&
-          okno_schedule_classify (okno_profile_get_schedule (f->instance), event) == OKNO_EVENT_KIND_SLOT)
-        return event;
-    }
-  return NULL;
+  okno_test_week_hook_drag (&f->week, day0, minutes0, day1, minutes1);
+  okno_test_week_settle (&f->week);
 }
 
 static void
@@ -184,7 +113,7 @@ assert_slot (Fixture   *f,
              GDateTime *start,
              int        minutes)
 {
-  OknoEvent *event = slot_starting (f, start);
+  OknoEvent *event = okno_test_week_slot_at (&f->week, start);
   g_autofree char *text = g_date_time_format_iso8601 (start);
 
   if (event == NULL)
@@ -203,8 +132,8 @@ add (Fixture    *f,
      int         minutes,
      gboolean    slot)
 {
-  g_autoptr(GDateTime) start = at (f, day, hour, minute);
-  g_autoptr(OknoEvent) event = okno_test_insert_event (okno_profile_get_calendar (f->instance),
+  g_autoptr(GDateTime) start = okno_test_week_at (&f->week, day, hour, minute);
+  g_autoptr(OknoEvent) event = okno_test_insert_event (okno_profile_get_calendar (f->week.instance),
                                                        summary, start, minutes, slot);
 }
 
@@ -220,7 +149,7 @@ populate (Fixture *f)
   static const char *names[] = {
     "Анна", "Борис", "Вера", "Глеб", "Дарья", "Евгений", "Жанна", "Захар", "Ирина", "Кира",
   };
-  OknoBookingService *service = okno_profile_get_service (f->instance);
+  OknoBookingService *service = okno_profile_get_service (f->week.instance);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   guint booked = 0;
 
@@ -231,13 +160,13 @@ populate (Fixture *f)
     {
       int day = i % 7;
       int hour = 10 + (i / 7) * 3 + (i % 3);
-      g_autoptr(GDateTime) start = at (f, day, hour, 30);
+      g_autoptr(GDateTime) start = okno_test_week_at (&f->week, day, hour, 30);
       g_autoptr(OknoEvent) slot = NULL;
       g_autofree char *token = NULL;
       g_autoptr(OknoBookingRequest) request = NULL;
       g_autoptr(OknoBooking) booking = NULL;
 
-      slot = okno_test_insert_event (okno_profile_get_calendar (f->instance),
+      slot = okno_test_insert_event (okno_profile_get_calendar (f->week.instance),
                                      i % 4 == 0 ? "🔓 СЛОТ: Разбор (60 мин)" : "🔓 СЛОТ: Включить в дело (40 мин)",
                                      start, i % 4 == 0 ? 60 : 40, TRUE);
       if (booked >= 10 || i % 2 == 1)
@@ -259,66 +188,21 @@ populate (Fixture *f)
           g_autoptr(OknoEvent) done = NULL;
 
           okno_event_set_summary (copy, title);
-          done = okno_calendar_update_event_sync (okno_profile_get_calendar (f->instance), copy, NULL);
+          done = okno_test_calendar_update (okno_profile_get_calendar (f->week.instance), copy, NULL);
         }
       booked++;
     }
-  settle (f);
+  okno_test_week_settle (&f->week);
 }
 
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  f->window = OKNO_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
-  okno_window_set_week (f->window, now);
-  f->grid = OKNO_WEEK_VIEW (okno_window_get_grid (f->window));
-  f->instance = okno_application_get_profile (f->app);
-  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
-  okno_test_iterate_until (okno_test_is_shown, f->grid, 5000);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  GtkWidget *window;
-
-  settle (f);
-  g_date_time_unref (f->monday);
-  /* Dialogs first; the window must then go with nothing holding it. */
-  while ((window = okno_test_find_toplevel (GTK_TYPE_WINDOW)) && window != GTK_WIDGET (f->window))
-    okno_test_destroy_window (GTK_WINDOW (window));
-  okno_test_destroy_window (GTK_WINDOW (f->window));
-}
-
-typedef void (*TestFunc) (Fixture       *f,
-                          gconstpointer  data);
-
-static void
-run_activated (GtkApplication *application,
-               gpointer        data)
-{
-  Fixture *f = data;
-
-  fixture_set_up (f, NULL);
-  f->func (f, NULL);
-  fixture_tear_down (f, NULL);
-}
-
-/* A fresh data folder and application for each test (and meson runs each
- * test in its own process, see tests/meson.build), run as main() runs it. */
+/* A fresh data folder and application for each test. */
 static void
 run_case (gconstpointer data)
 {
   Fixture f = { 0 };
 
-  f.func = (TestFunc) data;
-  okno_test_ui_profile (SETTINGS);
-  f.app = okno_application_new ();
-  okno_test_run_app (f.app, run_activated, &f);
+  f.week.func = (OknoTestWeekFunc) data;
+  okno_test_week_run (&f.week, SETTINGS);
 }
 
 static void
@@ -331,13 +215,13 @@ test_publish_move_refuse (Fixture       *f,
   g_autoptr(GDateTime) sat_later = NULL;
   g_autoptr(GDateTime) sun_1500 = NULL;
   /* Next week, so nothing is in the past. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
-  g_date_time_unref (f->monday);
-  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
-  thu_10 = at (f, 3, 10, 0);
-  fri_12 = at (f, 4, 12, 0);
-  sat_1030 = at (f, 5, 10, 30);
-  sun_1500 = at (f, 6, 15, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->week.window), "week.next", NULL));
+  g_date_time_unref (f->week.monday);
+  f->week.monday = g_date_time_ref (okno_week_view_get_week (f->week.grid));
+  thu_10 = okno_test_week_at (&f->week, 3, 10, 0);
+  fri_12 = okno_test_week_at (&f->week, 4, 12, 0);
+  sat_1030 = okno_test_week_at (&f->week, 5, 10, 30);
+  sun_1500 = okno_test_week_at (&f->week, 6, 15, 0);
 
   /* Press at Thursday 10:02, drag to 11:18: snapped to 10:00–11:20. */
   drag (f, 3, 602, 3, 678);
@@ -349,55 +233,55 @@ test_publish_move_refuse (Fixture       *f,
 
   /* Move the Thursday slot to Saturday, half an hour later. */
   drag (f, 3, 640, 5, 670);
-  g_assert_null (slot_starting (f, thu_10));
+  g_assert_null (okno_test_week_slot_at (&f->week, thu_10));
   assert_slot (f, sat_1030, 80);
 
   /* A busy event on Sunday afternoon refuses the drop, and says why. */
   add (f, "Кино", 6, 15, 0, 120, FALSE);
-  settle (f);
+  okno_test_week_settle (&f->week);
   {
     double x0, y0, x1, y1;
 
-    point_for (f, 5, 660, &x0, &y0);
-    point_for (f, 6, 15 * 60 + 30, &x1, &y1);
-    _okno_week_view_press (f->grid, x0, y0);
-    _okno_week_view_motion (f->grid, x1, y1);
-    g_assert_nonnull (_okno_week_view_get_refusal (f->grid));
-    g_assert_nonnull (strstr (_okno_week_view_get_refusal (f->grid), "Кино"));
-    _okno_week_view_release (f->grid, x1, y1);
-    settle (f);
+    okno_test_week_point (&f->week, 5, 660, 0.3, &x0, &y0);
+    okno_test_week_point (&f->week, 6, 15 * 60 + 30, 0.3, &x1, &y1);
+    _okno_week_view_press (f->week.grid, x0, y0);
+    _okno_week_view_motion (f->week.grid, x1, y1);
+    g_assert_nonnull (_okno_week_view_get_refusal (f->week.grid));
+    g_assert_nonnull (strstr (_okno_week_view_get_refusal (f->week.grid), "Кино"));
+    _okno_week_view_release (f->week.grid, x1, y1);
+    okno_test_week_settle (&f->week);
   }
   assert_slot (f, sat_1030, 80);
-  g_assert_null (slot_starting (f, sun_1500));
+  g_assert_null (okno_test_week_slot_at (&f->week, sun_1500));
 
   /* Resize from the bottom edge: 10:30–11:50 becomes 10:30–12:10. */
   {
     double x, y_bottom, y_target, unused;
 
-    point_for (f, 5, 11 * 60 + 50, &x, &y_bottom);
-    point_for (f, 5, 12 * 60 + 10, &unused, &y_target);
-    _okno_week_view_press (f->grid, x, y_bottom - 5);
-    _okno_week_view_motion (f->grid, x, y_target);
-    _okno_week_view_release (f->grid, x, y_target);
-    settle (f);
+    okno_test_week_point (&f->week, 5, 11 * 60 + 50, 0.3, &x, &y_bottom);
+    okno_test_week_point (&f->week, 5, 12 * 60 + 10, 0.3, &unused, &y_target);
+    _okno_week_view_press (f->week.grid, x, y_bottom - 5);
+    _okno_week_view_motion (f->week.grid, x, y_target);
+    _okno_week_view_release (f->week.grid, x, y_target);
+    okno_test_week_settle (&f->week);
   }
   assert_slot (f, sat_1030, 100);
 
   /* Undo the resize, then the move. */
-  g_assert_true (okno_week_view_undo (f->grid));
-  settle (f);
+  g_assert_true (okno_week_view_undo (f->week.grid));
+  okno_test_week_settle (&f->week);
   assert_slot (f, sat_1030, 80);
-  g_assert_true (okno_week_view_undo (f->grid));
-  settle (f);
+  g_assert_true (okno_week_view_undo (f->week.grid));
+  okno_test_week_settle (&f->week);
   assert_slot (f, thu_10, 80);
 
   /* Delete: select by a click on it, then the Delete key's action. */
   drag (f, 4, 12 * 60 + 20, 4, 12 * 60 + 20);
-  okno_week_view_delete_selected (f->grid);
-  settle (f);
-  g_assert_null (slot_starting (f, fri_12));
-  g_assert_true (okno_week_view_undo (f->grid));
-  settle (f);
+  okno_week_view_delete_selected (f->week.grid);
+  okno_test_week_settle (&f->week);
+  g_assert_null (okno_test_week_slot_at (&f->week, fri_12));
+  g_assert_true (okno_week_view_undo (f->week.grid));
+  okno_test_week_settle (&f->week);
   assert_slot (f, fri_12, 40);
 }
 
@@ -408,18 +292,18 @@ publish_at_cursor (Fixture *f,
                    int      day,
                    int      minutes)
 {
-  _okno_week_view_key (f->grid, GDK_KEY_Escape, 0);
+  _okno_week_view_key (f->week.grid, GDK_KEY_Escape, 0);
   for (int i = 0; i < 24 * 6; i++)
-    _okno_week_view_key (f->grid, GDK_KEY_Up, 0);
+    _okno_week_view_key (f->week.grid, GDK_KEY_Up, 0);
   for (int i = 0; i < 7; i++)
-    _okno_week_view_key (f->grid, GDK_KEY_Left, 0);
+    _okno_week_view_key (f->week.grid, GDK_KEY_Left, 0);
   for (int i = 0; i < day; i++)
-    _okno_week_view_key (f->grid, GDK_KEY_Right, 0);
+    _okno_week_view_key (f->week.grid, GDK_KEY_Right, 0);
   for (int i = 0; i < minutes / 10; i++)
-    _okno_week_view_key (f->grid, GDK_KEY_Down, 0);
-  _okno_week_view_key (f->grid, GDK_KEY_Return, 0);
-  settle (f);
-  _okno_week_view_key (f->grid, GDK_KEY_Escape, 0);
+    _okno_week_view_key (f->week.grid, GDK_KEY_Down, 0);
+  _okno_week_view_key (f->week.grid, GDK_KEY_Return, 0);
+  okno_test_week_settle (&f->week);
+  _okno_week_view_key (f->week.grid, GDK_KEY_Escape, 0);
 }
 
 /* The slot rule as the window applies it: the same inputs the command
@@ -439,36 +323,36 @@ test_slot_rule (Fixture       *f,
   };
 
   /* Two weeks ahead, where the other tests leave nothing. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
-  g_date_time_unref (f->monday);
-  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->week.window), "week.next", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->week.window), "week.next", NULL));
+  g_date_time_unref (f->week.monday);
+  f->week.monday = g_date_time_ref (okno_week_view_get_week (f->week.grid));
   add (f, "🔓 СЛОТ: Сессия", 2, 10, 0, 40, TRUE);
   add (f, "Педсовет", 2, 14, 0, 60, FALSE);
-  settle (f);
+  okno_test_week_settle (&f->week);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GDateTime) start = at (f, 2, 0, cases[i].minutes);
+      g_autoptr(GDateTime) start = okno_test_week_at (&f->week, 2, 0, cases[i].minutes);
 
       publish_at_cursor (f, 2, cases[i].minutes);
       if (cases[i].allowed)
         assert_slot (f, start, 40);
       else
-        g_assert_null (slot_starting (f, start));
+        g_assert_null (okno_test_week_slot_at (&f->week, start));
     }
 
   /* The past: a week ago. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.previous", NULL));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.previous", NULL));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.previous", NULL));
-  g_date_time_unref (f->monday);
-  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->week.window), "week.previous", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->week.window), "week.previous", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->week.window), "week.previous", NULL));
+  g_date_time_unref (f->week.monday);
+  f->week.monday = g_date_time_ref (okno_week_view_get_week (f->week.grid));
   {
-    g_autoptr(GDateTime) start = at (f, 2, 12, 0);
+    g_autoptr(GDateTime) start = okno_test_week_at (&f->week, 2, 12, 0);
 
     publish_at_cursor (f, 2, 12 * 60);
-    g_assert_null (slot_starting (f, start));
+    g_assert_null (okno_test_week_slot_at (&f->week, start));
   }
 }
 
@@ -480,49 +364,86 @@ test_keyboard (Fixture       *f,
   g_autoptr(GDateTime) tue_0930 = NULL;
   guint n_before;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
-  g_date_time_unref (f->monday);
-  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
-  tue_0930 = at (f, 1, 9, 30);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->week.window), "week.next", NULL));
+  g_date_time_unref (f->week.monday);
+  f->week.monday = g_date_time_ref (okno_week_view_get_week (f->week.grid));
+  tue_0930 = okno_test_week_at (&f->week, 1, 9, 30);
 
   /* Click on Monday 09:00 (an empty spot), then Escape the slot it made. */
   drag (f, 0, 9 * 60, 0, 9 * 60);
-  g_assert_true (okno_week_view_undo (f->grid));
-  settle (f);
-  n_before = _okno_week_view_get_n_tiles (f->grid);
+  g_assert_true (okno_week_view_undo (f->week.grid));
+  okno_test_week_settle (&f->week);
+  n_before = _okno_week_view_get_n_tiles (f->week.grid);
 
   /* Right moves a day, Down three snap steps: Tuesday 09:30. */
-  _okno_week_view_key (f->grid, GDK_KEY_Escape, 0);
-  _okno_week_view_key (f->grid, GDK_KEY_Right, 0);
+  _okno_week_view_key (f->week.grid, GDK_KEY_Escape, 0);
+  _okno_week_view_key (f->week.grid, GDK_KEY_Right, 0);
   for (guint i = 0; i < 3; i++)
-    _okno_week_view_key (f->grid, GDK_KEY_Down, 0);
-  _okno_week_view_key (f->grid, GDK_KEY_Return, 0);
-  settle (f);
+    _okno_week_view_key (f->week.grid, GDK_KEY_Down, 0);
+  _okno_week_view_key (f->week.grid, GDK_KEY_Return, 0);
+  okno_test_week_settle (&f->week);
   assert_slot (f, tue_0930, 40);
-  g_assert_cmpuint (_okno_week_view_get_n_tiles (f->grid), ==, n_before + 1);
+  g_assert_cmpuint (_okno_week_view_get_n_tiles (f->week.grid), ==, n_before + 1);
 
   /* Select it (a click on it), Shift+Down twice: 20 minutes longer. */
   drag (f, 1, 9 * 60 + 50, 1, 9 * 60 + 50);
-  _okno_week_view_key (f->grid, GDK_KEY_Down, GDK_SHIFT_MASK);
-  settle (f);
-  _okno_week_view_key (f->grid, GDK_KEY_Down, GDK_SHIFT_MASK);
-  settle (f);
+  _okno_week_view_key (f->week.grid, GDK_KEY_Down, GDK_SHIFT_MASK);
+  okno_test_week_settle (&f->week);
+  _okno_week_view_key (f->week.grid, GDK_KEY_Down, GDK_SHIFT_MASK);
+  okno_test_week_settle (&f->week);
   assert_slot (f, tue_0930, 60);
 
   /* Ctrl+Z twice: back to 40 minutes. */
-  _okno_week_view_key (f->grid, GDK_KEY_z, GDK_CONTROL_MASK);
-  settle (f);
-  _okno_week_view_key (f->grid, GDK_KEY_z, GDK_CONTROL_MASK);
-  settle (f);
+  _okno_week_view_key (f->week.grid, GDK_KEY_z, GDK_CONTROL_MASK);
+  okno_test_week_settle (&f->week);
+  _okno_week_view_key (f->week.grid, GDK_KEY_z, GDK_CONTROL_MASK);
+  okno_test_week_settle (&f->week);
   assert_slot (f, tue_0930, 40);
 }
 
+static void
+message_cb (OknoWeekView *grid,
+            const char   *text,
+            GPtrArray    *messages)
+{
+  g_ptr_array_add (messages, g_strdup (text));
+}
+
+static gboolean
+has_message (gpointer data)
+{
+  return ((GPtrArray *) data)->len > 0;
+}
+
+typedef struct
+{
+  Fixture   *f;
+  GDateTime *start;
+} SlotAt;
+
+static gboolean
+slot_is_gone (gpointer data)
+{
+  SlotAt *at = data;
+  g_autoptr(GDateTime) end = g_date_time_add_minutes (at->start, 40);
+  g_autoptr(GPtrArray) left = okno_calendar_list_events (okno_profile_get_calendar (at->f->week.instance),
+                                                         at->start, end);
+
+  return left->len == 0;
+}
+
 /* Delete on a booked session asks first; "remove" cancels the booking
- * and removes the slot. */
+ * and removes the slot. The cancel does not block the window: with the
+ * ledger's writer held (a disk that does not answer), the window goes on
+ * drawing frames, the slot stays until the cancel is on disk, and Olga is
+ * told once it is. */
 static void
 test_delete_booked_asks (Fixture       *f,
                          gconstpointer  data)
 {
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  OknoLedger *ledger = okno_profile_get_ledger (f->week.instance);
+  SlotAt slot_at;
   g_autoptr(GDateTime) start = NULL;
   g_autoptr(OknoBookingRequest) request = okno_booking_request_new ();
   g_autoptr(OknoBooking) booking = NULL;
@@ -531,36 +452,49 @@ test_delete_booked_asks (Fixture       *f,
   g_autofree char *booking_id = NULL;
   GtkWidget *dialog;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
-  g_date_time_unref (f->monday);
-  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->week.window), "week.next", NULL));
+  g_date_time_unref (f->week.monday);
+  f->week.monday = g_date_time_ref (okno_week_view_get_week (f->week.grid));
   add (f, "🔓 СЛОТ: Разбор", 4, 18, 0, 40, TRUE);
-  settle (f);
-  start = at (f, 4, 18, 0);
+  okno_test_week_settle (&f->week);
+  start = okno_test_week_at (&f->week, 4, 18, 0);
 
-  request->slot_id = g_strdup (okno_event_get_id (slot_starting (f, start)));
+  request->slot_id = g_strdup (okno_event_get_id (okno_test_week_slot_at (&f->week, start)));
   request->name = g_strdup ("Вера");
   request->email = g_strdup ("vera@example.org");
-  booking = okno_booking_service_book (okno_profile_get_service (f->instance), request, NULL, now,
+  booking = okno_booking_service_book (okno_profile_get_service (f->week.instance), request, NULL, now,
                                        &token, NULL, NULL);
   g_assert_nonnull (booking);
   booking_id = g_strdup (okno_booking_get_id (booking));
-  settle (f);
+  okno_test_week_settle (&f->week);
 
   /* A click on the booked tile selects it (and opens its details). */
   drag (f, 4, 18 * 60 + 20, 4, 18 * 60 + 20);
-  okno_week_view_delete_selected (f->grid);
+  okno_week_view_delete_selected (f->week.grid);
   dialog = okno_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
-  settle (f);
+  g_signal_connect (f->week.grid, "message", G_CALLBACK (message_cb), messages);
+  slot_at.f = f;
+  slot_at.start = start;
 
-  g_assert_false (okno_booking_is_active (okno_ledger_lookup (okno_profile_get_ledger (f->instance), booking_id)));
-  {
-    g_autoptr(GDateTime) end = g_date_time_add_minutes (start, 40);
-    g_autoptr(GPtrArray) left = okno_calendar_list_events (okno_profile_get_calendar (f->instance), start, end);
-    g_assert_cmpuint (left->len, ==, 0);
-  }
+  _okno_ledger_hold_writer (ledger, TRUE);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
+  gtk_widget_queue_draw (GTK_WIDGET (f->week.grid));
+  okno_test_wait_frame (GTK_WIDGET (f->week.grid));
+  okno_test_week_settle (&f->week);
+  g_assert_false (slot_is_gone (&slot_at));
+  g_assert_cmpuint (messages->len, ==, 0);
+
+  _okno_ledger_hold_writer (ledger, FALSE);
+  okno_test_iterate_until (slot_is_gone, &slot_at, 10000);
+  okno_test_iterate_until (has_message, messages, 10000);
+  okno_test_week_settle (&f->week);
+
+  g_assert_false (okno_booking_is_active (okno_ledger_lookup (ledger, booking_id)));
+  g_assert_true (slot_is_gone (&slot_at));
+  g_assert_cmpuint (messages->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (messages, 0), ==, "Booking of Вера cancelled");
+  g_signal_handlers_disconnect_by_data (f->week.grid, messages);
 }
 
 static void
@@ -579,9 +513,9 @@ tile_is_booked (gpointer data)
 {
   Fixture *f = data;
 
-  for (guint i = 0; i < _okno_week_view_get_n_tiles (f->grid); i++)
+  for (guint i = 0; i < _okno_week_view_get_n_tiles (f->week.grid); i++)
     {
-      OknoEventTile *tile = OKNO_EVENT_TILE (_okno_week_view_get_tile (f->grid, i));
+      OknoEventTile *tile = OKNO_EVENT_TILE (_okno_week_view_get_tile (f->week.grid, i));
 
       if (g_strcmp0 (okno_event_get_id (okno_event_tile_get_event (tile)), f->watched_slot) == 0 &&
           okno_event_tile_get_kind (tile) == OKNO_EVENT_KIND_BOOKED)
@@ -616,17 +550,17 @@ test_booking_over_http_appears (Fixture       *f,
   g_autofree char *slot_id = NULL;
   guint status = 0;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "week.next", NULL));
-  g_date_time_unref (f->monday);
-  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->week.window), "week.next", NULL));
+  g_date_time_unref (f->week.monday);
+  f->week.monday = g_date_time_ref (okno_week_view_get_week (f->week.grid));
   g_ptr_array_set_size (notifications, 0);
   add (f, "🔓 СЛОТ: Разбор", 2, 15, 0, 40, TRUE);
-  settle (f);
-  start = at (f, 2, 15, 0);
-  slot_id = g_strdup (okno_event_get_id (slot_starting (f, start)));
+  okno_test_week_settle (&f->week);
+  start = okno_test_week_at (&f->week, 2, 15, 0);
+  slot_id = g_strdup (okno_event_get_id (okno_test_week_slot_at (&f->week, start)));
 
   url = g_strdup_printf ("http://127.0.0.1:%u/api/book",
-                         okno_web_server_get_port (okno_profile_get_web_server (f->instance)));
+                         okno_web_server_get_port (okno_profile_get_web_server (f->week.instance)));
   json = g_strdup_printf ("{\"slotId\":\"%s\",\"name\":\"Ольга\",\"phone\":\"+7 900 123-45-67\"}", slot_id);
   msg = soup_message_new ("POST", url);
   body = g_bytes_new (json, strlen (json));
@@ -671,7 +605,7 @@ resize (Fixture *f,
         int      width,
         int      height)
 {
-  GtkWidget *window = GTK_WIDGET (f->window);
+  GtkWidget *window = GTK_WIDGET (f->week.window);
   int old_width, old_height;
   Size size = { window, 0, 0 };
 
@@ -693,12 +627,12 @@ assert_tiles_readable (Fixture    *f,
                        const char *what,
                        gboolean    uncut)
 {
-  guint n = _okno_week_view_get_n_tiles (f->grid);
+  guint n = _okno_week_view_get_n_tiles (f->week.grid);
   guint checked = 0, cut = 0, hidden = 0;
 
   for (guint i = 0; i < n; i++)
     {
-      GtkWidget *tile = _okno_week_view_get_tile (f->grid, i);
+      GtkWidget *tile = _okno_week_view_get_tile (f->week.grid, i);
       g_autoptr(GPtrArray) labels = g_ptr_array_new ();
       const char *description = gtk_widget_get_tooltip_text (tile);
       int tile_width = gtk_widget_get_width (tile);
@@ -774,17 +708,17 @@ test_screenshots (Fixture       *f,
 {
   populate (f);
   resize (f, 1280, 800);
-  g_assert_cmpuint (_okno_week_view_get_n_tiles (f->grid), ==, 40);
-  okno_test_save_screenshot (GTK_WIDGET (f->window), "week-light.png");
+  g_assert_cmpuint (_okno_week_view_get_n_tiles (f->week.grid), ==, 40);
+  okno_test_save_screenshot (GTK_WIDGET (f->week.window), "week-light.png");
   assert_tiles_readable (f, "1280×800", FALSE);
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  okno_test_wait_frame (GTK_WIDGET (f->window));
-  okno_test_save_screenshot (GTK_WIDGET (f->window), "week-dark.png");
+  okno_test_wait_frame (GTK_WIDGET (f->week.window));
+  okno_test_save_screenshot (GTK_WIDGET (f->week.window), "week-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   resize (f, 900, 600);
-  okno_test_save_screenshot (GTK_WIDGET (f->window), "week-small.png");
+  okno_test_save_screenshot (GTK_WIDGET (f->week.window), "week-small.png");
   assert_tiles_readable (f, "900×600", FALSE);
 }
 

@@ -19,6 +19,7 @@
 #include "okno-event-tile.h"
 #include "okno-test-ui.h"
 #include "okno-test-utils.h"
+#include "okno-test-week.h"
 #include "okno-time.h"
 #include "okno-week-view-private.h"
 #include "okno-window.h"
@@ -31,75 +32,20 @@ typedef struct _Fixture Fixture;
 
 struct _Fixture
 {
-  void           (*func) (Fixture *f, gconstpointer data);
-  OknoApplication *app;
-  OknoWindow      *window;
-  OknoWeekView    *grid;
-  OknoProfile    *instance;
-  GDateTime       *monday;
+  OknoTestWeek week;
 
   /* What a wait waits for. */
-  GDateTime       *start;
-  int              minutes;
-  GtkWidget       *focus;
+  GDateTime   *start;
+  int          minutes;
+  GtkWidget   *focus;
 };
-
-static gboolean
-idle_done (gpointer data)
-{
-  Fixture *f = data;
-
-  return !_okno_week_view_is_busy (f->grid) &&
-         !okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (okno_profile_get_calendar (f->instance)));
-}
-
-static void
-settle (Fixture *f)
-{
-  okno_test_iterate_until (idle_done, f, 10000);
-}
-
-static GDateTime *
-at (Fixture *f,
-    int      day,
-    int      hour,
-    int      minute)
-{
-  g_autoptr(GDateTime) d = g_date_time_add_days (f->monday, day);
-
-  return g_date_time_add_minutes (d, hour * 60 + minute);
-}
-
-/* The one slot that starts at @start, or NULL. */
-static OknoEvent *
-slot_starting (Fixture   *f,
-               GDateTime *start)
-{
-  g_autoptr(GDateTime) end = g_date_time_add_minutes (start, 1);
-  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_profile_get_calendar (f->instance), start, end);
-
-  for (guint i = 0; i < events->len; i++)
-    {
-      OknoEvent *event = g_ptr_array_index (events, i);
-
-      if (g_date_time_equal (okno_event_get_start (event), start) &&
-          okno_schedule_classify (okno_profile_get_schedule (f->instance), event) == OKNO_EVENT_KIND_SLOT)
-        return event;
-    }
-  return NULL;
-}
 
 static guint
 count_slots (Fixture *f)
 {
-  g_autoptr(GDateTime) end = g_date_time_add_days (f->monday, 7);
-  g_autoptr(GPtrArray) events = okno_calendar_list_events (okno_profile_get_calendar (f->instance), f->monday, end);
-  guint n = 0;
+  g_autoptr(GDateTime) end = g_date_time_add_days (f->week.monday, 7);
 
-  for (guint i = 0; i < events->len; i++)
-    if (okno_schedule_classify (okno_profile_get_schedule (f->instance), g_ptr_array_index (events, i)) == OKNO_EVENT_KIND_SLOT)
-      n++;
-  return n;
+  return okno_test_week_count_slots (&f->week, f->week.monday, end);
 }
 
 /* The calendar has a slot from f->start, f->minutes long. */
@@ -107,7 +53,7 @@ static gboolean
 slot_is_there (gpointer data)
 {
   Fixture *f = data;
-  OknoEvent *event = slot_starting (f, f->start);
+  OknoEvent *event = okno_test_week_slot_at (&f->week, f->start);
 
   return event != NULL &&
          g_date_time_difference (okno_event_get_end (event), okno_event_get_start (event)) == f->minutes * G_TIME_SPAN_MINUTE;
@@ -118,7 +64,7 @@ slot_is_gone (gpointer data)
 {
   Fixture *f = data;
 
-  return slot_starting (f, f->start) == NULL;
+  return okno_test_week_slot_at (&f->week, f->start) == NULL;
 }
 
 static void
@@ -132,8 +78,8 @@ wait_for_slot (Fixture   *f,
   f->start = start;
   f->minutes = minutes;
   okno_test_iterate_until (slot_is_there, f, 10000);
-  settle (f);
-  g_assert_cmpstr (okno_event_get_private (slot_starting (f, start), "okno"), ==, "slot");
+  okno_test_week_settle (&f->week);
+  g_assert_cmpstr (okno_event_get_private (okno_test_week_slot_at (&f->week, start), "okno"), ==, "slot");
 }
 
 static void
@@ -142,7 +88,7 @@ wait_for_no_slot (Fixture   *f,
 {
   f->start = start;
   okno_test_iterate_until (slot_is_gone, f, 10000);
-  settle (f);
+  okno_test_week_settle (&f->week);
 }
 
 /* A popover of the window's own, outside the week view: the tip that points
@@ -153,12 +99,12 @@ find_window_popover (Fixture *f)
 {
   g_autoptr(GPtrArray) popovers = g_ptr_array_new ();
 
-  okno_test_collect (GTK_WIDGET (f->window), GTK_TYPE_POPOVER, popovers);
+  okno_test_collect (GTK_WIDGET (f->week.window), GTK_TYPE_POPOVER, popovers);
   for (guint i = 0; i < popovers->len; i++)
     {
       GtkWidget *popover = g_ptr_array_index (popovers, i);
 
-      if (gtk_widget_get_mapped (popover) && !gtk_widget_is_ancestor (popover, GTK_WIDGET (f->grid)))
+      if (gtk_widget_get_mapped (popover) && !gtk_widget_is_ancestor (popover, GTK_WIDGET (f->week.grid)))
         return popover;
     }
   return NULL;
@@ -173,7 +119,7 @@ window_popover_is_closed (gpointer data)
 static void
 close_window_popover (Fixture *f)
 {
-  okno_test_wait_frame (GTK_WIDGET (f->window));
+  okno_test_wait_frame (GTK_WIDGET (f->week.window));
   if (find_window_popover (f) == NULL)
     return;
   g_test_message ("Closing the window's popover with Escape");
@@ -184,7 +130,7 @@ close_window_popover (Fixture *f)
 static GtkGesture *
 get_drag_gesture (Fixture *f)
 {
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->grid));
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->week.grid));
 
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
     {
@@ -207,16 +153,13 @@ point_for (Fixture *f,
            double  *x,
            double  *y)
 {
-  OknoWeekGeometry geometry;
-  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (f->grid), GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (f->week.grid), GTK_TYPE_SCROLLED_WINDOW);
   graphene_point_t in_scroller;
 
-  _okno_week_view_get_geometry (f->grid, &geometry);
-  *x = okno_week_geometry_x_for_day (&geometry, day) + okno_week_geometry_day_width (&geometry) / 2;
-  *y = okno_week_geometry_y_for (&geometry, minutes) + 1 + dy;
+  okno_test_week_point (&f->week, day, minutes, 1 + dy, x, y);
 
   g_assert_nonnull (scroller);
-  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (f->grid), scroller, &GRAPHENE_POINT_INIT (*x, *y), &in_scroller));
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (f->week.grid), scroller, &GRAPHENE_POINT_INIT (*x, *y), &in_scroller));
   if (in_scroller.y < 0 || in_scroller.y >= gtk_widget_get_height (scroller))
     g_error ("%02d:%02d is out of sight", minutes / 60, minutes % 60);
 }
@@ -252,13 +195,13 @@ drag (Fixture *f,
   close_window_popover (f);
   point_for (f, day0, minutes0, dy0, &x0, &y0);
   point_for (f, day1, minutes1, dy1, &x1, &y1);
-  okno_test_pointer_to (GTK_WIDGET (f->grid), x0, y0);
+  okno_test_pointer_to (GTK_WIDGET (f->week.grid), x0, y0);
   okno_test_xdotool ("mousedown", "1", NULL);
   okno_test_iterate_until (gesture_is_active, gesture, 10000);
   if (x0 != x1 || y0 != y1)
     {
-      okno_test_pointer_to (GTK_WIDGET (f->grid), (x0 + x1) / 2, (y0 + y1) / 2);
-      okno_test_pointer_to (GTK_WIDGET (f->grid), x1, y1);
+      okno_test_pointer_to (GTK_WIDGET (f->week.grid), (x0 + x1) / 2, (y0 + y1) / 2);
+      okno_test_pointer_to (GTK_WIDGET (f->week.grid), x1, y1);
     }
   okno_test_xdotool ("mouseup", "1", NULL);
   okno_test_iterate_until (gesture_is_idle, gesture, 10000);
@@ -293,83 +236,31 @@ add_slot (Fixture *f,
           int      minute,
           int      minutes)
 {
-  g_autoptr(GDateTime) start = at (f, day, hour, minute);
-  g_autoptr(OknoEvent) event = okno_test_insert_event (okno_profile_get_calendar (f->instance),
+  g_autoptr(GDateTime) start = okno_test_week_at (&f->week, day, hour, minute);
+  g_autoptr(OknoEvent) event = okno_test_insert_event (okno_profile_get_calendar (f->week.instance),
                                                        "🔓 СЛОТ: Разбор", start, minutes, TRUE);
-  settle (f);
-}
-
-/* The window fits the working day to its height and scrolls to its start
- * once it knows its size: only then do times have their final place. */
-static gboolean
-scrolled_to_working_day (gpointer data)
-{
-  Fixture *f = data;
-  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (f->grid), GTK_TYPE_SCROLLED_WINDOW);
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
-
-  return gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment) &&
-         gtk_adjustment_get_value (adjustment) > 0;
+  okno_test_week_settle (&f->week);
 }
 
 static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
+set_up (Fixture       *f,
+        gconstpointer  data)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) next_week = g_date_time_add_weeks (now, 1);
-
-  f->window = OKNO_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
-  f->grid = OKNO_WEEK_VIEW (okno_window_get_grid (f->window));
-  f->instance = okno_application_get_profile (f->app);
-  /* Next week, so that nothing is in the past. */
-  okno_window_set_week (f->window, next_week);
-  f->monday = g_date_time_ref (okno_week_view_get_week (f->grid));
-  okno_test_iterate_until (okno_test_is_shown, f->grid, 10000);
-  okno_test_iterate_until (scrolled_to_working_day, f, 10000);
-  okno_test_wait_frame (GTK_WIDGET (f->window));
-  okno_test_focus_window (GTK_WIDGET (f->window));
-  settle (f);
+  okno_test_focus_window (GTK_WIDGET (f->week.window));
+  okno_test_week_settle (&f->week);
 }
 
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  GtkWidget *window;
-
-  settle (f);
-  g_clear_pointer (&f->monday, g_date_time_unref);
-  while ((window = okno_test_find_toplevel (GTK_TYPE_WINDOW)) && window != GTK_WIDGET (f->window))
-    okno_test_destroy_window (GTK_WINDOW (window));
-  okno_test_destroy_window (GTK_WINDOW (f->window));
-}
-
-typedef void (*TestFunc) (Fixture       *f,
-                          gconstpointer  data);
-
-static void
-run_activated (GtkApplication *application,
-               gpointer        data)
-{
-  Fixture *f = data;
-
-  fixture_set_up (f, NULL);
-  f->func (f, NULL);
-  fixture_tear_down (f, NULL);
-}
-
-/* A fresh data folder and application for each test (and meson runs each
- * test in its own process, see tests/meson.build), run as main() runs it. */
+/* A fresh data folder and application for each test, showing next week so
+ * that nothing is in the past. */
 static void
 run_case (gconstpointer data)
 {
   Fixture f = { 0 };
 
-  f.func = (TestFunc) data;
-  okno_test_ui_profile (SETTINGS);
-  f.app = okno_application_new ();
-  okno_test_run_app (f.app, run_activated, &f);
+  f.week.func = (OknoTestWeekFunc) data;
+  f.week.weeks_ahead = 1;
+  f.week.set_up = (OknoTestWeekFunc) set_up;
+  okno_test_week_run (&f.week, SETTINGS);
 }
 
 /* Press at Thursday 10:02, drag to 11:18: snapped to 10:00–11:20. */
@@ -377,7 +268,7 @@ static void
 test_drag_publishes (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(GDateTime) thu_10 = at (f, 3, 10, 0);
+  g_autoptr(GDateTime) thu_10 = okno_test_week_at (&f->week, 3, 10, 0);
 
   drag (f, 3, 10 * 60 + 2, 0, 3, 11 * 60 + 18, 0);
   wait_for_slot (f, thu_10, 80);
@@ -389,7 +280,7 @@ static void
 test_click_publishes (Fixture       *f,
                       gconstpointer  data)
 {
-  g_autoptr(GDateTime) fri_12 = at (f, 4, 12, 0);
+  g_autoptr(GDateTime) fri_12 = okno_test_week_at (&f->week, 4, 12, 0);
 
   click (f, 4, 12 * 60);
   wait_for_slot (f, fri_12, 40);
@@ -401,13 +292,13 @@ static void
 test_drag_moves (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autoptr(GDateTime) tue_10 = at (f, 1, 10, 0);
-  g_autoptr(GDateTime) wed_1130 = at (f, 2, 11, 30);
+  g_autoptr(GDateTime) tue_10 = okno_test_week_at (&f->week, 1, 10, 0);
+  g_autoptr(GDateTime) wed_1130 = okno_test_week_at (&f->week, 2, 11, 30);
 
   add_slot (f, 1, 10, 0, 60);
   drag (f, 1, 10 * 60 + 20, 0, 2, 11 * 60 + 50, 0);
   wait_for_slot (f, wed_1130, 60);
-  g_assert_null (slot_starting (f, tue_10));
+  g_assert_null (okno_test_week_slot_at (&f->week, tue_10));
   g_assert_cmpuint (count_slots (f), ==, 1);
 }
 
@@ -416,8 +307,8 @@ static void
 test_drag_edge_resizes (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(GDateTime) wed_10 = at (f, 2, 10, 0);
-  g_autoptr(GDateTime) wed_0940 = at (f, 2, 9, 40);
+  g_autoptr(GDateTime) wed_10 = okno_test_week_at (&f->week, 2, 10, 0);
+  g_autoptr(GDateTime) wed_0940 = okno_test_week_at (&f->week, 2, 9, 40);
 
   add_slot (f, 2, 10, 0, 40);
   /* 3 px above the bottom edge (10:40), down to 11:20. */
@@ -434,7 +325,7 @@ find_popover (Fixture *f)
 {
   g_autoptr(GPtrArray) popovers = g_ptr_array_new ();
 
-  okno_test_collect (GTK_WIDGET (f->grid), GTK_TYPE_POPOVER, popovers);
+  okno_test_collect (GTK_WIDGET (f->week.grid), GTK_TYPE_POPOVER, popovers);
   for (guint i = 0; i < popovers->len; i++)
     if (gtk_widget_get_mapped (g_ptr_array_index (popovers, i)))
       return g_ptr_array_index (popovers, i);
@@ -459,7 +350,7 @@ static void
 test_delete_key (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autoptr(GDateTime) mon_11 = at (f, 0, 11, 0);
+  g_autoptr(GDateTime) mon_11 = okno_test_week_at (&f->week, 0, 11, 0);
 
   add_slot (f, 0, 11, 0, 40);
   add_slot (f, 0, 14, 0, 40);
@@ -467,7 +358,7 @@ test_delete_key (Fixture       *f,
   okno_test_iterate_until (popover_is_open, f, 10000);
   keys (f, "Escape", NULL);
   okno_test_iterate_until (popover_is_closed, f, 10000);
-  g_assert_nonnull (slot_starting (f, mon_11));
+  g_assert_nonnull (okno_test_week_slot_at (&f->week, mon_11));
   keys (f, "Delete", NULL);
   wait_for_no_slot (f, mon_11);
   g_assert_cmpuint (count_slots (f), ==, 1);
@@ -479,8 +370,8 @@ static void
 test_ctrl_z (Fixture       *f,
              gconstpointer  data)
 {
-  g_autoptr(GDateTime) thu_10 = at (f, 3, 10, 0);
-  g_autoptr(GDateTime) thu_12 = at (f, 3, 12, 0);
+  g_autoptr(GDateTime) thu_10 = okno_test_week_at (&f->week, 3, 10, 0);
+  g_autoptr(GDateTime) thu_12 = okno_test_week_at (&f->week, 3, 12, 0);
   g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
 
   click (f, 3, 10 * 60);
@@ -489,16 +380,16 @@ test_ctrl_z (Fixture       *f,
   wait_for_slot (f, thu_12, 40);
 
   /* The week view has the focus after a click. */
-  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (f->grid)));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (f->week.grid)));
   keys (f, "ctrl+z", NULL);
   wait_for_no_slot (f, thu_12);
-  g_assert_nonnull (slot_starting (f, thu_10));
+  g_assert_nonnull (okno_test_week_slot_at (&f->week, thu_10));
 
   /* Focus on a button of the header bar: the window's binding undoes. */
-  okno_test_collect (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, buttons);
+  okno_test_collect (GTK_WIDGET (f->week.window), GTK_TYPE_BUTTON, buttons);
   g_assert_cmpuint (buttons->len, >, 0);
   gtk_widget_grab_focus (g_ptr_array_index (buttons, 0));
-  g_assert_false (gtk_widget_has_focus (GTK_WIDGET (f->grid)));
+  g_assert_false (gtk_widget_has_focus (GTK_WIDGET (f->week.grid)));
   keys (f, "ctrl+z", NULL);
   wait_for_no_slot (f, thu_10);
   g_assert_cmpuint (count_slots (f), ==, 0);
@@ -510,8 +401,8 @@ static void
 test_arrows_enter (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GDateTime) mon_10 = at (f, 0, 10, 0);
-  g_autoptr(GDateTime) tue_1030 = at (f, 1, 10, 30);
+  g_autoptr(GDateTime) mon_10 = okno_test_week_at (&f->week, 0, 10, 0);
+  g_autoptr(GDateTime) tue_1030 = okno_test_week_at (&f->week, 1, 10, 30);
 
   /* A click on Monday 10:00 publishes there and puts the cursor there. */
   click (f, 0, 10 * 60);
@@ -524,7 +415,7 @@ test_arrows_enter (Fixture       *f,
 static GtkWidget *
 focus_of (Fixture *f)
 {
-  return gtk_root_get_focus (GTK_ROOT (f->window));
+  return gtk_root_get_focus (GTK_ROOT (f->week.window));
 }
 
 static gboolean
@@ -552,10 +443,10 @@ test_tab_order (Fixture       *f,
   g_autoptr(GPtrArray) seen = g_ptr_array_new ();
   GDateTime *expected[4];
 
-  expected[0] = at (f, 3, 9, 0);
-  expected[1] = at (f, 1, 11, 0);
-  expected[2] = at (f, 0, 14, 0);
-  expected[3] = at (f, 6, 16, 0);
+  expected[0] = okno_test_week_at (&f->week, 3, 9, 0);
+  expected[1] = okno_test_week_at (&f->week, 1, 11, 0);
+  expected[2] = okno_test_week_at (&f->week, 0, 14, 0);
+  expected[3] = okno_test_week_at (&f->week, 6, 16, 0);
   add_slot (f, 1, 11, 0, 40);
   add_slot (f, 0, 14, 0, 40);
   add_slot (f, 3, 9, 0, 40);
@@ -566,8 +457,8 @@ test_tab_order (Fixture       *f,
   wait_for_slot (f, expected[3], 40);
   keys (f, "ctrl+z", NULL);
   okno_test_iterate_until (has_three_slots, f, 10000);
-  settle (f);
-  g_assert_true (focus_of (f) == GTK_WIDGET (f->grid));
+  okno_test_week_settle (&f->week);
+  g_assert_true (focus_of (f) == GTK_WIDGET (f->week.grid));
 
   for (guint i = 0; i < 4; i++)
     {
@@ -589,7 +480,7 @@ test_tab_order (Fixture       *f,
   for (guint i = 0; i < 3; i++)
     g_assert_true (g_date_time_equal (okno_event_get_start (okno_event_tile_get_event (g_ptr_array_index (seen, i))),
                                       expected[i]));
-  g_assert_false (gtk_widget_is_ancestor (focus_of (f), GTK_WIDGET (f->grid)));
+  g_assert_false (gtk_widget_is_ancestor (focus_of (f), GTK_WIDGET (f->week.grid)));
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     g_date_time_unref (expected[i]);
 }

@@ -13,9 +13,12 @@
 #include <string.h>
 
 #include "okno-booking-popover.h"
+#include "okno-event-tile.h"
+#include "okno-time.h"
 
 /* A booked session's details for Olga: who, how to reach them (as links),
- * their note, when they booked, and a way to cancel. */
+ * their note, its history (booked, moved from → to, with times), and a way
+ * to cancel. */
 struct _OknoBookingPopover
 {
   GtkPopover          parent_instance;
@@ -103,16 +106,92 @@ okno_format_phone (const char  *phone,
   return g_string_free (out, FALSE);
 }
 
+/* «Tue 17:30» of a place {"start"} in the history, in Olga's zone. */
+static char *
+format_place (JsonObject *entry,
+              const char *member,
+              GTimeZone  *zone)
+{
+  JsonObject *place = json_object_has_member (entry, member) &&
+                      JSON_NODE_HOLDS_OBJECT (json_object_get_member (entry, member))
+                        ? json_object_get_object_member (entry, member) : NULL;
+  g_autoptr(GDateTime) start = okno_time_parse_rfc3339 (
+    place ? json_object_get_string_member_with_default (place, "start", NULL) : NULL);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (start == NULL)
+    return g_strdup ("?");
+  local = g_date_time_to_timezone (start, zone);
+  /* Translators: when a booked session starts, in a notification; strftime format («ср 17:30») */
+  return okno_mid_sentence (g_date_time_format (local, _("%a %H:%M")));
+}
+
+/* What happened to the booking, oldest first: «Booked on 3 December at
+ * 10:15», «Moved on 4 December at 09:00: Tue 17:30 → Thu 19:00». */
+static void
+add_history (GtkBox      *box,
+             OknoBooking *booking,
+             GTimeZone   *zone)
+{
+  g_autoptr(JsonArray) history = okno_booking_dup_history (booking);
+  guint n = json_array_get_length (history);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *entry = json_array_get_object_element (history, i);
+      const char *event = json_object_get_string_member_with_default (entry, "event", "");
+      g_autoptr(GDateTime) at = okno_time_parse_rfc3339 (json_object_get_string_member_with_default (entry, "at", NULL));
+      g_autoptr(GDateTime) local = NULL;
+      g_autofree char *text = NULL;
+      GtkWidget *label;
+
+      if (at == NULL)
+        continue;
+      local = g_date_time_to_timezone (at, zone);
+      if (g_str_equal (event, "booked"))
+        /* Translators: when the client booked, strftime format */
+        text = g_date_time_format (local, _("Booked on %-d %B at %H:%M"));
+      else if (g_str_equal (event, "moved"))
+        {
+          /* Translators: when the client moved the booking, strftime format */
+          g_autofree char *when = g_date_time_format (local, _("Moved on %-d %B at %H:%M"));
+          g_autofree char *from = format_place (entry, "from", zone);
+          g_autofree char *to = format_place (entry, "to", zone);
+
+          /* Translators: «Перенесена 4 декабря в 09:00: вт 17:30 → чт 19:00» */
+          text = g_strdup_printf (_("%s: %s → %s"), when, from, to);
+        }
+      else if (g_str_equal (event, "cancelled"))
+        /* Translators: when the booking was cancelled, strftime format */
+        text = g_date_time_format (local, _("Cancelled on %-d %B at %H:%M"));
+      else
+        continue;
+
+      label = add_label (box, text, "dim-label");
+      gtk_widget_add_css_class (label, "history-entry");
+      if (i == 0)
+        gtk_widget_set_margin_top (label, 6);
+    }
+}
+
 static void
 cancelled_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
+  g_autoptr(GtkWindow) window = user_data;
   g_autoptr(OknoBooking) booking = NULL;
   g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
 
-  if (!(booking = okno_booking_service_cancel_finish (OKNO_BOOKING_SERVICE (object), result, &error)))
-    g_warning ("Cannot cancel the booking: %s", _(error->message));
+  if ((booking = okno_booking_service_cancel_finish (OKNO_BOOKING_SERVICE (object), result, &error)))
+    return;
+
+  /* The booking stands: Olga must know, not only the log. */
+  g_warning ("Cannot cancel the booking: %s", error->message);
+  dialog = adw_message_dialog_new (window, _("The Booking Was Not Cancelled"), _(error->message));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -121,13 +200,14 @@ cancel_confirmed_cb (AdwMessageDialog   *dialog,
                      OknoBookingPopover *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  GtkWindow *window = gtk_window_get_transient_for (GTK_WINDOW (dialog));
 
   if (g_strcmp0 (response, "cancel-booking") != 0)
     return;
 
   /* Decided at once; the window does not wait for the disk. */
   okno_booking_service_cancel_as_owner_async (self->service, okno_booking_get_id (self->booking), now,
-                                              NULL, cancelled_cb, NULL);
+                                              NULL, cancelled_cb, window ? g_object_ref (window) : NULL);
 }
 
 static void
@@ -252,16 +332,7 @@ okno_booking_popover_new (OknoBookingService *service,
       gtk_widget_set_margin_top (caption, 6);
       add_label (box, value, NULL);
     }
-  if (okno_booking_get_created (booking))
-    {
-      g_autoptr(GDateTime) local = g_date_time_to_timezone (okno_booking_get_created (booking),
-                                                            okno_schedule_get_time_zone (schedule));
-      /* Translators: when the client booked, strftime format */
-      g_autofree char *when = g_date_time_format (local, _("Booked on %-d %B at %H:%M"));
-      GtkWidget *label = add_label (box, when, "dim-label");
-
-      gtk_widget_set_margin_top (label, 6);
-    }
+  add_history (box, booking, okno_schedule_get_time_zone (schedule));
 
   {
     GtkWidget *button = gtk_button_new_with_mnemonic (_("_Cancel Booking…"));

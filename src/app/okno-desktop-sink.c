@@ -11,11 +11,14 @@
 #include <glib/gi18n.h>
 
 #include "okno-desktop-sink.h"
+#include "okno-move-text.h"
 #include "okno-event-tile.h"
+#include "okno-waitlist.h"
 
 /* Desktop notifications, fed by the outbox (kind "desktop"): «Новая запись:
  * Анна, ср 17:30». The notification's id is the outbox item's key, so a
- * repeat after a crash replaces the first instead of adding a second. A
+ * repeat after a crash replaces the first instead of adding a second; a
+ * move reads «Анна перенесла: вт 17:30 → чт 19:00». A
  * cancel Olga made herself needs no notification. */
 struct _OknoDesktopSink
 {
@@ -53,6 +56,21 @@ okno_desktop_sink_deliver_async (OknoNotifySink      *sink,
 
   g_task_set_source_tag (task, okno_desktop_sink_deliver_async);
 
+  /* A time opened; who on the waitlist Olga may call about it. */
+  if (g_str_equal (event, "waitlist-contact") && self->application != NULL)
+    {
+      g_autofree char *text = okno_waitlist_format_contact_message (payload, okno_schedule_get_time_zone (self->schedule));
+
+      if (text != NULL)
+        {
+          notification = g_notification_new (text);
+          g_notification_set_default_action (notification, "app.activate");
+          g_application_send_notification (self->application, key, notification);
+        }
+      g_task_return_int (task, OKNO_NOTIFY_SINK_OK);
+      return;
+    }
+
   if (data == NULL || !(booking = okno_booking_new_from_json (data, NULL)))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s",
@@ -66,6 +84,26 @@ okno_desktop_sink_deliver_async (OknoNotifySink      *sink,
     }
   if (!added && json_object_get_boolean_member_with_default (payload, "byOwner", FALSE))
     {
+      g_task_return_int (task, OKNO_NOTIFY_SINK_OK);
+      return;
+    }
+
+  /* «Анна перенесла: вт 17:30 → чт 19:00» */
+  if (g_str_equal (event, "rescheduled"))
+    {
+      g_autofree char *moved = okno_move_text_new (payload, okno_schedule_get_time_zone (self->schedule));
+
+      if (moved == NULL)
+        {
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s",
+                                   _("the notification does not describe a booking"));
+          return;
+        }
+      notification = g_notification_new (moved);
+      if (okno_booking_get_session_type (booking) != NULL)
+        g_notification_set_body (notification, okno_booking_get_session_type (booking));
+      g_notification_set_default_action (notification, "app.activate");
+      g_application_send_notification (self->application, key, notification);
       g_task_return_int (task, OKNO_NOTIFY_SINK_OK);
       return;
     }

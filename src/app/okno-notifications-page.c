@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "okno-notifications-page.h"
+#include "okno-reminder-rows.h"
 #include "okno-secrets.h"
 
 /* Preferences → Notifications: where Olga's news goes. Telegram (the bot
@@ -296,6 +297,9 @@ okno_notifications_page_new (OknoProfile *profile)
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->interval_spin);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->interval_spin);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+
+  /* Reminders */
+  okno_reminder_rows_add (ADW_PREFERENCES_PAGE (self), settings);
 
   g_signal_connect_object (okno_profile_get_calcom_monitor (profile), "notify::detail",
                            G_CALLBACK (update_calcom_state), self, G_CONNECT_SWAPPED);

@@ -860,28 +860,75 @@ drag_end_cb (GtkGestureDrag *gesture,
   _okno_week_view_release (self, self->press_x + dx, self->press_y + dy);
 }
 
+typedef struct
+{
+  OknoWeekView *self;
+  OknoEvent    *event;
+} CancelForDelete;
+
+static void
+cancel_for_delete_free (CancelForDelete *data)
+{
+  g_clear_object (&data->self);
+  g_clear_object (&data->event);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CancelForDelete, cancel_for_delete_free)
+
+/* The booking is cancelled on disk (or could not be): only then does its
+ * slot go, so a failed cancel leaves both as they were. */
+static void
+cancelled_for_delete_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(CancelForDelete) data = user_data;
+  g_autoptr(OknoBooking) booking = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  booking = okno_booking_service_cancel_finish (OKNO_BOOKING_SERVICE (object), result, &error);
+  if (booking == NULL)
+    {
+      /* TRANSLATORS: %s says why, e.g. "Cannot write the ledger: No space left on device" */
+      text = g_strdup_printf (_("The booking was not cancelled: %s"), _(error->message));
+      message (data->self, text);
+      return;
+    }
+
+  /* TRANSLATORS: %s is the client's name */
+  text = g_strdup_printf (_("Booking of %s cancelled"), okno_booking_get_name (booking));
+  message (data->self, text);
+  remove_slot (data->self, data->event, FALSE);
+}
+
 static void
 booking_cancelled_for_delete_cb (AdwMessageDialog *dialog,
                                  const char       *response,
                                  OknoWeekView     *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GError) error = NULL;
   OknoEvent *event = g_object_get_data (G_OBJECT (dialog), "okno-event");
   OknoBooking *booking;
+  CancelForDelete *data;
 
   if (g_strcmp0 (response, "remove") != 0 || event == NULL)
     return;
 
   booking = okno_ledger_lookup_active_for_slot (okno_profile_get_ledger (self->instance), okno_event_get_id (event));
-  if (booking != NULL &&
-      !okno_booking_service_cancel_as_owner (okno_profile_get_service (self->instance),
-                                             okno_booking_get_id (booking), now, &error))
+  if (booking == NULL)
     {
-      message (self, _(error->message));
+      remove_slot (self, event, FALSE);
       return;
     }
-  remove_slot (self, event, FALSE);
+
+  data = g_new0 (CancelForDelete, 1);
+  data->self = g_object_ref (self);
+  data->event = g_object_ref (event);
+  okno_booking_service_cancel_as_owner_async (okno_profile_get_service (self->instance),
+                                              okno_booking_get_id (booking), now, NULL,
+                                              cancelled_for_delete_cb, data);
 }
 
 void

@@ -13,6 +13,7 @@
 
 #include "okno-calcom-indicator.h"
 #include "okno-attention-button.h"
+#include "okno-waitlist-button.h"
 #include "okno-session-type.h"
 #include "okno-share-popover.h"
 #include "okno-time.h"
@@ -770,6 +771,7 @@ okno_window_new (OknoApplication *application)
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->share_button), okno_share_popover_new (self->instance));
   adw_header_bar_pack_end (self->header_bar, okno_calcom_indicator_new (self->instance));
   adw_header_bar_pack_end (self->header_bar, okno_attention_button_new (okno_profile_get_attention (self->instance)));
+  adw_header_bar_pack_end (self->header_bar, okno_waitlist_button_new (okno_profile_get_waitlist (self->instance)));
 
   g_signal_connect_object (self->instance, "notify::server-error",
                            G_CALLBACK (server_error_changed_cb), self, G_CONNECT_SWAPPED);

@@ -13,6 +13,7 @@
 #include "okno-booking-service.h"
 #include "okno-errors.h"
 #include "okno-outbox.h"
+#include "okno-time.h"
 #include "okno-token.h"
 
 /* Books and cancels. Decisions run on the main thread against the ledger's
@@ -32,6 +33,13 @@ struct _OknoBookingService
   GStrv         notify_kinds;
   guint         min_cancel_hours;
   guint         max_active_per_client;
+
+  /* max-active-per-client's index: normalised contact → set of the ids of
+   * every booking made with it (a set may name bookings that are no longer
+   * active: they are looked up when counted). Built at first use, then
+   * kept up to date from the ledger's list, so a decision costs the
+   * client's own bookings, not every booking in the ledger. */
+  GHashTable   *by_contact;
 };
 
 G_DEFINE_FINAL_TYPE (OknoBookingService, okno_booking_service, G_TYPE_OBJECT)
@@ -48,6 +56,7 @@ static GParamSpec *properties [N_PROPS];
 enum {
   BOOKING_ADDED,
   BOOKING_CANCELLED,
+  BOOKING_RESCHEDULED,
   N_SIGNALS
 };
 
@@ -60,6 +69,7 @@ typedef struct
   gboolean     replayed;
   gboolean     by_owner;
   gboolean     changed;
+  char        *moved_from;  /* the slot a move left */
 } Outcome;
 
 static void
@@ -67,6 +77,7 @@ outcome_free (Outcome *outcome)
 {
   g_clear_object (&outcome->booking);
   g_free (outcome->token);
+  g_free (outcome->moved_from);
   g_free (outcome);
 }
 
@@ -154,6 +165,65 @@ normalise_contact (const char *kind,
   }
 }
 
+static const char *contact_kinds[] = { "email", "phone", "telegram" };
+
+static void
+index_booking (OknoBookingService *self,
+               OknoBooking        *booking)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (contact_kinds); k++)
+    {
+      char *key = normalise_contact (contact_kinds[k], okno_booking_get_field (booking, contact_kinds[k]));
+      GHashTable *ids;
+
+      if (key == NULL)
+        continue;
+      ids = g_hash_table_lookup (self->by_contact, key);
+      if (ids == NULL)
+        {
+          ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          g_hash_table_insert (self->by_contact, key, ids);
+        }
+      else
+        g_free (key);
+      if (!g_hash_table_contains (ids, okno_booking_get_id (booking)))
+        g_hash_table_add (ids, g_strdup (okno_booking_get_id (booking)));
+    }
+}
+
+static void
+bookings_changed_cb (GListModel         *bookings,
+                     guint               position,
+                     guint               removed,
+                     guint               added,
+                     OknoBookingService *self)
+{
+  if (self->by_contact == NULL)
+    return;
+
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(OknoBooking) booking = g_list_model_get_item (bookings, i);
+
+      index_booking (self, booking);
+    }
+}
+
+static void
+ensure_contact_index (OknoBookingService *self)
+{
+  GListModel *bookings;
+
+  if (self->by_contact != NULL)
+    return;
+
+  self->by_contact = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) g_hash_table_unref);
+  bookings = okno_ledger_get_bookings (get_ledger (self));
+  bookings_changed_cb (bookings, 0, 0, g_list_model_get_n_items (bookings), self);
+  g_signal_connect_object (bookings, "items-changed", G_CALLBACK (bookings_changed_cb), self, 0);
+}
+
 /* max-active-per-client: whether the client of @request already holds that
  * many active bookings that have not started at @now, by any of its
  * contacts. */
@@ -162,46 +232,40 @@ client_at_limit (OknoBookingService *self,
                  OknoBookingRequest *request,
                  GDateTime          *now)
 {
-  static const char *kinds[] = { "email", "phone", "telegram" };
   const char *values[] = { request->email, request->phone, request->telegram };
-  g_autoptr(GHashTable) mine = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  GListModel *bookings;
-  guint n, count = 0;
+  g_autoptr(GHashTable) counted = g_hash_table_new (g_str_hash, g_str_equal);
+  OknoLedger *ledger = get_ledger (self);
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (values) == G_N_ELEMENTS (contact_kinds));
 
   if (self->max_active_per_client == 0)
     return FALSE;
 
-  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+  ensure_contact_index (self);
+
+  for (guint k = 0; k < G_N_ELEMENTS (contact_kinds); k++)
     {
-      char *key = normalise_contact (kinds[k], values[k]);
+      g_autofree char *key = normalise_contact (contact_kinds[k], values[k]);
+      GHashTable *ids = key ? g_hash_table_lookup (self->by_contact, key) : NULL;
+      GHashTableIter iter;
+      gpointer id;
 
-      if (key != NULL)
-        g_hash_table_add (mine, key);
-    }
-  if (g_hash_table_size (mine) == 0)
-    return FALSE;
-
-  bookings = okno_ledger_get_bookings (get_ledger (self));
-  n = g_list_model_get_n_items (bookings);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(OknoBooking) booking = g_list_model_get_item (bookings, i);
-
-      if (!okno_booking_is_active (booking) || g_date_time_compare (okno_booking_get_start (booking), now) <= 0)
+      if (ids == NULL)
         continue;
-      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+      g_hash_table_iter_init (&iter, ids);
+      while (g_hash_table_iter_next (&iter, &id, NULL))
         {
-          g_autofree char *key = normalise_contact (kinds[k], okno_booking_get_field (booking, kinds[k]));
+          OknoBooking *booking = okno_ledger_lookup (ledger, id);
 
-          if (key != NULL && g_hash_table_contains (mine, key))
-            {
-              count++;
-              break;
-            }
+          if (booking == NULL || !okno_booking_is_active (booking) ||
+              g_date_time_compare (okno_booking_get_start (booking), now) <= 0 ||
+              g_hash_table_contains (counted, id))
+            continue;
+          g_hash_table_add (counted, id);
         }
     }
 
-  return count >= self->max_active_per_client;
+  return g_hash_table_size (counted) >= self->max_active_per_client;
 }
 
 /* Decides a booking. Returns the record to append, or %NULL: with @error
@@ -277,6 +341,7 @@ decide_book (OknoBookingService  *self,
   booking = okno_booking_new (booking_id, okno_slot_get_id (slot),
                               okno_slot_get_start (slot), okno_slot_get_end (slot));
   okno_booking_set_created (booking, now);
+  okno_booking_add_history (booking, "booked", now);
   okno_booking_set_field (booking, "sessionType", okno_slot_get_session_type (slot));
   okno_booking_set_field (booking, "name", request->name);
   okno_booking_set_field (booking, "email", request->email);
@@ -365,6 +430,85 @@ decide_cancel (OknoBookingService  *self,
   return record_for (self, cancelled, by_owner, NULL);
 }
 
+/* Decides a move of @booking to @slot_id; %NULL without an error when it
+ * is already there (a repeat). The client limit is not asked: a move adds
+ * no booking. Olga's own moves (@by_owner) skip the cancellation policy. */
+static OknoJournalRecord *
+decide_reschedule (OknoBookingService  *self,
+                   OknoBooking         *booking,
+                   const char          *slot_id,
+                   GDateTime           *now,
+                   gboolean             by_owner,
+                   Outcome             *outcome,
+                   GError             **error)
+{
+  g_autoptr(OknoSlot) slot = NULL;
+  g_autoptr(OknoBooking) moved = NULL;
+  g_autoptr(JsonObject) move = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *at = NULL;
+  OknoJournalRecord *record;
+
+  if (!okno_booking_is_active (booking))
+    {
+      g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_CANCELLED,
+                           N_("This booking is cancelled, so its time cannot be changed. Please book a new time."));
+      return NULL;
+    }
+  if (slot_id == NULL || slot_id[0] == '\0')
+    {
+      g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_INVALID,
+                           N_("Please choose a time."));
+      return NULL;
+    }
+  if (g_str_equal (slot_id, okno_booking_get_slot_id (booking)))
+    {
+      outcome->booking = g_object_ref (booking);
+      return NULL;
+    }
+  if (!by_owner && self->min_cancel_hours > 0)
+    {
+      g_autoptr(GDateTime) last = g_date_time_add_hours (okno_booking_get_start (booking),
+                                                         -(int) self->min_cancel_hours);
+
+      if (g_date_time_compare (now, last) > 0)
+        {
+          g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_TOO_LATE,
+                               N_("It is too close to the session to change its time here. Please write or call the practitioner."));
+          return NULL;
+        }
+    }
+  if (!(slot = okno_schedule_check_movable (self->schedule, slot_id, booking, now, error)))
+    return NULL;
+
+  moved = okno_booking_copy (booking);
+  okno_booking_move (moved, okno_slot_get_id (slot), okno_slot_get_start (slot), okno_slot_get_end (slot), now);
+  if (okno_slot_get_session_type (slot) != NULL)
+    okno_booking_set_field (moved, "sessionType", okno_slot_get_session_type (slot));
+
+  at = okno_time_format_rfc3339 (now, NULL);
+  move = json_object_new ();
+  json_object_set_string_member (move, "bookingId", okno_booking_get_id (moved));
+  json_object_set_string_member (move, "fromSlotId", okno_booking_get_slot_id (booking));
+  json_object_set_string_member (move, "toSlotId", okno_booking_get_slot_id (moved));
+  json_object_set_string_member (move, "at", at);
+
+  /* One line: the new state, the move, the calendar and the messages. */
+  record = okno_journal_record_new ();
+  okno_journal_record_set_put (record, moved);
+  okno_journal_record_set_move (record, move);
+  items = okno_outbox_move_items_new (moved, okno_booking_get_slot_id (booking),
+                                      (const char * const *) self->notify_kinds, by_owner);
+  for (guint i = 0; i < items->len; i++)
+    okno_journal_record_add_outbox (record, g_ptr_array_index (items, i));
+
+  outcome->booking = g_object_ref (moved);
+  outcome->moved_from = g_strdup (okno_booking_get_slot_id (booking));
+  outcome->changed = TRUE;
+
+  return record;
+}
+
 static void
 announce (OknoBookingService *self,
           Outcome            *outcome)
@@ -372,7 +516,13 @@ announce (OknoBookingService *self,
   if (!outcome->changed)
     return;
 
-  if (okno_booking_is_active (outcome->booking))
+  if (outcome->moved_from != NULL)
+    {
+      g_debug ("Moved booking %s from slot %s to %s", okno_booking_get_id (outcome->booking),
+               outcome->moved_from, okno_booking_get_slot_id (outcome->booking));
+      g_signal_emit (self, signals [BOOKING_RESCHEDULED], 0, outcome->booking, outcome->moved_from);
+    }
+  else if (okno_booking_is_active (outcome->booking))
     {
       g_debug ("Booked slot %s as %s", okno_booking_get_slot_id (outcome->booking),
                okno_booking_get_id (outcome->booking));
@@ -392,6 +542,7 @@ okno_booking_service_dispose (GObject *object)
 
   g_clear_object (&self->schedule);
   g_clear_pointer (&self->notify_kinds, g_strfreev);
+  g_clear_pointer (&self->by_contact, g_hash_table_unref);
 
   G_OBJECT_CLASS (okno_booking_service_parent_class)->dispose (object);
 }
@@ -499,6 +650,18 @@ okno_booking_service_class_init (OknoBookingServiceClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, OKNO_TYPE_BOOKING, G_TYPE_BOOLEAN);
+
+  /**
+   * OknoBookingService::booking-rescheduled:
+   * @booking: the booking on its new slot, already durable
+   * @from_slot_id: the slot it left
+   */
+  signals [BOOKING_RESCHEDULED] =
+    g_signal_new ("booking-rescheduled",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, OKNO_TYPE_BOOKING, G_TYPE_STRING);
 }
 
 static void
@@ -914,4 +1077,154 @@ okno_booking_service_cancel_as_owner (OknoBookingService  *self,
     }
 
   return commit_sync (self, decide_cancel (self, booking, now, TRUE, outcome, NULL), outcome, error);
+}
+
+/**
+ * okno_booking_service_reschedule_async:
+ * @slot_id: the slot to move to
+ *
+ * Moves the booking with the client's token to @slot_id by the booking
+ * rules and the cancellation policy: decided at once (one winner for the
+ * new slot; a loser keeps its old one), answered once the move is durable.
+ * Moving to the slot it is on is not an error (a repeat).
+ */
+void
+okno_booking_service_reschedule_async (OknoBookingService  *self,
+                                       const char          *booking_id,
+                                       const char          *token,
+                                       const char          *slot_id,
+                                       GDateTime           *now,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  OknoJournalRecord *record;
+  OknoBooking *booking;
+  Outcome *outcome;
+
+  g_return_if_fail (OKNO_IS_BOOKING_SERVICE (self));
+  g_return_if_fail (now != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, okno_booking_service_reschedule_async);
+  outcome = g_new0 (Outcome, 1);
+  g_task_set_task_data (task, outcome, (GDestroyNotify) outcome_free);
+
+  if (!(booking = okno_booking_service_lookup (self, booking_id, token, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  record = decide_reschedule (self, booking, slot_id, now, FALSE, outcome, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  commit_async (self, task, record);
+}
+
+/**
+ * okno_booking_service_reschedule_finish:
+ *
+ * Returns: (transfer full): the booking on its new slot
+ */
+OknoBooking *
+okno_booking_service_reschedule_finish (OknoBookingService  *self,
+                                        GAsyncResult        *result,
+                                        GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+
+  return g_object_ref (((Outcome *) g_task_get_task_data (G_TASK (result)))->booking);
+}
+
+/**
+ * okno_booking_service_reschedule:
+ *
+ * okno_booking_service_reschedule_async() waiting for the disk: for the
+ * command line and tests.
+ *
+ * Returns: (transfer full): the booking on its new slot
+ */
+OknoBooking *
+okno_booking_service_reschedule (OknoBookingService  *self,
+                                 const char          *booking_id,
+                                 const char          *token,
+                                 const char          *slot_id,
+                                 GDateTime           *now,
+                                 GError             **error)
+{
+  g_autoptr(Outcome) outcome = g_new0 (Outcome, 1);
+  GError *local_error = NULL;
+  OknoJournalRecord *record;
+  OknoBooking *booking;
+
+  g_return_val_if_fail (OKNO_IS_BOOKING_SERVICE (self), NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  if (!(booking = okno_booking_service_lookup (self, booking_id, token, error)))
+    return NULL;
+
+  record = decide_reschedule (self, booking, slot_id, now, FALSE, outcome, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (!commit_sync (self, record, outcome, error))
+    return NULL;
+
+  return g_steal_pointer (&outcome->booking);
+}
+
+/**
+ * okno_booking_service_reschedule_as_owner:
+ *
+ * Olga moves a booking herself (the command line): no token, and the
+ * cancellation policy does not apply; the slot rules do. The client's
+ * channels are told as for a client's move, with "byOwner": true.
+ *
+ * Returns: (transfer full): the booking on its new slot
+ */
+OknoBooking *
+okno_booking_service_reschedule_as_owner (OknoBookingService  *self,
+                                          const char          *booking_id,
+                                          const char          *slot_id,
+                                          GDateTime           *now,
+                                          GError             **error)
+{
+  g_autoptr(Outcome) outcome = g_new0 (Outcome, 1);
+  GError *local_error = NULL;
+  OknoJournalRecord *record;
+  OknoBooking *booking;
+
+  g_return_val_if_fail (OKNO_IS_BOOKING_SERVICE (self), NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  booking = okno_ledger_lookup (get_ledger (self), booking_id);
+  if (booking == NULL)
+    {
+      g_set_error_literal (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_NOT_FOUND,
+                           N_("There is no such booking."));
+      return NULL;
+    }
+
+  outcome->by_owner = TRUE;
+  record = decide_reschedule (self, booking, slot_id, now, TRUE, outcome, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (!commit_sync (self, record, outcome, error))
+    return NULL;
+
+  return g_steal_pointer (&outcome->booking);
 }

@@ -55,6 +55,17 @@ OknoBooking        *okno_booking_service_lookup            (OknoBookingService  
                                                             const char          *booking_id,
                                                             const char          *token,
                                                             GError             **error);
+void                okno_booking_service_reschedule_async  (OknoBookingService  *self,
+                                                            const char          *booking_id,
+                                                            const char          *token,
+                                                            const char          *slot_id,
+                                                            GDateTime           *now,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+OknoBooking        *okno_booking_service_reschedule_finish (OknoBookingService  *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
 
 /* Blocking variants, for the command line and tests. */
 OknoBooking        *okno_booking_service_book              (OknoBookingService  *self,
@@ -71,6 +82,17 @@ gboolean            okno_booking_service_cancel            (OknoBookingService  
                                                             GError             **error);
 gboolean            okno_booking_service_cancel_as_owner   (OknoBookingService  *self,
                                                             const char          *booking_id,
+                                                            GDateTime           *now,
+                                                            GError             **error);
+OknoBooking        *okno_booking_service_reschedule        (OknoBookingService  *self,
+                                                            const char          *booking_id,
+                                                            const char          *token,
+                                                            const char          *slot_id,
+                                                            GDateTime           *now,
+                                                            GError             **error);
+OknoBooking        *okno_booking_service_reschedule_as_owner (OknoBookingService *self,
+                                                            const char          *booking_id,
+                                                            const char          *slot_id,
                                                             GDateTime           *now,
                                                             GError             **error);
 

@@ -27,6 +27,7 @@ struct _OknoBooking
   OknoBookingStatus  status;
   GHashTable        *fields;
   JsonObject        *unknown;
+  JsonArray         *history;  /* NULL: none stored (written before 13.7) */
 };
 
 G_DEFINE_FINAL_TYPE (OknoBooking, okno_booking, G_TYPE_OBJECT)
@@ -38,7 +39,7 @@ static const char * const text_fields[] = {
 };
 
 static const char * const structural_members[] = {
-  "id", "slotId", "start", "end", "createdAt", "cancelledAt", "status",
+  "id", "slotId", "start", "end", "createdAt", "cancelledAt", "status", "history",
 };
 
 static gboolean
@@ -82,6 +83,92 @@ set_time_member (JsonObject *object,
   json_object_set_string_member (object, member, text);
 }
 
+/* [{"event", "at", "from"?, "to"?}]: each entry an object with a
+ * string event and time. */
+static gboolean
+history_is_valid (JsonNode *node)
+{
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *entry;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return FALSE;
+      entry = json_node_get_object (element);
+      if (json_object_get_string_member_with_default (entry, "event", NULL) == NULL ||
+          json_object_get_string_member_with_default (entry, "at", NULL) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* json_node_copy() shares arrays and objects: a copy of a booking must
+ * not change when the original's history grows. */
+static JsonArray *
+deep_copy (JsonArray *array)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  g_autoptr(JsonNode) copy = NULL;
+  g_autofree char *text = NULL;
+
+  json_node_set_array (node, array);
+  text = json_to_string (node, FALSE);
+  copy = json_from_string (text, NULL);
+  return json_array_ref (json_node_get_array (copy));
+}
+
+static JsonObject *
+history_entry_new (const char *event,
+                   GDateTime  *at)
+{
+  JsonObject *entry = json_object_new ();
+
+  json_object_set_string_member (entry, "event", event);
+  set_time_member (entry, "at", at);
+  return entry;
+}
+
+/* A booking stored before it kept a history gets one from what it has:
+ * booked when created, cancelled when cancelled. */
+static JsonArray *
+history_from_state (OknoBooking *self)
+{
+  JsonArray *history = json_array_new ();
+
+  if (self->created != NULL)
+    json_array_add_object_element (history, history_entry_new ("booked", self->created));
+  if (self->status == OKNO_BOOKING_CANCELLED && self->cancelled != NULL)
+    json_array_add_object_element (history, history_entry_new ("cancelled", self->cancelled));
+  return history;
+}
+
+static void
+ensure_history (OknoBooking *self)
+{
+  if (self->history == NULL)
+    self->history = history_from_state (self);
+}
+
+/* {"slotId", "start", "end"} */
+static JsonObject *
+place_new (const char *slot_id,
+           GDateTime  *start,
+           GDateTime  *end)
+{
+  JsonObject *place = json_object_new ();
+
+  json_object_set_string_member (place, "slotId", slot_id);
+  set_time_member (place, "start", start);
+  set_time_member (place, "end", end);
+  return place;
+}
+
 static void
 okno_booking_finalize (GObject *object)
 {
@@ -95,6 +182,7 @@ okno_booking_finalize (GObject *object)
   g_clear_pointer (&self->cancelled, g_date_time_unref);
   g_clear_pointer (&self->fields, g_hash_table_unref);
   g_clear_pointer (&self->unknown, json_object_unref);
+  g_clear_pointer (&self->history, json_array_unref);
 
   G_OBJECT_CLASS (okno_booking_parent_class)->finalize (object);
 }
@@ -170,6 +258,16 @@ okno_booking_new_from_json (JsonObject  *object,
           if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
             okno_booking_set_field (self, member, json_node_get_string (node));
         }
+      else if (g_str_equal (member, "history"))
+        {
+          if (!history_is_valid (node))
+            {
+              g_set_error_literal (error, OKNO_DATA_ERROR, OKNO_DATA_ERROR_CORRUPT,
+                                   "A booking's history is damaged");
+              return NULL;
+            }
+          self->history = deep_copy (json_node_get_array (node));
+        }
       else if (!is_known_member (member))
         json_object_set_member (self->unknown, member, json_node_copy (node));
     }
@@ -195,6 +293,8 @@ okno_booking_to_json (OknoBooking *self)
   json_object_set_string_member (object, "status", okno_booking_get_status_string (self));
   set_time_member (object, "createdAt", self->created);
   set_time_member (object, "cancelledAt", self->cancelled);
+  if (self->history != NULL)
+    json_object_set_array_member (object, "history", deep_copy (self->history));
 
   for (guint i = 0; i < G_N_ELEMENTS (text_fields); i++)
     {
@@ -278,9 +378,96 @@ okno_booking_cancel (OknoBooking *self,
   g_return_if_fail (OKNO_IS_BOOKING (self));
   g_return_if_fail (when != NULL);
 
+  ensure_history (self);
+  json_array_add_object_element (self->history, history_entry_new ("cancelled", when));
   self->status = OKNO_BOOKING_CANCELLED;
   g_clear_pointer (&self->cancelled, g_date_time_unref);
   self->cancelled = g_date_time_ref (when);
+}
+
+/**
+ * okno_booking_move:
+ *
+ * Puts the booking on another slot, and keeps the move in its history:
+ * {"event": "moved", "at", "from": {"slotId","start","end"}, "to": {…}}.
+ */
+void
+okno_booking_move (OknoBooking *self,
+                   const char  *slot_id,
+                   GDateTime   *start,
+                   GDateTime   *end,
+                   GDateTime   *when)
+{
+  JsonObject *entry;
+
+  g_return_if_fail (OKNO_IS_BOOKING (self));
+  g_return_if_fail (slot_id != NULL && start != NULL && end != NULL && when != NULL);
+
+  ensure_history (self);
+  entry = history_entry_new ("moved", when);
+  json_object_set_object_member (entry, "from", place_new (self->slot_id, self->start, self->end));
+  json_object_set_object_member (entry, "to", place_new (slot_id, start, end));
+  json_array_add_object_element (self->history, entry);
+
+  g_free (self->slot_id);
+  self->slot_id = g_strdup (slot_id);
+  g_date_time_ref (start);
+  g_date_time_unref (self->start);
+  self->start = start;
+  g_date_time_ref (end);
+  g_date_time_unref (self->end);
+  self->end = end;
+}
+
+/**
+ * okno_booking_add_history:
+ *
+ * Starts a new booking's history with @event ("booked") at @at.
+ */
+void
+okno_booking_add_history (OknoBooking *self,
+                          const char  *event,
+                          GDateTime   *at)
+{
+  g_return_if_fail (OKNO_IS_BOOKING (self));
+  g_return_if_fail (event != NULL && at != NULL);
+
+  if (self->history == NULL)
+    self->history = json_array_new ();
+  json_array_add_object_element (self->history, history_entry_new (event, at));
+}
+
+/**
+ * okno_booking_dup_history:
+ *
+ * Returns: (transfer full): what happened to the booking, oldest first:
+ *   [{"event": "booked" | "moved" | "cancelled", "at", "from"?, "to"?}];
+ *   for a booking stored without one, made from its creation and cancel
+ */
+JsonArray *
+okno_booking_dup_history (OknoBooking *self)
+{
+  g_return_val_if_fail (OKNO_IS_BOOKING (self), NULL);
+
+  if (self->history == NULL)
+    return history_from_state (self);
+
+  return deep_copy (self->history);
+}
+
+/* How many times the booking was moved: numbers each move's outbox keys. */
+guint
+okno_booking_get_moves (OknoBooking *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (OKNO_IS_BOOKING (self), 0);
+
+  for (guint i = 0; self->history && i < json_array_get_length (self->history); i++)
+    if (g_strcmp0 (json_object_get_string_member_with_default (
+                     json_array_get_object_element (self->history, i), "event", NULL), "moved") == 0)
+      n++;
+  return n;
 }
 
 GDateTime *

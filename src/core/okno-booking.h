@@ -41,6 +41,16 @@ GDateTime         *okno_booking_get_created           (OknoBooking  *self);
 void               okno_booking_set_created           (OknoBooking  *self,
                                                        GDateTime    *created);
 GDateTime         *okno_booking_get_cancelled         (OknoBooking  *self);
+void               okno_booking_move                  (OknoBooking  *self,
+                                                       const char   *slot_id,
+                                                       GDateTime    *start,
+                                                       GDateTime    *end,
+                                                       GDateTime    *when);
+void               okno_booking_add_history           (OknoBooking  *self,
+                                                       const char   *event,
+                                                       GDateTime    *at);
+JsonArray         *okno_booking_dup_history           (OknoBooking  *self);
+guint              okno_booking_get_moves             (OknoBooking  *self);
 
 /* Text fields, by their JSON names: sessionType, name, email, phone,
  * telegram, note, timeZone, tokenHash, tokenSalt, idempotencyKeyHash,

@@ -141,15 +141,5 @@ gboolean    okno_calendar_refresh_finish      (OknoCalendar         *self,
 void        okno_calendar_emit_changed        (OknoCalendar         *self);
 void        okno_calendar_notify_state        (OknoCalendar         *self);
 
-OknoEvent  *okno_calendar_insert_event_sync   (OknoCalendar         *self,
-                                               OknoEvent            *event,
-                                               GError              **error);
-OknoEvent  *okno_calendar_update_event_sync   (OknoCalendar         *self,
-                                               OknoEvent            *event,
-                                               GError              **error);
-gboolean    okno_calendar_delete_event_sync   (OknoCalendar         *self,
-                                               const char           *event_id,
-                                               const char           *etag,
-                                               GError              **error);
 
 G_END_DECLS

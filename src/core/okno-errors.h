@@ -26,6 +26,7 @@ typedef enum
   OKNO_BOOKING_ERROR_IDEMPOTENCY_MISMATCH,
   OKNO_BOOKING_ERROR_TOO_LATE,
   OKNO_BOOKING_ERROR_LIMIT_REACHED,
+  OKNO_BOOKING_ERROR_CANCELLED,
 } OknoBookingError;
 
 /* Calendar backends (local, Google): see okno-calendar.h for what each

@@ -17,10 +17,14 @@
 #include "okno-time.h"
 #include "okno-token.h"
 
+static gboolean has_string (JsonObject *object,
+                            const char *member);
+
 G_DEFINE_BOXED_TYPE (OknoJournalRecord, okno_journal_record,
                      okno_journal_record_copy, okno_journal_record_free)
 
-static const char * const known_types[] = { "put", "outbox", "done", "attention", "dismiss" };
+static const char * const known_types[] = { "put", "outbox", "done", "attention", "dismiss",
+                                            "move", "enqueued" };
 
 OknoJournalRecord *
 okno_journal_record_new (void)
@@ -31,6 +35,7 @@ okno_journal_record_new (void)
   self->done = g_ptr_array_new_with_free_func (g_free);
   self->attention = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   self->dismiss = g_ptr_array_new_with_free_func (g_free);
+  self->enqueued = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 
   return self;
 }
@@ -49,6 +54,9 @@ okno_journal_record_copy (OknoJournalRecord *self)
     okno_journal_record_add_attention (copy, g_ptr_array_index (self->attention, i));
   for (guint i = 0; i < self->dismiss->len; i++)
     okno_journal_record_add_dismiss (copy, g_ptr_array_index (self->dismiss, i));
+  for (guint i = 0; i < self->enqueued->len; i++)
+    okno_journal_record_add_enqueued (copy, g_ptr_array_index (self->enqueued, i));
+  okno_journal_record_set_move (copy, self->move);
 
   return copy;
 }
@@ -64,6 +72,8 @@ okno_journal_record_free (OknoJournalRecord *self)
   g_ptr_array_unref (self->done);
   g_ptr_array_unref (self->attention);
   g_ptr_array_unref (self->dismiss);
+  g_ptr_array_unref (self->enqueued);
+  g_clear_pointer (&self->move, json_object_unref);
   g_free (self);
 }
 
@@ -102,11 +112,32 @@ okno_journal_record_add_dismiss (OknoJournalRecord *self,
   g_ptr_array_add (self->dismiss, g_strdup (id));
 }
 
+void
+okno_journal_record_add_enqueued (OknoJournalRecord *self,
+                                  JsonObject        *mark)
+{
+  g_ptr_array_add (self->enqueued, json_object_ref (mark));
+}
+
+/**
+ * okno_journal_record_set_move:
+ * @move: (nullable): {"bookingId", "fromSlotId", "toSlotId", "at"}; the
+ *   record's put must be that booking on its new slot
+ */
+void
+okno_journal_record_set_move (OknoJournalRecord *self,
+                              JsonObject        *move)
+{
+  g_clear_pointer (&self->move, json_object_unref);
+  if (move != NULL)
+    self->move = json_object_ref (move);
+}
+
 gboolean
 okno_journal_record_is_empty (OknoJournalRecord *self)
 {
-  return self->put == NULL && self->outbox->len == 0 && self->done->len == 0 &&
-         self->attention->len == 0 && self->dismiss->len == 0;
+  return self->move == NULL && self->put == NULL && self->outbox->len == 0 && self->done->len == 0 &&
+         self->attention->len == 0 && self->dismiss->len == 0 && self->enqueued->len == 0;
 }
 
 static JsonArray *
@@ -155,6 +186,10 @@ okno_journal_record_to_line (OknoJournalRecord  *self,
     json_object_set_array_member (object, "attention", objects_to_array (self->attention));
   if (self->dismiss->len > 0)
     json_object_set_array_member (object, "dismiss", strings_to_array (self->dismiss));
+  if (self->enqueued->len > 0)
+    json_object_set_array_member (object, "enqueued", objects_to_array (self->enqueued));
+  if (self->move != NULL)
+    json_object_set_object_member (object, "move", json_object_ref (self->move));
 
   json_node_set_object (node, object);
   text = json_to_string (node, FALSE);
@@ -213,6 +248,16 @@ object_array (JsonNode   *node,
   return TRUE;
 }
 
+static gboolean
+move_is_valid (JsonObject  *move,
+               OknoBooking *put)
+{
+  return put != NULL && has_string (move, "bookingId") && has_string (move, "fromSlotId") &&
+         has_string (move, "toSlotId") && has_string (move, "at") &&
+         g_str_equal (json_object_get_string_member (move, "bookingId"), okno_booking_get_id (put)) &&
+         g_str_equal (json_object_get_string_member (move, "toSlotId"), okno_booking_get_slot_id (put));
+}
+
 /**
  * okno_journal_record_new_from_json:
  *
@@ -257,7 +302,20 @@ okno_journal_record_new_from_json (JsonObject  *object,
         ok = string_array (node, self->done);
       else if (g_str_equal (member, "dismiss"))
         ok = string_array (node, self->dismiss);
+      else if (g_str_equal (member, "enqueued"))
+        ok = object_array (node, self->enqueued, okno_enqueued_mark_is_valid);
+      else if (g_str_equal (member, "move"))
+        {
+          if (JSON_NODE_HOLDS_OBJECT (node))
+            self->move = json_object_ref (json_node_get_object (node));
+          else
+            ok = FALSE;
+        }
     }
+
+  /* A move comes with its booking's new state, on its new slot. */
+  if (ok && self->move != NULL && !move_is_valid (self->move, self->put))
+    ok = FALSE;
 
   if (!ok || okno_journal_record_is_empty (self))
     {
@@ -340,4 +398,28 @@ gboolean
 okno_attention_item_is_valid (JsonObject *item)
 {
   return has_string (item, "id") && has_string (item, "code") && has_string (item, "message");
+}
+
+/**
+ * okno_enqueued_mark_new:
+ * @key: what was decided, such as "reminder:<booking id>"
+ * @until: after this (and a margin) nobody asks about @key any more
+ */
+JsonObject *
+okno_enqueued_mark_new (const char *key,
+                        GDateTime  *until)
+{
+  JsonObject *mark = json_object_new ();
+  g_autofree char *text = okno_time_format_rfc3339 (until, NULL);
+
+  json_object_set_string_member (mark, "key", key);
+  json_object_set_string_member (mark, "until", text);
+
+  return mark;
+}
+
+gboolean
+okno_enqueued_mark_is_valid (JsonObject *mark)
+{
+  return has_string (mark, "key") && has_string (mark, "until");
 }

@@ -19,6 +19,14 @@ G_BEGIN_DECLS
  *   "done"       keys of outbox items that were carried out
  *   "attention"  items for Olga: [{"id","created","code","message","subject"?}]
  *   "dismiss"    ids of attention items she dismissed
+ *   "enqueued"   marks that something planned was decided once for good:
+ *                [{"key", "until"}], such as "reminder:<booking id>" or
+ *                "agenda:<date>" (OknoReminders); kept until "until" is
+ *                well past
+ *   "move"       a booking moved to another slot: {"bookingId", "fromSlotId",
+ *                "toSlotId", "at"}; the same line puts the booking's new
+ *                state and carries the calendar and notification items, so
+ *                after a crash the booking is on exactly one of the two
  * A member this version does not know is a newer Okno's record type. */
 typedef struct
 {
@@ -27,6 +35,8 @@ typedef struct
   GPtrArray   *done;       /* char * */
   GPtrArray   *attention;  /* JsonObject */
   GPtrArray   *dismiss;    /* char * */
+  GPtrArray   *enqueued;   /* JsonObject */
+  JsonObject  *move;
 } OknoJournalRecord;
 
 #define OKNO_TYPE_JOURNAL_RECORD (okno_journal_record_get_type ())
@@ -45,6 +55,10 @@ void               okno_journal_record_add_attention (OknoJournalRecord  *self,
                                                       JsonObject         *item);
 void               okno_journal_record_add_dismiss   (OknoJournalRecord  *self,
                                                       const char         *id);
+void               okno_journal_record_add_enqueued  (OknoJournalRecord  *self,
+                                                      JsonObject         *mark);
+void               okno_journal_record_set_move      (OknoJournalRecord  *self,
+                                                      JsonObject         *move);
 gboolean           okno_journal_record_is_empty      (OknoJournalRecord  *self);
 char              *okno_journal_record_to_line       (OknoJournalRecord  *self,
                                                       gsize              *length,
@@ -60,6 +74,9 @@ JsonObject        *okno_attention_item_new           (const char         *code,
                                                       const char         *subject,
                                                       const char         *message);
 gboolean           okno_attention_item_is_valid      (JsonObject         *item);
+JsonObject        *okno_enqueued_mark_new            (const char         *key,
+                                                      GDateTime          *until);
+gboolean           okno_enqueued_mark_is_valid       (JsonObject         *mark);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OknoJournalRecord, okno_journal_record_free)
 

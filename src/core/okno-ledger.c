@@ -19,13 +19,14 @@
 #include "okno-errors.h"
 #include "okno-json-util.h"
 #include "okno-ledger-private.h"
+#include "okno-time.h"
 
 /* The durable record of every booking, and of what must follow each one:
  * the source of truth that the calendar mirrors and the outbox drains.
  *
  * On disk, two files in the data folder:
  *   bookings.json     a snapshot, {"version":1,"bookings":[…],"outbox":[…],
- *                     "attention":[…]}, pretty-printed
+ *                     "attention":[…],"enqueued":[…]}, pretty-printed
  *   bookings.journal  JSON Lines appended since the snapshot, one
  *                     OknoJournalRecord per line (see okno-journal-record.h)
  *
@@ -53,6 +54,7 @@
 
 #define LEDGER_VERSION 1
 #define COMPACT_AFTER  1024
+#define COMMITTED_OUTBOX_MAX 4096
 
 typedef enum
 {
@@ -69,6 +71,7 @@ typedef struct
   GPtrArray  *bookings;
   GPtrArray  *outbox;
   GPtrArray  *attention;
+  GPtrArray  *enqueued;
   JsonObject *unknown;
 } CompactJob;
 
@@ -79,6 +82,7 @@ typedef struct
   gsize              length;
   CompactJob        *job;
   gboolean           blocking;
+  gboolean           lazy;      /* needs no fdatasync of its own */
 
   /* The main thread's. */
   OknoJournalRecord *record;
@@ -112,6 +116,8 @@ struct _OknoLedger
   GPtrArray    *outbox;         /* JsonObject, in order */
   GHashTable   *outbox_by_key;  /* borrowed from @outbox */
   GPtrArray    *attention;      /* JsonObject */
+  GHashTable   *enqueued;       /* key → JsonObject mark */
+  GPtrArray    *committed_outbox; /* JsonObject: durable since last taken; NULL after an overflow */
 
   /* Shared with the writer thread, under @lock. */
   GMutex        lock;
@@ -154,6 +160,7 @@ compact_job_free (CompactJob *job)
   g_ptr_array_unref (job->bookings);
   g_ptr_array_unref (job->outbox);
   g_ptr_array_unref (job->attention);
+  g_clear_pointer (&job->enqueued, g_ptr_array_unref);
   json_object_unref (job->unknown);
   g_free (job);
 }
@@ -278,6 +285,14 @@ remove_outbox_item (OknoLedger *self,
   g_ptr_array_remove (self->outbox, item);
 }
 
+static void
+add_enqueued_mark (OknoLedger *self,
+                   JsonObject *mark)
+{
+  g_hash_table_replace (self->enqueued, g_strdup (json_object_get_string_member (mark, "key")),
+                        json_object_ref (mark));
+}
+
 static gboolean
 add_attention_item (OknoLedger *self,
                     JsonObject *item)
@@ -325,6 +340,8 @@ apply_record (OknoLedger        *self,
     attention_changed |= add_attention_item (self, g_ptr_array_index (record->attention, i));
   for (guint i = 0; i < record->dismiss->len; i++)
     attention_changed |= remove_attention_item (self, g_ptr_array_index (record->dismiss, i));
+  for (guint i = 0; i < record->enqueued->len; i++)
+    add_enqueued_mark (self, g_ptr_array_index (record->enqueued, i));
 
   if (attention_changed)
     g_signal_emit (self, signals [ATTENTION_CHANGED], 0);
@@ -345,6 +362,9 @@ undo_record (OknoLedger *self,
       remove_outbox_item (self, key);
       g_hash_table_remove (self->unwritten, key);
     }
+  for (guint i = 0; i < record->enqueued->len; i++)
+    g_hash_table_remove (self->enqueued,
+                         json_object_get_string_member (g_ptr_array_index (record->enqueued, i), "key"));
 
   if (record->put != NULL)
     {
@@ -437,6 +457,14 @@ serialize_snapshot (CompactJob *job)
   for (guint i = 0; i < job->attention->len; i++)
     json_array_add_object_element (attention, json_object_ref (g_ptr_array_index (job->attention, i)));
   json_object_set_array_member (root, "attention", attention);
+  if (job->enqueued != NULL && job->enqueued->len > 0)
+    {
+      JsonArray *enqueued = json_array_new ();
+
+      for (guint i = 0; i < job->enqueued->len; i++)
+        json_array_add_object_element (enqueued, json_object_ref (g_ptr_array_index (job->enqueued, i)));
+      json_object_set_array_member (root, "enqueued", enqueued);
+    }
 
   json_node_set_object (node, root);
   json_generator_set_root (generator, node);
@@ -591,6 +619,7 @@ static gpointer
 writer_main (gpointer data)
 {
   OknoLedger *self = data;
+  gboolean unsynced = FALSE;
 
   g_mutex_lock (&self->lock);
   for (;;)
@@ -600,6 +629,7 @@ writer_main (gpointer data)
       g_autoptr(GString) buffer = NULL;
       Entry *head;
       off_t before;
+      gboolean needs_sync = FALSE;
 
       while ((g_queue_is_empty (&self->queue) || self->held) && !self->stopping)
         g_cond_wait (&self->cond, &self->lock);
@@ -638,16 +668,25 @@ writer_main (gpointer data)
           g_queue_pop_head (&self->queue);
           if (head->line != NULL)
             g_string_append_len (buffer, head->line, head->length);
+          if (!head->lazy)
+            needs_sync = TRUE;
           g_queue_push_tail (&batch, head);
         }
       g_mutex_unlock (&self->lock);
 
-      g_debug ("Writing a batch of %u records", batch.length);
-      if (buffer->len > 0)
+      /* A batch of lazy records only (an outbox item done) is written but
+       * not synced: the next batch's fdatasync, or a drain's, takes it
+       * along. Losing it to a power cut only repeats an idempotent item;
+       * a kill -9 loses nothing, the kernel has the bytes. A drain
+       * (a barrier, not lazy) syncs whatever is still unsynced. */
+      g_debug ("Writing a batch of %u records%s", batch.length, needs_sync ? "" : " (no sync)");
+      if (buffer->len == 0 && !unsynced)
+        needs_sync = FALSE;
+      if (buffer->len > 0 || needs_sync)
         {
           before = lseek (self->journal_fd, 0, SEEK_END);
-          if (!write_all (self->journal_fd, buffer->str, buffer->len, &error) ||
-              fdatasync (self->journal_fd) != 0)
+          if ((buffer->len > 0 && !write_all (self->journal_fd, buffer->str, buffer->len, &error)) ||
+              (needs_sync && fdatasync (self->journal_fd) != 0))
             {
               int saved = errno;
 
@@ -661,8 +700,10 @@ writer_main (gpointer data)
         }
 
       g_mutex_lock (&self->lock);
-      if (buffer->len > 0)
+      if (needs_sync)
         self->syncs++;
+      if (error == NULL)
+        unsynced = needs_sync ? FALSE : unsynced || buffer->len > 0;
       if (error != NULL)
         {
           /* Whatever waits behind a failed write fails with it: an answer
@@ -719,8 +760,17 @@ process_finished (OknoLedger *self)
           if (record->put != NULL)
             g_hash_table_remove (self->unwritten, record->put);
           for (guint j = 0; j < record->outbox->len; j++)
-            g_hash_table_remove (self->unwritten,
-                                 json_object_get_string_member (g_ptr_array_index (record->outbox, j), "key"));
+            {
+              const char *key = json_object_get_string_member (g_ptr_array_index (record->outbox, j), "key");
+              JsonObject *item = g_hash_table_lookup (self->outbox_by_key, key);
+
+              g_hash_table_remove (self->unwritten, key);
+              if (item != NULL && self->committed_outbox != NULL)
+                g_ptr_array_add (self->committed_outbox, json_object_ref (item));
+            }
+          /* Nobody takes them (no outbox runs): forget them, and say so. */
+          if (self->committed_outbox != NULL && self->committed_outbox->len > COMMITTED_OUTBOX_MAX)
+            g_clear_pointer (&self->committed_outbox, g_ptr_array_unref);
         }
       else if (entry->type == ENTRY_COMPACT)
         {
@@ -818,10 +868,13 @@ wait_entry (OknoLedger  *self,
 static Entry *
 enqueue_record (OknoLedger         *self,
                 OknoJournalRecord  *record,
+                gboolean            lazy,
                 GTask              *task,
                 GError            **error)
 {
   g_autoptr(Entry) entry = entry_new (ENTRY_RECORD);
+
+  entry->lazy = lazy;
 
   if (!(entry->line = okno_journal_record_to_line (record, &entry->length, error)))
     return NULL;
@@ -871,6 +924,29 @@ deep_copy_objects (GPtrArray *objects)
   return copy;
 }
 
+/* The marks still worth keeping: a day past their "until", nobody asks
+ * about them any more. */
+static GPtrArray *
+dup_enqueued (OknoLedger *self)
+{
+  g_autoptr(GDateTime) now = okno_time_now_utc ();
+  g_autoptr(GDateTime) horizon = g_date_time_add_days (now, -1);
+  GPtrArray *marks = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  GHashTableIter iter;
+  gpointer mark;
+
+  g_hash_table_iter_init (&iter, self->enqueued);
+  while (g_hash_table_iter_next (&iter, NULL, &mark))
+    {
+      g_autoptr(GDateTime) until = okno_time_parse_rfc3339 (json_object_get_string_member (mark, "until"));
+
+      if (until != NULL && g_date_time_compare (until, horizon) < 0)
+        continue;
+      g_ptr_array_add (marks, okno_json_object_deep_copy (mark));
+    }
+  return marks;
+}
+
 static Entry *
 new_compaction (OknoLedger *self,
                 gboolean    blocking)
@@ -884,6 +960,7 @@ new_compaction (OknoLedger *self,
   job->bookings = dup_bookings (self);
   job->outbox = deep_copy_objects (self->outbox);
   job->attention = deep_copy_objects (self->attention);
+  job->enqueued = dup_enqueued (self);
   job->unknown = okno_json_object_deep_copy (self->snapshot_unknown);
 
   entry->job = job;
@@ -969,7 +1046,7 @@ load_snapshot (OknoLedger  *self,
     {
       if (JSON_NODE_HOLDS_ARRAY (node) &&
           (g_str_equal (member, "bookings") || g_str_equal (member, "outbox") ||
-           g_str_equal (member, "attention")))
+           g_str_equal (member, "attention") || g_str_equal (member, "enqueued")))
         {
           JsonArray *array = json_node_get_array (node);
 
@@ -997,6 +1074,13 @@ load_snapshot (OknoLedger  *self,
                 {
                   if (okno_outbox_item_is_valid (object))
                     add_outbox_item (self, object);
+                  else
+                    bad = TRUE;
+                }
+              else if (g_str_equal (member, "enqueued"))
+                {
+                  if (okno_enqueued_mark_is_valid (object))
+                    add_enqueued_mark (self, object);
                   else
                     bad = TRUE;
                 }
@@ -1154,8 +1238,10 @@ okno_ledger_finalize (GObject *object)
   g_clear_pointer (&self->by_idempotency, g_hash_table_unref);
   g_clear_pointer (&self->unwritten, g_hash_table_unref);
   g_clear_pointer (&self->outbox_by_key, g_hash_table_unref);
+  g_clear_pointer (&self->committed_outbox, g_ptr_array_unref);
   g_clear_pointer (&self->outbox, g_ptr_array_unref);
   g_clear_pointer (&self->attention, g_ptr_array_unref);
+  g_clear_pointer (&self->enqueued, g_hash_table_unref);
   g_clear_object (&self->bookings);
   g_clear_pointer (&self->snapshot_unknown, json_object_unref);
   g_clear_pointer (&self->dir, g_free);
@@ -1213,7 +1299,9 @@ okno_ledger_init (OknoLedger *self)
   self->unwritten = g_hash_table_new (NULL, NULL);
   self->outbox = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   self->outbox_by_key = g_hash_table_new (g_str_hash, g_str_equal);
+  self->committed_outbox = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   self->attention = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  self->enqueued = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
 }
@@ -1307,7 +1395,7 @@ okno_ledger_append_async (OknoLedger          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, okno_ledger_append_async);
 
-  if (!(entry = enqueue_record (self, record, task, &error)))
+  if (!(entry = enqueue_record (self, record, FALSE, task, &error)))
     {
       okno_journal_record_free (record);
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1339,7 +1427,7 @@ okno_ledger_append (OknoLedger         *self,
   g_return_val_if_fail (OKNO_IS_LEDGER (self), FALSE);
   g_return_val_if_fail (record != NULL, FALSE);
 
-  if (!(entry = enqueue_record (self, record, NULL, error)))
+  if (!(entry = enqueue_record (self, record, FALSE, NULL, error)))
     {
       okno_journal_record_free (record);
       return FALSE;
@@ -1464,6 +1552,28 @@ okno_ledger_dup_outbox (OknoLedger *self)
   return items;
 }
 
+/**
+ * okno_ledger_take_committed_outbox:
+ *
+ * The outbox items whose records became durable since the last call, so
+ * that the outbox starts new items without walking every pending one.
+ *
+ * Returns: (transfer full) (nullable): those items, oldest first; %NULL
+ *   when more were waiting than are kept (then okno_ledger_dup_outbox()
+ *   has them all)
+ */
+GPtrArray *
+okno_ledger_take_committed_outbox (OknoLedger *self)
+{
+  GPtrArray *items;
+
+  g_return_val_if_fail (OKNO_IS_LEDGER (self), NULL);
+
+  items = g_steal_pointer (&self->committed_outbox);
+  self->committed_outbox = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  return items;
+}
+
 gboolean
 okno_ledger_has_outbox_item (OknoLedger *self,
                              const char *key)
@@ -1494,6 +1604,9 @@ okno_ledger_complete_outbox_item (OknoLedger *self,
                                   const char *key,
                                   JsonObject *attention)
 {
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(Entry) entry = NULL;
+  g_autoptr(GError) error = NULL;
   OknoJournalRecord *record;
 
   g_return_if_fail (OKNO_IS_LEDGER (self));
@@ -1503,7 +1616,18 @@ okno_ledger_complete_outbox_item (OknoLedger *self,
   okno_journal_record_add_done (record, key);
   if (attention != NULL)
     okno_journal_record_add_attention (record, attention);
-  okno_ledger_append_async (self, record, NULL, appended_quietly_cb, (gpointer) "an outbox item as done");
+
+  /* "Done" alone costs no sync of its own: lost in a power cut, the item
+   * is carried out once more, which its key makes harmless. Bookings
+   * behind it then wait for one sync, not two. An attention item is
+   * Olga's to see, and is synced. */
+  task = g_task_new (self, NULL, appended_quietly_cb, (gpointer) "an outbox item as done");
+  g_task_set_source_tag (task, okno_ledger_append_async);
+  if (!(entry = enqueue_record (self, record, attention == NULL, task, &error)))
+    {
+      okno_journal_record_free (record);
+      g_task_return_error (task, g_steal_pointer (&error));
+    }
 }
 
 /**
@@ -1659,4 +1783,21 @@ _okno_ledger_get_compaction_count (OknoLedger *self)
 {
   g_return_val_if_fail (OKNO_IS_LEDGER (self), 0);
   return self->compactions;
+}
+
+/**
+ * okno_ledger_was_enqueued:
+ * @key: an enqueued mark's key, such as "reminder:<booking id>"
+ *
+ * Whether a record with this mark was written (or is being written: a
+ * write that fails takes its marks back).
+ */
+gboolean
+okno_ledger_was_enqueued (OknoLedger *self,
+                          const char *key)
+{
+  g_return_val_if_fail (OKNO_IS_LEDGER (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  return g_hash_table_contains (self->enqueued, key);
 }

@@ -49,6 +49,7 @@ OknoBooking *okno_ledger_lookup_idempotent      (OknoLedger          *self,
 gboolean     okno_ledger_is_durable             (OknoLedger          *self,
                                                  OknoBooking         *booking);
 GPtrArray   *okno_ledger_dup_outbox             (OknoLedger          *self);
+GPtrArray   *okno_ledger_take_committed_outbox  (OknoLedger          *self);
 gboolean     okno_ledger_has_outbox_item        (OknoLedger          *self,
                                                  const char          *key);
 void         okno_ledger_complete_outbox_item   (OknoLedger          *self,
@@ -59,6 +60,8 @@ void         okno_ledger_add_attention          (OknoLedger          *self,
                                                  JsonObject          *item);
 gboolean     okno_ledger_dismiss_attention      (OknoLedger          *self,
                                                  const char          *id);
+gboolean     okno_ledger_was_enqueued           (OknoLedger          *self,
+                                                 const char          *key);
 gboolean     okno_ledger_compact                (OknoLedger          *self,
                                                  GError             **error);
 void         okno_ledger_compact_async          (OknoLedger          *self,

@@ -50,6 +50,7 @@ struct _OknoOutbox
   guint         cap_msec;
   guint         scan_source;
   gboolean      started;
+  gboolean      slot_waiters; /* an item waits for another of its slot */
 };
 
 G_DEFINE_FINAL_TYPE (OknoOutbox, okno_outbox, G_TYPE_OBJECT)
@@ -105,7 +106,10 @@ end_run (Run *run)
   if (run->slot_id != NULL && g_strcmp0 (g_hash_table_lookup (self->busy_slots, run->slot_id), run->key) == 0)
     g_hash_table_remove (self->busy_slots, run->slot_id);
   g_hash_table_remove (self->busy, run->key);
-  schedule_scan (self);
+  /* Only an item that waited for this one's slot needs a new look: new
+   * items start from ledger_committed_cb, retries from their timers. */
+  if (self->slot_waiters)
+    schedule_scan (self);
 }
 
 static void
@@ -307,6 +311,7 @@ start_calendar_run (Run *run)
                                              json_object_get_string_member_with_default (payload, "bookingId", ""));
   g_autoptr(OknoEvent) update = NULL;
   const char *holder;
+  const char *slot_id;
   OknoEventKind kind;
   OknoEvent *event;
 
@@ -316,7 +321,10 @@ start_calendar_run (Run *run)
       return;
     }
 
-  event = okno_calendar_lookup_event (get_calendar (self), okno_booking_get_slot_id (booking));
+  /* The item's own slot: after a move the old one reopens while the
+   * booking is on its new one. */
+  slot_id = json_object_get_string_member_with_default (payload, "slotId", okno_booking_get_slot_id (booking));
+  event = okno_calendar_lookup_event (get_calendar (self), slot_id);
   holder = event ? okno_event_get_private (event, OKNO_PROP_BOOKING) : NULL;
   /* The event as written, not as the ledger makes it read. */
   kind = event ? okno_event_classify (event, okno_schedule_get_slot_marker (self->schedule),
@@ -325,9 +333,10 @@ start_calendar_run (Run *run)
 
   if (is_book (run))
     {
-      if (!okno_booking_is_active (booking))
+      if (!okno_booking_is_active (booking) || g_strcmp0 (okno_booking_get_slot_id (booking), slot_id) != 0)
         {
-          /* Cancelled before it reached the calendar: the reopen follows. */
+          /* Cancelled (or moved on) before it reached the calendar: the
+           * reopen follows. */
           finish_run (run, NULL);
           return;
         }
@@ -467,6 +476,54 @@ start_run (Run *run)
                                   delivered_cb, run);
 }
 
+/* Starts @item unless it runs already, waits for its slot or its sink. */
+static void
+consider_item (OknoOutbox *self,
+               JsonObject *item)
+{
+  const char *key = json_object_get_string_member (item, "key");
+  const char *kind = json_object_get_string_member (item, "kind");
+  const char *slot_id = NULL;
+  g_autofree char *lane = NULL;
+  Run *run;
+
+  if (g_hash_table_contains (self->busy, key))
+    return;
+
+  if (g_str_equal (kind, "calendar"))
+    {
+      slot_id = json_object_get_string_member_with_default (get_payload (item), "slotId", "");
+      if (g_hash_table_contains (self->busy_slots, slot_id))
+        {
+          self->slot_waiters = TRUE;
+          return;
+        }
+    }
+  else if (!g_hash_table_contains (self->sinks, kind))
+    return;
+  else
+    {
+      /* One recipient's messages go out in order: one at a time, the
+       * next only once this one is done (retries included). */
+      slot_id = lane = g_strconcat ("notify/", kind, NULL);
+      if (g_hash_table_contains (self->busy_slots, lane))
+        {
+          self->slot_waiters = TRUE;
+          return;
+        }
+    }
+
+  run = g_new0 (Run, 1);
+  run->self = self;
+  run->key = g_strdup (key);
+  run->slot_id = g_strdup (slot_id);
+  run->item = json_object_ref (item);
+  g_hash_table_insert (self->busy, run->key, run);
+  if (slot_id != NULL)
+    g_hash_table_insert (self->busy_slots, g_strdup (slot_id), g_strdup (key));
+  start_run (run);
+}
+
 static gboolean
 scan_cb (gpointer user_data)
 {
@@ -474,47 +531,11 @@ scan_cb (gpointer user_data)
   g_autoptr(GPtrArray) items = NULL;
 
   self->scan_source = 0;
+  self->slot_waiters = FALSE;
   items = okno_ledger_dup_outbox (get_ledger (self));
 
   for (guint i = 0; i < items->len; i++)
-    {
-      JsonObject *item = g_ptr_array_index (items, i);
-      const char *key = json_object_get_string_member (item, "key");
-      const char *kind = json_object_get_string_member (item, "kind");
-      const char *slot_id = NULL;
-      g_autofree char *lane = NULL;
-      Run *run;
-
-      if (g_hash_table_contains (self->busy, key))
-        continue;
-
-      if (g_str_equal (kind, "calendar"))
-        {
-          slot_id = json_object_get_string_member_with_default (get_payload (item), "slotId", "");
-          if (g_hash_table_contains (self->busy_slots, slot_id))
-            continue;
-        }
-      else if (!g_hash_table_contains (self->sinks, kind))
-        continue;
-      else
-        {
-          /* One recipient's messages go out in order: one at a time,
-           * the next only once this one is done (retries included). */
-          slot_id = lane = g_strconcat ("notify/", kind, NULL);
-          if (g_hash_table_contains (self->busy_slots, lane))
-            continue;
-        }
-
-      run = g_new0 (Run, 1);
-      run->self = self;
-      run->key = g_strdup (key);
-      run->slot_id = g_strdup (slot_id);
-      run->item = json_object_ref (item);
-      g_hash_table_insert (self->busy, run->key, run);
-      if (slot_id != NULL)
-        g_hash_table_insert (self->busy_slots, g_strdup (slot_id), g_strdup (key));
-      start_run (run);
-    }
+    consider_item (self, g_ptr_array_index (items, i));
 
   return G_SOURCE_REMOVE;
 }
@@ -531,11 +552,29 @@ schedule_scan (OknoOutbox *self)
 static void
 ledger_committed_cb (OknoOutbox *self)
 {
+  OknoLedger *ledger = get_ledger (self);
+  g_autoptr(GPtrArray) items = okno_ledger_take_committed_outbox (ledger);
+
   if (!self->started || self->cancellable == NULL)
     return;
 
-  g_clear_handle_id (&self->scan_source, g_source_remove);
-  scan_cb (self);
+  /* Only the new items, not every pending one (those waiting for a sink
+   * pile up in a server without it): a booking's cost must not grow with
+   * the outbox. */
+  if (items == NULL)
+    {
+      g_clear_handle_id (&self->scan_source, g_source_remove);
+      scan_cb (self);
+      return;
+    }
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      JsonObject *item = g_ptr_array_index (items, i);
+
+      if (okno_ledger_has_outbox_item (ledger, json_object_get_string_member (item, "key")))
+        consider_item (self, item);
+    }
 }
 
 static void
@@ -735,6 +774,89 @@ okno_outbox_notify_item_new (OknoBooking *booking,
   json_object_set_object_member (payload, "booking", data);
 
   return okno_outbox_item_new (key, kind, payload);
+}
+
+/* {"start", "end", "slotId"} of a place in a booking's history. */
+static JsonObject *
+dup_place (JsonObject *place)
+{
+  JsonObject *copy = json_object_new ();
+  const char *members[] = { "slotId", "start", "end" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    json_object_set_string_member (copy, members[i],
+                                   json_object_get_string_member_with_default (place, members[i], ""));
+  return copy;
+}
+
+/**
+ * okno_outbox_move_items_new:
+ * @booking: the booking on its new slot, its last history entry the move
+ * @from_slot_id: the slot it left
+ * @kinds: (nullable): the notification kinds
+ * @by_owner: %TRUE when Olga moved it herself
+ *
+ * What must follow a move: the old slot's event reopens, the new one gets
+ * the booked title, and each kind is told {"event": "rescheduled",
+ * "booking", "from": {"slotId","start","end"}, "to": {…}}. Keys carry the
+ * move's number, so a booking may move any number of times.
+ *
+ * Returns: (transfer container) (element-type JsonObject): the items
+ */
+GPtrArray *
+okno_outbox_move_items_new (OknoBooking        *booking,
+                            const char         *from_slot_id,
+                            const char * const *kinds,
+                            gboolean            by_owner)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(JsonArray) history = NULL;
+  g_autoptr(JsonObject) reopen = json_object_new ();
+  g_autoptr(JsonObject) book = json_object_new ();
+  g_autofree char *prefix = NULL;
+  g_autofree char *reopen_key = NULL;
+  g_autofree char *book_key = NULL;
+  JsonObject *moved = NULL;
+  guint n;
+
+  g_return_val_if_fail (OKNO_IS_BOOKING (booking), items);
+  g_return_val_if_fail (from_slot_id != NULL, items);
+
+  prefix = g_strdup_printf ("%s.move%u", okno_booking_get_id (booking), okno_booking_get_moves (booking));
+  json_object_set_string_member (reopen, "op", "reopen");
+  json_object_set_string_member (reopen, "bookingId", okno_booking_get_id (booking));
+  json_object_set_string_member (reopen, "slotId", from_slot_id);
+  reopen_key = g_strconcat (prefix, ".calendar.reopen", NULL);
+  g_ptr_array_add (items, okno_outbox_item_new (reopen_key, "calendar", reopen));
+
+  json_object_set_string_member (book, "op", "book");
+  json_object_set_string_member (book, "bookingId", okno_booking_get_id (booking));
+  json_object_set_string_member (book, "slotId", okno_booking_get_slot_id (booking));
+  book_key = g_strconcat (prefix, ".calendar.book", NULL);
+  g_ptr_array_add (items, okno_outbox_item_new (book_key, "calendar", book));
+
+  history = okno_booking_dup_history (booking);
+  n = json_array_get_length (history);
+  if (n > 0)
+    moved = json_array_get_object_element (history, n - 1);
+
+  for (guint i = 0; kinds && kinds[i]; i++)
+    {
+      g_autoptr(JsonObject) item = okno_outbox_notify_item_new (booking, kinds[i], by_owner);
+      JsonObject *payload = json_object_get_object_member (item, "payload");
+      g_autofree char *key = g_strdup_printf ("%s.rescheduled.%s", prefix, kinds[i]);
+
+      json_object_set_string_member (item, "key", key);
+      json_object_set_string_member (payload, "event", "rescheduled");
+      if (moved != NULL && json_object_has_member (moved, "from") && json_object_has_member (moved, "to"))
+        {
+          json_object_set_object_member (payload, "from", dup_place (json_object_get_object_member (moved, "from")));
+          json_object_set_object_member (payload, "to", dup_place (json_object_get_object_member (moved, "to")));
+        }
+      g_ptr_array_add (items, g_steal_pointer (&item));
+    }
+
+  return items;
 }
 
 /* For tests: retry sooner. */

@@ -30,5 +30,9 @@ JsonObject *okno_outbox_calendar_item_new (OknoBooking *booking);
 JsonObject *okno_outbox_notify_item_new   (OknoBooking *booking,
                                            const char  *kind,
                                            gboolean     by_owner);
+GPtrArray  *okno_outbox_move_items_new    (OknoBooking        *booking,
+                                           const char         *from_slot_id,
+                                           const char * const *kinds,
+                                           gboolean            by_owner);
 
 G_END_DECLS

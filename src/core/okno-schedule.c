@@ -43,6 +43,7 @@ struct _OknoSchedule
   guint         booking_window_days;
   guint         buffer_minutes;
   guint         max_sessions_per_day;
+  OknoBooking  *moving;  /* during okno_schedule_check_movable() */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -145,9 +146,11 @@ is_reopening (OknoSchedule *self,
       okno_ledger_lookup_active_for_slot (self->ledger, okno_event_get_id (event)) != NULL)
     return FALSE;
 
+  /* Cancelled, or moved to another slot. */
   booking = okno_ledger_lookup (self->ledger, holder);
-  return booking != NULL && !okno_booking_is_active (booking) &&
-         g_strcmp0 (okno_booking_get_slot_id (booking), okno_event_get_id (event)) == 0;
+  return booking != NULL &&
+         (!okno_booking_is_active (booking) ||
+          g_strcmp0 (okno_booking_get_slot_id (booking), okno_event_get_id (event)) != 0);
 }
 
 static gboolean
@@ -183,6 +186,10 @@ is_clear (OknoSchedule *self,
 
       if (other == slot || g_strcmp0 (okno_event_get_id (other), okno_event_get_id (slot)) == 0)
         continue;
+      /* A booking being moved does not stand in its own way. */
+      if (self->moving != NULL &&
+          g_strcmp0 (okno_event_get_id (other), okno_booking_get_slot_id (self->moving)) == 0)
+        continue;
       kind = okno_schedule_classify (self, other);
       if (kind == OKNO_EVENT_KIND_BOOKED &&
           okno_time_ranges_overlap (start, end, okno_event_get_start (other), okno_event_get_end (other)))
@@ -215,12 +222,17 @@ count_booked_days (OknoSchedule *self)
   GHashTable *days = g_hash_table_new (NULL, NULL);
   guint n = g_list_model_get_n_items (bookings);
 
+  /* Without max-sessions-per-day nobody asks: no walk through every
+   * booking in the ledger for each decision. */
+  if (self->max_sessions_per_day == 0)
+    return days;
+
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(OknoBooking) booking = g_list_model_get_item (bookings, i);
       gpointer key;
 
-      if (!okno_booking_is_active (booking))
+      if (!okno_booking_is_active (booking) || booking == self->moving)
         continue;
       key = GUINT_TO_POINTER (day_key (self, okno_booking_get_start (booking)));
       g_hash_table_insert (days, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (days, key)) + 1));
@@ -869,4 +881,34 @@ okno_schedule_check_bookable (OknoSchedule  *self,
     }
 
   return okno_slot_new_from_event (event, self->slot_marker, self->booked_marker);
+}
+
+/**
+ * okno_schedule_check_movable:
+ * @booking: an active booking that would move to @slot_id
+ *
+ * okno_schedule_check_bookable() for a move: the same rules, but @booking
+ * itself neither counts toward its day's limit nor keeps a buffer around
+ * the slot it leaves.
+ *
+ * Returns: (transfer full): the slot if @booking may move there now;
+ *   otherwise %NULL and @error says why, in words for the client
+ */
+OknoSlot *
+okno_schedule_check_movable (OknoSchedule  *self,
+                             const char    *slot_id,
+                             OknoBooking   *booking,
+                             GDateTime     *now,
+                             GError       **error)
+{
+  OknoSlot *slot;
+
+  g_return_val_if_fail (OKNO_IS_SCHEDULE (self), NULL);
+  g_return_val_if_fail (OKNO_IS_BOOKING (booking), NULL);
+
+  self->moving = booking;
+  slot = okno_schedule_check_bookable (self, slot_id, now, error);
+  self->moving = NULL;
+
+  return slot;
 }

@@ -47,4 +47,10 @@ OknoSlot      *okno_schedule_check_bookable      (OknoSchedule   *self,
                                                   GDateTime      *now,
                                                   GError        **error);
 
+OknoSlot      *okno_schedule_check_movable       (OknoSchedule   *self,
+                                                  const char     *slot_id,
+                                                  OknoBooking    *booking,
+                                                  GDateTime      *now,
+                                                  GError        **error);
+
 G_END_DECLS

@@ -302,3 +302,59 @@ okno_time_format_days (GDateTime *first_day,
   first = g_date_time_format (first_day, first_format);
   return g_strdup_printf ("%s – %s", first, last);
 }
+
+/* The clock that reminders go by. Tests move it: OKNO_FAKE_NOW (RFC 3339,
+ * read once) or okno_time_set_now_for_testing() set where "now" is, and
+ * from there it runs on at the real pace, so GLib timeouts still fire when
+ * it says they should. */
+static GTimeSpan clock_offset;
+static gsize clock_ready;
+
+static void
+clock_init (void)
+{
+  if (g_once_init_enter (&clock_ready))
+    {
+      const char *fake = g_getenv ("OKNO_FAKE_NOW");
+
+      if (fake != NULL && fake[0] != '\0')
+        {
+          g_autoptr(GDateTime) at = okno_time_parse_rfc3339 (fake);
+          g_autoptr(GDateTime) real = g_date_time_new_now_utc ();
+
+          if (at != NULL)
+            clock_offset = g_date_time_difference (at, real);
+          else
+            g_warning ("OKNO_FAKE_NOW is not an RFC 3339 time: %s", fake);
+        }
+      g_once_init_leave (&clock_ready, 1);
+    }
+}
+
+/**
+ * okno_time_now_utc:
+ *
+ * Returns: now, by the (possibly fake) clock
+ */
+GDateTime *
+okno_time_now_utc (void)
+{
+  g_autoptr(GDateTime) real = g_date_time_new_now_utc ();
+
+  clock_init ();
+  return g_date_time_add (real, clock_offset);
+}
+
+/**
+ * okno_time_set_now_for_testing:
+ * @now: (nullable): where the clock stands from now on, or %NULL for the
+ *   real time
+ */
+void
+okno_time_set_now_for_testing (GDateTime *now)
+{
+  g_autoptr(GDateTime) real = g_date_time_new_now_utc ();
+
+  clock_init ();
+  clock_offset = now ? g_date_time_difference (now, real) : 0;
+}

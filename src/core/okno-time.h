@@ -38,6 +38,8 @@ GDateTime *okno_time_week_start      (GDateTime   *time,
 char      *okno_time_format_week     (GDateTime   *monday);
 char      *okno_time_format_days     (GDateTime   *first_day,
                                       int          n_days);
+GDateTime *okno_time_now_utc          (void);
+void       okno_time_set_now_for_testing (GDateTime *now);
 gboolean   okno_time_ranges_overlap (GDateTime   *a_start,
                                      GDateTime   *a_end,
                                      GDateTime   *b_start,

@@ -13,7 +13,10 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "okno-reminder-text.h"
+#include "okno-move-text.h"
 #include "okno-telegram.h"
+#include "okno-waitlist.h"
 
 /* Olga's Telegram channel: the Bot API's sendMessage to her chat, with
  * parse_mode=HTML. Everything a client typed goes through
@@ -681,8 +684,8 @@ booking_from_payload (JsonObject *object)
 
 /**
  * okno_telegram_format_event:
- * @payload: an outbox item's payload: {"event": "booked"|"cancelled",
- *   "byOwner", "booking": {…}}
+ * @payload: an outbox item's payload: {"event": "booked"|"cancelled"|
+ *   "rescheduled", "byOwner", "booking": {…}, "from"?, "to"?}, or an agenda (okno-reminder-text.c)
  * @zone: Olga's zone
  *
  * Returns: (nullable): the message for Olga, or %NULL when there is nothing
@@ -697,12 +700,29 @@ okno_telegram_format_event (JsonObject *payload,
   JsonNode *node = json_object_get_member (payload, "booking");
   g_autoptr(OknoBooking) booking = NULL;
 
+  if (g_str_equal (event, "agenda"))
+    return okno_reminder_format_agenda (payload, zone);
+  /* A time opened; who on the waitlist Olga may call about it. */
+  if (g_str_equal (event, "waitlist-contact"))
+    {
+      g_autofree char *text = okno_waitlist_format_contact_message (payload, zone);
+
+      return text ? okno_telegram_format_news (text, NULL) : NULL;
+    }
+
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
       !(booking = booking_from_payload (json_node_get_object (node))))
     return NULL;
 
   if (g_str_equal (event, "booked"))
     return okno_telegram_format_booking (booking, zone, FALSE);
+  if (g_str_equal (event, "rescheduled") && !by_owner)
+    {
+      /* «Анна перенесла: вт 17:30 → чт 19:00» */
+      g_autofree char *moved = okno_move_text_new (payload, zone);
+
+      return moved ? okno_telegram_format_news (moved, okno_booking_get_session_type (booking)) : NULL;
+    }
   if (g_str_equal (event, "cancelled") && !by_owner)
     return okno_telegram_format_booking (booking, zone, TRUE);
   return NULL;

@@ -22,6 +22,9 @@
 #include "okno-secrets.h"
 #include "okno-telegram.h"
 #include "okno-telegram-sink.h"
+#include "okno-reminders.h"
+#include "okno-web-form-guard.h"
+#include "okno-web-waitlist.h"
 #include "okno-settings.h"
 #include "okno-web-catalog.h"
 
@@ -50,6 +53,7 @@ struct _OknoProfile
   OknoSchedule       *schedule;
   OknoBookingService *service;
   OknoOutbox         *outbox;
+  OknoWaitlist       *waitlist;
   OknoAttention      *attention;
   OknoSlotService    *slot_service;
   OknoWebServer      *web_server;
@@ -58,6 +62,7 @@ struct _OknoProfile
   OknoGoogleAuth     *google_auth;
   OknoEmailSink      *email_sink;
   char               *email_problem;
+  OknoReminders      *reminders;
   GCancellable       *cancellable;
   char               *server_error;
   gboolean            want_server;
@@ -249,6 +254,24 @@ open_calendar_finish (OknoProfile   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Reminders go by email and the agenda by Telegram only while a booking's
+ * notifications do. */
+static void
+update_reminder_channels (OknoProfile *self)
+{
+  if (self->reminders != NULL)
+    okno_reminders_set_channels (self->reminders, okno_booking_service_get_notify_kinds (self->service));
+}
+
+static gboolean
+agenda_hour_from_setting (GValue   *value,
+                          GVariant *variant,
+                          gpointer  user_data)
+{
+  g_value_set_int (value, okno_reminders_parse_agenda_hour (g_variant_get_string (variant, NULL)));
+  return TRUE;
+}
+
 /* A booking gets a Telegram outbox item only while Telegram is set up,
  * and email items (Olga's, the client's) only while a Google account that
  * may send email is connected; other kinds (the desktop's) are kept as
@@ -273,6 +296,7 @@ update_notify_kinds (OknoProfile *self)
     }
   g_ptr_array_add (wanted, NULL);
   okno_booking_service_set_notify_kinds (self->service, (const char * const *) wanted->pdata);
+  update_reminder_channels (self);
 }
 
 static void
@@ -494,8 +518,26 @@ assemble (OknoProfile  *self,
     }
   self->outbox = okno_outbox_new (self->schedule);
   okno_outbox_start (self->outbox);
+  if (!(self->waitlist = okno_waitlist_new (self->service, self->data_dir, error)))
+    return FALSE;
 
   self->web_server = okno_web_server_new (self->service);
+  {
+    /* The booking forms' signing key: made on the folder's first use. On
+     * a full disk the page still works, with a key for this run only. */
+    g_autofree char *key_path = g_build_filename (self->data_dir, "form-key", NULL);
+    g_autoptr(GError) key_error = NULL;
+    g_autoptr(OknoWebFormGuard) guard = okno_web_form_guard_new (key_path, &key_error);
+
+    if (guard == NULL)
+      {
+        g_warning ("The booking forms' key cannot be saved, so forms open at a restart will come back once: %s",
+                   key_error->message);
+        guard = okno_web_form_guard_new (NULL, NULL);
+      }
+    g_object_set (self->web_server, "form-guard", guard, NULL);
+  }
+  okno_web_waitlist_attach (self->web_server, self->waitlist);
   g_settings_bind (self->settings, "port", self->web_server, "port", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "rate-limit", self->web_server, "rate-limit", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "frame-ancestors", self->web_server, "frame-ancestors", G_SETTINGS_BIND_GET);
@@ -531,8 +573,15 @@ assemble (OknoProfile  *self,
                            G_CALLBACK (update_notify_kinds), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->telegram, "notify::has-token",
                            G_CALLBACK (update_notify_kinds), self, G_CONNECT_SWAPPED);
+
+  /* Reminders and the morning agenda: caught up at once, then on time. */
+  self->reminders = okno_reminders_new (self->schedule);
+  g_settings_bind (self->settings, "reminder-hours", self->reminders, "reminder-hours", G_SETTINGS_BIND_GET);
+  g_settings_bind_with_mapping (self->settings, "agenda-hour", self->reminders, "agenda-hour",
+                                G_SETTINGS_BIND_GET, agenda_hour_from_setting, NULL, NULL, NULL);
   update_notify_kinds (self);
   set_email_problem (self, no_google_account_text ());
+  okno_reminders_start (self->reminders);
 
   return TRUE;
 }
@@ -630,9 +679,11 @@ okno_profile_dispose (GObject *object)
   g_clear_object (&self->telegram);
   g_clear_object (&self->email_sink);
   g_clear_object (&self->google_auth);
+  g_clear_object (&self->reminders);
 
   g_clear_object (&self->web_server);
   g_clear_object (&self->outbox);
+  g_clear_object (&self->waitlist);
   g_clear_object (&self->attention);
   g_clear_object (&self->slot_service);
   g_clear_object (&self->service);
@@ -1042,6 +1093,13 @@ okno_profile_get_attention (OknoProfile *self)
   return self->attention;
 }
 
+OknoWaitlist *
+okno_profile_get_waitlist (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
+  return self->waitlist;
+}
+
 /* Whether calendar changes are still on their way to calendar.json. */
 static gboolean
 calendar_busy (OknoProfile *self)
@@ -1052,27 +1110,41 @@ calendar_busy (OknoProfile *self)
 }
 
 /**
+ * okno_profile_is_busy:
+ *
+ * Whether calendar changes are under way (being carried out, or the local
+ * calendar's file being written). The programs wait for them, a few
+ * seconds at most, when they close (okno_profile_close_async()).
+ */
+gboolean
+okno_profile_is_busy (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), FALSE);
+  return calendar_busy (self);
+}
+
+/**
  * okno_profile_flush:
  *
- * Waits (a few seconds at most) for the calendar changes under way, then
- * folds the journal into bookings.json. It iterates the main context: for
- * the command line and tests only; the programs use
- * okno_profile_close_async().
+ * Writes the settings and folds the journal into bookings.json, blocking
+ * for the disk. It neither iterates the main context nor waits for the
+ * calendar changes under way (the outbox resumes them at the next start):
+ * for an object about to go, with no loop left to wait on. The programs
+ * close with okno_profile_close_async().
  */
 void
 okno_profile_flush (OknoProfile *self)
 {
-  gint64 deadline = g_get_monotonic_time () + CLOSE_WAIT_MSEC * G_TIME_SPAN_MILLISECOND;
-
   g_return_if_fail (OKNO_IS_PROFILE (self));
 
-  while (calendar_busy (self) && g_get_monotonic_time () < deadline)
-    {
-      /* Not blocking: a retry may be due only in minutes. */
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
   g_settings_sync ();
+  if (self->waitlist != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!okno_waitlist_flush (self->waitlist, &error))
+        g_warning ("%s", error->message);
+    }
 
   /* Not needed for safety (the journal has everything), but it leaves
    * bookings.json complete for a person who reads it. */
@@ -1138,7 +1210,8 @@ close_poll_cb (gpointer user_data)
   OknoProfile *self = g_task_get_source_object (task);
   CloseData *data = g_task_get_task_data (task);
 
-  if (calendar_busy (self) && g_get_monotonic_time () < data->deadline)
+  if ((calendar_busy (self) || (self->waitlist != NULL && okno_waitlist_is_busy (self->waitlist))) &&
+      g_get_monotonic_time () < data->deadline)
     return G_SOURCE_CONTINUE;
 
   data->source = 0;

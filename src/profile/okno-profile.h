@@ -16,6 +16,7 @@
 #include "okno-telegram.h"
 #include "okno-outbox.h"
 #include "okno-slot-service.h"
+#include "okno-waitlist.h"
 #include "okno-web-server.h"
 
 G_BEGIN_DECLS
@@ -82,6 +83,8 @@ gboolean            okno_profile_start_server     (OknoProfile        *self,
 const char         *okno_profile_get_server_error (OknoProfile        *self);
 OknoOutbox         *okno_profile_get_outbox       (OknoProfile        *self);
 OknoAttention      *okno_profile_get_attention    (OknoProfile        *self);
+OknoWaitlist       *okno_profile_get_waitlist    (OknoProfile        *self);
+gboolean            okno_profile_is_busy          (OknoProfile        *self);
 void                okno_profile_flush            (OknoProfile        *self);
 void                okno_profile_close_async      (OknoProfile        *self,
                                                    GCancellable       *cancellable,

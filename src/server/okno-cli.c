@@ -14,6 +14,7 @@
 #include "okno-cli.h"
 #include "okno-cli-notify.h"
 #include "okno-cli-google.h"
+#include "okno-cli-waitlist.h"
 #include "okno-errors.h"
 #include "okno-profile.h"
 #include "okno-time.h"
@@ -63,6 +64,9 @@ okno_cli_describe_commands (void)
            "  settings set KEY VALUE                                change a setting\n"
            "\n"
            "Without a command, okno-server serves the booking page until SIGINT or SIGTERM."),
+                        "\n\n",
+                        _("Moving a booking (Olga’s own move: the cancellation policy does not apply):\n"
+                          "  bookings move ID SLOT                                 move a booking to another open slot"),
                         "\n\n",
                         _("What needs Olga’s attention (a calendar change or a notification that failed\n"
                           "for good, a damaged record set aside):\n"
@@ -313,6 +317,9 @@ public_booking_json (OknoBooking *booking)
 
   for (guint i = 0; i < G_N_ELEMENTS (secret); i++)
     json_object_remove_member (object, secret[i]);
+  /* Booked, moved from → to, cancelled: also for bookings stored before
+   * they kept one. */
+  json_object_set_array_member (object, "history", okno_booking_dup_history (booking));
 
   return object;
 }
@@ -366,13 +373,41 @@ bookings_cancel (OknoProfile  *instance,
                  char         **args)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(OknoBooking) cancelled = NULL;
   g_autoptr(GError) error = NULL;
+  OknoBookingService *service = okno_profile_get_service (instance);
+  Wait wait = { NULL, NULL };
 
   if (args[0] == NULL || args[1] != NULL)
     return usage (_("bookings cancel takes one booking id"));
 
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  okno_booking_service_cancel_as_owner_async (service, args[0], now, NULL, wait_done_cb, &wait);
+  result = wait_for (&wait);
   /* Booking errors are msgids, translated where they are shown. */
-  if (!okno_booking_service_cancel_as_owner (okno_profile_get_service (instance), args[0], now, &error))
+  if (!(cancelled = okno_booking_service_cancel_finish (service, result, &error)))
+    return fail ("%s", _(error->message));
+
+  return EXIT_SUCCESS;
+}
+
+/* Olga moves a booking to another open slot: no cancellation policy. */
+static int
+bookings_move (OknoProfile  *instance,
+               char         **args)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OknoBooking) booking = NULL;
+
+  if (args[0] == NULL || args[1] == NULL || args[2] != NULL)
+    return usage (_("bookings move takes a booking id and a slot id"));
+
+  /* Booking errors are msgids, translated where they are shown. */
+  booking = okno_booking_service_reschedule_as_owner (okno_profile_get_service (instance), args[0], args[1],
+                                                      now, &error);
+  if (booking == NULL)
     return fail ("%s", _(error->message));
 
   okno_profile_flush (instance);
@@ -421,7 +456,6 @@ attention_dismiss (OknoProfile  *instance,
   if (!okno_attention_dismiss (okno_profile_get_attention (instance), args[0], &error))
     return fail ("%s", error->message);
 
-  okno_profile_flush (instance);
   return EXIT_SUCCESS;
 }
 
@@ -486,8 +520,8 @@ settings_command (OknoProfile  *instance,
       if (!g_settings_schema_key_range_check (key, value))
         return usage (_("That value is out of this setting’s range"));
 
+      /* Written when the profile closes. */
       g_settings_set_value (settings, args[1], value);
-      okno_profile_flush (instance);
       return EXIT_SUCCESS;
     }
 
@@ -510,8 +544,11 @@ okno_cli_run (char               **args,
     { "slots", "rm", slots_rm, NULL },
     { "bookings", "list", bookings_list, json_entries },
     { "bookings", "cancel", bookings_cancel, NULL },
+    { "bookings", "move", bookings_move, NULL },
     { "attention", "list", attention_list, json_entries },
     { "attention", "dismiss", attention_dismiss, NULL },
+    { "waitlist", "list", okno_cli_waitlist_list, okno_cli_waitlist_entries },
+    { "waitlist", "rm", okno_cli_waitlist_rm, NULL },
     { "settings", NULL, settings_command, NULL },
     { "secret", NULL, okno_cli_secret_command, NULL },
     { "notify", "test", okno_cli_notify_test, NULL },
@@ -556,7 +593,21 @@ okno_cli_run (char               **args,
         return fail ("%s", error->message);
 
       status = commands[i].func (instance, argv + 1);
-      okno_profile_flush (instance);
+
+      /* Closed on the program's loop, as the programs close: the calendar
+       * changes under way land, every record is on disk, the settings are
+       * written and the journal folded into bookings.json. */
+      g_clear_object (&result);
+      wait.result = NULL;
+      wait.loop = g_main_loop_new (NULL, FALSE);
+      okno_profile_close_async (instance, NULL, wait_done_cb, &wait);
+      result = wait_for (&wait);
+      if (!okno_profile_close_finish (instance, result, &error))
+        {
+          g_printerr ("okno-server: %s\n", error->message);
+          if (status == EXIT_SUCCESS)
+            status = EXIT_FAILURE;
+        }
       return status;
     }
 

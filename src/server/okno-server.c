@@ -14,6 +14,7 @@
 
 #include "okno-cli.h"
 #include "okno-cli-notify.h"
+#include "okno-cli-waitlist.h"
 #include "okno-i18n.h"
 #include "okno-profile.h"
 
@@ -205,7 +206,8 @@ main (int   argc,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
   g_option_context_set_strict_posix (context, TRUE);
-  description = g_strconcat (okno_cli_describe_commands (), "\n\n", okno_cli_notify_describe_commands (), NULL);
+  description = g_strconcat (okno_cli_describe_commands (), "\n\n", okno_cli_notify_describe_commands (),
+                             "\n\n", okno_cli_waitlist_describe_commands (), NULL);
   g_option_context_set_description (context, description);
 
   if (!g_option_context_parse_strv (context, &args, &error) || !check_options (&error))

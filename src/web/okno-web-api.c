@@ -17,9 +17,10 @@
 #include "okno-web-input.h"
 #include "okno-web-reply.h"
 #include "okno-web-server-private.h"
+#include "okno-web-waitlist.h"
 
 /* The public JSON API: GET /api/slots, POST /api/book, POST /api/cancel,
- * GET /api/status. The contract is in README.md and ARCHITECTURE.md. */
+ * POST /api/reschedule, GET /api/status. The contract is in README.md and ARCHITECTURE.md. */
 
 #define DEFAULT_RANGE_DAYS 14
 #define MAX_RANGE_DAYS     92
@@ -151,10 +152,12 @@ okno_web_api_booking_node (OknoBooking *booking,
   g_autofree char *escaped_token = g_uri_escape_string (token ? token : "", NULL, FALSE);
   g_autofree char *cancel_url = NULL;
   g_autofree char *ics_url = NULL;
+  g_autofree char *reschedule_url = NULL;
   const char *id = okno_booking_get_id (booking);
 
   cancel_url = g_strdup_printf ("%s/booking/%s?token=%s", base_url, id, escaped_token);
   ics_url = g_strdup_printf ("%s/booking/%s.ics?token=%s", base_url, id, escaped_token);
+  reschedule_url = g_strdup_printf ("%s/reschedule?booking=%s&token=%s", base_url, id, escaped_token);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -176,6 +179,9 @@ okno_web_api_booking_node (OknoBooking *booking,
       json_builder_add_string_value (builder, cancel_url);
       json_builder_set_member_name (builder, "icsUrl");
       json_builder_add_string_value (builder, ics_url);
+      /* The page that changes the time (the confirmation email links it). */
+      json_builder_set_member_name (builder, "rescheduleUrl");
+      json_builder_add_string_value (builder, reschedule_url);
     }
   json_builder_end_object (builder);
 
@@ -576,6 +582,86 @@ handle_cancel (OknoWebServer     *server,
                                      cancelled_cb, reply_new (server, msg, catalog));
 }
 
+/* POST /api/reschedule {"bookingId","token","slotId"} → 200 {"booking"}
+ * on its new slot, with the same id and token. */
+static void
+rescheduled_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Reply) reply = user_data;
+  g_autoptr(OknoBooking) booking = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GTimeZone) zone = NULL;
+  g_autofree char *base_url = NULL;
+  const char *token = g_object_get_data (G_OBJECT (reply->msg), "okno-reschedule-token");
+
+  booking = okno_booking_service_reschedule_finish (OKNO_BOOKING_SERVICE (object), result, &error);
+  if (booking == NULL)
+    {
+      okno_web_reply_gerror (reply->msg, reply->catalog, error);
+      return;
+    }
+
+  zone = zone_from (reply->server, okno_booking_get_field (booking, "timeZone"));
+  base_url = _okno_web_server_dup_base_url (reply->server, reply->msg);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "booking");
+  json_builder_add_value (builder, okno_web_api_booking_node (booking, base_url, token, zone));
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (reply->msg),
+                                "Cache-Control", "no-store");
+  okno_web_reply_json (reply->msg, SOUP_STATUS_OK, root);
+}
+
+static void
+handle_reschedule (OknoWebServer     *server,
+                   SoupServerMessage *msg)
+{
+  OknoWebCatalog *catalog = _okno_web_server_get_catalog (server, msg);
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GHashTable) errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *booking_id = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *slot_id = NULL;
+  const char *required[] = { "bookingId", "token", "slotId" };
+
+  if (!_okno_web_server_check_rate (server, msg))
+    return;
+  if (!(object = read_json_object (msg, catalog)))
+    return;
+
+  booking_id = dup_string_member (object, "bookingId", errors);
+  token = dup_string_member (object, "token", errors);
+  slot_id = dup_string_member (object, "slotId", errors);
+  {
+    const char *values[] = { booking_id, token, slot_id };
+
+    for (guint i = 0; i < G_N_ELEMENTS (required); i++)
+      if ((values[i] == NULL || values[i][0] == '\0') && !g_hash_table_contains (errors, required[i]))
+        g_hash_table_insert (errors, g_strdup (required[i]), g_strdup (N_("This field is required.")));
+  }
+  if (g_hash_table_size (errors) > 0)
+    {
+      okno_web_reply_error (msg, catalog, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            N_("Please check the highlighted fields."), errors);
+      return;
+    }
+
+  g_object_set_data_full (G_OBJECT (msg), "okno-reschedule-token", g_strdup (token), g_free);
+  soup_server_message_pause (msg);
+  okno_booking_service_reschedule_async (_okno_web_server_get_service (server), booking_id, token,
+                                         slot_id, now, NULL, rescheduled_cb,
+                                         reply_new (server, msg, catalog));
+}
+
 /* Calendar changes still waiting to be carried out by the outbox. */
 static guint
 count_pending_calendar (OknoLedger *ledger)
@@ -712,6 +798,15 @@ okno_web_api_handle (OknoWebServer     *server,
       else
         reply_method_not_allowed (msg, catalog, "POST");
     }
+  else if (g_str_equal (path, "/api/reschedule"))
+    {
+      if (method_is (msg, SOUP_METHOD_POST))
+        handle_reschedule (server, msg);
+      else
+        reply_method_not_allowed (msg, catalog, "POST");
+    }
+  else if (okno_web_waitlist_handle_api (server, msg, path))
+    ;
   else if (g_str_equal (path, "/api/status"))
     {
       if (is_get)
@@ -721,4 +816,12 @@ okno_web_api_handle (OknoWebServer     *server,
     }
   else
     okno_web_reply_error (msg, catalog, SOUP_STATUS_NOT_FOUND, "not_found", N_("Nothing is here."), NULL);
+}
+
+/* For API handlers in other files (okno-web-waitlist.c). */
+JsonObject *
+_okno_web_api_read_object (SoupServerMessage *msg,
+                           OknoWebCatalog    *catalog)
+{
+  return read_json_object (msg, catalog);
 }

@@ -17,11 +17,14 @@
 #include "okno-token.h"
 #include "okno-web-html.h"
 #include "okno-web-ics.h"
+#include "okno-web-form-guard.h"
 #include "okno-web-input.h"
 #include "okno-web-page.h"
+#include "okno-web-page-private.h"
 #include "okno-web-reply.h"
 #include "okno-web-resources.h"
 #include "okno-web-server-private.h"
+#include "okno-web-waitlist.h"
 #include "okno-web-zone.h"
 
 /* Every screen works as a plain form without JavaScript:
@@ -30,12 +33,17 @@
  *   GET  /book?slot=ID             the form for that slot
  *   POST /book                     books; 303 to the confirmation, or the
  *                                  form again with the input kept and each
- *                                  message by its field
+ *                                  message by its field; a POST the form
+ *                                  guard refuses (okno-web-form-guard.h:
+ *                                  honeypot, signed timestamp) books
+ *                                  nothing and gets the form again too
  *   GET  /booking/ID?token=T       confirmation: when, what, .ics, cancel
  *   POST /cancel                   without confirm=1 asks «Cancel the
  *                                  booking on Fri 4 Dec, 06:00?»; with it
  *                                  cancels; 303 back to the confirmation
  *   GET  /booking/ID.ics?token=T   the booking as iCalendar
+ *   GET  /reschedule?booking=ID&token=T, POST /reschedule: changing the
+ *                                  time (see handle_reschedule_get)
  *   GET  /static/okno.HASH.css|js  the assets, cached for a year
  *
  * okno.js only swaps the same screens in place. Each page speaks the
@@ -59,6 +67,7 @@ typedef struct
   GHashTable        *form;   /* a POST's clean fields, read once */
   GHashTable        *bad_fields; /* names of its fields that were not */
   const char        *type;   /* GET /?type=: the list shows this type only */
+  gboolean           moved;  /* GET /booking/ID?moved=1: just changed its time */
 } Page;
 
 typedef struct
@@ -511,6 +520,7 @@ render_slot_list (Page       *page,
   if (current_day != NULL)
     g_string_append (page->out, "</ul></section>");
   g_string_append (page->out, "</div>");
+  okno_web_waitlist_link (page->server, page->out, page->catalog);
 
   finish (page, status);
 }
@@ -605,6 +615,14 @@ slot_choices (Page *page)
   return TRUE;
 }
 
+/* What a booking form's stamp is signed for: its one slot, or "book:"
+ * alone for the form that offers a choice of times. */
+static char *
+book_scope (const char *slot_id)
+{
+  return g_strconcat ("book:", slot_id, NULL);
+}
+
 /* The form for @slot; with no @slot, for any open time (see slot_choices).
  * @values is what the client sent, kept; @message says why they see it
  * again. */
@@ -628,6 +646,8 @@ render_form (Page       *page,
   notice (page, "error", message);
   if (slot != NULL)
     slot_summary (page, slot);
+  else if (message != NULL)
+    okno_web_waitlist_link (page->server, page->out, page->catalog);
 
   /* A new key for another slot: the one sent went with the taken one. */
   okno_html_printf (page->out,
@@ -635,6 +655,14 @@ render_form (Page       *page,
                     "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
                     "<input type=\"hidden\" name=\"key\" value=\"%s\">",
                     page->lang, sent_key != NULL && g_utf8_validate (sent_key, -1, NULL) ? sent_key : key);
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autofree char *scope = book_scope (slot ? okno_slot_get_id (slot) : NULL);
+
+    /* Signed now: a person sends it again as it comes back. */
+    okno_web_form_guard_append_fields (_okno_web_server_get_form_guard (page->server), page->out,
+                                       page->catalog, scope, now);
+  }
   if (slot != NULL)
     okno_html_printf (page->out, "<input type=\"hidden\" name=\"slot\" value=\"%s\">", okno_slot_get_id (slot));
   else if (!slot_choices (page))
@@ -796,6 +824,8 @@ render_booking (Page        *page,
   g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
   g_autofree char *ics = g_strdup_printf ("/booking/%s.ics?token=%s", okno_booking_get_id (booking), escaped);
   g_autofree char *back = g_strdup_printf ("/?lang=%s", page->lang);
+  g_autofree char *change = g_strdup_printf ("/reschedule?booking=%s&token=%s&lang=%s", okno_booking_get_id (booking),
+                                             escaped, page->lang);
   gboolean active = okno_booking_is_active (booking);
   gboolean may_cancel = active && okno_booking_service_check_client_cancel (
     _okno_web_server_get_service (page->server), booking, now, NULL);
@@ -803,6 +833,8 @@ render_booking (Page        *page,
 
   begin (page, title);
   okno_html_printf (page->out, "<h1>%s</h1>", title);
+  if (active && page->moved)
+    notice (page, "ok", W_("The time is changed: this is your new time."));
   if (may_cancel)
     notice (page, "ok", W_("See you then. Keep this page: it lets you cancel."));
   else if (active)
@@ -836,9 +868,10 @@ render_booking (Page        *page,
                       "<input type=\"hidden\" name=\"booking\" value=\"%s\">"
                       "<input type=\"hidden\" name=\"token\" value=\"%s\">"
                       "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
-                      "<button type=\"submit\" class=\"secondary\">%s</button></form></div>",
+                      "<button type=\"submit\" class=\"secondary\">%s</button></form>"
+                      "<a class=\"button secondary\" data-swap data-reschedule href=\"%s\">%s</a></div>",
                       ics, W_("Add to calendar"), okno_booking_get_id (booking), token, page->lang,
-                      W_("Cancel booking"));
+                      W_("Cancel booking"), change, W_("Change time"));
   else
     okno_html_printf (page->out, "<p><a class=\"button\" data-swap href=\"%s\">%s</a></p>",
                       back, W_("Choose another time"));
@@ -915,6 +948,38 @@ form_value (GHashTable *form,
             const char *name)
 {
   return form ? g_hash_table_lookup (form, name) : NULL;
+}
+
+/* The booking form's spam check (okno-web-form-guard.h). A refused POST
+ * gets the form again with what was typed (the honeypot emptied) and a
+ * 400: like a form with a mistake, it was not done, and a person sends it
+ * again as it is. */
+static gboolean
+refused_by_form_guard (Page      *page,
+                       GDateTime *now)
+{
+  OknoWebFormGuard *guard = _okno_web_server_get_form_guard (page->server);
+  const char *slot_id = form_value (page->form, "slot");
+  g_autofree char *scope = book_scope (slot_id);
+  g_autoptr(OknoSlot) wanted = NULL;
+  OknoWebFormGuardVerdict verdict;
+
+  verdict = okno_web_form_guard_check (guard, page->form, scope, now);
+  /* The form that offered a choice of times was signed for none of them. */
+  if (verdict == OKNO_WEB_FORM_GUARD_BAD_STAMP && slot_id != NULL)
+    {
+      g_autofree char *any = book_scope (NULL);
+
+      verdict = okno_web_form_guard_check (guard, page->form, any, now);
+    }
+  if (verdict == OKNO_WEB_FORM_GUARD_OK)
+    return FALSE;
+
+  g_debug ("A booking form refused: %s", okno_web_form_guard_verdict_name (verdict));
+  wanted = okno_schedule_check_bookable (page->schedule, slot_id, now, NULL);
+  render_form (page, wanted, page->form, NULL, W_(okno_web_form_guard_verdict_message (verdict)),
+               SOUP_STATUS_BAD_REQUEST);
+  return TRUE;
 }
 
 /* A form POST whose booking or cancel is being made durable: the message
@@ -1048,6 +1113,11 @@ handle_book_post (Page *page)
       render_form (page, wanted, form, NULL, W_("Too many attempts. Please wait a minute and try again."), 429);
       return;
     }
+
+  /* Before anything else: a robot's POST books nothing, and a person's
+   * comes back as typed, with a fresh stamp to send again. */
+  if (refused_by_form_guard (page, now))
+    return;
 
   request->slot_id = g_strdup (form_value (form, "slot"));
   request->name = g_strdup (form_value (form, "name"));
@@ -1196,6 +1266,222 @@ handle_cancel_post (Page *page)
                                      cancel_post_done_cb, job);
 }
 
+/* Changing the time (issue 13.1), as forms:
+ *
+ *   GET  /reschedule?booking=ID&token=T   the booking, and the open times,
+ *                                         each a one-button form
+ *   POST /reschedule                      booking, token, slot: moves it;
+ *                                         303 to the confirmation, or the
+ *                                         list again saying why not
+ */
+
+/* Too close to the session: until when the page could move it, and how to
+ * reach Olga now. */
+static void
+render_reschedule_too_late (Page        *page,
+                            OknoBooking *booking)
+{
+  const char *contact = _okno_web_server_get_contact (page->server);
+  g_autofree char *back = g_strdup_printf ("/?lang=%s", page->lang);
+  g_autoptr(GDateTime) last = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *text = NULL;
+  guint hours = 0;
+
+  g_object_get (_okno_web_server_get_service (page->server), "min-cancel-hours", &hours, NULL);
+  last = g_date_time_add_hours (okno_booking_get_start (booking), -(int) hours);
+  when = format_short (page, last);
+  /* Translators: «Перенести запись здесь можно было до пт 4 дек, 06:00.» */
+  text = g_strdup_printf (W_("It is too close to the session to change its time here: this page could change it until %s."), when);
+
+  begin (page, W_("The time was not changed"));
+  okno_html_printf (page->out, "<h1>%s</h1>", W_("The time was not changed"));
+  okno_html_printf (page->out, "<div class=\"notice error\" role=\"alert\" data-too-late><p>%s</p>", text);
+  if (contact != NULL)
+    okno_html_printf (page->out, "<p>%s <strong>%s</strong></p>",
+                      W_("To cancel or change it, write or call:"), contact);
+  g_string_append (page->out, "</div>");
+  booking_card (page, booking);
+  okno_html_printf (page->out, "<p><a data-swap href=\"%s\">%s</a></p>", back, W_("See the open times"));
+  finish (page, SOUP_STATUS_CONFLICT);
+}
+
+/* The booking as it is, then the open times, each a form with one button:
+ * one click moves the booking there. */
+static void
+render_reschedule (Page        *page,
+                   OknoBooking *booking,
+                   const char  *token,
+                   const char  *message,
+                   guint        status)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) to = NULL;
+  g_autoptr(GPtrArray) slots = NULL;
+  g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
+  g_autofree char *keep = g_strdup_printf ("/booking/%s?token=%s&lang=%s", okno_booking_get_id (booking),
+                                           escaped, page->lang);
+  g_autofree char *current_day = NULL;
+  g_autofree char *zone = NULL;
+  guint window;
+
+  g_object_get (page->schedule, "booking-window-days", &window, NULL);
+  to = g_date_time_add_days (now, window + 1);
+  slots = okno_schedule_dup_bookable_slots (page->schedule, now, to, now, NULL);
+
+  begin (page, W_("Change the time"));
+  okno_html_printf (page->out, "<h1>%s</h1>", W_("Change the time"));
+  notice (page, "error", message);
+  okno_html_printf (page->out, "<h2>%s</h2>", W_("Your booking now"));
+  booking_card (page, booking);
+  okno_html_printf (page->out, "<h2>%s</h2>", W_("Move it to"));
+  if (slots->len > 0)
+    {
+      zone = format_zone (page, okno_slot_get_start (g_ptr_array_index (slots, 0)));
+      okno_html_printf (page->out, "<p class=\"zone\">%s</p>", zone);
+    }
+  g_string_append (page->out, "<div data-reschedule-list>");
+  if (slots->len == 0)
+    okno_html_printf (page->out, "<p class=\"card empty\">%s</p>",
+                      W_("There are no other open times right now. Please look again later."));
+
+  for (guint i = 0; i < slots->len; i++)
+    {
+      OknoSlot *slot = g_ptr_array_index (slots, i);
+      g_autofree char *day = okno_time_format_date (okno_slot_get_start (slot), page->zone);
+
+      if (g_strcmp0 (day, current_day) != 0)
+        {
+          g_autofree char *heading = format_day (page, okno_slot_get_start (slot));
+
+          if (current_day != NULL)
+            g_string_append (page->out, "</ul></section>");
+          g_free (current_day);
+          current_day = g_strdup (day);
+          okno_html_printf (page->out, "<section aria-labelledby=\"r%s\"><h3 id=\"r%s\">%s</h3><ul class=\"slots\">",
+                            day, day, heading);
+        }
+
+      okno_html_printf (page->out,
+                        "<li><form method=\"post\" action=\"/reschedule\" data-swap>"
+                        "<input type=\"hidden\" name=\"booking\" value=\"%s\">"
+                        "<input type=\"hidden\" name=\"token\" value=\"%s\">"
+                        "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
+                        "<input type=\"hidden\" name=\"slot\" value=\"%s\">"
+                        "<button type=\"submit\" class=\"slot\" data-when><span class=\"time\">",
+                        okno_booking_get_id (booking), token, page->lang, okno_slot_get_id (slot));
+      time_range (page, okno_slot_get_start (slot), okno_slot_get_end (slot));
+      okno_html_printf (page->out, "</span> <span class=\"type\">%s</span>"
+                        "<span class=\"local\" data-local></span></button></form></li>",
+                        type_name (page, okno_slot_get_session_type (slot)));
+    }
+  if (current_day != NULL)
+    g_string_append (page->out, "</ul></section>");
+  g_string_append (page->out, "</div>");
+  okno_html_printf (page->out, "<p><a class=\"button secondary\" data-swap href=\"%s\">%s</a></p>",
+                    keep, W_("Keep this time"));
+
+  finish (page, status);
+}
+
+static void
+handle_reschedule_get (Page       *page,
+                       GHashTable *query)
+{
+  const char *id = query ? g_hash_table_lookup (query, "booking") : NULL;
+  const char *token = query ? g_hash_table_lookup (query, "token") : NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  OknoBookingService *service = _okno_web_server_get_service (page->server);
+  OknoBooking *booking;
+  const char *code;
+
+  booking = okno_booking_service_lookup (service, id, token, &error);
+  if (booking == NULL)
+    render_message (page, W_("Booking not found"), W_(error->message), okno_web_status_for_error (error, &code));
+  else if (!okno_booking_is_active (booking))
+    render_booking (page, booking, token);
+  else if (!okno_booking_service_check_client_cancel (service, booking, now, NULL))
+    render_reschedule_too_late (page, booking);
+  else
+    render_reschedule (page, booking, token, NULL, SOUP_STATUS_OK);
+}
+
+static void
+reschedule_post_done_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(PageJob) job = user_data;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(OknoBooking) booking = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *escaped = NULL;
+  OknoBooking *current;
+  Page page_data = { 0 };
+  Page *page = &page_data;
+
+  page_from_job (page, job, out);
+  booking = okno_booking_service_reschedule_finish (OKNO_BOOKING_SERVICE (object), result, &error);
+  if (booking == NULL)
+    {
+      const char *code;
+      guint status = okno_web_status_for_error (error, &code);
+      const char *message = status >= 500 ? N_("The booking could not be saved. Please try again in a minute.")
+                                          : error->message;
+
+      current = okno_ledger_lookup (okno_schedule_get_ledger (page->schedule), job->booking_id);
+      if (current != NULL && g_error_matches (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_TOO_LATE))
+        render_reschedule_too_late (page, current);
+      else if (current != NULL && okno_booking_is_active (current) &&
+               !g_error_matches (error, OKNO_BOOKING_ERROR, OKNO_BOOKING_ERROR_FORBIDDEN))
+        render_reschedule (page, current, job->token, W_(message), status);
+      else
+        render_message (page, W_("The time was not changed"), W_(message), status);
+      return;
+    }
+
+  escaped = g_uri_escape_string (job->token, NULL, FALSE);
+  location = g_strdup_printf ("/booking/%s?token=%s&lang=%s&moved=1", job->booking_id, escaped, page->lang);
+  soup_server_message_set_redirect (page->msg, SOUP_STATUS_SEE_OTHER, location);
+}
+
+static void
+handle_reschedule_post (Page *page)
+{
+  GHashTable *form = page->form;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char *id = form_value (form, "booking");
+  const char *token = form_value (form, "token");
+  const char *slot_id = form_value (form, "slot");
+  PageJob *job;
+
+  if (refused_by_rate_limit (page))
+    {
+      render_message (page, W_("Please wait a minute"),
+                      W_("Too many attempts. Please wait a minute and try again."), 429);
+      return;
+    }
+
+  /* A token cut at %00 must not move anything: the whole value or nothing. */
+  if (page->bad_fields != NULL || id == NULL || token == NULL || slot_id == NULL)
+    {
+      render_message (page, W_("The time was not changed"),
+                      W_("This link is not valid for this booking."), SOUP_STATUS_BAD_REQUEST);
+      return;
+    }
+
+  /* Answered once the move is durable (the message waits, paused). */
+  job = page_job_new (page);
+  job->booking_id = g_strdup (id);
+  job->token = g_strdup (token);
+  job->slot_id = g_strdup (slot_id);
+  soup_server_message_pause (page->msg);
+  okno_booking_service_reschedule_async (_okno_web_server_get_service (page->server), id, token, slot_id,
+                                         now, NULL, reschedule_post_done_cb, job);
+}
+
 static void
 handle_booking_get (Page       *page,
                     const char *rest,
@@ -1237,6 +1523,7 @@ handle_booking_get (Page       *page,
       return;
     }
 
+  page->moved = query != NULL && g_strcmp0 (g_hash_table_lookup (query, "moved"), "1") == 0;
   render_booking (page, booking, token);
 }
 
@@ -1285,7 +1572,8 @@ okno_web_page_handle (OknoWebServer     *server,
   Page page_data = { 0 };
   Page *page = &page_data;
 
-  if (post && (g_str_equal (path, "/book") || g_str_equal (path, "/cancel")))
+  if (post && (g_str_equal (path, "/book") || g_str_equal (path, "/cancel") ||
+               g_str_equal (path, "/reschedule")))
     {
       /* The language rides in the form, as a hidden field. */
       form = read_form (msg, &bad_fields);
@@ -1304,6 +1592,9 @@ okno_web_page_handle (OknoWebServer     *server,
   page->schedule = schedule;
   page->zone = okno_schedule_get_time_zone (schedule);
   page->out = out;
+
+  if (g_str_has_prefix (path, "/waitlist") && okno_web_waitlist_handle_page (server, msg, path, query))
+    return TRUE;
 
   if (g_str_has_prefix (path, "/static/") && get)
     handle_asset (page, path);
@@ -1333,6 +1624,10 @@ okno_web_page_handle (OknoWebServer     *server,
     handle_book_post (page);
   else if (g_str_equal (path, "/cancel") && post)
     handle_cancel_post (page);
+  else if (g_str_equal (path, "/reschedule") && get)
+    handle_reschedule_get (page, query);
+  else if (g_str_equal (path, "/reschedule") && post)
+    handle_reschedule_post (page);
   else if (g_str_has_prefix (path, "/booking/") && get && strchr (path + 9, '/') == NULL && path[9] != '\0')
     handle_booking_get (page, path + 9, query);
   else if (get)
@@ -1341,4 +1636,45 @@ okno_web_page_handle (OknoWebServer     *server,
     return FALSE;
 
   return TRUE;
+}
+
+/* Screens in other files: the same header and footer around their body. */
+void
+_okno_web_page_render (OknoWebServer       *server,
+                       SoupServerMessage   *msg,
+                       OknoWebCatalog      *catalog,
+                       const char          *title,
+                       guint                status,
+                       OknoWebPageBodyFunc  body,
+                       gpointer             user_data)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  OknoSchedule *schedule = okno_booking_service_get_schedule (_okno_web_server_get_service (server));
+  Page page_data = { 0 };
+  Page *page = &page_data;
+
+  page->server = server;
+  page->msg = msg;
+  page->catalog = catalog;
+  page->lang = okno_web_catalog_get_language (catalog);
+  page->schedule = schedule;
+  page->zone = okno_schedule_get_time_zone (schedule);
+  page->out = out;
+
+  begin (page, title);
+  body (out, catalog, user_data);
+  finish (page, status);
+}
+
+char *
+_okno_web_page_format_short (OknoWebServer  *server,
+                             OknoWebCatalog *catalog,
+                             GDateTime      *time)
+{
+  OknoSchedule *schedule = okno_booking_service_get_schedule (_okno_web_server_get_service (server));
+  Page page_data = { 0 };
+
+  page_data.catalog = catalog;
+  page_data.zone = okno_schedule_get_time_zone (schedule);
+  return format_short (&page_data, time);
 }

@@ -113,6 +113,7 @@ okno_web_status_for_error (const GError  *error,
     { OKNO_BOOKING_ERROR_IDEMPOTENCY_MISMATCH, SOUP_STATUS_UNPROCESSABLE_ENTITY, "idempotency_key_reused" },
     { OKNO_BOOKING_ERROR_TOO_LATE, SOUP_STATUS_CONFLICT, "too_late" },
     { OKNO_BOOKING_ERROR_LIMIT_REACHED, SOUP_STATUS_CONFLICT, "limit_reached" },
+    { OKNO_BOOKING_ERROR_CANCELLED, SOUP_STATUS_CONFLICT, "booking_cancelled" },
   };
 
   if (error->domain == OKNO_BOOKING_ERROR)

@@ -10,6 +10,7 @@
 
 #include "okno-service-state.h"
 #include "okno-web-catalog.h"
+#include "okno-web-form-guard.h"
 #include "okno-web-server.h"
 
 G_BEGIN_DECLS
@@ -50,5 +51,6 @@ void                _okno_web_server_store_cached   (OknoWebServer     *self,
 OknoServiceState   *_okno_web_server_get_calcom_state (OknoWebServer     *self);
 gboolean            _okno_web_server_allows_origin    (OknoWebServer     *self,
                                                        const char        *origin);
+OknoWebFormGuard   *_okno_web_server_get_form_guard   (OknoWebServer     *self);
 
 G_END_DECLS

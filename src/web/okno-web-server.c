@@ -52,6 +52,7 @@ struct _OknoWebServer
   GListModel         *session_types;
   guint               rate_limit;
   OknoServiceState   *calcom_state;
+  OknoWebFormGuard   *form_guard;
 
   /* Okno accepts connections itself (libsoup 3.2's listener gives up for
    * good on the first EMFILE) and hands them to the SoupServer. */
@@ -83,6 +84,7 @@ enum {
   PROP_OWNER_NAME,
   PROP_OWNER_ABOUT,
   PROP_SESSION_TYPES,
+  PROP_FORM_GUARD,
   N_PROPS
 };
 
@@ -848,6 +850,7 @@ okno_web_server_finalize (GObject *object)
   g_clear_pointer (&self->owner_name, g_free);
   g_clear_pointer (&self->owner_about, g_free);
   g_clear_object (&self->session_types);
+  g_clear_object (&self->form_guard);
 
   G_OBJECT_CLASS (okno_web_server_parent_class)->finalize (object);
 }
@@ -900,6 +903,9 @@ okno_web_server_get_property (GObject    *object,
       break;
     case PROP_SESSION_TYPES:
       g_value_set_object (value, self->session_types);
+      break;
+    case PROP_FORM_GUARD:
+      g_value_set_object (value, self->form_guard);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -998,6 +1004,18 @@ okno_web_server_set_property (GObject      *object,
     case PROP_SESSION_TYPES:
       if (g_set_object (&self->session_types, g_value_get_object (value)))
         g_object_notify_by_pspec (object, pspec);
+      break;
+    case PROP_FORM_GUARD:
+      {
+        g_autoptr(OknoWebFormGuard) guard = g_value_dup_object (value);
+
+        /* Never without one: a server without a data folder signs with a
+         * key of its own process. */
+        if (guard == NULL)
+          guard = okno_web_form_guard_new (NULL, NULL);
+        if (g_set_object (&self->form_guard, guard))
+          g_object_notify_by_pspec (object, pspec);
+      }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1108,6 +1126,17 @@ okno_web_server_class_init (OknoWebServerClass *klass)
                          G_TYPE_LIST_MODEL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * OknoWebServer:form-guard:
+   *
+   * The honeypot and signed timestamp of the page's booking forms
+   * (okno-web-form-guard.h); the profile gives it the data folder's key.
+   */
+  properties [PROP_FORM_GUARD] =
+    g_param_spec_object ("form-guard", NULL, NULL,
+                         OKNO_TYPE_WEB_FORM_GUARD,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -1119,6 +1148,7 @@ okno_web_server_init (OknoWebServer *self)
   self->frame_ancestors = g_strdup ("'self'");
   self->rate_limit = 10;
   self->calcom_state = okno_service_state_new ("unconfigured");
+  self->form_guard = okno_web_form_guard_new (NULL, NULL);
   self->limiter = okno_rate_limiter_new (self->rate_limit);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) cache_entry_free);
@@ -1463,6 +1493,14 @@ _okno_web_server_get_calcom_state (OknoWebServer *self)
 {
   g_return_val_if_fail (OKNO_IS_WEB_SERVER (self), NULL);
   return self->calcom_state;
+}
+
+/* The guard of the page's booking forms: never %NULL. */
+OknoWebFormGuard *
+_okno_web_server_get_form_guard (OknoWebServer *self)
+{
+  g_return_val_if_fail (OKNO_IS_WEB_SERVER (self), NULL);
+  return self->form_guard;
 }
 
 /* Whether @origin (a request's Origin header) is one of the origins the

@@ -20,13 +20,12 @@
  *   POST /control/log/clear
  */
 
-#include <glib-unix.h>
+#include "fake-serve.h"
+
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <unistd.h>
 
 static char *mode;
 static char *valid_key;
@@ -299,32 +298,20 @@ handle_cb (SoupServer        *server,
   answer (msg, path);
 }
 
-static gboolean
-quit_cb (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(SoupServer) server = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autofree char *key = NULL;
-  GSList *uris;
   const GOptionEntry entries[] = {
     { "key", 0, 0, G_OPTION_ARG_STRING, &key, "The valid API key", "KEY" },
     { NULL }
   };
+  int status;
 
-  /* A test that fails half-way must not leave us running (and holding its
-   * stdout open): go when the process that started us goes. */
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-  if (getppid () == 1)
+  if (!fake_serve_tie_to_parent ())
     return 1;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -338,25 +325,10 @@ main (int   argc,
   valid_key = g_strdup (key ? key : "cal_live_okno_test");
   request_log = json_array_new ();
 
-  server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (server, NULL, handle_cb, NULL, NULL);
-  if (!soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
-    {
-      g_printerr ("fake-calcom: %s\n", error->message);
-      return 1;
-    }
-
-  uris = soup_server_get_uris (server);
-  g_print ("http://127.0.0.1:%d/v2\n", g_uri_get_port (uris->data));
-  fflush (stdout);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_unix_signal_add (SIGTERM, quit_cb, loop);
-  g_unix_signal_add (SIGINT, quit_cb, loop);
-  g_main_loop_run (loop);
+  status = fake_serve_run ("fake-calcom", handle_cb, "/v2");
 
   json_array_unref (request_log);
   g_free (mode);
   g_free (valid_key);
-  return 0;
+  return status;
 }

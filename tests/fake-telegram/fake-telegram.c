@@ -28,13 +28,12 @@
  *   POST /control/log/clear
  */
 
-#include <glib-unix.h>
+#include "fake-serve.h"
+
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <unistd.h>
 
 static char *token;
 static GHashTable *chats;
@@ -789,32 +788,21 @@ handle_cb (SoupServer        *server,
     reply_error (msg, 404, "Not Found", NULL, NULL);
 }
 
-static gboolean
-quit_cb (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(SoupServer) server = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autofree char *chat = NULL;
-  GSList *uris;
   const GOptionEntry entries[] = {
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, "The bot token that is valid", "TOKEN" },
     { "chat", 0, 0, G_OPTION_ARG_STRING, &chat, "A chat id that exists", "ID" },
     { NULL }
   };
+  int status;
 
-  /* A test that fails half-way must not leave us running. */
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-  if (getppid () == 1)
+  if (!fake_serve_tie_to_parent ())
     return 1;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -830,26 +818,11 @@ main (int   argc,
   mode = g_strdup ("ok");
   request_log = json_array_new ();
 
-  server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (server, NULL, handle_cb, NULL, NULL);
-  if (!soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
-    {
-      g_printerr ("fake-telegram: %s\n", error->message);
-      return 1;
-    }
-
-  uris = soup_server_get_uris (server);
-  g_print ("http://127.0.0.1:%d\n", g_uri_get_port (uris->data));
-  fflush (stdout);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_unix_signal_add (SIGTERM, quit_cb, loop);
-  g_unix_signal_add (SIGINT, quit_cb, loop);
-  g_main_loop_run (loop);
+  status = fake_serve_run ("fake-telegram", handle_cb, "");
 
   json_array_unref (request_log);
   g_hash_table_unref (chats);
   g_free (mode);
   g_free (token);
-  return 0;
+  return status;
 }
