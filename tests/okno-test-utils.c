@@ -187,3 +187,17 @@ okno_test_calendar_delete (OknoCalendar  *calendar,
   result = wait_result (&waited);
   return okno_calendar_delete_event_finish (calendar, result, error);
 }
+
+/* Until the waitlist wrote what it had under way, then writes its file:
+ * on the test's loop. */
+void
+okno_test_settle_waitlist (OknoWaitlist *waitlist)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (okno_waitlist_flush (waitlist, &error));
+  while (okno_waitlist_is_busy (waitlist))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (okno_waitlist_flush (waitlist, &error));
+  g_assert_no_error (error);
+}

@@ -9,6 +9,7 @@
 #include "okno-booking-service.h"
 #include "okno-local-calendar.h"
 #include "okno-outbox.h"
+#include "okno-waitlist.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,7 @@ OknoEvent *okno_test_calendar_insert (OknoCalendar      *calendar,
 OknoEvent *okno_test_calendar_update (OknoCalendar      *calendar,
                                       OknoEvent         *event,
                                       GError           **error);
+void       okno_test_settle_waitlist (OknoWaitlist      *waitlist);
 gboolean   okno_test_calendar_delete (OknoCalendar      *calendar,
                                       const char        *event_id,
                                       const char        *etag,

@@ -14,6 +14,7 @@
 #include "okno-calcom-indicator.h"
 #include "okno-test-http.h"
 #include "okno-test-ui.h"
+#include "okno-test-profile.h"
 #include "okno-test-utils.h"
 
 typedef struct
@@ -152,7 +153,7 @@ test_indicator (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_subprocess_send_signal (fake, SIGTERM);
   g_subprocess_wait (fake, NULL, NULL);
-  okno_profile_flush (instance);
+  okno_test_settle_profile (instance);
   g_clear_object (&instance);
   okno_test_remove_dir (dir);
 }

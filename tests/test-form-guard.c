@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "okno-test-http.h"
+#include "okno-test-profile.h"
 #include "okno-test-utils.h"
 #include "okno-web-form-guard.h"
 
@@ -47,7 +48,7 @@ assert_not_stored (Fixture    *f,
   const char *files[] = { "bookings.json", "bookings.journal" };
 
   g_assert_cmpuint (n_bookings (f), ==, 0);
-  okno_profile_flush (f->instance);
+  okno_test_settle_profile (f->instance);
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
       g_autofree char *path = g_build_filename (f->dir, files[i], NULL);

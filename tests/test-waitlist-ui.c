@@ -11,6 +11,7 @@
 
 #include "okno-application.h"
 #include "okno-test-ui.h"
+#include "okno-test-profile.h"
 #include "okno-test-utils.h"
 #include "okno-waitlist-button.h"
 #include "okno-window.h"
@@ -113,12 +114,12 @@ test_waitlist_button (void)
   okno_test_iterate_until (is_hidden, button, 5000);
   g_assert_cmpuint (n_rows (list), ==, 0);
   g_assert_cmpuint (okno_waitlist_get_count (waitlist), ==, 0);
-  g_assert_true (okno_waitlist_flush (waitlist, NULL));
+  okno_test_settle_waitlist (waitlist);
   g_assert_true (g_file_get_contents (okno_waitlist_get_path (waitlist), &file, NULL, NULL));
   g_assert_null (strstr (file, "Анна"));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  okno_profile_flush (okno_application_get_profile (app));
+  okno_test_settle_profile (okno_application_get_profile (app));
 }
 
 int

@@ -446,7 +446,7 @@ test_booked_ends_entry (Fixture       *f,
   g_assert_cmpuint (booked->status, ==, 201);
   g_assert_cmpuint (okno_waitlist_get_count (get_waitlist (f)), ==, 1);
   okno_test_drain (okno_profile_get_ledger (f->instance));
-  g_assert_true (okno_waitlist_flush (get_waitlist (f), NULL));
+  okno_test_settle_waitlist (get_waitlist (f));
   file = read_file (f);
   g_assert_null (strstr (file, "5551122"));
   g_assert_null (strstr (file, "555-11-22"));
@@ -495,7 +495,7 @@ test_expiry (Fixture       *f,
   g_assert_cmpuint (at_30->len, ==, 0);
   g_assert_cmpuint (okno_waitlist_expire (get_waitlist (f), day_30), ==, 1);
   g_assert_cmpuint (okno_waitlist_get_count (get_waitlist (f)), ==, 0);
-  g_assert_true (okno_waitlist_flush (get_waitlist (f), NULL));
+  okno_test_settle_waitlist (get_waitlist (f));
   file = read_file (f);
   g_assert_null (strstr (file, EMAIL));
 }

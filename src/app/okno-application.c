@@ -17,6 +17,7 @@
 #include "okno-google-calendar.h"
 #include "okno-google-page.h"
 #include "okno-notifications-page.h"
+#include "okno-attention-notifier.h"
 #include "okno-preferences-window.h"
 #include "okno-window.h"
 
@@ -27,6 +28,7 @@ struct _OknoApplication
   AdwApplication  parent_instance;
 
   OknoProfile   *instance;
+  OknoAttentionNotifier *attention_notifier;
   gboolean        opening;
   gboolean        closing;
   gboolean        closed;
@@ -333,6 +335,9 @@ profile_ready_cb (GObject      *object,
       okno_outbox_add_sink (okno_profile_get_outbox (self->instance), "desktop", OKNO_NOTIFY_SINK (sink));
       g_signal_connect_object (okno_profile_get_calcom_monitor (self->instance), "state-changed",
                                G_CALLBACK (calcom_changed_cb), self, G_CONNECT_SWAPPED);
+      /* Each new "Needs attention" item is also a desktop notification. */
+      self->attention_notifier = okno_attention_notifier_new (G_APPLICATION (self),
+                                                              okno_profile_get_attention (self->instance));
       /* A busy port is not fatal: the window opens and says so. */
       okno_profile_start_server (self->instance, NULL);
       okno_profile_start_watching (self->instance);
@@ -390,6 +395,7 @@ okno_application_finalize (GObject *object)
 {
   OknoApplication *self = (OknoApplication *) object;
 
+  g_clear_object (&self->attention_notifier);
   g_clear_object (&self->instance);
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->bind, g_free);

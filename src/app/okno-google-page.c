@@ -12,6 +12,7 @@
 
 #include "okno-google-auth.h"
 #include "okno-google-page.h"
+#include "okno-google-switch.h"
 
 /* Preferences → Google Calendar: the account (Connect…), whether the slots
  * live in Google, which calendar holds them, and how often Okno asks. */
@@ -25,6 +26,7 @@ struct _OknoGooglePage
   GCancellable       *cancellable;
   GtkWidget          *account_row;
   GtkWidget          *connect_button;
+  GtkWidget          *copy_row;
 };
 
 G_DEFINE_FINAL_TYPE (OknoGooglePage, okno_google_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -58,6 +60,31 @@ loaded_cb (GObject      *object,
   show_account (self);
 }
 
+/* Switching: how many of the local calendar's slots go to Google. */
+static void
+switched_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(OknoGooglePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  if (!okno_google_switch_to_google_finish (OKNO_PROFILE (object), result, &n, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (self->copy_row), error->message);
+      return;
+    }
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u slot or booked session of the local calendar will be copied into Google Calendar when Okno starts again",
+                                       "%u slots and booked sessions of the local calendar will be copied into Google Calendar when Okno starts again",
+                                       n), n);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->copy_row), text);
+  gtk_widget_set_visible (self->copy_row, TRUE);
+}
+
 static void
 connected_cb (GObject      *object,
               GAsyncResult *result,
@@ -74,6 +101,7 @@ connected_cb (GObject      *object,
       return;
     }
   show_account (self);
+  okno_google_switch_to_google_async (self->profile, self->cancellable, switched_cb, g_object_ref (self));
 }
 
 static void
@@ -167,6 +195,10 @@ okno_google_page_new (OknoProfile *profile)
   g_signal_connect_object (self->connect_button, "clicked", G_CALLBACK (connect_clicked_cb), self, G_CONNECT_SWAPPED);
   adw_action_row_add_suffix (ADW_ACTION_ROW (self->account_row), self->connect_button);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->account_row);
+  self->copy_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->copy_row), _("Slots copied into Google"));
+  gtk_widget_set_visible (self->copy_row, FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->copy_row);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (self), ADW_PREFERENCES_GROUP (group));
 
   group = adw_preferences_group_new ();

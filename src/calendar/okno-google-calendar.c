@@ -431,9 +431,8 @@ sync_page_cb (GObject      *object,
     {
       /* The sync token expired: start again from nothing. */
       g_message ("%s: sync token expired, syncing in full", self->calendar_id);
+      /* The copy in memory serves until the full sync replaces it. */
       g_clear_pointer (&self->sync_token, g_free);
-      g_hash_table_remove_all (self->events);
-      g_clear_pointer (&self->sorted, g_ptr_array_unref);
       okno_google_cache_remove (self->cache, self->calendar_id);
       set_state (self, OKNO_CALENDAR_STATE_SYNCING);
       sync_next (self, TRUE, NULL, NULL);
@@ -860,18 +859,28 @@ write_sent_cb (GObject      *object,
     }
   if (status == 429 || status == 500 || status == 502 || status == 503 || status == 504 ||
       (status == 403 && (g_str_equal (reason, "rateLimitExceeded") ||
-                         g_str_equal (reason, "userRateLimitExceeded"))))
+                         g_str_equal (reason, "userRateLimitExceeded") ||
+                         g_str_equal (reason, "quotaExceeded"))))
     {
       g_autofree char *why = g_strdup_printf ("HTTP %u %s", status, reason);
       retry_later (task, retry_after, why);
       return;
     }
 
-  write_done (task, g_error_new (OKNO_CALENDAR_ERROR,
-                                 status == 404 ? OKNO_CALENDAR_ERROR_NOT_FOUND :
-                                 status == 401 ? OKNO_CALENDAR_ERROR_AUTH :
-                                 status == 400 ? OKNO_CALENDAR_ERROR_INVALID : OKNO_CALENDAR_ERROR_FAILED,
-                                 _("Google Calendar refused the change: HTTP %u (%s)"), status, reason));
+  /* Refused for good: said in words, for the attention item it becomes. */
+  if (status == 400)
+    write_done (task, g_error_new (OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_INVALID,
+                                   _("Google Calendar refused the change as invalid (HTTP 400, %s)"), reason));
+  else if (status == 403)
+    write_done (task, g_error_new (OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_FORBIDDEN,
+                                   _("Google Calendar does not let Okno change this event (HTTP 403, %s)"), reason));
+  else if (status == 404)
+    write_done (task, g_error_new (OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_NOT_FOUND,
+                                   _("The event is not in Google Calendar (HTTP 404)")));
+  else
+    write_done (task, g_error_new (OKNO_CALENDAR_ERROR,
+                                   status == 401 ? OKNO_CALENDAR_ERROR_AUTH : OKNO_CALENDAR_ERROR_FAILED,
+                                   _("Google Calendar refused the change: HTTP %u (%s)"), status, reason));
   g_object_unref (task);
 }
 

@@ -32,7 +32,8 @@ typedef enum
 /* Calendar backends (local, Google): see okno-calendar.h for what each
  * means to a caller. OFFLINE and RATE_LIMITED are temporary; AUTH needs
  * Olga to connect the account again; CONFLICT is a stale etag or an id that
- * exists; NOT_FOUND and GONE say the event (or the sync state) is not there. */
+ * exists; NOT_FOUND and GONE say the event (or the sync state) is not there;
+ * FORBIDDEN: the calendar will never let Okno make that change (Google's 403). */
 #define OKNO_CALENDAR_ERROR (okno_calendar_error_quark ())
 typedef enum
 {
@@ -44,6 +45,7 @@ typedef enum
   OKNO_CALENDAR_ERROR_AUTH,
   OKNO_CALENDAR_ERROR_RATE_LIMITED,
   OKNO_CALENDAR_ERROR_GONE,
+  OKNO_CALENDAR_ERROR_FORBIDDEN,
 } OknoCalendarError;
 
 /* Where a slot may go, and which slots Olga may change: see

@@ -278,7 +278,8 @@ calendar_updated_cb (GObject      *object,
     }
   else if (booking != NULL &&
            (g_error_matches (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_NOT_FOUND) ||
-            g_error_matches (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_INVALID)))
+            g_error_matches (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_INVALID) ||
+            g_error_matches (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_FORBIDDEN)))
     {
       g_autoptr(JsonObject) attention = NULL;
 
@@ -286,10 +287,12 @@ calendar_updated_cb (GObject      *object,
         finish_run (run, NULL);
       else
         {
+          /* Refused for good (Google's 400, 403, 404): not retried, and
+           * Olga reads what the calendar said. */
           g_autofree char *what = describe_booking (self, booking);
           g_autofree char *message =
-            g_strdup_printf (_("The calendar could not be changed for the booking of %s: "
-                               "its slot’s event was refused or is gone. Check the calendar."), what);
+            g_strdup_printf (_("The calendar could not be changed for the booking of %s: %s. "
+                               "Check the calendar."), what, error->message);
 
           attention = attention_for_booking ("calendar-failed", booking, message);
           finish_run (run, attention);
@@ -346,8 +349,12 @@ start_calendar_run (Run *run)
           finish_run (run, NULL);
           return;
         }
+      /* Taken, retitled, removed, or moved away from the booked time
+       * (Olga, in her calendar, while the booking waited): left alone. */
       if (event == NULL || (holder != NULL && g_strcmp0 (holder, okno_booking_get_id (booking)) != 0) ||
-          (holder == NULL && kind != OKNO_EVENT_KIND_SLOT))
+          (holder == NULL && kind != OKNO_EVENT_KIND_SLOT) ||
+          !g_date_time_equal (okno_event_get_start (event), okno_booking_get_start (booking)) ||
+          !g_date_time_equal (okno_event_get_end (event), okno_booking_get_end (booking)))
         {
           g_autofree char *what = describe_booking (self, booking);
           g_autofree char *message =

@@ -16,7 +16,9 @@
 #include "okno-email-sink.h"
 #include "okno-google-tokens.h"
 #include "okno-profile.h"
+#include "okno-booking-watch.h"
 #include "okno-google-calendar.h"
+#include "okno-google-copy-sink.h"
 #include "okno-local-calendar.h"
 #include "okno-session-type.h"
 #include "okno-secrets.h"
@@ -53,6 +55,7 @@ struct _OknoProfile
   OknoSchedule       *schedule;
   OknoBookingService *service;
   OknoOutbox         *outbox;
+  OknoBookingWatch   *booking_watch;
   OknoWaitlist       *waitlist;
   OknoAttention      *attention;
   OknoSlotService    *slot_service;
@@ -517,6 +520,15 @@ assemble (OknoProfile  *self,
                                     g_ptr_array_index (damage, i)));
     }
   self->outbox = okno_outbox_new (self->schedule);
+  if (OKNO_IS_GOOGLE_CALENDAR (self->calendar))
+    {
+      /* What connecting queued from the local calendar, and what Olga
+       * does in Google to booked slots. */
+      g_autoptr(OknoGoogleCopySink) copy = okno_google_copy_sink_new (self->calendar);
+
+      okno_outbox_add_sink (self->outbox, OKNO_GOOGLE_COPY_KIND, OKNO_NOTIFY_SINK (copy));
+      self->booking_watch = okno_booking_watch_new (self->schedule, self->attention);
+    }
   okno_outbox_start (self->outbox);
   if (!(self->waitlist = okno_waitlist_new (self->service, self->data_dir, error)))
     return FALSE;
@@ -682,6 +694,7 @@ okno_profile_dispose (GObject *object)
   g_clear_object (&self->reminders);
 
   g_clear_object (&self->web_server);
+  g_clear_object (&self->booking_watch);
   g_clear_object (&self->outbox);
   g_clear_object (&self->waitlist);
   g_clear_object (&self->attention);
@@ -1159,8 +1172,8 @@ okno_profile_flush (OknoProfile *self)
 
 typedef struct
 {
-  gint64 deadline;
-  guint  source;
+  gint64   deadline;
+  guint    source;
 } CloseData;
 
 static void
@@ -1213,6 +1226,14 @@ close_poll_cb (gpointer user_data)
   if ((calendar_busy (self) || (self->waitlist != NULL && okno_waitlist_is_busy (self->waitlist))) &&
       g_get_monotonic_time () < data->deadline)
     return G_SOURCE_CONTINUE;
+
+  if (self->waitlist != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!okno_waitlist_flush (self->waitlist, &error))
+        g_warning ("%s", error->message);
+    }
 
   data->source = 0;
   okno_ledger_drain_async (self->ledger, NULL, close_drained_cb, g_object_ref (task));

@@ -15,6 +15,7 @@
 
 #include "okno-cli-google.h"
 #include "okno-google-auth.h"
+#include "okno-google-switch.h"
 #include "okno-profile.h"
 
 /* The Google account of one data folder, headless. `connect` prints the
@@ -125,8 +126,36 @@ primary_id (JsonArray *calendars)
   return NULL;
 }
 
+/* Switching: the local calendar's upcoming slots and booked sessions are
+ * queued for Google, and Okno runs on Google from its next start. */
 static int
-google_connect (OknoGoogleAuth *auth,
+switch_to_google (OknoProfile *instance,
+                  GMainLoop   *loop)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Waiter w = { loop, NULL };
+  guint n = 0;
+
+  okno_google_switch_to_google_async (instance, NULL, done_cb, &w);
+  result = wait_for (&w);
+  if (!okno_google_switch_to_google_finish (instance, result, &n, &error))
+    return fail (error->message);
+  okno_profile_flush (instance);
+
+  g_printerr ("okno-server: ");
+  g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                           "%u slot or booked session of the local calendar will be copied into Google Calendar",
+                           "%u slots and booked sessions of the local calendar will be copied into Google Calendar",
+                           n), n);
+  g_printerr ("\n");
+  g_printerr ("okno-server: %s\n", _("Okno uses Google Calendar from its next start (setting “calendar-backend”)"));
+  return EXIT_SUCCESS;
+}
+
+static int
+google_connect (OknoProfile    *instance,
+                OknoGoogleAuth *auth,
                 GMainLoop      *loop)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -187,7 +216,7 @@ google_connect (OknoGoogleAuth *auth,
     if (!okno_google_auth_save_finish (auth, loaded, &error))
       return fail (error->message);
   }
-  return EXIT_SUCCESS;
+  return switch_to_google (instance, loop);
 }
 
 static gboolean
@@ -204,13 +233,15 @@ load (OknoGoogleAuth  *auth,
 }
 
 static int
-google_disconnect (OknoGoogleAuth *auth,
+google_disconnect (OknoProfile    *instance,
+                   OknoGoogleAuth *auth,
                    GMainLoop      *loop)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   Waiter w = { loop, NULL };
   gboolean was_connected;
+  guint n = 0;
 
   if (!load (auth, loop, &error))
     return fail (error->message);
@@ -223,6 +254,24 @@ google_disconnect (OknoGoogleAuth *auth,
 
   g_printerr ("okno-server: %s\n", was_connected ? _("disconnected from Google; the sign-in is revoked and forgotten")
                                                  : _("was not connected to Google"));
+
+  /* The page keeps working: Google's upcoming slots come home. */
+  {
+    g_autoptr(GAsyncResult) copied = NULL;
+    Waiter c = { loop, NULL };
+
+    okno_google_switch_to_local_async (instance, NULL, done_cb, &c);
+    copied = wait_for (&c);
+    if (!okno_google_switch_to_local_finish (instance, copied, &n, &error))
+      return fail (error->message);
+  }
+  okno_profile_flush (instance);
+  g_printerr ("okno-server: ");
+  g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                           "%u slot or booked session from Google Calendar was copied into the local calendar",
+                           "%u slots and booked sessions from Google Calendar were copied into the local calendar",
+                           n), n);
+  g_printerr ("\n");
   return EXIT_SUCCESS;
 }
 
@@ -321,9 +370,9 @@ okno_cli_google (OknoProfile   *instance,
   loop = g_main_loop_new (NULL, FALSE);
 
   if (g_str_equal (args[0], "connect"))
-    return google_connect (auth, loop);
+    return google_connect (instance, auth, loop);
   if (g_str_equal (args[0], "disconnect"))
-    return google_disconnect (auth, loop);
+    return google_disconnect (instance, auth, loop);
   if (g_str_equal (args[0], "status"))
     return google_status (auth, loop);
   if (g_str_equal (args[0], "calendars"))
