@@ -832,6 +832,62 @@ test_kill_between_send_and_mark (void)
   g_unsetenv ("OKNO_GMAIL_URL");
 }
 
+static GMimeMessage *
+compose (MailFixture *f,
+         OknoBooking *booking,
+         const char  *kind,
+         const char  *event)
+{
+  g_autoptr(JsonObject) item = okno_outbox_notify_item_new (booking, kind, FALSE);
+  JsonObject *payload = json_object_get_object_member (item, "payload");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) mime = NULL;
+
+  json_object_set_string_member (payload, "event", event);
+  json_object_set_int_member (payload, "reminderHours", 24);
+  mime = okno_email_sink_compose (okno_profile_get_email_sink (f->http.instance), kind, "test.key", payload, &error);
+  g_assert_no_error (error);
+  return parse_mime (mime);
+}
+
+/* The rows other events plug in: a reschedule (to both) and the client's
+ * reminder (okno-reminder-text.c) are written, in the right language; an
+ * event with no row is refused, never sent half-made. */
+static void
+test_other_events_have_rows (MailFixture   *f,
+                             gconstpointer  data)
+{
+  g_autoptr(Response) booked = book (f, f->http.slot, "Анна", "anna@example.org", "en");
+  OknoBooking *booking;
+  g_autoptr(GMimeMessage) moved = NULL;
+  g_autoptr(GMimeMessage) moved_olga = NULL;
+  g_autoptr(GMimeMessage) reminder = NULL;
+  g_autoptr(JsonObject) item = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) none = NULL;
+
+  g_assert_cmpuint (booked->status, ==, 201);
+  booking = okno_ledger_lookup (okno_profile_get_ledger (f->http.instance),
+                                json_object_get_string_member (json_object_get_object_member (
+                                  json_node_get_object (booked->json), "booking"), "id"));
+  drain (f);
+
+  moved = compose (f, booking, "client-email", "rescheduled");
+  g_assert_true (g_str_has_prefix (g_mime_message_get_subject (moved), "Your session is moved: "));
+  moved_olga = compose (f, booking, "email", "rescheduled");
+  g_assert_true (g_str_has_prefix (g_mime_message_get_subject (moved_olga), "Запись перенесена: Анна"));
+  reminder = compose (f, booking, "client-email", "reminder");
+  g_test_message ("Reminder: %s", g_mime_message_get_subject (reminder));
+  g_assert_cmpstr (first_address (reminder), ==, "anna@example.org");
+
+  item = okno_outbox_notify_item_new (booking, "client-email", FALSE);
+  json_object_set_string_member (json_object_get_object_member (item, "payload"), "event", "no-such-event");
+  none = okno_email_sink_compose (okno_profile_get_email_sink (f->http.instance), "client-email", "k",
+                                  json_object_get_object_member (item, "payload"), &error);
+  g_assert_null (none);
+  g_assert_error (error, OKNO_NOTIFY_ERROR, OKNO_NOTIFY_ERROR_REJECTED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -845,6 +901,8 @@ main (int   argc,
               set_up, test_cancel_before_confirmation_sends_none, tear_down);
   g_test_add ("/okno/email-outbox/no-client-email-no-item", MailFixture, GINT_TO_POINTER (TRUE),
               set_up, test_no_client_email_no_item, tear_down);
+  g_test_add ("/okno/email-outbox/other-events-have-rows", MailFixture, GINT_TO_POINTER (TRUE),
+              set_up, test_other_events_have_rows, tear_down);
   g_test_add_func ("/okno/email-outbox/kill-between-send-and-mark", test_kill_between_send_and_mark);
   g_test_add ("/okno/email-outbox/no-google-disables-email", MailFixture, GINT_TO_POINTER (FALSE),
               set_up, test_no_google_disables_email, tear_down);

@@ -49,7 +49,8 @@ typedef enum
  * write the item with its own "event" name and payload members, then add
  * one row per recipient to the sink's table: the email sink's is
  * `templates[]` in src/notify/okno-email-sink.c (event × recipient → a
- * function that fills subject, text and HTML); Telegram's is in
+ * function that fills subject, text and HTML; "booked", "cancelled",
+ * "rescheduled" and the client's "reminder" have rows); Telegram's is in
  * okno-telegram.c. An event a sink has no row for fails for good (an
  * attention item says so), it is never sent half-made.
  * deliver_finish() answers OK, RETRY (with *retry_after in microseconds,

@@ -437,12 +437,12 @@ static gboolean
 is_stale (Run *run)
 {
   JsonObject *payload = get_payload (run->item);
-  JsonNode *event = json_object_get_member (payload, "event");
   JsonObject *data;
   OknoBooking *booking;
+  JsonNode *event = json_object_get_member (payload, "event");
 
-  /* Other kinds' payloads may hold an object there (an event to copy). */
-  if (event == NULL || json_node_get_value_type (event) != G_TYPE_STRING ||
+  /* Not every kind's "event" is a name (Google's copy carries an object). */
+  if (event == NULL || !JSON_NODE_HOLDS_VALUE (event) || json_node_get_value_type (event) != G_TYPE_STRING ||
       g_strcmp0 (json_node_get_string (event), "booked") != 0 ||
       !json_object_has_member (payload, "booking") ||
       !JSON_NODE_HOLDS_OBJECT (json_object_get_member (payload, "booking")))

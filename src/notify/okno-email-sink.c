@@ -13,7 +13,9 @@
 
 #include "okno-email-message.h"
 #include "okno-email-sink.h"
+#include "okno-move-text.h"
 #include "okno-notify-error.h"
+#include "okno-reminder-text.h"
 #include "okno-time.h"
 
 /* The outbox's email sink, for two kinds (two recipients):
@@ -86,12 +88,18 @@ static void fill_owner_booked     (Compose *c);
 static void fill_owner_cancelled  (Compose *c);
 static void fill_client_booked    (Compose *c);
 static void fill_client_cancelled (Compose *c);
+static void fill_owner_rescheduled  (Compose *c);
+static void fill_client_rescheduled (Compose *c);
+static void fill_client_reminder    (Compose *c);
 
 static const Template templates[] = {
-  { "booked",    TO_OWNER,  fill_owner_booked },
-  { "cancelled", TO_OWNER,  fill_owner_cancelled },
-  { "booked",    TO_CLIENT, fill_client_booked },
-  { "cancelled", TO_CLIENT, fill_client_cancelled },
+  { "booked",      TO_OWNER,  fill_owner_booked },
+  { "cancelled",   TO_OWNER,  fill_owner_cancelled },
+  { "rescheduled", TO_OWNER,  fill_owner_rescheduled },
+  { "booked",      TO_CLIENT, fill_client_booked },
+  { "cancelled",   TO_CLIENT, fill_client_cancelled },
+  { "rescheduled", TO_CLIENT, fill_client_rescheduled },
+  { "reminder",    TO_CLIENT, fill_client_reminder },     /* okno-reminder-text.c */
 };
 
 static const char *
@@ -421,6 +429,62 @@ fill_client_cancelled (Compose *c)
     }
 }
 
+/* «Анна перенесла: вт 17:30 → чт 19:00» (okno-move-text.c, Olga's
+ * language), then who and how to reach them. */
+static void
+fill_owner_rescheduled (Compose *c)
+{
+  g_autofree char *moved = okno_move_text_new (c->payload, owner_zone (c));
+  g_autofree char *when = format_when (c, owner_zone (c));
+
+  c->subject = fill_in (tr (c, W_("Booking moved: {name}, {when}")), "name", field (c, "name"), "when", when, NULL);
+  if (moved != NULL)
+    add_paragraph (c, moved);
+  add_booking_rows (c);
+}
+
+static void
+fill_client_rescheduled (Compose *c)
+{
+  g_autoptr(GTimeZone) zone = dup_client_zone (c);
+  g_autofree char *when = format_when (c, zone);
+  g_autofree char *when_owner = format_when (c, owner_zone (c));
+  g_autofree char *yours = g_strdup_printf ("%s (%s)", when, client_zone_name (c));
+  g_autofree char *theirs = g_strdup_printf ("%s (%s)", when_owner, okno_schedule_get_time_zone_name (c->self->schedule));
+
+  c->subject = fill_in (tr (c, W_("Your session is moved: {when}")), "when", when, NULL);
+  add_greeting (c);
+  add_paragraph (c, tr (c, W_("Your session has a new time; the cancel link you were sent still works.")));
+  add_row (c, tr (c, W_("When")), yours, NULL);
+  add_row (c, tr (c, W_("Practitioner’s time")), theirs, NULL);
+  add_row (c, tr (c, W_("Session")), field (c, "sessionType"), NULL);
+}
+
+/* The reminder's words are okno-reminder-text.c's (engineer N2's). */
+static void
+fill_client_reminder (Compose *c)
+{
+  g_autofree char *owner = g_settings_get_string (c->self->settings, "owner-name");
+  g_autoptr(OknoReminderEmail) email = okno_reminder_email_new (c->payload, owner_zone (c),
+                                                                owner[0] != '\0' ? owner : NULL,
+                                                                c->self->translate);
+
+  if (email == NULL)
+    return;
+  c->subject = g_strdup (email->subject);
+  g_string_append_printf (c->text, "%s\n", email->text);
+  {
+    /* Its HTML is a whole document: keep what is in its body. */
+    const char *body = strstr (email->html, "<body>");
+    const char *end = g_strrstr (email->html, "</body>");
+
+    if (body != NULL && end != NULL && end > body)
+      g_string_append_len (c->html, body + 6, end - (body + 6));
+    else
+      g_string_append (c->html, email->html);
+  }
+}
+
 static void
 compose_clear (Compose *c)
 {
@@ -515,6 +579,14 @@ okno_email_sink_compose (OknoEmailSink  *self,
     }
 
   to_address = to == TO_CLIENT ? okno_booking_get_field (c.booking, "email") : self->owner_address;
+  if (to == TO_CLIENT && to_address == NULL)
+    {
+      /* An item written for every kind (a move's): no one to write to. */
+      compose_clear (&c);
+      g_set_error_literal (error, OKNO_NOTIFY_ERROR, OKNO_NOTIFY_ERROR_NOT_CONFIGURED,
+                           _("The client left no email address."));
+      return NULL;
+    }
   if (to_address == NULL)
     {
       g_set_error_literal (error, OKNO_NOTIFY_ERROR, OKNO_NOTIFY_ERROR_NOT_CONFIGURED,
@@ -530,6 +602,13 @@ okno_email_sink_compose (OknoEmailSink  *self,
   c.text = g_string_new (NULL);
   c.html = g_string_new (NULL);
   template->fill (&c);
+  if (c.subject == NULL)
+    {
+      g_set_error (error, OKNO_NOTIFY_ERROR, OKNO_NOTIFY_ERROR_REJECTED,
+                   _("Okno has no email for “%s” yet."), event);
+      compose_clear (&c);
+      return NULL;
+    }
   mime = build (self, &c, to == TO_CLIENT ? okno_booking_get_field (c.booking, "name") : NULL,
                 to_address, key, error);
   compose_clear (&c);
@@ -599,6 +678,18 @@ sent_cb (GObject      *object,
     g_task_return_error (task, g_steal_pointer (&error));
 }
 
+static gboolean
+client_has_email (JsonObject *payload)
+{
+  JsonNode *node = json_object_get_member (payload, "booking");
+  const char *email;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return TRUE;   /* let compose say what is wrong */
+  email = json_object_get_string_member_with_default (json_node_get_object (node), "email", NULL);
+  return email != NULL && email[0] != '\0';
+}
+
 static void
 okno_email_sink_deliver_async (OknoNotifySink      *sink,
                                const char          *kind,
@@ -617,10 +708,13 @@ okno_email_sink_deliver_async (OknoNotifySink      *sink,
   g_object_set_data_full (G_OBJECT (task), "key", g_strdup (key), g_free);
   g_task_set_task_data (task, g_new0 (GTimeSpan, 1), g_free);
 
-  /* Olga's own cancellations are not news to her (as on Telegram). */
-  if (g_strcmp0 (kind, OKNO_NOTIFY_KIND_EMAIL) == 0 &&
-      g_strcmp0 (json_object_get_string_member_with_default (payload, "event", ""), "cancelled") == 0 &&
-      json_object_get_boolean_member_with_default (payload, "byOwner", FALSE))
+  /* Olga's own cancellations and moves are not news to her (as on
+   * Telegram); a client who left no email gets none. */
+  if ((g_strcmp0 (kind, OKNO_NOTIFY_KIND_EMAIL) == 0 &&
+       json_object_get_boolean_member_with_default (payload, "byOwner", FALSE) &&
+       (g_strcmp0 (json_object_get_string_member_with_default (payload, "event", ""), "cancelled") == 0 ||
+        g_strcmp0 (json_object_get_string_member_with_default (payload, "event", ""), "rescheduled") == 0)) ||
+      (g_strcmp0 (kind, OKNO_NOTIFY_KIND_CLIENT_EMAIL) == 0 && !client_has_email (payload)))
     {
       g_task_return_int (task, OKNO_NOTIFY_SINK_OK);
       return;
