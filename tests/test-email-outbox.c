@@ -850,8 +850,8 @@ compose (MailFixture *f,
   return parse_mime (mime);
 }
 
-/* The rows other events plug in: a reschedule (to both) and the client's
- * reminder (okno-reminder-text.c) are written, in the right language; an
+/* The rows other events plug in: a reschedule (to both), the client's
+ * reminder (okno-reminder-text.c) and a waitlist offer are written, in the right language; an
  * event with no row is refused, never sent half-made. */
 static void
 test_other_events_have_rows (MailFixture   *f,
@@ -879,6 +879,36 @@ test_other_events_have_rows (MailFixture   *f,
   reminder = compose (f, booking, "client-email", "reminder");
   g_test_message ("Reminder: %s", g_mime_message_get_subject (reminder));
   g_assert_cmpstr (first_address (reminder), ==, "anna@example.org");
+
+  /* A waitlist offer has no booking: it goes to the entry's address, in
+   * the entry's language, with the slot's link a link, the name escaped. */
+  {
+    g_autoptr(JsonObject) payload = json_object_new ();
+    JsonObject *entry = json_object_new ();
+    JsonObject *slot = json_object_new ();
+    g_autoptr(GBytes) mime = NULL;
+    g_autoptr(GMimeMessage) offer = NULL;
+    g_auto(Parts) parts = { 0 };
+
+    json_object_set_string_member (payload, "event", "waitlist-offer");
+    json_object_set_string_member (payload, "bookUrl", "http://127.0.0.1:8080/book?slot=abc&lang=ru");
+    json_object_set_string_member (entry, "name", "<b>Вера</b>");
+    json_object_set_string_member (entry, "email", "vera@example.org");
+    json_object_set_string_member (entry, "lang", "ru");
+    json_object_set_object_member (payload, "waitlist", entry);
+    json_object_set_string_member (slot, "start", "2026-12-08T14:30:00Z");
+    json_object_set_object_member (payload, "slot", slot);
+    mime = okno_email_sink_compose (okno_profile_get_email_sink (f->http.instance), "client-email", "w.key",
+                                    payload, &error);
+    g_assert_no_error (error);
+    offer = parse_mime (mime);
+    g_assert_cmpstr (first_address (offer), ==, "vera@example.org");
+    g_assert_true (g_str_has_prefix (g_mime_message_get_subject (offer), "Освободилось время: вт 8 дек"));
+    g_mime_message_foreach (offer, collect_part, &parts);
+    g_assert_nonnull (strstr (parts.plain, "Здравствуйте, <b>Вера</b>!"));
+    g_assert_nonnull (strstr (parts.html, "&lt;b&gt;Вера&lt;/b&gt;"));
+    g_assert_nonnull (strstr (parts.html, "<a href=\"http://127.0.0.1:8080/book?slot=abc&amp;lang=ru\">"));
+  }
 
   item = okno_outbox_notify_item_new (booking, "client-email", FALSE);
   json_object_set_string_member (json_object_get_object_member (item, "payload"), "event", "no-such-event");

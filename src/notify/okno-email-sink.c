@@ -17,6 +17,7 @@
 #include "okno-notify-error.h"
 #include "okno-reminder-text.h"
 #include "okno-time.h"
+#include "okno-waitlist.h"
 
 /* The outbox's email sink, for two kinds (two recipients):
  *   "email"         Olga, at the connected Google account's address, in her
@@ -91,6 +92,7 @@ static void fill_client_cancelled (Compose *c);
 static void fill_owner_rescheduled  (Compose *c);
 static void fill_client_rescheduled (Compose *c);
 static void fill_client_reminder    (Compose *c);
+static void fill_client_waitlist_offer (Compose *c);
 
 static const Template templates[] = {
   { "booked",      TO_OWNER,  fill_owner_booked },
@@ -100,6 +102,7 @@ static const Template templates[] = {
   { "cancelled",   TO_CLIENT, fill_client_cancelled },
   { "rescheduled", TO_CLIENT, fill_client_rescheduled },
   { "reminder",    TO_CLIENT, fill_client_reminder },     /* okno-reminder-text.c */
+  { "waitlist-offer", TO_CLIENT, fill_client_waitlist_offer }, /* okno-waitlist-text.c */
 };
 
 static const char *
@@ -485,6 +488,37 @@ fill_client_reminder (Compose *c)
   }
 }
 
+/* A time opened for a client on the waitlist (who has no booking: the
+ * payload's "waitlist" entry says who, "slot" and "bookUrl" what). The
+ * text is the waitlist's own, in the language the client used; the HTML
+ * part is that text with the link made a link. */
+static void
+fill_client_waitlist_offer (Compose *c)
+{
+  g_autofree char *subject = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *anchor = NULL;
+  GString *html;
+
+  if (!okno_waitlist_format_offer (c->payload, owner_zone (c), &subject, &text))
+    return;
+  c->subject = g_steal_pointer (&subject);
+  g_string_append (c->text, text);
+
+  escaped = escape_html (text);
+  url = escape_html (json_object_get_string_member_with_default (c->payload, "bookUrl", ""));
+  anchor = g_strdup_printf ("<a href=\"%s\">%s</a>", url, url);
+  html = g_string_new (escaped);
+  if (url[0] != '\0')
+    g_string_replace (html, url, anchor, 1);
+  g_string_replace (html, "\n\n", "</p>\n<p>", 0);
+  g_string_replace (html, "\n", "<br>\n", 0);
+  g_string_append_printf (c->html, "<p>%s</p>\n", html->str);
+  g_string_free (html, TRUE);
+}
+
 static void
 compose_clear (Compose *c)
 {
@@ -533,6 +567,44 @@ build (OknoEmailSink  *self,
   return okno_email_message_build (&message, error);
 }
 
+/* A waitlist offer goes to the entry's own address, in its language. */
+static GBytes *
+compose_waitlist_offer (OknoEmailSink   *self,
+                        const Template  *template,
+                        const char      *key,
+                        JsonObject      *payload,
+                        GError         **error)
+{
+  Compose c = { 0 };
+  JsonNode *node = json_object_get_member (payload, "waitlist");
+  JsonObject *entry = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *to_address = entry ? json_object_get_string_member_with_default (entry, "email", NULL) : NULL;
+  GBytes *mime;
+
+  if (to_address == NULL)
+    {
+      g_set_error_literal (error, OKNO_NOTIFY_ERROR, OKNO_NOTIFY_ERROR_NOT_CONFIGURED,
+                           _("The client left no email address."));
+      return NULL;
+    }
+  c.self = self;
+  c.payload = payload;
+  c.language = g_strcmp0 (json_object_get_string_member_with_default (entry, "lang", "ru"), "en") == 0 ? "en" : "ru";
+  c.text = g_string_new (NULL);
+  c.html = g_string_new (NULL);
+  template->fill (&c);
+  if (c.subject == NULL)
+    {
+      g_set_error (error, OKNO_NOTIFY_ERROR, OKNO_NOTIFY_ERROR_REJECTED,
+                   _("Okno has no email for “%s” yet."), "waitlist-offer");
+      compose_clear (&c);
+      return NULL;
+    }
+  mime = build (self, &c, json_object_get_string_member_with_default (entry, "name", NULL), to_address, key, error);
+  compose_clear (&c);
+  return mime;
+}
+
 /**
  * okno_email_sink_compose:
  *
@@ -568,6 +640,8 @@ okno_email_sink_compose (OknoEmailSink  *self,
                    _("Okno has no email for “%s” yet."), event);
       return NULL;
     }
+  if (g_str_equal (event, "waitlist-offer"))
+    return compose_waitlist_offer (self, template, key, payload, error);
   if (!json_object_has_member (payload, "booking") ||
       !JSON_NODE_HOLDS_OBJECT (json_object_get_member (payload, "booking")) ||
       !(c.booking = okno_booking_new_from_json (json_object_get_object_member (payload, "booking"), &local_error)))
