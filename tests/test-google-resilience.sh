@@ -284,7 +284,7 @@ print("\n".join(sorted(rows)))' "$1"
 # demo FOLDER [FAULTS]: prints Olga's view at the end; fails if a step does.
 demo() {
   seed_slots slotdemo0001:2:10 slotdemo0002:2:12
-  connect "$1" || return 1
+  connect "$1" || { diag "connect: $(cat "$TMP/connect.err")"; return 1; }
   [ -z "${2:-}" ] || control faults "$2"
   "$SERVER" --data-dir "$TMP/$1" slots add --start "$(TZ=Europe/Moscow date -d '+6 days' +%Y-%m-%d)T11:00" \
     --minutes 50 --title "Консультация" > "$TMP/add.out" 2> "$TMP/add.err" || { diag "$(cat "$TMP/add.err")"; return 1; }
@@ -294,10 +294,10 @@ demo() {
   [ "$code" = 201 ] || { diag "book: $code $(cat "$TMP/book.json")"; return 1; }
   code=$(book slotdemo0002 "Ольга П.")
   [ "$code" = 201 ] || { diag "book: $code $(cat "$TMP/book.json")"; return 1; }
-  wait_booked "$id" 120 && wait_booked slotdemo0002 120 || return 1
+  wait_booked "$id" 120 && wait_booked slotdemo0002 120 || { diag "not booked: $(store)"; return 1; }
   wait_status '"calendar":\{"state":"synced","lastSync":"[^"]+","pending":0\}' 120 || return 1
   clear_faults
-  stop || return 1
+  stop || { diag "stop: $(tail -n 5 "$TMP/serve.err")"; return 1; }
   olga_view "$id"
 }
 
