@@ -13,6 +13,7 @@
 
 #include "okno-email-message.h"
 #include "okno-email-sink.h"
+#include "okno-reminder-text.h"
 #include "okno-notify-error.h"
 #include "okno-time.h"
 
@@ -86,12 +87,14 @@ static void fill_owner_booked     (Compose *c);
 static void fill_owner_cancelled  (Compose *c);
 static void fill_client_booked    (Compose *c);
 static void fill_client_cancelled (Compose *c);
+static void fill_client_reminder  (Compose *c);
 
 static const Template templates[] = {
   { "booked",    TO_OWNER,  fill_owner_booked },
   { "cancelled", TO_OWNER,  fill_owner_cancelled },
   { "booked",    TO_CLIENT, fill_client_booked },
   { "cancelled", TO_CLIENT, fill_client_cancelled },
+  { "reminder",  TO_CLIENT, fill_client_reminder },
 };
 
 static const char *
@@ -419,6 +422,25 @@ fill_client_cancelled (Compose *c)
 
       add_row (c, tr (c, W_("To book another time")), back, back);
     }
+}
+
+/* OknoReminders' reminder before a session; its words are in
+ * okno-reminder-text.c. */
+static void
+fill_client_reminder (Compose *c)
+{
+  g_autofree char *owner = g_settings_get_string (c->self->settings, "owner-name");
+  g_autoptr(OknoReminderEmail) email = okno_reminder_email_new (c->payload, owner_zone (c), owner,
+                                                                c->self->translate);
+
+  if (email == NULL)
+    {
+      c->subject = g_strdup ("");
+      return;
+    }
+  c->subject = g_strdup (email->subject);
+  for (guint i = 0; email->paragraphs[i] != NULL; i++)
+    add_paragraph (c, email->paragraphs[i]);
 }
 
 static void
