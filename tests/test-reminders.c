@@ -13,7 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "okno-email-sink.h"
 #include "okno-ledger-private.h"
+#include "okno-settings.h"
 #include "okno-outbox-private.h"
 #include "okno-reminder-text.h"
 #include "okno-reminders.h"
@@ -677,6 +679,74 @@ test_reminder_email_text (void)
   g_assert_null (okno_reminder_email_new (payload, moscow, NULL, catalog_translate));
 }
 
+/* A token provider that is never asked: composing sends nothing. */
+#define TEST_TYPE_TOKENS (test_tokens_get_type ())
+G_DECLARE_FINAL_TYPE (TestTokens, test_tokens, TEST, TOKENS, GObject)
+struct _TestTokens { GObject parent_instance; };
+static void tokens_iface_init (OknoTokenProviderInterface *iface) { }
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestTokens, test_tokens, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (OKNO_TYPE_TOKEN_PROVIDER, tokens_iface_init))
+static void test_tokens_class_init (TestTokensClass *klass) { }
+static void test_tokens_init (TestTokens *self) { }
+
+/* The email sink writes a "reminder" item as the client's email, in the
+ * language they booked in, with okno-reminder-text.c's words. */
+static void
+test_email_sink_writes_reminder (void)
+{
+  g_autofree char *dir = okno_test_make_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = okno_settings_new (dir, &error);
+  g_autoptr(OknoTestCalendar) calendar = okno_test_calendar_new ();
+  g_autoptr(OknoLedger) ledger = NULL;
+  g_autoptr(OknoSchedule) schedule = NULL;
+  g_autoptr(TestTokens) tokens = g_object_new (TEST_TYPE_TOKENS, NULL);
+  g_autoptr(OknoGmail) gmail = okno_gmail_new (OKNO_TOKEN_PROVIDER (tokens));
+  g_autoptr(OknoEmailSink) sink = NULL;
+  g_autoptr(JsonObject) payload = json_object_new ();
+  g_autoptr(GBytes) mime = NULL;
+  JsonObject *booking = json_object_new ();
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  ledger = okno_ledger_new (dir, &error);
+  g_assert_no_error (error);
+  schedule = okno_schedule_new (OKNO_CALENDAR (calendar), ledger);
+  g_object_set (schedule, "time-zone", "Europe/Moscow", NULL);
+  g_settings_set_string (settings, "owner-name", "Ольга");
+  sink = okno_email_sink_new (gmail, schedule, settings);
+  okno_email_sink_set_owner (sink, "olga@example.org", "ru");
+  okno_email_sink_set_translate (sink, catalog_translate);
+
+  json_object_set_string_member (booking, "id", "b1");
+  json_object_set_string_member (booking, "slotId", "s1");
+  json_object_set_string_member (booking, "status", "confirmed");
+  json_object_set_string_member (booking, "start", "2030-03-14T12:00:00+03:00");
+  json_object_set_string_member (booking, "end", "2030-03-14T12:50:00+03:00");
+  json_object_set_string_member (booking, "name", "Anna");
+  json_object_set_string_member (booking, "email", "anna@example.org");
+  json_object_set_string_member (booking, "language", "en");
+  json_object_set_string_member (payload, "event", "reminder");
+  json_object_set_int_member (payload, "reminderHours", 24);
+  json_object_set_object_member (payload, "booking", booking);
+
+  mime = okno_email_sink_compose (sink, "client-email", "reminder:b1:20300314T0900Z", payload, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (mime);
+  text = g_strndup (g_bytes_get_data (mime, NULL), g_bytes_get_size (mime));
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "To: "));
+  g_assert_nonnull (strstr (text, "anna@example.org"));
+  /* RFC 2047 (the en dash): «Reminder: your session on 2030-03-14, 12:00–…» */
+  g_assert_nonnull (strstr (text, "Subject: =?UTF-8?Q?Reminder=3A_your_session_on_2030-03-14=2C_12=3A00"));
+
+  okno_test_drain (ledger);
+  g_clear_object (&sink);
+  g_clear_object (&schedule);
+  g_clear_object (&ledger);
+  okno_test_remove_dir (dir);
+}
+
 static void
 test_agenda_hour_setting (void)
 {
@@ -708,6 +778,7 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/okno/reminders/email-text", test_reminder_email_text);
   g_test_add_func ("/okno/reminders/agenda-hour-setting", test_agenda_hour_setting);
+  g_test_add_func ("/okno/reminders/email-sink-writes-reminder", test_email_sink_writes_reminder);
 
   return g_test_run ();
 }

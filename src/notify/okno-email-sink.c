@@ -14,8 +14,8 @@
 #include "okno-email-message.h"
 #include "okno-email-sink.h"
 #include "okno-move-text.h"
-#include "okno-notify-error.h"
 #include "okno-reminder-text.h"
+#include "okno-notify-error.h"
 #include "okno-time.h"
 #include "okno-waitlist.h"
 
@@ -475,17 +475,8 @@ fill_client_reminder (Compose *c)
   if (email == NULL)
     return;
   c->subject = g_strdup (email->subject);
-  g_string_append_printf (c->text, "%s\n", email->text);
-  {
-    /* Its HTML is a whole document: keep what is in its body. */
-    const char *body = strstr (email->html, "<body>");
-    const char *end = g_strrstr (email->html, "</body>");
-
-    if (body != NULL && end != NULL && end > body)
-      g_string_append_len (c->html, body + 6, end - (body + 6));
-    else
-      g_string_append (c->html, email->html);
-  }
+  for (guint i = 0; email->paragraphs[i] != NULL; i++)
+    add_paragraph (c, email->paragraphs[i]);
 }
 
 /* A time opened for a client on the waitlist (who has no booking: the
