@@ -763,6 +763,14 @@ check_cb (gpointer user_data)
 static void
 schedule_changed_cb (OknoWaitlist *self)
 {
+  /* Nobody waits: nothing to look for (a look walks every slot in the
+   * booking window, too much for each booking of a large calendar); the
+   * next to join looks first. */
+  if (self->entries->len == 0)
+    {
+      g_clear_pointer (&self->open, g_hash_table_unref);
+      return;
+    }
   if (self->check_source == 0)
     self->check_source = g_idle_add (check_cb, self);
 }
@@ -1241,6 +1249,9 @@ okno_waitlist_join_async (OknoWaitlist        *self,
   json_object_set_string_member (entry, "lang", lang ? lang : "ru");
   json_object_set_string_member (entry, "pageUrl", page_url ? page_url : "");
   json_object_set_array_member (entry, "offered", json_array_new ());
+  /* The first to wait: remember what is open now, to see what opens next. */
+  if (self->open == NULL)
+    okno_waitlist_check_opened (self, now);
   g_ptr_array_add (self->entries, entry);
 
   joined = g_new0 (Joined, 1);
