@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "okno-outbox-private.h"
+#include "okno-time.h"
 #include "okno-test-http.h"
 
 typedef struct
@@ -206,6 +207,54 @@ test_outage_then_back_in_order (TgFixture     *f,
   g_assert_cmpuint (okno_attention_get_count (okno_profile_get_attention (f->http.instance)), ==, 0);
 }
 
+/* A message that still cannot go a day after it was written needs Olga:
+ * within the day Telegram's 502s only delay it; once the clock passes the
+ * day, the next failure makes one attention item and the tries stop. */
+static void
+test_a_day_of_failure_needs_olga (TgFixture     *f,
+                                  gconstpointer  data)
+{
+  OknoOutbox *outbox = okno_profile_get_outbox (f->http.instance);
+  OknoAttention *attention = okno_profile_get_attention (f->http.instance);
+  g_autofree char *body = g_strdup_printf ("{\"slotId\":\"%s\",\"name\":\"Анна\",\"phone\":\"+79991234567\"}",
+                                           okno_event_get_id (f->http.slot));
+  g_autoptr(Response) booked = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_hours (now, 24);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint tries;
+
+  _okno_outbox_set_backoff (outbox, 10, 50);
+  control (f, "/control/mode", "bad_gateway_json 1000000");
+  booked = okno_test_http_request (&f->http, "POST", "/api/book", body);
+  g_assert_cmpuint (booked->status, ==, 201);
+
+  /* Hours of outage: retried, no attention item. */
+  wait_for_status (f, 502, 5);
+  g_assert_cmpuint (okno_attention_get_count (attention), ==, 0);
+  g_assert_cmpuint (okno_outbox_get_pending (outbox, "telegram"), ==, 1);
+
+  okno_time_set_now_for_testing (tomorrow);
+  while (okno_attention_get_count (attention) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  okno_time_set_now_for_testing (NULL);
+
+  g_assert_cmpuint (okno_attention_get_count (attention), ==, 1);
+  g_assert_cmpuint (okno_outbox_get_pending (outbox, "telegram"), ==, 0);
+  /* No more tries after that. */
+  tries = count_status (f, 502);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_cmpuint (count_status (f, 502), ==, tries);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -214,6 +263,8 @@ main (int   argc,
 
   g_test_add ("/okno/telegram-outbox/booking-reaches-telegram-once", TgFixture, NULL,
               set_up, test_booking_reaches_telegram_once, tear_down);
+  g_test_add ("/okno/telegram-outbox/a-day-of-failure-needs-olga", TgFixture, NULL,
+              set_up, test_a_day_of_failure_needs_olga, tear_down);
   g_test_add ("/okno/telegram-outbox/outage-then-back-in-order", TgFixture, NULL,
               set_up, test_outage_then_back_in_order, tear_down);
 

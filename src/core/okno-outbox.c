@@ -150,6 +150,18 @@ retry_later (Run       *run,
   run->timer = g_timeout_add ((guint) MIN (delay, G_MAXUINT), retry_due_cb, run);
 }
 
+/* Outages of hours only delay a notification; one still failing a day
+ * after it was written needs Olga (an attention item; no more tries). */
+static gboolean
+has_failed_for_a_day (Run *run)
+{
+  const char *text = json_object_get_string_member_with_default (run->item, "created", NULL);
+  g_autoptr(GDateTime) created = text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+  g_autoptr(GDateTime) now = okno_time_now_utc ();
+
+  return created != NULL && g_date_time_difference (now, created) >= G_TIME_SPAN_DAY;
+}
+
 static char *
 describe_booking (OknoOutbox  *self,
                   OknoBooking *booking)
@@ -426,7 +438,21 @@ delivered_cb (GObject      *object,
 
     case OKNO_NOTIFY_SINK_RETRY:
     default:
-      retry_later (run, after);
+      if (has_failed_for_a_day (run))
+        {
+          g_autofree char *message = NULL;
+          g_autoptr(JsonObject) attention = NULL;
+          const char *kind = json_object_get_string_member (run->item, "kind");
+
+          /* Translators: the first %s is a channel (desktop, telegram, email), the second why */
+          message = g_strdup_printf (_("A %s notification could not be sent for a whole day: %s"), kind,
+                                     error ? error->message : _("the channel did not answer"));
+          attention = okno_attention_item_new ("notify-failed", run->key, message);
+          g_message ("Notification %s still failing after a day", run->key);
+          finish_run (run, attention);
+        }
+      else
+        retry_later (run, after);
       break;
     }
 }
