@@ -21,6 +21,7 @@
 #include "okno-window.h"
 
 static GPtrArray *notifications;
+static GPtrArray *notification_actions;   /* each notification's button labels, joined by "," */
 
 /* A stand-in for the desktop's notification server on the test's private
  * session bus: it records the summary of every notification. */
@@ -50,8 +51,16 @@ notifications_method_cb (GDBusConnection       *connection,
     {
       const char *summary;
 
+      g_autofree const char **actions = NULL;
+      g_autoptr(GString) labels = g_string_new (NULL);
+
       g_variant_get_child (parameters, 3, "&s", &summary);
+      g_variant_get_child (parameters, 5, "^a&s", &actions);
       g_ptr_array_add (notifications, g_strdup (summary));
+      /* [key, label, key, label, …] */
+      for (guint i = 0; actions && actions[i] && actions[i + 1]; i += 2)
+        g_string_append_printf (labels, "%s%s", labels->len ? "," : "", actions[i + 1]);
+      g_ptr_array_add (notification_actions, g_strdup (labels->str));
       g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notifications->len));
     }
   else if (g_str_equal (method, "GetCapabilities"))
@@ -74,6 +83,7 @@ start_fake_notification_server (void)
   g_autoptr(GVariant) reply = NULL;
 
   notifications = g_ptr_array_new_with_free_func (g_free);
+  notification_actions = g_ptr_array_new_with_free_func (g_free);
   g_assert_nonnull (bus);
   g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0],
                                      &vtable, NULL, NULL, NULL);
@@ -554,6 +564,7 @@ test_booking_over_http_appears (Fixture       *f,
   g_date_time_unref (f->week.monday);
   f->week.monday = g_date_time_ref (okno_week_view_get_week (f->week.grid));
   g_ptr_array_set_size (notifications, 0);
+  g_ptr_array_set_size (notification_actions, 0);
   add (f, "🔓 СЛОТ: Разбор", 2, 15, 0, 40, TRUE);
   okno_test_week_settle (&f->week);
   start = okno_test_week_at (&f->week, 2, 15, 0);
@@ -579,6 +590,18 @@ test_booking_over_http_appears (Fixture       *f,
   g_assert_cmpuint (notifications->len, ==, 1);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (notifications, 0), "New booking: Ольга, "));
   g_assert_true (g_str_has_suffix (g_ptr_array_index (notifications, 0), " 15:00"));
+
+  /* Its Show opens the window at the booking's week, from another week. */
+  g_assert_cmpstr (g_ptr_array_index (notification_actions, 0), ==, "Show");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->week.window), "week.previous", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->week.window), "week.previous", NULL));
+  g_assert_false (g_date_time_equal (okno_week_view_get_week (f->week.grid), f->week.monday));
+  {
+    g_autofree char *iso = g_date_time_format_iso8601 (start);
+
+    g_action_group_activate_action (G_ACTION_GROUP (f->week.app), "show-booking", g_variant_new_string (iso));
+  }
+  g_assert_true (g_date_time_equal (okno_week_view_get_week (f->week.grid), f->week.monday));
 }
 
 typedef struct

@@ -200,6 +200,23 @@ activate_action (GSimpleAction *action,
   g_application_activate (G_APPLICATION (user_data));
 }
 
+/* A notification's Show: the window, at the week of the booking that
+ * starts at @parameter (an ISO 8601 time). */
+static void
+show_booking_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  OknoApplication *self = OKNO_APPLICATION (user_data);
+  g_autoptr(GDateTime) start = g_date_time_new_from_iso8601 (g_variant_get_string (parameter, NULL), NULL);
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (start != NULL && OKNO_IS_WINDOW (window))
+    okno_window_set_week (OKNO_WINDOW (window), start);
+}
+
 static void
 google_reconnected_cb (GObject      *object,
                        GAsyncResult *result,
@@ -242,6 +259,7 @@ google_reconnect_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "google-reconnect", google_reconnect_action },
   { "activate", activate_action },
+  { "show-booking", show_booking_action, "s" },
   { "preferences", preferences_action },
   { "session-types", session_types_action },
   { "about", about_action },

@@ -33,6 +33,17 @@ static void sink_iface_init (OknoNotifySinkInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (OknoDesktopSink, okno_desktop_sink, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (OKNO_TYPE_NOTIFY_SINK, sink_iface_init))
 
+/* Clicked, or its Show button: the window opens at the booking's week. */
+static void
+show_at_booking (GNotification *notification,
+                 OknoBooking   *booking)
+{
+  g_autofree char *start = g_date_time_format_iso8601 (okno_booking_get_start (booking));
+
+  g_notification_set_default_action_and_target (notification, "app.show-booking", "s", start);
+  g_notification_add_button_with_target (notification, _("Show"), "app.show-booking", "s", start);
+}
+
 static void
 okno_desktop_sink_deliver_async (OknoNotifySink      *sink,
                                  const char          *kind,
@@ -102,7 +113,7 @@ okno_desktop_sink_deliver_async (OknoNotifySink      *sink,
       notification = g_notification_new (moved);
       if (okno_booking_get_session_type (booking) != NULL)
         g_notification_set_body (notification, okno_booking_get_session_type (booking));
-      g_notification_set_default_action (notification, "app.activate");
+      show_at_booking (notification, booking);
       g_application_send_notification (self->application, key, notification);
       g_task_return_int (task, OKNO_NOTIFY_SINK_OK);
       return;
@@ -118,7 +129,7 @@ okno_desktop_sink_deliver_async (OknoNotifySink      *sink,
   notification = g_notification_new (title);
   if (body != NULL && body[0] != '\0')
     g_notification_set_body (notification, body);
-  g_notification_set_default_action (notification, "app.activate");
+  show_at_booking (notification, booking);
   g_application_send_notification (self->application, key, notification);
 
   g_task_return_int (task, OKNO_NOTIFY_SINK_OK);
