@@ -101,6 +101,8 @@ connected_cb (GObject      *object,
       return;
     }
   show_account (self);
+  /* Email through this account from now on, not from the next start. */
+  okno_profile_use_google_account (self->profile, self->auth);
   okno_google_switch_to_google_async (self->profile, self->cancellable, switched_cb, g_object_ref (self));
 }
 
