@@ -41,4 +41,12 @@ void       okno_test_pointer_to      (GtkWidget  *widget,
                                       double      x,
                                       double      y);
 
+/* A stand-in for the desktop's notification server on the test's private
+ * session bus (start it before the application): it records each
+ * notification's summary, and its buttons' labels joined by ",". */
+void       okno_test_start_notification_server (void);
+GPtrArray *okno_test_notification_summaries    (void);
+GPtrArray *okno_test_notification_buttons      (void);
+gboolean   okno_test_has_notification          (gpointer unused);
+
 G_END_DECLS

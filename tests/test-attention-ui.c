@@ -15,69 +15,8 @@
 #include "okno-test-utils.h"
 #include "okno-window.h"
 
-static GPtrArray *notifications;
+static GPtrArray *notifications;   /* okno_test_notification_summaries () */
 
-/* A stand-in for the desktop's notification server on the test's private
- * session bus: it records the summary of every notification. */
-static const char notifications_xml[] =
-  "<node><interface name='org.freedesktop.Notifications'>"
-  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
-  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
-  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
-  "<arg type='u' direction='out'/></method>"
-  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
-  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
-  "<method name='GetServerInformation'><arg type='s' direction='out'/><arg type='s' direction='out'/>"
-  "<arg type='s' direction='out'/><arg type='s' direction='out'/></method>"
-  "</interface></node>";
-
-static void
-notifications_method_cb (GDBusConnection       *connection,
-                         const char            *sender,
-                         const char            *path,
-                         const char            *interface,
-                         const char            *method,
-                         GVariant              *parameters,
-                         GDBusMethodInvocation *invocation,
-                         gpointer               user_data)
-{
-  if (g_str_equal (method, "Notify"))
-    {
-      const char *summary;
-
-      g_variant_get_child (parameters, 3, "&s", &summary);
-      g_ptr_array_add (notifications, g_strdup (summary));
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notifications->len));
-    }
-  else if (g_str_equal (method, "GetCapabilities"))
-    {
-      const char *caps[] = { "body", "actions", NULL };
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
-    }
-  else if (g_str_equal (method, "GetServerInformation"))
-    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ssss)", "fake", "okno", "1", "1.2"));
-  else
-    g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static void
-start_fake_notification_server (void)
-{
-  static const GDBusInterfaceVTable vtable = { notifications_method_cb };
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
-  g_autoptr(GVariant) reply = NULL;
-
-  notifications = g_ptr_array_new_with_free_func (g_free);
-  g_assert_nonnull (bus);
-  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0],
-                                     &vtable, NULL, NULL, NULL);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "RequestName",
-                                       g_variant_new ("(su)", "org.freedesktop.Notifications", 4),
-                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  g_assert_nonnull (reply);
-}
 
 static guint
 n_rows (GtkWidget *list)
@@ -87,12 +26,6 @@ n_rows (GtkWidget *list)
   for (GtkWidget *child = gtk_widget_get_first_child (list); child; child = gtk_widget_get_next_sibling (child))
     n++;
   return n;
-}
-
-static gboolean
-has_notification (gpointer unused)
-{
-  return notifications->len > 0;
 }
 
 static gboolean
@@ -138,7 +71,7 @@ test_attention_button (void)
     found |= g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), "1") == 0;
   g_assert_true (found);
   /* It is also a desktop notification. */
-  okno_test_iterate_until (has_notification, NULL, 5000);
+  okno_test_iterate_until (okno_test_has_notification, NULL, 5000);
   g_assert_cmpuint (notifications->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (notifications, 0), ==, "Okno needs your attention");
 
@@ -169,7 +102,8 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  start_fake_notification_server ();
+  okno_test_start_notification_server ();
+  notifications = okno_test_notification_summaries ();
   g_test_add_func ("/okno/window/attention", test_attention_button);
 
   status = g_test_run ();

@@ -20,79 +20,9 @@
 #include "okno-week-view-private.h"
 #include "okno-window.h"
 
-static GPtrArray *notifications;
-static GPtrArray *notification_actions;   /* each notification's button labels, joined by "," */
+static GPtrArray *notifications;          /* okno_test_notification_summaries () */
+static GPtrArray *notification_actions;   /* okno_test_notification_buttons () */
 
-/* A stand-in for the desktop's notification server on the test's private
- * session bus: it records the summary of every notification. */
-static const char notifications_xml[] =
-  "<node><interface name='org.freedesktop.Notifications'>"
-  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
-  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
-  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
-  "<arg type='u' direction='out'/></method>"
-  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
-  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
-  "<method name='GetServerInformation'><arg type='s' direction='out'/><arg type='s' direction='out'/>"
-  "<arg type='s' direction='out'/><arg type='s' direction='out'/></method>"
-  "</interface></node>";
-
-static void
-notifications_method_cb (GDBusConnection       *connection,
-                         const char            *sender,
-                         const char            *path,
-                         const char            *interface,
-                         const char            *method,
-                         GVariant              *parameters,
-                         GDBusMethodInvocation *invocation,
-                         gpointer               user_data)
-{
-  if (g_str_equal (method, "Notify"))
-    {
-      const char *summary;
-
-      g_autofree const char **actions = NULL;
-      g_autoptr(GString) labels = g_string_new (NULL);
-
-      g_variant_get_child (parameters, 3, "&s", &summary);
-      g_variant_get_child (parameters, 5, "^a&s", &actions);
-      g_ptr_array_add (notifications, g_strdup (summary));
-      /* [key, label, key, label, …] */
-      for (guint i = 0; actions && actions[i] && actions[i + 1]; i += 2)
-        g_string_append_printf (labels, "%s%s", labels->len ? "," : "", actions[i + 1]);
-      g_ptr_array_add (notification_actions, g_strdup (labels->str));
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notifications->len));
-    }
-  else if (g_str_equal (method, "GetCapabilities"))
-    {
-      const char *caps[] = { "body", "actions", NULL };
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
-    }
-  else if (g_str_equal (method, "GetServerInformation"))
-    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ssss)", "fake", "okno", "1", "1.2"));
-  else
-    g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static void
-start_fake_notification_server (void)
-{
-  static const GDBusInterfaceVTable vtable = { notifications_method_cb };
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
-  g_autoptr(GVariant) reply = NULL;
-
-  notifications = g_ptr_array_new_with_free_func (g_free);
-  notification_actions = g_ptr_array_new_with_free_func (g_free);
-  g_assert_nonnull (bus);
-  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0],
-                                     &vtable, NULL, NULL, NULL);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "RequestName",
-                                       g_variant_new ("(su)", "org.freedesktop.Notifications", 4),
-                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  g_assert_nonnull (reply);
-}
 
 /* Any free port for the page; Olga's zone; no rate limit. */
 #define SETTINGS "[okno]\nport=uint16 0\ntime-zone='Europe/Moscow'\nrate-limit=uint32 0\ncontact='@olga_rozet'\n" \
@@ -540,12 +470,6 @@ is_nonzero (gpointer data)
   return *(guint *) data != 0;
 }
 
-static gboolean
-has_notification (gpointer data)
-{
-  return notifications->len > 0;
-}
-
 /* A booking made through the page shows in the open window. */
 static void
 test_booking_over_http_appears (Fixture       *f,
@@ -586,7 +510,7 @@ test_booking_over_http_appears (Fixture       *f,
   g_assert_cmpuint (status, ==, 201);
 
   /* Olga is told: «New booking: Ольга, Wed 15:00». */
-  okno_test_iterate_until (has_notification, NULL, 10000);
+  okno_test_iterate_until (okno_test_has_notification, NULL, 10000);
   g_assert_cmpuint (notifications->len, ==, 1);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (notifications, 0), "New booking: Ольга, "));
   g_assert_true (g_str_has_suffix (g_ptr_array_index (notifications, 0), " 15:00"));
@@ -783,8 +707,9 @@ main (int   argc,
   ADD ("/okno/week-view/delete-booked-asks", test_delete_booked_asks);
   ADD ("/okno/week-view/slot-rule", test_slot_rule);
 
-  start_fake_notification_server ();
+  okno_test_start_notification_server ();
+  notifications = okno_test_notification_summaries ();
+  notification_actions = okno_test_notification_buttons ();
   status = g_test_run ();
-  g_clear_pointer (&notifications, g_ptr_array_unref);
   return status;
 }
