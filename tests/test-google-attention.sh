@@ -11,13 +11,7 @@ set -u
 
 SERVER=$1
 FAKE=$2
-TMP=$(mktemp -d)
-FAKE_PID=
-CONNECT_PID=
-SERVE_PID=
-trap 'kill $FAKE_PID $CONNECT_PID $SERVE_PID 2>/dev/null; rm -rf "$TMP"' EXIT
-n=0
-failed=0
+. "$(dirname "$0")/google-test-lib.sh"
 
 ok() {
   n=$((n + 1))
@@ -27,25 +21,12 @@ ok() {
   fi
 }
 
-wait_line() {
-  i=0
-  while [ ! -s "$1" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
-  [ -s "$1" ]
-}
 # Waits (up to 90 s, the machine may be loaded) until the command in $1 succeeds.
 wait_for() {
   i=0
   while ! eval "$1" && [ $i -lt "${WAIT_STEPS:-450}" ]; do sleep 0.2; i=$((i + 1)); done
   eval "$1"
 }
-
-"$FAKE" --quiet > "$TMP/fake.out" &
-FAKE_PID=$!
-wait_line "$TMP/fake.out"
-BASE=$(head -n 1 "$TMP/fake.out")
-export OKNO_GOOGLE_AUTH_URL="$BASE/o/oauth2/v2/auth" OKNO_GOOGLE_TOKEN_URL="$BASE/token" \
-       OKNO_GOOGLE_CALENDAR_URL="$BASE/calendar/v3" OKNO_GMAIL_URL="$BASE/gmail/v1" \
-       OKNO_GOOGLE_CLIENT_ID=fake-client-id OKNO_GOOGLE_CLIENT_SECRET=fake-client-secret
 
 run() { "$SERVER" --data-dir "$TMP/d" "$@"; }
 control() { curl -s -f -X POST -H 'Content-Type: application/json' -d "$2" "$BASE/_fake/$1" >/dev/null; }
