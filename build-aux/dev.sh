@@ -28,7 +28,7 @@ BENCH_DEPS=(wrk nginx-light)
 
 log() { printf '\033[1mdev.sh:\033[0m %s\n' "$*" >&2; }
 
-# Set when this run installed something: meson finds programs (xvfb-run,
+# Set when this run installed something: meson finds programs (Xvfb,
 # xdotool, node, the validators) when it sets a build up, so an existing
 # build directory is set up again to register their tests.
 INSTALLED=
