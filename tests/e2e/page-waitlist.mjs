@@ -43,9 +43,11 @@ async function joinFlow(js) {
 
   // The page shown when a time was just taken links to the waitlist.
   await page.goto(base + `/book?slot=${takenSlot}`);
-  await page.locator('a', { hasText: 'Встать в лист ожидания' }).first().waitFor();
-  ok(true, `${label}: a taken time's page links to the waitlist`);
-  await page.locator('a', { hasText: 'Встать в лист ожидания' }).first().click();
+  const toWaitlist = page.locator('a', { hasText: 'Встать в лист ожидания' }).first();
+  await toWaitlist.waitFor();
+  const href = await toWaitlist.getAttribute('href');
+  ok(new URL(href, base).pathname === '/waitlist', `${label}: a taken time's page links to the waitlist`, href);
+  await toWaitlist.click();
   await page.locator('h1', { hasText: 'Встать в лист ожидания' }).waitFor();
   await assertTouchTargets(page, `${label} waitlist form`);
   await audit(page, `${label} waitlist form`, js ? null : helper);
