@@ -13,6 +13,7 @@
 #include "okno-backoff.h"
 #include "okno-errors.h"
 #include "okno-journal-record.h"
+#include "okno-notify-sink.h"
 #include "okno-outbox-private.h"
 #include "okno-time.h"
 
@@ -513,6 +514,31 @@ start_run (Run *run)
                                   delivered_cb, run);
 }
 
+/* The client's address for a message to a client, else "" (Olga). */
+static const char *
+client_address (JsonObject *item,
+                const char *kind)
+{
+  JsonObject *payload = get_payload (item);
+  const char *holders[] = { "booking", "waitlist" };
+
+  if (g_strcmp0 (kind, OKNO_NOTIFY_KIND_CLIENT_EMAIL) != 0 || payload == NULL)
+    return "";
+  for (guint i = 0; i < G_N_ELEMENTS (holders); i++)
+    {
+      JsonNode *node = json_object_get_member (payload, holders[i]);
+
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        {
+          JsonNode *email = json_object_get_member (json_node_get_object (node), "email");
+
+          if (email != NULL && JSON_NODE_HOLDS_VALUE (email) && json_node_get_value_type (email) == G_TYPE_STRING)
+            return json_node_get_string (email);
+        }
+    }
+  return "";
+}
+
 /* Starts @item unless it runs already, waits for its slot or its sink. */
 static void
 consider_item (OknoOutbox *self,
@@ -541,8 +567,10 @@ consider_item (OknoOutbox *self,
   else
     {
       /* One recipient's messages go out in order: one at a time, the next
-       * only once this one is done (retries included). */
-      slot_id = lane = g_strconcat ("notify/", kind, NULL);
+       * only once this one is done (retries included). Olga is the one
+       * recipient of her channels; clients each have their own lane, so
+       * one unreachable address holds up nobody else. */
+      slot_id = lane = g_strconcat ("notify/", kind, "/", client_address (item, kind), NULL);
       if (g_hash_table_contains (self->busy_slots, lane))
         {
           self->slot_waiters = TRUE;
