@@ -72,7 +72,7 @@ serve_status() {
   if [ "$state" != "$1" ]; then
     # Seen rarely on a loaded machine: say what the server said, then try
     # once more (the closing note of 2026-12-03 tracks this).
-    sed 's/^/# serve.out: /' "$DIR/serve.out" >&2
+    echo "# wanted $1, the server $alive, /api/status said: $last" >&2; sed 's/^/# serve.out: /' "$DIR/serve.out" >&2
     serve_status_once "$1" 600
   fi
   echo "$state"
@@ -86,10 +86,12 @@ serve_status_once() {
   state=
   i=0
   while [ $i -lt $2 ]; do
-    state=$(curl -s "${URL}api/status" | sed -n 's/.*"calcom":{"state":"\([a-z]*\)".*/\1/p')
+    last=$(curl -sS -m 5 "${URL}api/status" 2>&1)
+    state=$(echo "$last" | sed -n 's/.*"calcom":{"state":"\([a-z]*\)".*/\1/p')
     [ "$state" = "$1" ] && break
     sleep 0.05; i=$((i + 1))
   done
+  alive=$(kill -0 $SERVE_PID 2>/dev/null && echo running || echo gone)
   kill $SERVE_PID; wait $SERVE_PID 2>/dev/null; SERVE_PID=
 }
 
