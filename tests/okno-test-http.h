@@ -66,4 +66,18 @@ char        *okno_test_http_form_stamp_for (Fixture      *f,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Response, okno_test_response_free)
 
+/* The http fixture with Telegram set up against tests/fake-telegram (its
+ * program given), a session for the fake's /control endpoints. */
+typedef struct
+{
+  Fixture      http;
+  GSubprocess *fake;
+  char        *base;
+  SoupSession *control;
+} TelegramFixture;
+
+void         okno_test_telegram_set_up    (TelegramFixture *f,
+                                           const char      *fake_program);
+void         okno_test_telegram_tear_down (TelegramFixture *f);
+
 G_END_DECLS

@@ -14,47 +14,21 @@
 #include "okno-test-utils.h"
 #include "okno-time.h"
 
-typedef struct
-{
-  Fixture      http;
-  GSubprocess *fake;
-  char        *base;
-  SoupSession *control;
-} TgFixture;
+typedef TelegramFixture TgFixture;
 
 static void
 set_up (TgFixture     *f,
         gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  OknoTelegram *telegram;
-
-  f->fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, FAKE_TELEGRAM, NULL);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->fake));
-  f->base = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  f->control = soup_session_new ();
-
-  okno_test_http_set_up (&f->http, GINT_TO_POINTER (0));
-  telegram = okno_profile_get_telegram (f->http.instance);
-  g_object_set (telegram, "base-url", f->base, NULL);
-  okno_telegram_set_token (telegram, "123456:okno-test-token");
-  g_settings_set_string (okno_profile_get_settings (f->http.instance), "telegram-chat-id", "424242");
+  okno_test_telegram_set_up (f, FAKE_TELEGRAM);
 }
 
 static void
 tear_down (TgFixture     *f,
            gconstpointer  data)
 {
-  okno_test_http_tear_down (&f->http, NULL);
   okno_time_set_now_for_testing (NULL);
-  g_subprocess_send_signal (f->fake, SIGTERM);
-  g_subprocess_wait (f->fake, NULL, NULL);
-  g_clear_object (&f->fake);
-  g_clear_object (&f->control);
-  g_free (f->base);
+  okno_test_telegram_tear_down (f);
 }
 
 static JsonArray *
