@@ -29,4 +29,4 @@ if [ ! -s "$scratch/display" ]; then
   exit 1
 fi
 export DISPLAY=":$(head -n 1 "$scratch/display")"
-dbus-run-session -- "$@"
+dbus-run-session --dbus-daemon="$(dirname "$0")/dbus-daemon-quiet.sh" -- "$@"
