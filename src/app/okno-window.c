@@ -268,6 +268,12 @@ update_first_steps (OknoWindow *self)
 }
 
 static void
+calendar_state_changed_cb (OknoWindow *self)
+{
+  okno_session_types_ensure (okno_profile_get_settings (self->instance), okno_profile_get_schedule (self->instance));
+}
+
+static void
 schedule_changed_cb (OknoWindow *self)
 {
   update_day_header (self);
@@ -734,6 +740,9 @@ okno_window_new (OknoApplication *application)
 
   settings = okno_profile_get_settings (self->instance);
   okno_session_types_ensure (settings, okno_profile_get_schedule (self->instance));
+  /* On Google's first start the types are learnt once its first sync is in. */
+  g_signal_connect_object (okno_schedule_get_calendar (okno_profile_get_schedule (self->instance)), "notify::state",
+                           G_CALLBACK (calendar_state_changed_cb), self, G_CONNECT_SWAPPED);
   /* Not g_settings_create_action(): that action would outlive the window
    * through the settings' signal and report to a window that is gone. */
   type_action = g_simple_action_new_stateful (OKNO_CURRENT_SESSION_TYPE_KEY, G_VARIANT_TYPE_STRING,
