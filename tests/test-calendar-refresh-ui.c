@@ -13,6 +13,7 @@
 #include "okno-application.h"
 #include "okno-calendar-banner.h"
 #include "okno-calendar-refresher.h"
+#include "okno-google-page.h"
 #include "okno-test-calendar.h"
 #include "okno-test-ui.h"
 #include "okno-test-profile.h"
@@ -161,6 +162,56 @@ test_reconnect_notification (void)
   okno_test_settle_profile (okno_application_get_profile (app));
 }
 
+/* Preferences → Google Calendar: the busy calendars are a setting Olga
+ * edits there, as ids separated by commas; empty is every selected one. */
+static void
+test_google_page_busy_calendars (void)
+{
+  g_autoptr(OknoApplication) app = okno_application_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_auto(GStrv) ids = NULL;
+  OknoProfile *profile;
+  GSettings *settings;
+  GtkWidget *window;
+  GtkWidget *busy = NULL;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  okno_test_iterate_until (okno_test_is_shown, okno_test_activate (GTK_APPLICATION (app)), 10000);
+  profile = okno_application_get_profile (app);
+  settings = okno_profile_get_settings (profile);
+
+  window = adw_preferences_window_new ();
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (okno_google_page_new (profile)));
+  gtk_window_present (GTK_WINDOW (window));
+  okno_test_iterate_until (okno_test_is_shown, window, 10000);
+  okno_test_collect (window, ADW_TYPE_ENTRY_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (strstr (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), "busy") != NULL)
+      busy = g_ptr_array_index (rows, i);
+  g_assert_nonnull (busy);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (busy)), ==, "");
+
+  gtk_editable_set_text (GTK_EDITABLE (busy), " work@example.com,, family@example.com ");
+  ids = g_settings_get_strv (settings, "google-busy-calendars");
+  g_assert_cmpuint (g_strv_length (ids), ==, 2);
+  g_assert_cmpstr (ids[0], ==, "work@example.com");
+  g_assert_cmpstr (ids[1], ==, "family@example.com");
+  g_clear_pointer (&ids, g_strfreev);
+
+  g_settings_set_strv (settings, "google-busy-calendars", (const char * const []) { "a@example.com", NULL });
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (busy)), ==, "a@example.com");
+  gtk_editable_set_text (GTK_EDITABLE (busy), "");
+  ids = g_settings_get_strv (settings, "google-busy-calendars");
+  g_assert_cmpuint (g_strv_length (ids), ==, 0);
+  okno_test_save_screenshot (window, "preferences-google.png");
+
+  okno_test_destroy_window (GTK_WINDOW (window));
+  gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  okno_test_settle_profile (profile);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -182,6 +233,7 @@ main (int   argc,
   okno_test_start_notification_server ();
   g_test_add_func ("/okno/window/refresh-on-focus-and-week", test_refresh_on_focus_and_week);
   g_test_add_func ("/okno/window/google-reconnect-notification", test_reconnect_notification);
+  g_test_add_func ("/okno/window/google-page-busy-calendars", test_google_page_busy_calendars);
 
   return g_test_run ();
 }
