@@ -548,6 +548,17 @@ test_booking_mails_each_recipient_once (MailFixture   *f,
   escaped = g_uri_escape_string (token, NULL, FALSE);
   cancel = g_strdup_printf ("https://book.example.org/booking/%s?token=%s&lang=en", id, escaped);
   g_assert_nonnull (strstr (parts.plain, cancel));
+  /* «Change time», as on the confirmation page: the page's own address. */
+  {
+    g_autofree char *reschedule = g_strdup_printf ("https://book.example.org/reschedule?booking=%s&amp;token=%s&amp;lang=en",
+                                                   id, escaped);
+    g_autofree char *plain = g_strdup_printf ("https://book.example.org/reschedule?booking=%s&token=%s&lang=en",
+                                              id, escaped);
+
+    g_assert_nonnull (strstr (parts.plain, plain));
+    g_assert_nonnull (strstr (parts.plain, "Change the time"));
+    g_assert_nonnull (strstr (parts.html, reschedule));
+  }
 
   /* The invitation parses, and is this booking's. */
   g_assert_nonnull (parts.ics);

@@ -394,8 +394,12 @@ fill_client_booked (Compose *c)
       g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
       g_autofree char *cancel = g_strdup_printf ("%s/booking/%s?token=%s&lang=%s", page,
                                                  okno_booking_get_id (c->booking), escaped, c->language);
+      g_autofree char *reschedule = g_strdup_printf ("%s/reschedule?booking=%s&token=%s&lang=%s", page,
+                                                     okno_booking_get_id (c->booking), escaped, c->language);
 
       add_row (c, tr (c, W_("Change of plans? Cancel the booking")), cancel, cancel);
+      /* The same page as the confirmation's «Change time» (issue 13.1). */
+      add_row (c, tr (c, W_("Another time suits you better? Change the time")), reschedule, reschedule);
     }
   if (c->self->owner_address != NULL)
     {
