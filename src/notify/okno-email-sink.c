@@ -717,6 +717,48 @@ okno_email_sink_compose_test (OknoEmailSink  *self,
   return mime;
 }
 
+/**
+ * okno_email_sink_compose_news:
+ * @title: the headline, as every channel says it (Olga's language)
+ * @detail: (nullable): a line on what it means
+ * @key: the message's key (its Message-ID derives from it)
+ *
+ * A message to Olga that is not about a booking: the Cal.com watch's news
+ * («Cal.com is back»), which every channel announces.
+ *
+ * Returns: (transfer full): the message, or %NULL and @error
+ */
+GBytes *
+okno_email_sink_compose_news (OknoEmailSink  *self,
+                              const char     *title,
+                              const char     *detail,
+                              const char     *key,
+                              GError        **error)
+{
+  Compose c = { 0 };
+  GBytes *mime;
+
+  g_return_val_if_fail (OKNO_IS_EMAIL_SINK (self), NULL);
+  g_return_val_if_fail (title != NULL, NULL);
+
+  if (self->owner_address == NULL)
+    {
+      g_set_error_literal (error, OKNO_NOTIFY_ERROR, OKNO_NOTIFY_ERROR_NOT_CONFIGURED,
+                           _("Okno does not know the Google account’s address: connect Google again."));
+      return NULL;
+    }
+  c.self = self;
+  c.language = self->owner_language;
+  c.text = g_string_new (NULL);
+  c.html = g_string_new (NULL);
+  c.subject = g_strdup (title);
+  if (detail != NULL && detail[0] != '\0')
+    add_paragraph (&c, detail);
+  mime = build (self, &c, NULL, self->owner_address, key, error);
+  compose_clear (&c);
+  return mime;
+}
+
 static void
 sent_cb (GObject      *object,
          GAsyncResult *result,
