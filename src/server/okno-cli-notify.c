@@ -164,6 +164,35 @@ okno_cli_use_email (OknoProfile *profile)
     g_debug ("No Google account for email: %s", error->message);
 }
 
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * okno_cli_send_email:
+ *
+ * After okno_cli_use_email() and the change: lets the email items the
+ * change wrote go out now, and waits (20 s at most) until none is under
+ * way, so that the command never ends between Gmail's answer and the
+ * item's "done". What is left (Gmail unreachable) goes with the next run.
+ */
+void
+okno_cli_send_email (OknoProfile *profile)
+{
+  OknoOutbox *outbox = okno_profile_get_outbox (profile);
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, tick_cb, NULL);
+
+  while ((okno_outbox_get_busy (outbox, OKNO_NOTIFY_KIND_EMAIL) > 0 ||
+          okno_outbox_get_busy (outbox, OKNO_NOTIFY_KIND_CLIENT_EMAIL) > 0) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  okno_profile_flush (profile);
+}
+
 static void
 mail_sent_cb (GObject      *object,
               GAsyncResult *result,
