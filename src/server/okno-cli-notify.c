@@ -164,10 +164,29 @@ okno_cli_use_email (OknoProfile *profile)
     g_debug ("No Google account for email: %s", error->message);
 }
 
-static gboolean
-tick_cb (gpointer user_data)
+typedef struct
 {
-  return G_SOURCE_CONTINUE;
+  GMainLoop  *loop;
+  OknoOutbox *outbox;
+  gint64      deadline;
+} Draining;
+
+static gboolean
+email_busy (OknoOutbox *outbox)
+{
+  return okno_outbox_get_busy (outbox, OKNO_NOTIFY_KIND_EMAIL) > 0 ||
+         okno_outbox_get_busy (outbox, OKNO_NOTIFY_KIND_CLIENT_EMAIL) > 0;
+}
+
+static gboolean
+drain_tick_cb (gpointer user_data)
+{
+  Draining *draining = user_data;
+
+  if (email_busy (draining->outbox) && g_get_monotonic_time () < draining->deadline)
+    return G_SOURCE_CONTINUE;
+  g_main_loop_quit (draining->loop);
+  return G_SOURCE_REMOVE;
 }
 
 /**
@@ -181,15 +200,16 @@ tick_cb (gpointer user_data)
 void
 okno_cli_send_email (OknoProfile *profile)
 {
-  OknoOutbox *outbox = okno_profile_get_outbox (profile);
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (100, tick_cb, NULL);
+  Draining draining = { NULL, okno_profile_get_outbox (profile),
+                        g_get_monotonic_time () + 20 * G_USEC_PER_SEC };
 
-  while ((okno_outbox_get_busy (outbox, OKNO_NOTIFY_KIND_EMAIL) > 0 ||
-          okno_outbox_get_busy (outbox, OKNO_NOTIFY_KIND_CLIENT_EMAIL) > 0) &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
+  if (email_busy (draining.outbox))
+    {
+      draining.loop = g_main_loop_new (NULL, FALSE);
+      g_timeout_add (50, drain_tick_cb, &draining);
+      g_main_loop_run (draining.loop);
+      g_main_loop_unref (draining.loop);
+    }
   okno_profile_flush (profile);
 }
 
