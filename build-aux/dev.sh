@@ -175,6 +175,17 @@ run_demo_with_own_keyring() {
        gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"' sh "$ROOT/build-aux/dev.sh" run --demo-google "$@"
 }
 
+# The demo's own keyring daemon outlives its bus: stopped when the demo ends.
+demo_stop_own_keyring() {
+  local p
+  [ -n "${OKNO_DEMO_KEYS:-}" ] || return 0
+  for p in /proc/[0-9]*; do
+    [ "$(cat "$p/comm" 2>/dev/null)" = gnome-keyring-d ] &&
+      grep -qzx "OKNO_DEMO_KEYS=$OKNO_DEMO_KEYS" "$p/environ" 2>/dev/null && kill "${p#/proc/}" 2>/dev/null
+  done
+  rm -rf "$OKNO_DEMO_KEYS"
+}
+
 # Waits up to 60 s for FILE to have a line while PID runs; fails otherwise.
 demo_wait_line() {
   local i=0
@@ -185,14 +196,15 @@ demo_wait_line() {
 }
 
 run_demo_google() {
-  local dir fake_out fake_pid connect_pid base url redirect
+  local dir fake_out connect_pid base url redirect
   dir=$(mktemp -d "${TMPDIR:-/tmp}/okno-demo-google.XXXXXX")
   fake_out="$dir/fake-google.out"
   demo_week > "$dir/seed.json"
   _build/tests/fake-google/fake-google --seed "$dir/seed.json" > "$fake_out" &
-  fake_pid=$!
-  trap 'kill $fake_pid 2>/dev/null' EXIT
-  demo_wait_line "$fake_out" $fake_pid || { log "the fake Google did not start"; return 1; }
+  # Global: the EXIT trap runs after this function has returned (set -u).
+  DEMO_FAKE_PID=$!
+  trap 'kill $DEMO_FAKE_PID 2>/dev/null; demo_stop_own_keyring' EXIT
+  demo_wait_line "$fake_out" $DEMO_FAKE_PID || { log "the fake Google did not start"; return 1; }
   base=$(head -n 1 "$fake_out")
   export OKNO_GOOGLE_AUTH_URL="$base/o/oauth2/v2/auth" OKNO_GOOGLE_TOKEN_URL="$base/token" \
          OKNO_GOOGLE_CALENDAR_URL="$base/calendar/v3" OKNO_GMAIL_URL="$base/gmail/v1" \
