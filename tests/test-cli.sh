@@ -98,6 +98,12 @@ grep -q 'time-zone' "$DIR/settings.ini"; ok $? "settings live in settings.ini in
 run settings set reminder-hours 0; ok $? "settings set reminder-hours 0 turns the client's reminder off"
 [ "$(run settings get reminder-hours)" = "0" ]; ok $? "reminder-hours reads back"
 run settings set reminder-hours 169 >/dev/null 2>&1; [ $? = 2 ]; ok $? "reminder-hours is at most a week"
+OLD=$(mktemp -d)
+printf '[okno]\ncalcom-probe-minutes=30\nport=8500\n' > "$OLD/settings.ini"
+[ "$("$SERVER" --data-dir "$OLD" settings get calcom-probe-seconds)" = 1800 ] && ! grep -q calcom-probe-minutes "$OLD/settings.ini" &&
+  [ "$("$SERVER" --data-dir "$OLD" settings get port)" = 8500 ]
+ok $? "calcom-probe-minutes from an older Okno becomes calcom-probe-seconds"
+rm -rf "$OLD"
 run settings set agenda-hour 9; ok $? "settings set agenda-hour 9"
 [ "$(run settings get agenda-hour)" = "9" ]; ok $? "agenda-hour reads back"
 run settings set agenda-hour 24 >/dev/null 2>&1; [ $? = 2 ]; ok $? "agenda-hour is an hour 0-23 or empty"
