@@ -140,16 +140,21 @@ okno_test_save_screenshot (GtkWidget  *widget,
   if (dir == NULL)
     return;
 
-  /* What is saved is what was drawn last. */
-  okno_test_wait_frame (widget);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_mkdir_with_parents (dir, 0755);
+  /* What is saved is what was drawn last. On a loaded machine the first
+   * frame may not be painted within the wait yet (the node is then empty):
+   * wait for another, a few times. */
   paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  for (guint attempt = 0; node == NULL && attempt < 5; attempt++)
+    {
+      okno_test_wait_frame (widget);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
   g_assert_nonnull (node);
+  g_mkdir_with_parents (dir, 0755);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   path = g_build_filename (dir, name, NULL);
