@@ -681,6 +681,34 @@ test_compaction_under_load (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (okno_ledger_get_bookings (ledger)), ==, counter.total);
 }
 
+/* A compaction writes every booking, so in a ledger larger than 1024
+ * bookings it waits until the journal is as long as the snapshot: 2100
+ * new bookings give one compaction (at 1024), not two (at 1024 and 2048);
+ * the other one counted is the opening's. */
+static void
+test_compaction_grows_with_ledger (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OknoLedger) ledger = okno_ledger_new (f->dir, &error);
+  Counter counter = { 0, 0, 0, 2100 };
+
+  for (; counter.sent < 32; counter.sent++)
+    okno_ledger_append_async (ledger, record_for (counter.sent), NULL, appended_cb, &counter);
+  while (counter.done < counter.total)
+    g_main_context_iteration (NULL, TRUE);
+  okno_test_drain (ledger);
+
+  g_assert_cmpuint (counter.failed, ==, 0);
+  g_assert_cmpuint (_okno_ledger_get_compaction_count (ledger), ==, 1 + 1);
+  g_assert_cmpuint (okno_ledger_get_journal_length (ledger), ==, 2100 - 1024);
+  g_clear_object (&ledger);
+
+  ledger = okno_ledger_new (f->dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (okno_ledger_get_bookings (ledger)), ==, 2100);
+}
+
 /* A newer Okno's record: refused with a clear message, the file untouched,
  * nothing set aside as damage. */
 static void
@@ -838,6 +866,7 @@ main (int   argc,
   ADD ("/okno/ledger/done-needs-no-sync", test_done_needs_no_sync);
   ADD ("/okno/ledger/failed-write-is-undone", test_failed_write_is_undone);
   ADD ("/okno/ledger/compaction-under-load", test_compaction_under_load);
+  ADD ("/okno/ledger/compaction-grows-with-ledger", test_compaction_grows_with_ledger);
   ADD ("/okno/ledger/unknown-record-refused", test_unknown_record_refused);
   ADD ("/okno/ledger/invalid-utf8", test_invalid_utf8);
 

@@ -39,7 +39,8 @@
  * everything queued behind it fail, and their changes in memory are undone
  * newest first: an answer that was never acknowledged leaves no trace.
  *
- * Every compact_after records, a compaction marker joins the queue. When
+ * Every compact_after records (or, in a larger ledger, once the journal
+ * is as long as the snapshot), a compaction marker joins the queue. When
  * the writer reaches it, every earlier line is in the journal and the
  * snapshot taken with the marker holds them all: the writer renames the
  * journal to bookings.journal.old, starts a new one and goes on writing,
@@ -103,6 +104,7 @@ struct _OknoLedger
   char         *journal_path;
   char         *old_journal_path;
   guint         compact_after;
+  gboolean      compact_after_fixed;   /* set by a test: no growth */
   guint         journal_length;
   gboolean      compacting;
   guint         compactions;
@@ -137,6 +139,8 @@ struct _OknoLedger
 };
 
 G_DEFINE_FINAL_TYPE (OknoLedger, okno_ledger, G_TYPE_OBJECT)
+
+static guint compaction_due (OknoLedger *self);
 
 enum {
   COMMITTED,
@@ -780,7 +784,7 @@ process_finished (OknoLedger *self)
               g_warning ("Ledger compaction failed (the journals keep everything): %s",
                          entry->error->message);
               /* Try again with the next record. */
-              self->journal_length = self->compact_after;
+              self->journal_length = compaction_due (self);
             }
           else
             {
@@ -895,10 +899,22 @@ enqueue_record (OknoLedger         *self,
   apply_record (self, record);
   push_entry (self, entry);
 
-  if (++self->journal_length >= self->compact_after && !self->compacting)
+  if (++self->journal_length >= compaction_due (self) && !self->compacting)
     enqueue_compaction (self, FALSE);
 
   return g_steal_pointer (&entry);
+}
+
+/* A compaction writes every booking, so it comes once the journal is as
+ * long as the snapshot would be (and after 1024 records at the least):
+ * its cost per record stays flat as the ledger grows, and a start replays
+ * at most about as many lines as the snapshot holds. */
+static guint
+compaction_due (OknoLedger *self)
+{
+  if (self->compact_after_fixed)
+    return self->compact_after;
+  return MAX (self->compact_after, g_list_model_get_n_items (G_LIST_MODEL (self->bookings)));
 }
 
 static GPtrArray *
@@ -1749,6 +1765,7 @@ _okno_ledger_set_compact_after (OknoLedger *self,
 {
   g_return_if_fail (OKNO_IS_LEDGER (self));
   self->compact_after = MAX (records, 1);
+  self->compact_after_fixed = TRUE;
 }
 
 /* For tests: while @hold, the writer leaves the queue alone, so what is
