@@ -132,7 +132,7 @@ bid=$(run bookings list | cut -f1)
 run bookings list | grep -q "confirmed.*Анна.*anna@example.org"; ok $? "bookings list shows the booking"
 run bookings list --json | grep -q '"name" : "Анна"'; ok $? "bookings list --json"
 run bookings list --json | grep -q 'tokenHash'; [ $? = 1 ]; ok $? "bookings list --json shows no secrets"
-grep -q '"bookings"' "$DIR/bookings.json" && grep -q "$bid" "$DIR/bookings.json"; ok $? "bookings.json holds it after a clean stop"
+grep -q '"bookings"' "$DIR/bookings.json" && grep -q -- "$bid" "$DIR/bookings.json"; ok $? "bookings.json holds it after a clean stop"
 grep -q '✅ Анна — Включить в дело (40 мин)' "$DIR/calendar.json"; ok $? "the calendar event reads as booked"
 
 err=$(run slots rm "$id" 2>&1); rc=$?

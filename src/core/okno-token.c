@@ -162,11 +162,21 @@ okno_event_id_is_valid (const char *id)
   return TRUE;
 }
 
+/* 96 random bits, base64url; never starting with «-», which a command
+ * line would take for an option (`okno-server bookings cancel -uj…`). */
 char *
 okno_booking_id_new (void)
 {
   guint8 bytes[12];
+  char *id;
 
-  okno_random_bytes (bytes, sizeof bytes);
-  return okno_base64url_encode (bytes, sizeof bytes);
+  do
+    {
+      okno_random_bytes (bytes, sizeof bytes);
+      id = okno_base64url_encode (bytes, sizeof bytes);
+      if (id[0] != '-')
+        return id;
+      g_free (id);
+    }
+  while (TRUE);
 }
