@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "okno-booking-popover.h"
 #include "okno-test-ui.h"
@@ -115,6 +116,80 @@ test_history (void)
   okno_test_remove_dir (dir);
 }
 
+/* The cancel question says whether the client will hear of it: an email
+ * goes only to a client who left an address, and only while the email
+ * channel is set up (the service's notify kinds). */
+static void
+check_cancel_question (gboolean    email_channel,
+                       const char *email,
+                       const char *expected)
+{
+  g_autofree char *dir = okno_test_make_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OknoLocalCalendar) calendar = okno_local_calendar_new (dir, &error);
+  g_autoptr(OknoLedger) ledger = okno_ledger_new (dir, &error);
+  g_autoptr(OknoSchedule) schedule = NULL;
+  g_autoptr(OknoBookingService) service = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) start = g_date_time_add_days (now, 2);
+  g_autoptr(OknoEvent) slot = NULL;
+  g_autoptr(OknoBookingRequest) request = okno_booking_request_new ();
+  g_autoptr(OknoBooking) booking = NULL;
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  g_autofree char *token = NULL;
+  const char *kinds[] = { "desktop", email_channel ? "client-email" : NULL, NULL };
+  GtkWidget *window, *anchor, *popover, *dialog = NULL;
+
+  g_assert_no_error (error);
+  schedule = okno_schedule_new (OKNO_CALENDAR (calendar), ledger);
+  service = okno_booking_service_new (schedule);
+  okno_booking_service_set_notify_kinds (service, kinds);
+  slot = okno_test_insert_event (OKNO_CALENDAR (calendar), "🔓 СЛОТ: Разбор", start, 40, TRUE);
+  request->slot_id = g_strdup (okno_event_get_id (slot));
+  request->name = g_strdup ("Анна");
+  request->phone = g_strdup ("+7 999 123-45-67");
+  request->email = g_strdup (email);
+  booking = okno_booking_service_book (service, request, NULL, now, &token, NULL, &error);
+  g_assert_no_error (error);
+
+  window = gtk_window_new ();
+  anchor = gtk_button_new_with_label ("anchor");
+  gtk_window_set_child (GTK_WINDOW (window), anchor);
+  gtk_window_present (GTK_WINDOW (window));
+  okno_test_iterate_until (okno_test_is_shown, window, 5000);
+  popover = okno_booking_popover_new (service, okno_calendar_lookup_event (OKNO_CALENDAR (calendar),
+                                                                           okno_event_get_id (slot)));
+  gtk_widget_set_parent (popover, anchor);
+  gtk_popover_popup (GTK_POPOVER (popover));
+  okno_test_iterate_until (okno_test_is_shown, popover, 5000);
+
+  okno_test_collect (popover, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), "_Cancel Booking…") == 0)
+      g_signal_emit_by_name (g_ptr_array_index (buttons, i), "clicked");
+  dialog = okno_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), expected));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_widget_unparent (popover);
+  gtk_window_destroy (GTK_WINDOW (window));
+  okno_test_drain (ledger);
+  g_clear_object (&service);
+  g_clear_object (&schedule);
+  g_clear_object (&ledger);
+  g_clear_object (&calendar);
+  okno_test_remove_dir (dir);
+}
+
+static void
+test_cancel_question (void)
+{
+  check_cancel_question (TRUE, "anna@example.org", "Анна gets an email that the session is cancelled");
+  check_cancel_question (TRUE, NULL, "Okno cannot email Анна about it: let them know yourself");
+  check_cancel_question (FALSE, "anna@example.org", "Okno cannot email Анна about it");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -123,6 +198,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/okno/booking-popover/history", test_history);
+  g_test_add_func ("/okno/booking-popover/cancel-question", test_cancel_question);
 
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "okno-booking-popover.h"
+#include "okno-notify-sink.h"
 #include "okno-event-tile.h"
 #include "okno-time.h"
 
@@ -218,10 +219,18 @@ cancel_clicked_cb (OknoBookingPopover *self)
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                    _("Cancel This Booking?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  /* Translators: no message reaches the client until notifications exist */
-                                  _("The slot opens again. Okno does not message clients yet: let %s know yourself."),
-                                  okno_booking_get_name (self->booking));
+  if (okno_booking_get_field (self->booking, "email") != NULL &&
+      g_strv_contains (okno_booking_service_get_notify_kinds (self->service) ?
+                       okno_booking_service_get_notify_kinds (self->service) : (const char * const []) { NULL },
+                       OKNO_NOTIFY_KIND_CLIENT_EMAIL))
+    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                    _("The slot opens again, and %s gets an email that the session is cancelled."),
+                                    okno_booking_get_name (self->booking));
+  else
+    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                    /* Translators: no email to the client: no address, or no Google account for email */
+                                    _("The slot opens again. Okno cannot email %s about it: let them know yourself."),
+                                    okno_booking_get_name (self->booking));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "keep", _("_Keep Booking"),
                                     "cancel-booking", _("_Cancel Booking"),
