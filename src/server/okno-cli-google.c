@@ -17,6 +17,7 @@
 #include "okno-google-auth.h"
 #include "okno-google-switch.h"
 #include "okno-profile.h"
+#include "okno-slot-write-sink.h"
 
 /* The Google account of one data folder, headless. `connect` prints the
  * authorization URL alone on one line of stdout (everything else goes to
@@ -311,7 +312,8 @@ google_calendars (OknoGoogleAuth *auth,
 }
 
 static int
-google_status (OknoGoogleAuth *auth,
+google_status (OknoProfile    *instance,
+               OknoGoogleAuth *auth,
                GMainLoop      *loop)
 {
   g_autoptr(JsonArray) calendars = NULL;
@@ -348,6 +350,8 @@ google_status (OknoGoogleAuth *auth,
     g_print (_("Calendars: unavailable (%s)\n"), error->message);
 
   g_print (_("Sync: %s\n"), okno_google_auth_needs_reconnect (auth) ? "reconnect" : "connected");
+  /* What waits in the outbox for Google, as /api/status "pending". */
+  g_print (_("Pending changes: %u\n"), okno_slot_write_count_pending (okno_profile_get_ledger (instance)));
   return EXIT_SUCCESS;
 }
 
@@ -374,7 +378,7 @@ okno_cli_google (OknoProfile   *instance,
   if (g_str_equal (args[0], "disconnect"))
     return google_disconnect (instance, auth, loop);
   if (g_str_equal (args[0], "status"))
-    return google_status (auth, loop);
+    return google_status (instance, auth, loop);
   if (g_str_equal (args[0], "calendars"))
     return google_calendars (auth, loop);
 
