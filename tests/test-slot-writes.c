@@ -321,6 +321,43 @@ test_survives_restart (Fixture       *f,
   g_assert_cmpuint (okno_slot_write_count_pending (f->ledger), ==, 0);
 }
 
+static gboolean
+keep_busy_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* A write made right after the start, before the outbox looked at what
+ * the last run left: it still waits for the older write of its event. */
+static void
+test_older_write_goes_first (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(OknoEvent) a = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(GDateTime) sixteen = at (f, 16, 0);
+  guint busy;
+
+  open_all (f, FALSE);
+  a = publish (f, 10);
+  id = g_strdup (okno_event_get_id (a));
+  close_all (f);
+
+  open_all (f, FALSE);
+  okno_outbox_start (f->outbox);
+  /* A busy main loop: the outbox's first look (an idle) waits behind the
+   * move, whose journal line is done at default priority. */
+  busy = g_idle_add_full (G_PRIORITY_DEFAULT, keep_busy_cb, NULL, NULL);
+  move (f, id, 16);
+  g_source_remove (busy);
+  settle (f);
+
+  g_assert_cmpuint (okno_ledger_get_attention_items (f->ledger)->len, ==, 0);
+  g_assert_cmpuint (okno_test_calendar_get_applied (f->calendar, OKNO_TEST_CALENDAR_INSERT), ==, 1);
+  g_assert_cmpuint (okno_test_calendar_get_applied (f->calendar, OKNO_TEST_CALENDAR_UPDATE), ==, 1);
+  g_assert_true (g_date_time_equal (okno_event_get_start (stored (f, id)), sixteen));
+}
+
 /* Refused for good (Google's 400): one attention item, and the slot that
  * never reached the calendar is no longer shown. */
 static void
@@ -387,6 +424,8 @@ main (int   argc,
               fixture_set_up, test_in_order_per_event, fixture_tear_down);
   g_test_add ("/okno/slot-writes/survives-restart", Fixture, NULL,
               fixture_set_up, test_survives_restart, fixture_tear_down);
+  g_test_add ("/okno/slot-writes/older-write-goes-first", Fixture, NULL,
+              fixture_set_up, test_older_write_goes_first, fixture_tear_down);
   g_test_add ("/okno/slot-writes/refused-needs-attention", Fixture, NULL,
               fixture_set_up, test_refused_needs_attention, fixture_tear_down);
   g_test_add ("/okno/slot-writes/booking-of-queued-slot", Fixture, NULL,

@@ -645,7 +645,9 @@ ledger_committed_cb (OknoOutbox *self)
   /* Only the new items, not every pending one (those waiting for a sink
    * pile up in a server without it): a booking's cost must not grow with
    * the outbox. */
-  if (items == NULL)
+  /* So do they when a scan is due (at start, or after a run freed a lane
+   * others wait for): the older items of a lane go first. */
+  if (items == NULL || self->scan_source != 0)
     {
       g_clear_handle_id (&self->scan_source, g_source_remove);
       scan_cb (self);

@@ -207,6 +207,18 @@ okno_slot_write_sink_deliver_async (OknoNotifySink      *sink,
 
       if (stored != NULL)
         okno_event_set_etag (event, okno_event_get_etag (stored));
+      else if (w->op == OP_DELETE)
+        {
+          /* Not in the calendar: gone already, once a sync says so (a
+           * copy not synced yet may lack an insert made by a run that
+           * was killed before it saved). */
+          if (okno_calendar_get_state (self->calendar) == OKNO_CALENDAR_STATE_SYNCED ||
+              okno_calendar_get_state (self->calendar) == OKNO_CALENDAR_STATE_LOCAL)
+            write_over (task, NULL);
+          else
+            g_task_return_int (task, OKNO_NOTIFY_SINK_RETRY);
+          return;
+        }
     }
 
   g_debug ("Slot write %s: %s", event_id, op);
