@@ -15,9 +15,11 @@
 
 #include "okno-cli-google.h"
 #include "okno-google-auth.h"
+#include "okno-google-calendar.h"
 #include "okno-google-switch.h"
 #include "okno-profile.h"
 #include "okno-slot-write-sink.h"
+#include "okno-time.h"
 
 /* The Google account of one data folder, headless. `connect` prints the
  * authorization URL alone on one line of stdout (everything else goes to
@@ -311,6 +313,35 @@ google_calendars (OknoGoogleAuth *auth,
   return EXIT_SUCCESS;
 }
 
+/* Changes that have not reached Google yet: the outbox's slot writes,
+ * calendar items and the local calendar's copies queued by connect, as
+ * /api/status "pending" counts them. */
+static guint
+count_pending (OknoProfile *instance)
+{
+  return okno_slot_write_count_pending (okno_profile_get_ledger (instance));
+}
+
+/* The slot calendar's sync as the last run left it (the cache). */
+static void
+print_sync (OknoProfile    *instance,
+            OknoGoogleAuth *auth)
+{
+  OknoCalendar *calendar = okno_schedule_get_calendar (okno_profile_get_schedule (instance));
+  GDateTime *last = okno_calendar_get_last_sync (calendar);
+  g_autofree char *when = last ? okno_time_format_rfc3339 (last, NULL) : NULL;
+
+  if (okno_google_auth_needs_reconnect (auth))
+    g_print (_("Sync: reconnect (Google refused the sign-in: run “okno-server google connect”)\n"));
+  else if (!OKNO_IS_GOOGLE_CALENDAR (calendar))
+    g_print (_("Sync: not used for the slots (setting “calendar-backend” is local)\n"));
+  else if (when != NULL)
+    g_print (_("Sync: synced, last sync %s\n"), when);
+  else
+    g_print (_("Sync: not synced yet\n"));
+  g_print (_("Pending changes: %u\n"), count_pending (instance));
+}
+
 static int
 google_status (OknoProfile    *instance,
                OknoGoogleAuth *auth,
@@ -349,9 +380,7 @@ google_status (OknoProfile    *instance,
   else if (error)
     g_print (_("Calendars: unavailable (%s)\n"), error->message);
 
-  g_print (_("Sync: %s\n"), okno_google_auth_needs_reconnect (auth) ? "reconnect" : "connected");
-  /* What waits in the outbox for Google, as /api/status "pending". */
-  g_print (_("Pending changes: %u\n"), okno_slot_write_count_pending (okno_profile_get_ledger (instance)));
+  print_sync (instance, auth);
   return EXIT_SUCCESS;
 }
 
