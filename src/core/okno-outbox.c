@@ -447,7 +447,10 @@ delivered_cb (GObject      *object,
 
     case OKNO_NOTIFY_SINK_RETRY:
     default:
-      if (has_failed_for_a_day (run))
+      /* A slot change waits for the calendar however long it is away,
+       * as a booking's calendar change does. */
+      if (has_failed_for_a_day (run) &&
+          g_strcmp0 (json_object_get_string_member (run->item, "kind"), OKNO_SLOT_WRITE_KIND) != 0)
         {
           g_autofree char *message = NULL;
           g_autoptr(JsonObject) attention = NULL;
