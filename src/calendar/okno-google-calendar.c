@@ -60,6 +60,7 @@ struct _OknoGoogleCalendar
   GCancellable      *cancellable;
 
   guint              pending;         /* writes not yet acknowledged */
+  guint              queued;          /* changes the outbox holds for Google */
   GPtrArray         *waiting;         /* GTask * of writes waiting to retry */
   guint              backoff_base_ms;
   guint              backoff_cap_ms;
@@ -1397,7 +1398,7 @@ okno_google_calendar_get_property (GObject    *object,
       g_value_set_enum (value, self->state);
       break;
     case PROP_PENDING:
-      g_value_set_uint (value, self->pending);
+      g_value_set_uint (value, okno_google_calendar_get_pending (self));
       break;
     case PROP_DATA_DIR:
       g_value_set_string (value, self->data_dir);
@@ -1577,12 +1578,28 @@ okno_google_calendar_get_auth (OknoGoogleCalendar *self)
   return self->auth;
 }
 
-/* Writes sent to Google and not yet acknowledged. */
+/* Changes on their way to Google: the durable ones the outbox holds (see
+ * okno_google_calendar_set_queued()), among them the writes sent and not
+ * yet acknowledged, so the larger of the two counts each change once. */
 guint
 okno_google_calendar_get_pending (OknoGoogleCalendar *self)
 {
   g_return_val_if_fail (OKNO_IS_GOOGLE_CALENDAR (self), 0);
-  return self->pending;
+  return MAX (self->pending, self->queued);
+}
+
+/* How many changes for Google the outbox holds (slot writes, bookings'
+ * changes, copies): the profile keeps it up to date. */
+void
+okno_google_calendar_set_queued (OknoGoogleCalendar *self,
+                                 guint               queued)
+{
+  g_return_if_fail (OKNO_IS_GOOGLE_CALENDAR (self));
+
+  if (self->queued == queued)
+    return;
+  self->queued = queued;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
 }
 
 /* Whether google-cache.json is still being written (a command that

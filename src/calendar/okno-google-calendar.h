@@ -26,6 +26,8 @@ void                okno_google_calendar_override_poll_seconds (OknoGoogleCalend
 GPtrArray          *okno_google_calendar_get_busy_calendars (OknoGoogleCalendar *self);
 OknoGoogleAuth     *okno_google_calendar_get_auth         (OknoGoogleCalendar *self);
 guint               okno_google_calendar_get_pending      (OknoGoogleCalendar *self);
+void                okno_google_calendar_set_queued       (OknoGoogleCalendar *self,
+                                                           guint               queued);
 gboolean            okno_google_calendar_is_saving        (OknoGoogleCalendar *self);
 void                okno_google_calendar_start            (OknoGoogleCalendar *self);
 GDateTime          *okno_google_calendar_get_offline_since (OknoGoogleCalendar *self);

@@ -14,6 +14,61 @@
 
 G_DEFINE_INTERFACE (OknoCalendar, okno_calendar, G_TYPE_OBJECT)
 
+/* Changes accepted but not yet in the backend (okno_calendar_stage_event()):
+ * reads show them on top of what the backend holds. */
+typedef struct
+{
+  OknoEvent *event;   /* the state to show; NULL: deleted */
+  guint      count;   /* changes of this event still on their way */
+} Staged;
+
+static void
+staged_free (Staged *change)
+{
+  g_clear_object (&change->event);
+  g_free (change);
+}
+
+static GHashTable *
+get_staged (OknoCalendar *self)
+{
+  return g_object_get_data (G_OBJECT (self), "okno-calendar-staged");
+}
+
+/* Puts the staged changes into @events, the backend's answer for
+ * [@start, @end), and keeps it in order. */
+static void
+overlay_staged (GHashTable *staged,
+                GPtrArray  *events,
+                GDateTime  *start,
+                GDateTime  *end)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint i = 0;
+
+  while (i < events->len)
+    {
+      if (g_hash_table_contains (staged, okno_event_get_id (g_ptr_array_index (events, i))))
+        g_ptr_array_remove_index (events, i);
+      else
+        i++;
+    }
+
+  g_hash_table_iter_init (&iter, staged);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Staged *change = value;
+
+      if (change->event != NULL &&
+          g_date_time_compare (okno_event_get_start (change->event), end) < 0 &&
+          g_date_time_compare (okno_event_get_end (change->event), start) > 0)
+        g_ptr_array_add (events, g_object_ref (change->event));
+    }
+  g_ptr_array_sort (events, okno_event_compare);
+}
+
+
 GType
 okno_calendar_state_get_type (void)
 {
@@ -92,10 +147,16 @@ okno_calendar_list_events (OknoCalendar *self,
                            GDateTime    *start,
                            GDateTime    *end)
 {
+  GHashTable *staged;
+  GPtrArray *events;
+
   g_return_val_if_fail (OKNO_IS_CALENDAR (self), NULL);
   g_return_val_if_fail (start != NULL && end != NULL, NULL);
 
-  return OKNO_CALENDAR_GET_IFACE (self)->list_events (self, start, end);
+  events = OKNO_CALENDAR_GET_IFACE (self)->list_events (self, start, end);
+  if ((staged = get_staged (self)) != NULL && g_hash_table_size (staged) > 0)
+    overlay_staged (staged, events, start, end);
+  return events;
 }
 
 /**
@@ -107,12 +168,26 @@ OknoEvent *
 okno_calendar_lookup_event (OknoCalendar *self,
                             const char   *event_id)
 {
+  GHashTable *staged;
+  Staged *change;
+  OknoEvent *event;
+
   g_return_val_if_fail (OKNO_IS_CALENDAR (self), NULL);
 
   if (event_id == NULL)
     return NULL;
 
-  return OKNO_CALENDAR_GET_IFACE (self)->lookup_event (self, event_id);
+  event = OKNO_CALENDAR_GET_IFACE (self)->lookup_event (self, event_id);
+  if ((staged = get_staged (self)) != NULL && (change = g_hash_table_lookup (staged, event_id)) != NULL)
+    {
+      /* The change's copy carries the etag the calendar last gave, so a
+       * change made on top of it says which version it replaces. */
+      if (change->event != NULL && event != NULL &&
+          g_strcmp0 (okno_event_get_etag (change->event), okno_event_get_etag (event)) != 0)
+        okno_event_set_etag (change->event, okno_event_get_etag (event));
+      return change->event;
+    }
+  return event;
 }
 
 OknoCalendarState
@@ -294,4 +369,99 @@ okno_calendar_notify_state (OknoCalendar *self)
 {
   g_return_if_fail (OKNO_IS_CALENDAR (self));
   g_object_notify (G_OBJECT (self), "state");
+}
+
+/**
+ * okno_calendar_stage_event:
+ * @event_id: the event's id
+ * @event: (nullable): the event as it is to read, or %NULL when it is
+ *   being deleted
+ *
+ * Shows a change that is durable but not yet in the backend (a slot
+ * write waiting in the outbox for Google): from now on the reads of this
+ * calendar (okno_calendar_lookup_event(), okno_calendar_list_events())
+ * show @event instead of the backend's copy, until each staged change of
+ * this event has been unstaged. Emits ::changed.
+ */
+void
+okno_calendar_stage_event (OknoCalendar *self,
+                           const char   *event_id,
+                           OknoEvent    *event)
+{
+  GHashTable *staged;
+  Staged *change;
+
+  g_return_if_fail (OKNO_IS_CALENDAR (self));
+  g_return_if_fail (event_id != NULL);
+  g_return_if_fail (event == NULL || OKNO_IS_EVENT (event));
+
+  if ((staged = get_staged (self)) == NULL)
+    {
+      staged = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) staged_free);
+      g_object_set_data_full (G_OBJECT (self), "okno-calendar-staged", staged,
+                              (GDestroyNotify) g_hash_table_unref);
+    }
+  if ((change = g_hash_table_lookup (staged, event_id)) == NULL)
+    {
+      change = g_new0 (Staged, 1);
+      g_hash_table_insert (staged, g_strdup (event_id), change);
+    }
+  change->count++;
+  g_clear_object (&change->event);
+  if (event != NULL)
+    change->event = okno_event_copy (event);
+  okno_calendar_emit_changed (self);
+}
+
+/**
+ * okno_calendar_unstage_event:
+ *
+ * One staged change of @event_id has reached the backend (or was refused
+ * for good): once none is left, reads show the backend's copy again.
+ */
+void
+okno_calendar_unstage_event (OknoCalendar *self,
+                             const char   *event_id)
+{
+  GHashTable *staged;
+  Staged *change;
+
+  g_return_if_fail (OKNO_IS_CALENDAR (self));
+  g_return_if_fail (event_id != NULL);
+
+  if ((staged = get_staged (self)) == NULL || (change = g_hash_table_lookup (staged, event_id)) == NULL)
+    return;
+  if (--change->count == 0)
+    g_hash_table_remove (staged, event_id);
+  okno_calendar_emit_changed (self);
+}
+
+/* How many events show a staged change. */
+guint
+okno_calendar_get_n_staged (OknoCalendar *self)
+{
+  GHashTable *staged;
+
+  g_return_val_if_fail (OKNO_IS_CALENDAR (self), 0);
+  staged = get_staged (self);
+  return staged ? g_hash_table_size (staged) : 0;
+}
+
+/**
+ * okno_calendar_lookup_stored_event:
+ *
+ * Like okno_calendar_lookup_event(), without the staged changes: the
+ * event as the backend holds it (for the one who sends those changes).
+ *
+ * Returns: (transfer none) (nullable): the event
+ */
+OknoEvent *
+okno_calendar_lookup_stored_event (OknoCalendar *self,
+                                   const char   *event_id)
+{
+  g_return_val_if_fail (OKNO_IS_CALENDAR (self), NULL);
+
+  if (event_id == NULL)
+    return NULL;
+  return OKNO_CALENDAR_GET_IFACE (self)->lookup_event (self, event_id);
 }

@@ -140,6 +140,14 @@ gboolean    okno_calendar_refresh_finish      (OknoCalendar         *self,
                                                GError              **error);
 void        okno_calendar_emit_changed        (OknoCalendar         *self);
 void        okno_calendar_notify_state        (OknoCalendar         *self);
+void        okno_calendar_stage_event         (OknoCalendar         *self,
+                                               const char           *event_id,
+                                               OknoEvent            *event);
+void        okno_calendar_unstage_event       (OknoCalendar         *self,
+                                               const char           *event_id);
+guint       okno_calendar_get_n_staged        (OknoCalendar         *self);
+OknoEvent  *okno_calendar_lookup_stored_event (OknoCalendar         *self,
+                                               const char           *event_id);
 
 
 G_END_DECLS

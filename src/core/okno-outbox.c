@@ -15,6 +15,7 @@
 #include "okno-journal-record.h"
 #include "okno-notify-sink.h"
 #include "okno-outbox-private.h"
+#include "okno-slot-write-sink.h"
 #include "okno-time.h"
 
 /* Carries out what must follow a booking: the outbox items that the
@@ -428,10 +429,17 @@ delivered_cb (GObject      *object,
         g_autoptr(JsonObject) attention = NULL;
         const char *kind = json_object_get_string_member (run->item, "kind");
 
-        /* Translators: the first %s is a channel (desktop, telegram, email), the second why */
-        message = g_strdup_printf (_("A %s notification could not be sent: %s"), kind,
-                                   error ? error->message : _("the channel refused it"));
-        attention = okno_attention_item_new ("notify-failed", run->key, message);
+        if (g_strcmp0 (kind, OKNO_SLOT_WRITE_KIND) == 0)
+          /* The sink says in Olga's words what the calendar refused. */
+          attention = okno_attention_item_new ("calendar-failed", run->key,
+                                               error ? error->message : _("the calendar refused it"));
+        else
+          {
+            /* Translators: the first %s is a channel (desktop, telegram, email), the second why */
+            message = g_strdup_printf (_("A %s notification could not be sent: %s"), kind,
+                                       error ? error->message : _("the channel refused it"));
+            attention = okno_attention_item_new ("notify-failed", run->key, message);
+          }
         g_message ("Notification %s failed for good", run->key);
         finish_run (run, attention);
       }
@@ -439,7 +447,10 @@ delivered_cb (GObject      *object,
 
     case OKNO_NOTIFY_SINK_RETRY:
     default:
-      if (has_failed_for_a_day (run))
+      /* A slot change waits for the calendar however long it is away,
+       * as a booking's calendar change does. */
+      if (has_failed_for_a_day (run) &&
+          g_strcmp0 (json_object_get_string_member (run->item, "kind"), OKNO_SLOT_WRITE_KIND) != 0)
         {
           g_autofree char *message = NULL;
           g_autoptr(JsonObject) attention = NULL;
@@ -564,6 +575,17 @@ consider_item (OknoOutbox *self,
     }
   else if (!g_hash_table_contains (self->sinks, kind))
     return;
+  else if (g_str_equal (kind, OKNO_SLOT_WRITE_KIND))
+    {
+      /* Slot writes share their event's lane with the booking changes of
+       * that slot: a move waits for its insert, a booking for its slot. */
+      slot_id = okno_slot_write_item_get_lane (item);
+      if (g_hash_table_contains (self->busy_slots, slot_id))
+        {
+          self->slot_waiters = TRUE;
+          return;
+        }
+    }
   else
     {
       /* One recipient's messages go out in order: one at a time, the next
@@ -626,7 +648,9 @@ ledger_committed_cb (OknoOutbox *self)
   /* Only the new items, not every pending one (those waiting for a sink
    * pile up in a server without it): a booking's cost must not grow with
    * the outbox. */
-  if (items == NULL)
+  /* So do they when a scan is due (at start, or after a run freed a lane
+   * others wait for): the older items of a lane go first. */
+  if (items == NULL || self->scan_source != 0)
     {
       g_clear_handle_id (&self->scan_source, g_source_remove);
       scan_cb (self);

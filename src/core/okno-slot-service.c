@@ -11,7 +11,9 @@
 #include <glib/gi18n.h>
 
 #include "okno-errors.h"
+#include "okno-journal-record.h"
 #include "okno-slot-service.h"
+#include "okno-slot-write-sink.h"
 #include "okno-time.h"
 #include "okno-token.h"
 
@@ -30,13 +32,22 @@
  * insert whose answer was lost and that is repeated finds its own event;
  * and a move or delete always carries the etag of the event as the
  * calendar last showed it, so it never overwrites a change made meanwhile
- * (a booking, an edit in Google Calendar). */
+ * (a booking, an edit in Google Calendar).
+ *
+ * With durable writes on (okno_slot_service_set_durable_writes(): the
+ * slots live in Google), a write does not wait for the calendar: it is
+ * appended to the ledger's journal as an outbox item of kind "slot" and
+ * reports success once that is on disk; the outbox sends it (see
+ * okno-slot-write-sink.c), after a crash or a quit too. Meanwhile the
+ * calendar shows it staged (okno_calendar_stage_event()), so the week view,
+ * the page and a booking see the slot as Olga left it. */
 struct _OknoSlotService
 {
   GObject       parent_instance;
 
   OknoSchedule *schedule;
   GPtrArray    *pending;    /* of Pending: writes not answered yet */
+  gboolean      durable_writes;
 };
 
 typedef struct
@@ -279,6 +290,53 @@ okno_slot_service_check (OknoSlotService  *self,
   return TRUE;
 }
 
+/* Durable writes: the item is staged at once (before the outbox can
+ * start it, so its unstaging always comes after) and the task answers once
+ * the item is on disk; a failed append takes the staged change back. */
+static void
+queued_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OknoSlotService *self = g_task_get_source_object (task);
+  const char *id = g_task_get_task_data (task);
+  OknoEvent *staged = g_object_get_data (G_OBJECT (task), "okno-staged");
+  g_autoptr(GError) error = NULL;
+
+  remove_pending (self, id);
+  if (!okno_ledger_append_finish (OKNO_LEDGER (object), result, &error))
+    {
+      okno_calendar_unstage_event (get_calendar (self), id);
+      g_task_return_error (task, g_steal_pointer (&error));
+    }
+  else if (staged == NULL)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_pointer (task, g_object_ref (staged), g_object_unref);
+}
+
+/* Queues the write @op of @event (@staged: how it reads meanwhile, NULL
+ * for a delete) and answers @task once it is durable. */
+static void
+queue_write (OknoSlotService *self,
+             GTask           *task,
+             const char      *op,
+             OknoEvent       *event,
+             OknoEvent       *staged)
+{
+  g_autoptr(JsonObject) item = okno_slot_write_item_new (op, event);
+  OknoJournalRecord *record = okno_journal_record_new ();
+
+  g_debug ("Queueing slot %s: %s", okno_event_get_id (event), op);
+  okno_journal_record_add_outbox (record, item);
+  if (staged != NULL)
+    g_object_set_data_full (G_OBJECT (task), "okno-staged", g_object_ref (staged), g_object_unref);
+  okno_calendar_stage_event (get_calendar (self), okno_event_get_id (event), staged);
+  okno_ledger_append_async (okno_schedule_get_ledger (self->schedule), record,
+                            g_task_get_cancellable (task), queued_cb, g_object_ref (task));
+}
+
 static void
 inserted_cb (GObject      *object,
              GAsyncResult *result,
@@ -350,6 +408,11 @@ okno_slot_service_publish_async (OknoSlotService     *self,
   okno_event_set_private (event, OKNO_PROP_KIND, OKNO_PROP_KIND_SLOT);
 
   add_pending (self, id, start, end);
+  if (self->durable_writes)
+    {
+      queue_write (self, task, "insert", event, event);
+      return;
+    }
   g_debug ("Publishing slot %s", id);
   okno_calendar_insert_event_async (get_calendar (self), event, cancellable, inserted_cb, g_steal_pointer (&task));
 }
@@ -430,6 +493,11 @@ okno_slot_service_move_async (OknoSlotService     *self,
   g_task_set_task_data (task, g_strdup (slot_id), g_free);
 
   add_pending (self, slot_id, start, end);
+  if (self->durable_writes)
+    {
+      queue_write (self, task, "update", changed, changed);
+      return;
+    }
   okno_calendar_update_event_async (get_calendar (self), changed, cancellable, updated_cb, g_steal_pointer (&task));
 }
 
@@ -485,6 +553,12 @@ okno_slot_service_delete_async (OknoSlotService     *self,
       return;
     }
 
+  if (self->durable_writes)
+    {
+      g_task_set_task_data (task, g_strdup (slot_id), g_free);
+      queue_write (self, task, "delete", current, NULL);
+      return;
+    }
   g_debug ("Deleting slot %s", slot_id);
   okno_calendar_delete_event_async (get_calendar (self), slot_id, okno_event_get_etag (current),
                                     cancellable, deleted_cb, g_steal_pointer (&task));
@@ -505,4 +579,21 @@ okno_slot_service_get_n_pending (OknoSlotService *self)
 {
   g_return_val_if_fail (OKNO_IS_SLOT_SERVICE (self), 0);
   return self->pending->len;
+}
+
+/**
+ * okno_slot_service_set_durable_writes:
+ * @durable: %TRUE when the slot calendar is remote (Google)
+ *
+ * From now on each write is appended to the ledger's outbox and reports
+ * success once that is durable, instead of waiting for the calendar; the
+ * outbox carries it out through an #OknoSlotWriteSink. The local calendar
+ * does not need it: its own save is durable.
+ */
+void
+okno_slot_service_set_durable_writes (OknoSlotService *self,
+                                      gboolean         durable)
+{
+  g_return_if_fail (OKNO_IS_SLOT_SERVICE (self));
+  self->durable_writes = !!durable;
 }

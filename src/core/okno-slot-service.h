@@ -58,5 +58,7 @@ gboolean         okno_slot_service_delete_finish   (OknoSlotService      *self,
                                                     GAsyncResult         *result,
                                                     GError              **error);
 guint            okno_slot_service_get_n_pending   (OknoSlotService      *self);
+void             okno_slot_service_set_durable_writes (OknoSlotService   *self,
+                                                       gboolean           durable);
 
 G_END_DECLS

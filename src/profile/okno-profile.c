@@ -19,6 +19,7 @@
 #include "okno-booking-watch.h"
 #include "okno-google-calendar.h"
 #include "okno-google-copy-sink.h"
+#include "okno-slot-write-sink.h"
 #include "okno-local-calendar.h"
 #include "okno-session-type.h"
 #include "okno-secrets.h"
@@ -506,6 +507,15 @@ calcom_changed_cb (OknoProfile       *self,
     }
 }
 
+/* The Google calendar's "pending" (the window's banner) counts what the
+ * outbox holds for it too, as /api/status does. */
+static void
+update_queued (OknoProfile *self)
+{
+  okno_google_calendar_set_queued (OKNO_GOOGLE_CALENDAR (self->calendar),
+                                   okno_slot_write_count_pending (self->ledger));
+}
+
 /* Everything that stands on the calendar and the ledger. */
 static gboolean
 assemble (OknoProfile  *self,
@@ -546,8 +556,18 @@ assemble (OknoProfile  *self,
                                     g_ptr_array_index (damage, i)));
     }
   self->outbox = okno_outbox_new (self->schedule);
+  {
+    /* Slot writes queued for Google (by this run or one before it). */
+    g_autoptr(OknoSlotWriteSink) slot_writes = okno_slot_write_sink_new (self->calendar);
+
+    okno_outbox_add_sink (self->outbox, OKNO_SLOT_WRITE_KIND, OKNO_NOTIFY_SINK (slot_writes));
+    okno_slot_write_stage_pending (self->ledger, self->calendar);
+  }
   if (OKNO_IS_GOOGLE_CALENDAR (self->calendar))
     {
+      okno_slot_service_set_durable_writes (self->slot_service, TRUE);
+      g_signal_connect_object (self->ledger, "committed", G_CALLBACK (update_queued), self, G_CONNECT_SWAPPED);
+      update_queued (self);
       /* What connecting queued from the local calendar, and what Olga
        * does in Google to booked slots. */
       g_autoptr(OknoGoogleCopySink) copy = okno_google_copy_sink_new (self->calendar);
@@ -1147,7 +1167,8 @@ calendar_busy (OknoProfile *self)
           okno_local_calendar_is_saving (OKNO_LOCAL_CALENDAR (self->calendar))) ||
          (OKNO_IS_GOOGLE_CALENDAR (self->calendar) &&
           okno_google_calendar_is_saving (OKNO_GOOGLE_CALENDAR (self->calendar))) ||
-         (self->outbox != NULL && okno_outbox_get_busy (self->outbox, "calendar") > 0);
+         (self->outbox != NULL && (okno_outbox_get_busy (self->outbox, "calendar") > 0 ||
+                                   okno_outbox_get_busy (self->outbox, OKNO_SLOT_WRITE_KIND) > 0));
 }
 
 /**

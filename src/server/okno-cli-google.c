@@ -18,6 +18,7 @@
 #include "okno-google-calendar.h"
 #include "okno-google-switch.h"
 #include "okno-profile.h"
+#include "okno-slot-write-sink.h"
 #include "okno-time.h"
 
 /* The Google account of one data folder, headless. `connect` prints the
@@ -312,22 +313,13 @@ google_calendars (OknoGoogleAuth *auth,
   return EXIT_SUCCESS;
 }
 
-/* Changes that have not reached Google yet: the outbox's calendar items
- * and the local calendar's copies queued by connect. */
+/* Changes that have not reached Google yet: the outbox's slot writes,
+ * calendar items and the local calendar's copies queued by connect, as
+ * /api/status "pending" counts them. */
 static guint
 count_pending (OknoProfile *instance)
 {
-  g_autoptr(GPtrArray) items = okno_ledger_dup_outbox (okno_profile_get_ledger (instance));
-  guint n = 0;
-
-  for (guint i = 0; i < items->len; i++)
-    {
-      const char *kind = json_object_get_string_member_with_default (g_ptr_array_index (items, i), "kind", "");
-
-      if (g_str_equal (kind, "calendar") || g_str_equal (kind, "google-copy"))
-        n++;
-    }
-  return n;
+  return okno_slot_write_count_pending (okno_profile_get_ledger (instance));
 }
 
 /* The slot calendar's sync as the last run left it (the cache). */

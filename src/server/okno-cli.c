@@ -65,6 +65,9 @@ okno_cli_describe_commands (void)
            "\n"
            "Without a command, okno-server serves the booking page until SIGINT or SIGTERM."),
                         "\n\n",
+                        _("Moving or resizing an open slot (the same rule as in the window):\n"
+                          "  slots move ID --start TIME [--minutes N] [--title TEXT]  move it (it keeps its length unless --minutes)"),
+                        "\n\n",
                         _("Moving a booking (Olga’s own move: the cancellation policy does not apply):\n"
                           "  bookings move ID SLOT                                 move a booking to another open slot"),
                         "\n\n",
@@ -308,6 +311,70 @@ slots_rm (OknoProfile  *instance,
   return EXIT_SUCCESS;
 }
 
+static int
+slots_move (OknoProfile  *instance,
+            char         **args)
+{
+  OknoSchedule *schedule = okno_profile_get_schedule (instance);
+  OknoSlotService *slots = okno_profile_get_slot_service (instance);
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) end = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(OknoEvent) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *title = NULL;
+  Wait wait = { NULL, NULL };
+  OknoEvent *event;
+  OknoEvent *other = NULL;
+  GTimeSpan length;
+
+  if (args[0] == NULL || args[1] != NULL)
+    return usage (_("slots move takes one slot id"));
+  if (opt_start == NULL)
+    return usage (_("slots move needs --start, such as --start 2026-12-01T17:30"));
+  if (!(event = okno_calendar_lookup_event (okno_profile_get_calendar (instance), args[0])) ||
+      okno_schedule_classify (schedule, event) != OKNO_EVENT_KIND_SLOT)
+    return fail (_("There is no open slot with the id %s"), args[0]);
+
+  start = okno_time_parse_local_full (opt_start, okno_schedule_get_time_zone (schedule), &error);
+  if (g_error_matches (error, OKNO_TIME_ERROR, OKNO_TIME_ERROR_INVALID))
+    return usage (_("--start must look like 2026-12-01T17:30 or 2026-12-01T17:30+03:00"));
+  if (start == NULL)
+    return fail ("%s", error->message);
+  if (opt_minutes < 0 || (opt_minutes > 0 && (opt_minutes < OKNO_SLOT_MIN_MINUTES || opt_minutes > OKNO_SLOT_MAX_MINUTES)))
+    return usage (_("--minutes must be from 5 to 480"));
+  length = opt_minutes > 0 ? opt_minutes * G_TIME_SPAN_MINUTE
+                           : g_date_time_difference (okno_event_get_end (event), okno_event_get_start (event));
+  end = g_date_time_add (start, length);
+
+  if (!okno_slot_service_check (slots, start, end, args[0], now, &other, &error))
+    {
+      if (other != NULL)
+        {
+          g_autofree char *range = format_range (okno_event_get_start (other), okno_event_get_end (other),
+                                                 okno_schedule_get_time_zone (schedule));
+          return fail (_("The slot would overlap “%s” (%s)"), okno_event_get_summary (other), range);
+        }
+      if (g_error_matches (error, OKNO_SLOT_ERROR, OKNO_SLOT_ERROR_PAST))
+        return fail (_("%s is in the past"), opt_start);
+      return fail ("%s", error->message);
+    }
+
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  if (opt_title != NULL)
+    title = okno_slot_title_new (okno_schedule_get_slot_marker (schedule), opt_title);
+  okno_slot_service_move_async (slots, args[0], start, end, title, NULL, wait_done_cb, &wait);
+  result = wait_for (&wait);
+  if (!(stored = okno_slot_service_move_finish (slots, result, &error)))
+    return fail ("%s", error->message);
+
+  when = format_range (start, end, okno_schedule_get_time_zone (schedule));
+  g_print ("%s\t%s\t%s\n", okno_event_get_id (stored), when, okno_event_get_summary (stored));
+  return EXIT_SUCCESS;
+}
+
 /* What a person may see of a booking: no hashes, salts or keys. */
 static JsonObject *
 public_booking_json (OknoBooking *booking)
@@ -545,6 +612,7 @@ okno_cli_run (char               **args,
     { "slots", "add", slots_add, add_entries },
     { "slots", "list", slots_list, json_entries },
     { "slots", "rm", slots_rm, NULL },
+    { "slots", "move", slots_move, add_entries },
     { "bookings", "list", bookings_list, json_entries },
     { "bookings", "cancel", bookings_cancel, NULL },
     { "bookings", "move", bookings_move, NULL },

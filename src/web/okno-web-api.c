@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "okno-errors.h"
+#include "okno-slot-write-sink.h"
 #include "okno-time.h"
 #include "okno-web-api.h"
 #include "okno-web-input.h"
@@ -662,17 +663,12 @@ handle_reschedule (OknoWebServer     *server,
                                          reply_new (server, msg, catalog));
 }
 
-/* Calendar changes still waiting to be carried out by the outbox. */
+/* Calendar changes still waiting to be carried out by the outbox: slot
+ * writes, bookings' changes, copies (okno_slot_write_count_pending()). */
 static guint
 count_pending_calendar (OknoLedger *ledger)
 {
-  g_autoptr(GPtrArray) items = okno_ledger_dup_outbox (ledger);
-  guint n = 0;
-
-  for (guint i = 0; i < items->len; i++)
-    if (g_strcmp0 (json_object_get_string_member (g_ptr_array_index (items, i), "kind"), "calendar") == 0)
-      n++;
-  return n;
+  return okno_slot_write_count_pending (ledger);
 }
 
 static void
