@@ -142,5 +142,21 @@ out=$(notify_test); rc=$?
 ! grep -rq 'wrong:token' "$DIR"
 ok $? "the token is in no file of the data folder"
 
+# A booking made the moment okno-server says where it serves reaches
+# Telegram: serving starts once the token is read from the keyring.
+printf '123456:okno-test-token' | "$SERVER" -d "$DIR" secret set telegram-bot-token
+SLOT=$("$SERVER" -d "$DIR" slots add --start "$(date -d '+3 days' +%Y-%m-%d)T11:00" --title Разбор | cut -f1)
+rm -f "$DIR/serve.out"
+OKNO_TELEGRAM_API_URL=$TG "$SERVER" -d "$DIR" -p 0 > "$DIR/serve.out" 2>&1 &
+SERVE_PID=$!
+i=0; while ! grep -q 'http://' "$DIR/serve.out" && [ $i -lt 600 ]; do sleep 0.02; i=$((i + 1)); done
+URL=$(grep -o 'http://[^ ]*/' "$DIR/serve.out" | head -n1)
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+  -d "{\"slotId\":\"$SLOT\",\"name\":\"Первая\",\"phone\":\"+79990000001\"}" "${URL}api/book")
+i=0; while ! curl -s "$TG/control/log" | grep -q 'Первая' && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$code" = 201 ] && curl -s "$TG/control/log" | grep -q 'Первая'
+ok $? "a booking made as soon as okno-server serves reaches Telegram"
+kill $SERVE_PID; wait $SERVE_PID 2>/dev/null; SERVE_PID=
+
 echo "1..$n"
 exit $failed

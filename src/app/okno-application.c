@@ -356,6 +356,20 @@ okno_application_startup (GApplication *application)
 
 /* The profile is open (or could not be): set it up and show the window. */
 static void
+watching_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  OknoApplication *self = user_data;
+
+  okno_profile_start_watching_finish (OKNO_PROFILE (object), result, NULL);
+  /* A busy port is not fatal: the window says so. */
+  if (self->instance != NULL)
+    okno_profile_start_server (self->instance, NULL);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
 profile_ready_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -386,9 +400,10 @@ profile_ready_cb (GObject      *object,
       g_signal_connect_object (okno_schedule_get_calendar (okno_profile_get_schedule (self->instance)), "notify::state",
                                G_CALLBACK (calendar_state_changed_cb), self, G_CONNECT_SWAPPED);
       calendar_state_changed_cb (self);
-      /* A busy port is not fatal: the window opens and says so. */
-      okno_profile_start_server (self->instance, NULL);
-      okno_profile_start_watching (self->instance);
+      /* The page is served once the keyring's secrets are in, so the
+       * first booking already reaches Telegram and email. */
+      g_application_hold (G_APPLICATION (self));
+      okno_profile_start_watching_async (self->instance, NULL, watching_cb, self);
       g_application_activate (G_APPLICATION (self));
     }
 

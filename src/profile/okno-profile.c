@@ -71,6 +71,9 @@ struct _OknoProfile
   char               *server_error;
   gboolean            want_server;
   gboolean            keyring_reported;
+  GTask              *watching;          /* okno_profile_start_watching_async() */
+  guint               watching_left;     /* keyring lookups still out */
+  guint               watching_timeout;
 };
 
 static void async_initable_iface_init (GAsyncInitableIface *iface);
@@ -402,6 +405,21 @@ google_account_changed_cb (OknoProfile *self)
     okno_email_sink_set_owner (self->email_sink, okno_google_auth_get_account (auth), owner_language ());
 }
 
+/* One keyring lookup of okno_profile_start_watching_async() is in. */
+static void
+watching_step (OknoProfile *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->watching_left > 0)
+    self->watching_left--;
+  if (self->watching_left > 0 || self->watching == NULL)
+    return;
+  g_clear_handle_id (&self->watching_timeout, g_source_remove);
+  task = g_steal_pointer (&self->watching);
+  g_task_return_boolean (task, TRUE);
+}
+
 static void
 google_account_loaded_cb (GObject      *object,
                           GAsyncResult *result,
@@ -417,6 +435,7 @@ google_account_loaded_cb (GObject      *object,
       report_keyring_error (self, _("The Google sign-in cannot be read from the keyring: %s"), error);
     }
   google_account_changed_cb (self);
+  watching_step (self);
 }
 
 static void
@@ -1028,6 +1047,7 @@ telegram_token_looked_up_cb (GObject      *object,
     report_keyring_error (self, _("The Telegram bot token cannot be read from the keyring: %s"), error);
 
   okno_telegram_set_token (self->telegram, token);
+  watching_step (self);
 }
 
 static void
@@ -1046,35 +1066,95 @@ calcom_key_looked_up_cb (GObject      *object,
 
   okno_calcom_monitor_set_api_key (self->calcom_monitor, key);
   okno_calcom_monitor_start (self->calcom_monitor);
+  watching_step (self);
+}
+
+/* A keyring that asks for its password (a locked desktop session) must
+ * not keep the page from being served: after this long, serving starts,
+ * and the channels whose secrets come later are set up then. */
+#define WATCHING_TIMEOUT_SECONDS 10
+
+static gboolean
+watching_timeout_cb (gpointer user_data)
+{
+  OknoProfile *self = user_data;
+
+  self->watching_timeout = 0;
+  g_message ("The keyring has not answered in %d s; serving without waiting for it", WATCHING_TIMEOUT_SECONDS);
+  self->watching_left = 1;
+  watching_step (self);
+  self->watching_left = 0;
+  return G_SOURCE_REMOVE;
 }
 
 /**
- * okno_profile_start_watching:
+ * okno_profile_start_watching_async:
  *
- * Reads the keys from the keyring (in the background): the Telegram bot
- * token, and the Cal.com key, then starts the Cal.com monitor. The mains call it once the profile is ready; tests set
- * the keys themselves and set `OKNO_KEYRING=none`, which reads no keyring.
+ * Reads the keys from the keyring: the Telegram bot token, the Cal.com
+ * key and the Google account (for email), then starts the Cal.com monitor.
+ * Finishes once all are in (or after %WATCHING_TIMEOUT_SECONDS): the mains
+ * start serving then, so a booking made in the first moment already gets
+ * its Telegram and email items. Tests set the keys themselves and set
+ * `OKNO_KEYRING=none`, which reads no keyring (and finishes at once).
  */
 void
-okno_profile_start_watching (OknoProfile *self)
+okno_profile_start_watching_async (OknoProfile         *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
 {
+  g_autoptr(GTask) task = NULL;
+
   g_return_if_fail (OKNO_IS_PROFILE (self));
   g_return_if_fail (self->calcom_monitor != NULL);
+  g_return_if_fail (self->watching == NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, okno_profile_start_watching_async);
 
   /* Tests run without a keyring (and must not start one). */
   if (g_strcmp0 (g_getenv ("OKNO_KEYRING"), "none") == 0)
     {
       okno_calcom_monitor_start (self->calcom_monitor);
+      g_task_return_boolean (task, TRUE);
       return;
     }
 
+  self->watching = g_steal_pointer (&task);
+  self->watching_left = 2;
+  self->watching_timeout = g_timeout_add_seconds (WATCHING_TIMEOUT_SECONDS, watching_timeout_cb, self);
   if (self->google_auth == NULL)
-    watch_google_account (self);
+    {
+      /* The Google calendar's own account needs no lookup here. */
+      if (!OKNO_IS_GOOGLE_CALENDAR (self->calendar))
+        self->watching_left++;
+      watch_google_account (self);
+    }
 
   okno_secrets_lookup_async (self->data_dir, OKNO_SECRET_TELEGRAM_BOT_TOKEN, self->cancellable,
                              telegram_token_looked_up_cb, self);
   okno_secrets_lookup_async (self->data_dir, OKNO_SECRET_CALCOM_API_KEY, self->cancellable,
                              calcom_key_looked_up_cb, self);
+}
+
+gboolean
+okno_profile_start_watching_finish (OknoProfile   *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * okno_profile_start_watching:
+ *
+ * okno_profile_start_watching_async() without waiting for it.
+ */
+void
+okno_profile_start_watching (OknoProfile *self)
+{
+  okno_profile_start_watching_async (self, NULL, NULL, NULL);
 }
 
 void

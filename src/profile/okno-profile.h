@@ -76,6 +76,13 @@ void                _okno_profile_set_email_account (OknoProfile       *self,
                                                      OknoTokenProvider *tokens,
                                                      const char        *address);
 void                okno_profile_start_watching   (OknoProfile         *self);
+void                okno_profile_start_watching_async  (OknoProfile         *self,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean            okno_profile_start_watching_finish (OknoProfile         *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 void                okno_profile_apply_overrides  (OknoProfile        *self,
                                                     const OknoOverrides *overrides);
 gboolean            okno_profile_start_server     (OknoProfile        *self,

@@ -87,6 +87,8 @@ closed_cb (GObject      *object,
   g_main_loop_quit (serving->loop);
 }
 
+static void watching_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
 /* The profile is open: serve, or say why not and stop. */
 static void
 profile_ready_cb (GObject      *object,
@@ -95,7 +97,6 @@ profile_ready_cb (GObject      *object,
 {
   Serving *serving = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
   OknoOverrides overrides = OKNO_OVERRIDES_INIT;
 
   if (!(serving->profile = okno_profile_new_finish (result, &error)))
@@ -119,6 +120,28 @@ profile_ready_cb (GObject      *object,
   overrides.poll_seconds = opt_poll_seconds;
   okno_profile_apply_overrides (serving->profile, &overrides);
 
+  g_signal_connect (okno_profile_get_calcom_monitor (serving->profile), "state-changed",
+                    G_CALLBACK (calcom_changed_cb), NULL);
+  /* Serving starts once the keyring's secrets are in, so the first
+   * booking already reaches Telegram and email. */
+  okno_profile_start_watching_async (serving->profile, NULL, watching_cb, serving);
+}
+
+static void
+watching_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Serving *serving = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  okno_profile_start_watching_finish (OKNO_PROFILE (object), result, NULL);
+  if (serving->stopping)
+    {
+      g_main_loop_quit (serving->loop);
+      return;
+    }
   if (!okno_profile_start_server (serving->profile, &error))
     {
       g_printerr ("okno-server: %s\n", error->message);
@@ -126,10 +149,6 @@ profile_ready_cb (GObject      *object,
       g_main_loop_quit (serving->loop);
       return;
     }
-
-  g_signal_connect (okno_profile_get_calcom_monitor (serving->profile), "state-changed",
-                    G_CALLBACK (calcom_changed_cb), NULL);
-  okno_profile_start_watching (serving->profile);
 
   url = okno_web_server_dup_url (okno_profile_get_web_server (serving->profile));
   g_print (_("Okno is serving %s (data: %s)\n"), url, okno_profile_get_data_dir (serving->profile));
