@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "okno-cli.h"
 #include "okno-cli-notify.h"
@@ -190,6 +191,28 @@ check_options (GError **error)
   return TRUE;
 }
 
+/* GLib before 2.76 hands GObjects, hash tables, date-times and JSON nodes
+ * out of its slice allocator, which keeps what is freed for itself: after
+ * the Google cache of 2,000 events was read, about 6.5 MB of parsed JSON
+ * stayed resident for good (RSS 21.2 MB against 14.6 MB with plain
+ * malloc, whose free pages malloc_trim() gives back). GLib reads the choice
+ * before main() runs (GObject's constructor already allocates), so it can
+ * only be made for a fresh image: this program runs itself again with
+ * G_SLICE=always-malloc, the same process (exec keeps the pid) and
+ * arguments. A G_SLICE the caller set is left alone. */
+static void
+use_plain_malloc (char **argv)
+{
+#ifdef __linux__
+  if (glib_check_version (2, 76, 0) == NULL || g_getenv ("G_SLICE") != NULL)
+    return;
+  if (!g_setenv ("G_SLICE", "always-malloc", TRUE))
+    return;
+  execv ("/proc/self/exe", argv);
+  /* Could not: carry on with the slice allocator. */
+#endif
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -199,6 +222,7 @@ main (int   argc,
   g_auto(GStrv) args = NULL;
   g_autofree char *description = NULL;
 
+  use_plain_malloc (argv);
   okno_i18n_init ();
 
   args = g_strdupv (argv);
