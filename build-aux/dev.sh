@@ -25,6 +25,8 @@ TEST_DEPS=(
   chromium xdotool strace
 )
 BENCH_DEPS=(wrk nginx-light)
+# run --demo-google: curl plays the browser; a bus and keyring of its own when there is none.
+DEMO_DEPS=(curl dbus gnome-keyring)
 
 log() { printf '\033[1mdev.sh:\033[0m %s\n' "$*" >&2; }
 
@@ -154,15 +156,55 @@ demo_week() {
 
 # run --demo-google: the fake Google seeded with demo_week, a fresh data
 # folder connected to it (the fake consents at once), and the app on it.
+# Without a session bus (a bare Xvfb, ssh) libsecret has no keyring to keep
+# the demo's sign-in in, and would wait forever: the demo then runs on a
+# bus and an unlocked keyring of its own, in a scratch folder.
+demo_needs_own_keyring() {
+  [ -z "${OKNO_DEMO_OWN_KEYRING:-}" ] && [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] &&
+    [ ! -S "${XDG_RUNTIME_DIR:-/nonexistent}/bus" ]
+}
+
+run_demo_with_own_keyring() {
+  local keys
+  keys=$(mktemp -d "${TMPDIR:-/tmp}/okno-demo-keyring.XXXXXX")
+  mkdir -p "$keys/data" "$keys/run"
+  chmod 700 "$keys/run"
+  log "no session bus: the demo keeps its sign-in in a keyring of its own ($keys)"
+  OKNO_DEMO_OWN_KEYRING=1 OKNO_DEMO_KEYS="$keys" exec dbus-run-session -- sh -c \
+    'printf %s okno-demo | XDG_DATA_HOME="$OKNO_DEMO_KEYS/data" XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$OKNO_DEMO_KEYS/run}" \
+       gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"' sh "$ROOT/build-aux/dev.sh" run --demo-google "$@"
+}
+
+# The demo's own keyring daemon outlives its bus: stopped when the demo ends.
+demo_stop_own_keyring() {
+  local p
+  [ -n "${OKNO_DEMO_KEYS:-}" ] || return 0
+  for p in /proc/[0-9]*; do
+    [ "$(cat "$p/comm" 2>/dev/null)" = gnome-keyring-d ] &&
+      grep -qzx "OKNO_DEMO_KEYS=$OKNO_DEMO_KEYS" "$p/environ" 2>/dev/null && kill "${p#/proc/}" 2>/dev/null
+  done
+  rm -rf "$OKNO_DEMO_KEYS"
+}
+
+# Waits up to 60 s for FILE to have a line while PID runs; fails otherwise.
+demo_wait_line() {
+  local i=0
+  while [ ! -s "$1" ]; do
+    kill -0 "$2" 2>/dev/null && [ $i -lt 600 ] || return 1
+    sleep 0.1; i=$((i + 1))
+  done
+}
+
 run_demo_google() {
-  local dir fake_out fake_pid base url redirect
+  local dir fake_out connect_pid base url redirect
   dir=$(mktemp -d "${TMPDIR:-/tmp}/okno-demo-google.XXXXXX")
   fake_out="$dir/fake-google.out"
   demo_week > "$dir/seed.json"
   _build/tests/fake-google/fake-google --seed "$dir/seed.json" > "$fake_out" &
-  fake_pid=$!
-  trap 'kill $fake_pid 2>/dev/null' EXIT
-  while [ ! -s "$fake_out" ]; do sleep 0.1; done
+  # Global: the EXIT trap runs after this function has returned (set -u).
+  DEMO_FAKE_PID=$!
+  trap 'kill $DEMO_FAKE_PID 2>/dev/null; demo_stop_own_keyring' EXIT
+  demo_wait_line "$fake_out" $DEMO_FAKE_PID || { log "the fake Google did not start"; return 1; }
   base=$(head -n 1 "$fake_out")
   export OKNO_GOOGLE_AUTH_URL="$base/o/oauth2/v2/auth" OKNO_GOOGLE_TOKEN_URL="$base/token" \
          OKNO_GOOGLE_CALENDAR_URL="$base/calendar/v3" OKNO_GMAIL_URL="$base/gmail/v1" \
@@ -171,11 +213,12 @@ run_demo_google() {
 
   # Connect as a new user would; the test plays the browser's part.
   _build/src/okno-server --data-dir "$dir" google connect > "$dir/connect.out" &
-  while [ ! -s "$dir/connect.out" ]; do sleep 0.1; done
+  connect_pid=$!
+  demo_wait_line "$dir/connect.out" $connect_pid || { log "google connect failed"; return 1; }
   url=$(head -n 1 "$dir/connect.out")
   redirect=$(curl -s -o /dev/null -w '%{redirect_url}' "$url")
-  curl -s "$redirect" > /dev/null
-  wait $!
+  curl -s --max-time 60 "$redirect" > /dev/null
+  wait $connect_pid || { log "google connect failed"; return 1; }
   _build/src/okno-server --data-dir "$dir" settings set calendar-backend google
   log "starting Okno on the fake Google (data: $dir)"
   _build/src/okno --data-dir "$dir" --poll-seconds 10 "$@"
@@ -199,6 +242,8 @@ case "$cmd" in
     fi
     if [ "${1:-}" = --demo-google ]; then
       shift
+      install_packages "${DEMO_DEPS[@]}"
+      demo_needs_own_keyring && run_demo_with_own_keyring "$@"
       run_demo_google "$@"
       exit $?
     fi

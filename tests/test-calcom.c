@@ -32,6 +32,15 @@ state_changed_cb (OknoCalcomMonitor *monitor,
                   CalFixture        *f)
 {
   g_ptr_array_add (f->changes, g_strdup_printf ("%s→%s", from, to));
+  /* What every channel says with the news is about the new state. */
+  {
+    const char *detail = okno_calcom_monitor_get_detail (monitor);
+    gboolean says_up = g_str_equal (detail, "Cal.com works.");
+    gboolean says_key = g_str_has_prefix (detail, "Cal.com does not accept the API key.");
+
+    g_assert_true (says_up == g_str_equal (to, "up"));
+    g_assert_true (says_key == g_str_equal (to, "unauthorized"));
+  }
 }
 
 static void

@@ -6,6 +6,9 @@
 #   - a full disk (a small tmpfs; needs root, as in CI): okno-server starts,
 #     serves, answers bookings 503 storage_unavailable, and folds the journal
 #     once there is room again
+#   - kill -9 while calendar.json is being written (each event's text kept
+#     by the write worker): after a restart every acknowledged booking is
+#     there and its calendar event reads as booked
 # SPDX-FileCopyrightText: 2026 Okno contributors
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
@@ -161,6 +164,46 @@ if mount -t tmpfs -o size=600k okno-test "$MNT" 2>/dev/null; then
   umount "$MNT"; MNT=
 else
   skip "a full disk" "mounting a tmpfs is not permitted here (run as root, as CI does)"
+fi
+
+# 5. kill -9 in the middle of a write of calendar.json. Syncs take a second
+#    here, so the write's temporary file is there to be seen for a while
+#    (from 50 ms after the bookings' answers, when the outbox has retitled
+#    their events, until the write's fsync returns).
+if [ -n "$SLOW_SYNC" ]; then
+  D="$DIR/calendar-kill"
+  ids=$(add_slots "$D" 8)
+  serve "$D" env LD_PRELOAD="$SLOW_SYNC" OKNO_SYNC_DELAY_MS=1000
+  clients=
+  i=0
+  for id in $ids; do
+    i=$((i + 1))
+    book "$id" > "$DIR/kill-status-$i" &
+    clients="$clients $!"
+  done
+  wait $clients
+  [ "$(for f in "$DIR"/kill-status-*; do cat "$f"; echo; done | sort -u)" = 201 ]; ok $? "8 bookings answered 201"
+  # The outbox retitles the 8 events; wait for the write that carries them.
+  seen=1
+  for _ in $(seq 1 600); do
+    if ls "$D" | grep -v 'damaged' | grep -q '^calendar\.json\.'; then seen=0; break; fi
+    sleep 0.05
+  done
+  kill -KILL "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null; SERVE_PID=
+  ok $seen "killed while calendar.json was being written"
+  serve "$D"; ok $? "okno-server starts again"
+  booked=0
+  for _ in $(seq 1 600); do
+    booked=$(grep -c '"summary" : "✅' "$D/calendar.json")
+    [ "$booked" = 8 ] && break
+    sleep 0.05
+  done
+  [ "$booked" = 8 ]; ok $? "all 8 events read as booked (found $booked)"
+  stop
+  [ "$("$SERVER" --data-dir "$D" bookings list | grep -c confirmed)" = 8 ]; ok $? "all 8 bookings are there"
+  python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$D/calendar.json"; ok $? "calendar.json is whole JSON"
+else
+  skip "kill -9 while calendar.json is written" "no sync shim given"
 fi
 
 echo "1..$n"

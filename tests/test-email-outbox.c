@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "okno-calcom-monitor.h"
 #include "okno-ledger-private.h"
 #include "okno-outbox-private.h"
 #include "okno-test-utils.h"
@@ -547,6 +548,17 @@ test_booking_mails_each_recipient_once (MailFixture   *f,
   escaped = g_uri_escape_string (token, NULL, FALSE);
   cancel = g_strdup_printf ("https://book.example.org/booking/%s?token=%s&lang=en", id, escaped);
   g_assert_nonnull (strstr (parts.plain, cancel));
+  /* «Change time», as on the confirmation page: the page's own address. */
+  {
+    g_autofree char *reschedule = g_strdup_printf ("https://book.example.org/reschedule?booking=%s&amp;token=%s&amp;lang=en",
+                                                   id, escaped);
+    g_autofree char *plain = g_strdup_printf ("https://book.example.org/reschedule?booking=%s&token=%s&lang=en",
+                                              id, escaped);
+
+    g_assert_nonnull (strstr (parts.plain, plain));
+    g_assert_nonnull (strstr (parts.plain, "Change the time"));
+    g_assert_nonnull (strstr (parts.html, reschedule));
+  }
 
   /* The invitation parses, and is this booking's. */
   g_assert_nonnull (parts.ics);
@@ -918,6 +930,49 @@ test_other_events_have_rows (MailFixture   *f,
   g_assert_error (error, OKNO_NOTIFY_ERROR, OKNO_NOTIFY_ERROR_REJECTED);
 }
 
+/* A change of Cal.com's state is news on every channel Olga set up: her
+ * Telegram and her mailbox each get one message saying it. */
+static void
+test_calcom_news_on_every_channel (MailFixture   *f,
+                                   gconstpointer  data)
+{
+  OknoCalcomMonitor *monitor = okno_profile_get_calcom_monitor (f->http.instance);
+  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) mail = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  g_autoptr(GMimeMessage) message = NULL;
+  JsonArray *log = NULL;
+
+  g_signal_emit_by_name (monitor, "state-changed", "down", "up");
+  for (;;)
+    {
+      g_clear_pointer (&mail, g_ptr_array_unref);
+      g_clear_pointer (&keep, json_node_unref);
+      mail = sent_mail (f);
+      log = telegram_log (f, &keep);
+      if (mail->len >= 1 && json_array_get_length (log) >= 1)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (10000);
+    }
+  /* Nothing more follows. */
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_clear_pointer (&mail, g_ptr_array_unref);
+  g_clear_pointer (&keep, json_node_unref);
+  mail = sent_mail (f);
+  log = telegram_log (f, &keep);
+
+  g_assert_cmpuint (mail->len, ==, 1);
+  message = parse_mime (g_ptr_array_index (mail, 0));
+  g_assert_cmpstr (first_address (message), ==, OLGA);
+  g_assert_cmpstr (g_mime_message_get_subject (message), ==, okno_calcom_monitor_title_for ("up"));
+  g_assert_cmpuint (json_array_get_length (log), ==, 1);
+  g_assert_nonnull (strstr (json_object_get_string_member (json_array_get_object_element (log, 0), "text"),
+                            okno_calcom_monitor_title_for ("up")));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -933,6 +988,8 @@ main (int   argc,
               set_up, test_no_client_email_no_item, tear_down);
   g_test_add ("/okno/email-outbox/other-events-have-rows", MailFixture, GINT_TO_POINTER (TRUE),
               set_up, test_other_events_have_rows, tear_down);
+  g_test_add ("/okno/email-outbox/calcom-news-on-every-channel", MailFixture, GINT_TO_POINTER (TRUE),
+              set_up, test_calcom_news_on_every_channel, tear_down);
   g_test_add_func ("/okno/email-outbox/kill-between-send-and-mark", test_kill_between_send_and_mark);
   g_test_add ("/okno/email-outbox/no-google-disables-email", MailFixture, GINT_TO_POINTER (FALSE),
               set_up, test_no_google_disables_email, tear_down);

@@ -162,7 +162,7 @@ test_form_fields (Fixture       *f,
   g_autofree char *stamp = dup_field (html, OKNO_WEB_FORM_GUARD_STAMP_FIELD);
   g_autoptr(GRegex) honeypot = g_regex_new ("<div class=\"hp\" aria-hidden=\"true\"><label>[^<]+"
                                             "<input name=\"website\" type=\"text\" value=\"\""
-                                            " tabindex=\"-1\" autocomplete=\"off\"></label></div>", 0, 0, NULL);
+                                            " tabindex=\"-1\" autocomplete=\"off\" aria-hidden=\"true\"></label></div>", 0, 0, NULL);
   g_autoptr(GRegex) css_re = g_regex_new ("href=\"(/static/okno\\.[0-9a-f]+\\.css)\"", 0, 0, NULL);
   g_autoptr(GMatchInfo) match = NULL;
   g_autofree char *css_path = NULL;

@@ -9,7 +9,9 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "okno-email-message.h"
 #include "okno-gmail.h"
@@ -163,6 +165,12 @@ typedef struct
 } Fixture;
 
 static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void
 set_up (Fixture       *f,
         gconstpointer  data)
 {
@@ -170,7 +178,12 @@ set_up (Fixture       *f,
   g_autoptr(GDataInputStream) lines = NULL;
   g_autofree char *gmail_url = NULL;
 
-  f->fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, FAKE_GOOGLE, "--quiet", "--port", "0", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+
+  /* A failed assertion must not leave the fake running, holding the test
+   * runner's pipe open. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  f->fake = g_subprocess_launcher_spawn (launcher, &error, FAKE_GOOGLE, "--quiet", "--port", "0", NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->fake));
   f->base = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
@@ -354,6 +367,107 @@ test_errors (Fixture       *f,
   assert_error (f, OKNO_NOTIFY_ERROR_RATE_LIMITED, "less");
 }
 
+/* A request straight to the fake, as Bearer @token; returns the status
+ * and fills @reply. */
+static guint
+gmail_post (Fixture     *f,
+            const char  *token,
+            const char  *path,
+            const char  *type,
+            const char  *body,
+            char       **reply)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (f->base, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) answer = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  soup_message_set_request_body_from_bytes (msg, type, bytes);
+  answer = soup_session_send_and_read (session, msg, NULL, NULL);
+  *reply = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  return soup_message_get_status (msg);
+}
+
+static char *
+base64url (const char *text,
+           gboolean    padded)
+{
+  char *out = g_base64_encode ((const guchar *) text, strlen (text));
+
+  for (char *p = out; *p; p++)
+    *p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
+  if (!padded && strchr (out, '=') != NULL)
+    *strchr (out, '=') = '\0';
+  return out;
+}
+
+static guint
+send_raw (Fixture    *f,
+          const char *token,
+          const char *mime,
+          gboolean    padded,
+          char      **reply)
+{
+  g_autofree char *raw = base64url (mime, padded);
+  g_autofree char *json = g_strdup_printf ("{\"raw\":\"%s\"}", raw);
+
+  return gmail_post (f, token, "/gmail/v1/users/me/messages/send", "application/json", json, reply);
+}
+
+/* The fake's Gmail as notify-wire.md §2 has it: base64url with or without
+ * padding, the upload endpoint, the 400s for a missing or broken To, a
+ * foreign From replaced by the account, and each message kept decoded. */
+static void
+test_fake_speaks_gmail (Fixture       *f,
+                        gconstpointer  data)
+{
+  /* Lengths chosen so that base64 needs padding. */
+  const char *good = "From: olga.rozet@example.com\r\nTo: anna@example.org\r\nSubject: a\r\n\r\nbody1\r\n";
+  const char *foreign = "From: Mallory <mallory@evil.example>\r\nTo: anna@example.org\r\nSubject: b\r\n\r\nbody\r\n";
+  const char *no_to = "From: olga.rozet@example.com\r\nSubject: c\r\n\r\nbody\r\n";
+  const char *bad_to = "From: olga.rozet@example.com\r\nTo: nobody\r\nSubject: d\r\n\r\nbody\r\n";
+  g_autofree char *token = sign_in (f->tokens);
+  g_autofree char *stored = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *messages;
+  char *reply = NULL;
+
+  g_assert_cmpuint (strlen (good) % 3, !=, 0);
+  g_assert_cmpuint (send_raw (f, token, good, FALSE, &reply), ==, 200);
+  g_clear_pointer (&reply, g_free);
+  g_assert_cmpuint (send_raw (f, token, good, TRUE, &reply), ==, 200);
+  g_assert_nonnull (strstr (reply, "\"SENT\""));
+  g_clear_pointer (&reply, g_free);
+  g_assert_cmpuint (gmail_post (f, token, "/upload/gmail/v1/users/me/messages/send?uploadType=media",
+                                "message/rfc822", good, &reply), ==, 200);
+  g_clear_pointer (&reply, g_free);
+  g_assert_cmpuint (send_raw (f, token, foreign, TRUE, &reply), ==, 200);
+  g_clear_pointer (&reply, g_free);
+
+  g_assert_cmpuint (send_raw (f, token, no_to, TRUE, &reply), ==, 400);
+  g_assert_nonnull (strstr (reply, "Recipient address required"));
+  g_assert_nonnull (strstr (reply, "invalidArgument"));
+  g_clear_pointer (&reply, g_free);
+  g_assert_cmpuint (send_raw (f, token, bad_to, TRUE, &reply), ==, 400);
+  g_assert_nonnull (strstr (reply, "Invalid To header"));
+  g_clear_pointer (&reply, g_free);
+  g_assert_cmpuint (gmail_post (f, token, "/gmail/v1/users/me/messages/send", "application/json",
+                                "{\"raw\":\"not base64!\"}", &reply), ==, 400);
+  g_clear_pointer (&reply, g_free);
+
+  stored = fake_call (f, "GET", "/_fake/messages", NULL);
+  node = json_from_string (stored, NULL);
+  messages = json_node_get_array (node);
+  g_assert_cmpuint (json_array_get_length (messages), ==, 4);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, i), "mime"), ==, good);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 3), "mime"), ==,
+                   "From: olga.rozet@example.com\r\nTo: anna@example.org\r\nSubject: b\r\n\r\nbody\r\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -363,6 +477,7 @@ main (int   argc,
   g_test_add ("/okno/gmail/sends", Fixture, NULL, set_up, test_sends, tear_down);
   g_test_add ("/okno/gmail/refreshes-once", Fixture, NULL, set_up, test_refreshes_once, tear_down);
   g_test_add ("/okno/gmail/errors", Fixture, NULL, set_up, test_errors, tear_down);
+  g_test_add ("/okno/gmail/fake-speaks-gmail", Fixture, NULL, set_up, test_fake_speaks_gmail, tear_down);
 
   return g_test_run ();
 }

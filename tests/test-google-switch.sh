@@ -64,6 +64,13 @@ connect; ok $? "connect exits 0"
 grep -q '2 slots and booked sessions of the local calendar will be copied into Google Calendar' "$TMP/connect.err"
 ok $? "connect prints how many slots and booked sessions it copies"
 [ "$(store_count)" = 0 ]; ok $? "connect itself only queues the copies"
+# `google status` runs Okno on the folder too: with Google refusing the
+# inserts meanwhile, the copies are still waiting when it counts them.
+control faults '{"method":"POST","path":"/events","status":503,"count":0}' >/dev/null
+out=$(run google status)
+echo "$out" | grep -qx 'Pending changes: 2' && echo "$out" | grep -Eq '^Sync: synced, last sync [0-9]{4}-'
+ok $? "google status shows the sync and counts the copies waiting for Google"
+curl -s -f -X DELETE "$BASE/_fake/faults" >/dev/null
 # (Any later okno-server run on the folder, even a command, sends them.)
 [ "$(run settings get calendar-backend)" = google ]; ok $? "connect moves the folder to Google"
 
@@ -76,6 +83,9 @@ curl -s "$BASE/_fake/events?calendarId=primary" | tr '{' '\n' | grep -A3 "\"$SLO
 ok $? "the booked one arrives as booked"
 wait_for "curl -s '$PAGE/api/slots' | grep -q '$SLOT2'"; ok $? "the page offers the open slot from Google"
 stop; ok $? "the server stops cleanly"
+out=$(run google status)
+echo "$out" | grep -Eq '^Sync: synced, last sync [0-9]{4}-' && echo "$out" | grep -qx 'Pending changes: 0'
+ok $? "google status shows the last sync, and nothing waiting once the copies are in"
 [ "$(run bookings list --json | grep -c '"id"')" = "$BOOKINGS_BEFORE" ] && run bookings list --json | grep -q "$SLOT1"
 ok $? "the booking in the ledger is untouched"
 

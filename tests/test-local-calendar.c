@@ -265,6 +265,86 @@ test_ids_state_refresh (void)
   okno_test_remove_dir (dir);
 }
 
+/* calendar.json as json-glib's pretty printer writes the whole file (as it
+ * was written before each event's text was kept between writes), empty or
+ * not, and after changes: an event's kept text never outlives a change. */
+static void
+assert_file_is_pretty (const char *path,
+                       guint       n_items)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *again = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_true (json_parser_load_from_data (parser, contents, -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                                                          "items")), ==, n_items);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  json_generator_set_pretty (generator, TRUE);
+  again = json_generator_to_data (generator, NULL);
+  g_assert_cmpstr (contents, ==, again);
+}
+
+static void
+test_file_follows_changes (void)
+{
+  g_autofree char *dir = okno_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "calendar.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OknoLocalCalendar) calendar = okno_local_calendar_new (dir, &error);
+  g_autoptr(GDateTime) t = okno_test_time ("2026-11-25T14:00:00Z");
+  g_autoptr(GDateTime) t2 = okno_test_time ("2026-11-25T16:00:00Z");
+  g_autoptr(GDateTime) t3 = okno_test_time ("2026-11-25T18:00:00Z");
+  g_autoptr(OknoEvent) a = NULL;
+  g_autoptr(OknoEvent) b = NULL;
+  g_autoptr(OknoEvent) c = NULL;
+  g_autoptr(OknoEvent) renamed = NULL;
+  g_autoptr(OknoEvent) result = NULL;
+  g_autofree char *contents = NULL;
+
+  g_assert_no_error (error);
+  a = okno_test_insert_event (OKNO_CALENDAR (calendar), "🔓 СЛОТ", t, 40, TRUE);
+  okno_test_wait_idle (calendar);
+  g_assert_true (okno_test_calendar_delete (OKNO_CALENDAR (calendar), okno_event_get_id (a),
+                                            okno_event_get_etag (a), &error));
+  okno_test_wait_idle (calendar);
+  assert_file_is_pretty (path, 0);
+
+  g_clear_object (&a);
+  a = okno_test_insert_event (OKNO_CALENDAR (calendar), "🔓 СЛОТ", t, 40, TRUE);
+  b = okno_test_insert_event (OKNO_CALENDAR (calendar), "Встреча \"в\"\nдва ряда", t2, 60, FALSE);
+  okno_test_wait_idle (calendar);
+  assert_file_is_pretty (path, 2);
+
+  /* Written again with a's and b's text kept: a's change must show. */
+  renamed = okno_event_copy (a);
+  okno_event_set_summary (renamed, "✅ Анна — Сессия");
+  result = okno_test_calendar_update (OKNO_CALENDAR (calendar), renamed, &error);
+  g_assert_no_error (error);
+  c = okno_test_insert_event (OKNO_CALENDAR (calendar), "Третье", t3, 30, FALSE);
+  okno_test_wait_idle (calendar);
+  assert_file_is_pretty (path, 3);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "✅ Анна — Сессия"));
+  g_assert_null (strstr (contents, "🔓 СЛОТ"));
+  g_assert_nonnull (strstr (contents, "Третье"));
+
+  g_clear_object (&calendar);
+  calendar = okno_local_calendar_new (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (okno_local_calendar_get_n_events (calendar), ==, 3);
+  g_assert_cmpstr (okno_event_get_summary (okno_calendar_lookup_event (OKNO_CALENDAR (calendar),
+                                                                       okno_event_get_id (a))), ==, "✅ Анна — Сессия");
+  g_assert_cmpstr (okno_event_get_summary (okno_calendar_lookup_event (OKNO_CALENDAR (calendar),
+                                                                       okno_event_get_id (b))), ==, "Встреча \"в\"\nдва ряда");
+  g_clear_object (&calendar);
+  okno_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -276,6 +356,7 @@ main (int   argc,
   g_test_add_func ("/okno/local-calendar/sets-damaged-aside", test_sets_damaged_aside);
   g_test_add_func ("/okno/local-calendar/refuses-invalid-text", test_refuses_invalid_text);
   g_test_add_func ("/okno/local-calendar/ids-state-refresh", test_ids_state_refresh);
+  g_test_add_func ("/okno/local-calendar/file-follows-changes", test_file_follows_changes);
 
   return g_test_run ();
 }

@@ -166,6 +166,81 @@ test_port_row (Fixture       *f,
   okno_test_save_screenshot (GTK_WIDGET (f->window), "preferences-booking.png");
 }
 
+static AdwPreferencesRow *
+find_row (GtkWidget  *page,
+          GType       type,
+          const char *title_prefix)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  okno_test_collect (page, type, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_str_has_prefix (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title_prefix))
+      return g_ptr_array_index (rows, i);
+  return NULL;
+}
+
+/* Preferences have a «Booking rules» page (issue 13.7) with every rule of
+ * the client's journey: each row writes its setting (the one okno-server
+ * reads) and follows it when it changes elsewhere. */
+static void
+test_booking_rules_page (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) pages = g_ptr_array_new ();
+  GtkWidget *rules = NULL;
+  struct { const char *title, *key; guint value; } spins[] = {
+    { "Cancellation policy", "min-cancel-hours", 48 },
+    { "Break between sessions", "buffer-minutes", 15 },
+    { "Sessions per day", "max-sessions-per-day", 4 },
+    { "Upcoming sessions per client", "max-active-per-client", 2 },
+  };
+  struct { const char *title, *key, *value; } entries[] = {
+    { "Payment link", "payment-url", "https://pay.example/?order={booking}&name={name}" },
+    { "Payment note", "payment-note", "3000 ₽ after the session" },
+  };
+
+  okno_test_collect (GTK_WIDGET (f->window), ADW_TYPE_PREFERENCES_PAGE, pages);
+  for (guint i = 0; i < pages->len; i++)
+    if (g_strcmp0 (adw_preferences_page_get_title (g_ptr_array_index (pages, i)), "Booking rules") == 0)
+      rules = g_ptr_array_index (pages, i);
+  g_assert_nonnull (rules);
+
+  for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
+    {
+      AdwPreferencesRow *row = find_row (rules, ADW_TYPE_ACTION_ROW, spins[i].title);
+      GtkWidget *spin;
+
+      g_test_message ("%s (%s)", spins[i].title, spins[i].key);
+      g_assert_nonnull (row);
+      spin = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row));
+      g_assert_true (GTK_IS_SPIN_BUTTON (spin));
+      g_assert_cmpuint (g_settings_get_uint (f->settings, spins[i].key), !=, spins[i].value);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), spins[i].value);
+      g_assert_cmpuint (g_settings_get_uint (f->settings, spins[i].key), ==, spins[i].value);
+      g_settings_set_uint (f->settings, spins[i].key, 0);
+      g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 0);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    {
+      AdwPreferencesRow *row = find_row (rules, ADW_TYPE_ENTRY_ROW, entries[i].title);
+      g_autofree char *value = NULL;
+
+      g_test_message ("%s (%s)", entries[i].title, entries[i].key);
+      g_assert_nonnull (row);
+      gtk_editable_set_text (GTK_EDITABLE (row), entries[i].value);
+      g_signal_emit_by_name (row, "apply");
+      value = g_settings_get_string (f->settings, entries[i].key);
+      g_assert_cmpstr (value, ==, entries[i].value);
+      g_settings_set_string (f->settings, entries[i].key, "");
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
+    }
+
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (f->window), ADW_PREFERENCES_PAGE (rules));
+  okno_test_save_screenshot (GTK_WIDGET (f->window), "preferences-booking-rules.png");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -182,6 +257,8 @@ main (int   argc,
               test_sites_are_origins, fixture_tear_down);
   g_test_add ("/okno/preferences/port-row", Fixture, NULL, fixture_set_up,
               test_port_row, fixture_tear_down);
+  g_test_add ("/okno/preferences/booking-rules-page", Fixture, NULL, fixture_set_up,
+              test_booking_rules_page, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -18,7 +18,7 @@
 #include "okno-settings.h"
 #include "okno-outbox-private.h"
 #include "okno-reminder-text.h"
-#include "okno-reminders.h"
+#include "okno-reminders-private.h"
 #include "okno-test-calendar.h"
 #include "okno-test-utils.h"
 #include "okno-time.h"
@@ -759,6 +759,92 @@ test_agenda_hour_setting (void)
   g_assert_cmpint (okno_reminders_parse_agenda_hour ("9am"), ==, -1);
 }
 
+/* Runs the loop until @done says so, for at most 30 s. */
+static void
+iterate_until (gboolean (*done) (Fixture *f, gconstpointer data),
+               Fixture       *f,
+               gconstpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+
+  while (!done (f, data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static gboolean
+next_due_is (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GDateTime) next = okno_reminders_dup_next_due (f->reminders);
+  g_autoptr(GDateTime) want = at (data);
+
+  return next != NULL && g_date_time_equal (next, want);
+}
+
+static gboolean
+in_outbox (Fixture *f, gconstpointer data)
+{
+  return okno_ledger_has_outbox_item (f->ledger, data);
+}
+
+static gboolean
+not_in_outbox (Fixture *f, gconstpointer data)
+{
+  return !okno_ledger_has_outbox_item (f->ledger, data);
+}
+
+/* A commit plans the bookings it changed, without a walk over every
+ * booking (which held the main loop under a burst of bookings): a new
+ * booking's reminder is planned, one due at once is enqueued, and one
+ * waiting in the outbox is dropped when its booking is cancelled or
+ * moved. */
+static void
+test_commit_plans_changed_only (Fixture       *f,
+                                gconstpointer  data)
+{
+  guint full_plans;
+
+  set_clock ("2030-03-12T09:00:00+03:00");
+  open_all (f, FALSE);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("old%u", i);
+
+      put_booking (f, id, "2030-03-20T12:00:00+03:00", "Анна", NULL);
+    }
+  okno_reminders_start (f->reminders);
+  replan_and_settle (f);
+  full_plans = _okno_reminders_get_full_plans (f->reminders);
+  assert_next_due (f, NULL);
+
+  put_booking (f, "b2", "2030-03-14T12:00:00+03:00", "Борис", "boris@example.org");
+  iterate_until (next_due_is, f, "2030-03-13T12:00:00+03:00");
+
+  set_clock ("2030-03-13T17:00:00+03:00");
+  put_booking (f, "b3", "2030-03-14T16:00:00+03:00", "Вера", "vera@example.org");
+  put_booking (f, "b4", "2030-03-14T17:00:00+03:00", "Галя", "galya@example.org");
+  iterate_until (in_outbox, f, "reminder:b3:20300314T1300Z");
+  iterate_until (in_outbox, f, "reminder:b4:20300314T1400Z");
+  /* b2 was not changed: its reminder is the timer's. */
+  g_assert_false (okno_ledger_was_enqueued (f->ledger, "reminder:b2:20300314T0900Z"));
+
+  cancel_booking (f, "b3");
+  iterate_until (not_in_outbox, f, "reminder:b3:20300314T1300Z");
+  move_booking (f, "b4", "2030-03-14T16:30:00+03:00");
+  iterate_until (not_in_outbox, f, "reminder:b4:20300314T1400Z");
+  iterate_until (in_outbox, f, "reminder:b4:20300314T1330Z");
+
+  g_assert_cmpuint (_okno_reminders_get_full_plans (f->reminders), ==, full_plans);
+
+  /* The timer's plan (here by hand) still walks them all. */
+  replan_and_settle (f);
+  g_assert_cmpuint (_okno_reminders_get_full_plans (f->reminders), ==, full_plans + 1);
+  g_assert_true (okno_ledger_has_outbox_item (f->ledger, "reminder:b2:20300314T0900Z"));
+  g_assert_false (okno_ledger_has_outbox_item (f->ledger, "reminder:b3:20300314T1300Z"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -775,6 +861,7 @@ main (int   argc,
   ADD ("/okno/reminders/agenda-catches-up", test_agenda_catches_up);
   ADD ("/okno/reminders/settings-turn-them-off", test_settings_turn_them_off);
   ADD ("/okno/reminders/booked-inside-window-gets-none", test_booked_inside_window_gets_none);
+  ADD ("/okno/reminders/commit-plans-changed-only", test_commit_plans_changed_only);
 #undef ADD
   g_test_add_func ("/okno/reminders/email-text", test_reminder_email_text);
   g_test_add_func ("/okno/reminders/agenda-hour-setting", test_agenda_hour_setting);

@@ -70,8 +70,7 @@ BASE=$(head -n1 "$DIR/fake.out")
 serve_status() {
   serve_status_once "$1" 600
   if [ "$state" != "$1" ]; then
-    # Seen rarely on a loaded machine: say what the server said, then try
-    # once more (the closing note of 2026-12-03 tracks this).
+    # Say what the server said, then try once more.
     echo "# wanted $1, the server $alive, /api/status said: $last" >&2; sed 's/^/# serve.out: /' "$DIR/serve.out" >&2
     serve_status_once "$1" 600
   fi
@@ -79,6 +78,10 @@ serve_status() {
 }
 
 serve_status_once() {
+  # The file goes first: the server's shell truncates it only once it runs,
+  # and under load the loop below read the previous server's address from
+  # it (then found the file empty, and waited 30 s on nothing).
+  rm -f "$DIR/serve.out"
   OKNO_CALCOM_API_URL=$BASE "$SERVER" -d "$DIR" -p 0 > "$DIR/serve.out" 2>&1 &
   SERVE_PID=$!
   i=0; while ! grep -q 'http://' "$DIR/serve.out" && [ $i -lt $2 ]; do sleep 0.05; i=$((i + 1)); done

@@ -8,6 +8,7 @@
 
 #include "okno-session-type.h"
 #include "okno-settings.h"
+#include "okno-test-calendar.h"
 #include "okno-test-utils.h"
 
 typedef struct
@@ -238,6 +239,44 @@ test_ensure_from_calendar (Fixture       *f,
   g_clear_object (&ledger);
 }
 
+/* Google's first start after connecting: the cache is empty while the
+ * first sync runs. The types are learnt from the synced slots, not seeded
+ * with «Session» from nothing. */
+static void
+test_ensure_waits_for_first_sync (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(OknoTestCalendar) calendar = okno_test_calendar_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OknoLedger) ledger = NULL;
+  g_autoptr(OknoSchedule) schedule = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) start = g_date_time_add_days (now, 2);
+  g_autoptr(GListStore) types = NULL;
+  g_autoptr(OknoSessionType) type = NULL;
+
+  ledger = okno_ledger_new (f->dir, &error);
+  g_assert_no_error (error);
+  schedule = okno_schedule_new (OKNO_CALENDAR (calendar), ledger);
+  okno_test_calendar_set_state (calendar, OKNO_CALENDAR_STATE_SYNCING);
+  g_assert_false (okno_session_types_ensure (f->settings, schedule));
+  types = okno_session_types_load (f->settings);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (types)), ==, 0);
+  g_clear_object (&types);
+
+  /* The first sync brings the slots. */
+  g_object_unref (okno_test_insert_event (OKNO_CALENDAR (calendar), "🔓 СЛОТ: Консультация", start, 50, TRUE));
+  okno_test_calendar_set_state (calendar, OKNO_CALENDAR_STATE_SYNCED);
+  g_assert_true (okno_session_types_ensure (f->settings, schedule));
+  types = okno_session_types_load (f->settings);
+  type = g_list_model_get_item (G_LIST_MODEL (types), 0);
+  g_assert_cmpstr (okno_session_type_get_name (type), ==, "Консультация");
+  g_assert_cmpuint (okno_session_type_get_minutes (type), ==, 50);
+
+  g_clear_object (&schedule);
+  g_clear_object (&ledger);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -250,6 +289,7 @@ main (int   argc,
   g_test_add ("/okno/session-type/seed", Fixture, NULL, fixture_set_up, test_seed, fixture_tear_down);
   g_test_add ("/okno/session-type/seed-without-slots", Fixture, NULL, fixture_set_up, test_seed_without_slots, fixture_tear_down);
   g_test_add ("/okno/session-type/ensure-from-calendar", Fixture, NULL, fixture_set_up, test_ensure_from_calendar, fixture_tear_down);
+  g_test_add ("/okno/session-type/ensure-waits-for-first-sync", Fixture, NULL, fixture_set_up, test_ensure_waits_for_first_sync, fixture_tear_down);
 
   return g_test_run ();
 }

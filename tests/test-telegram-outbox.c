@@ -229,6 +229,46 @@ test_a_day_of_failure_needs_olga (TgFixture     *f,
   g_assert_cmpuint (count_status (f, 502), ==, tries);
 }
 
+/* A client moves a booking on the API (issue 13.1): Olga's Telegram gets
+ * «Анна moved: Sat 15:59 → Sun 15:59» (the C locale’s words; Russian in
+ * po/ru.po), once, after the booking's own message. */
+static void
+test_client_move_tells_olga (TgFixture     *f,
+                             gconstpointer  data)
+{
+  GTimeZone *zone = okno_schedule_get_time_zone (okno_profile_get_schedule (f->http.instance));
+  g_autofree char *body = g_strdup_printf ("{\"slotId\":\"%s\",\"name\":\"Анна\",\"telegram\":\"@anna_k\"}",
+                                           okno_event_get_id (f->http.slot));
+  g_autoptr(Response) booked = okno_test_http_request (&f->http, "POST", "/api/book", body);
+  g_autoptr(Response) moved = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  JsonObject *booking;
+  g_autoptr(GDateTime) from = g_date_time_to_timezone (okno_event_get_start (f->http.slot), zone);
+  g_autoptr(GDateTime) to = g_date_time_to_timezone (okno_event_get_start (f->http.slot2), zone);
+  g_autofree char *from_text = g_date_time_format (from, "%a %H:%M");
+  g_autofree char *to_text = g_date_time_format (to, "%a %H:%M");
+  g_autofree char *expected = g_strdup_printf ("Анна moved: %s → %s", from_text, to_text);
+  g_autofree char *move = NULL;
+  JsonArray *log;
+
+  g_assert_cmpuint (booked->status, ==, 201);
+  wait_for_status (f, 200, 1);
+
+  booking = json_node_get_object (booked->json);
+  move = g_strdup_printf ("{\"bookingId\":\"%s\",\"token\":\"%s\",\"slotId\":\"%s\"}",
+                          json_object_get_string_member (json_object_get_object_member (booking, "booking"), "id"),
+                          json_object_get_string_member (booking, "cancelToken"),
+                          okno_event_get_id (f->http.slot2));
+  moved = okno_test_http_request (&f->http, "POST", "/api/reschedule", move);
+  g_assert_cmpuint (moved->status, ==, 200);
+  wait_for_status (f, 200, 2);
+
+  log = sent_messages (f, &keep);
+  g_assert_cmpuint (json_array_get_length (log), ==, 2);
+  g_test_message ("%s", json_object_get_string_member (json_array_get_object_element (log, 1), "text"));
+  g_assert_nonnull (strstr (json_object_get_string_member (json_array_get_object_element (log, 1), "text"), expected));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -239,6 +279,8 @@ main (int   argc,
               set_up, test_booking_reaches_telegram_once, tear_down);
   g_test_add ("/okno/telegram-outbox/a-day-of-failure-needs-olga", TgFixture, NULL,
               set_up, test_a_day_of_failure_needs_olga, tear_down);
+  g_test_add ("/okno/telegram-outbox/client-move-tells-olga", TgFixture, NULL,
+              set_up, test_client_move_tells_olga, tear_down);
   g_test_add ("/okno/telegram-outbox/outage-then-back-in-order", TgFixture, NULL,
               set_up, test_outage_then_back_in_order, tear_down);
 

@@ -58,6 +58,7 @@ echo "$out" | grep -q "Анна.*+7 999 123-45-67.*вечер\|Анна.*+7 999 
 echo "$out" | grep -q "$gid.*Галя.*galya@example.org"; ok $? "and Галя"
 run waitlist list --json | grep -q '"phone" : "+7 999 123-45-67"'; ok $? "waitlist list --json"
 run waitlist list --json | grep -q 'tokenHash'; [ $? = 1 ]; ok $? "waitlist list --json shows no token hash"
+run waitlist list --json | grep -q '"since" : "20[0-9-]*T'; ok $? "waitlist list --json says since when (\"since\", as the API)"
 
 # Olga cancels on the command line: the time opens, everyone waiting is told.
 run bookings cancel "$bid"; ok $? "Olga cancels Вера's booking"

@@ -29,6 +29,7 @@ struct _OknoApplication
 
   OknoProfile   *instance;
   OknoAttentionNotifier *attention_notifier;
+  gboolean        told_reconnect;
   gboolean        opening;
   gboolean        closing;
   gboolean        closed;
@@ -281,6 +282,32 @@ calcom_changed_cb (OknoApplication   *self,
   g_application_send_notification (G_APPLICATION (self), "calcom", notification);
 }
 
+/* A refresh token Google refused is news for Olga even with the window
+ * out of sight: one notification (its Reconnect is the banner's), taken
+ * back once Google answers again. */
+static void
+calendar_state_changed_cb (OknoApplication *self)
+{
+  OknoCalendar *calendar = okno_schedule_get_calendar (okno_profile_get_schedule (self->instance));
+  gboolean reconnect = okno_calendar_get_state (calendar) == OKNO_CALENDAR_STATE_RECONNECT;
+  g_autoptr(GNotification) notification = NULL;
+
+  if (!OKNO_IS_GOOGLE_CALENDAR (calendar) || reconnect == self->told_reconnect)
+    return;
+  self->told_reconnect = reconnect;
+  if (!reconnect)
+    {
+      g_application_withdraw_notification (G_APPLICATION (self), "google-reconnect");
+      return;
+    }
+  notification = g_notification_new (_("Google needs you to sign in again"));
+  g_notification_set_body (notification,
+                           _("The page keeps offering the slots Okno knows; changes wait until you sign in again."));
+  g_notification_set_default_action (notification, "app.activate");
+  g_notification_add_button (notification, _("Reconnect"), "app.google-reconnect");
+  g_application_send_notification (G_APPLICATION (self), "google-reconnect", notification);
+}
+
 static int
 okno_application_handle_local_options (GApplication *application,
                                        GVariantDict *options)
@@ -356,6 +383,9 @@ profile_ready_cb (GObject      *object,
       /* Each new "Needs attention" item is also a desktop notification. */
       self->attention_notifier = okno_attention_notifier_new (G_APPLICATION (self),
                                                               okno_profile_get_attention (self->instance));
+      g_signal_connect_object (okno_schedule_get_calendar (okno_profile_get_schedule (self->instance)), "notify::state",
+                               G_CALLBACK (calendar_state_changed_cb), self, G_CONNECT_SWAPPED);
+      calendar_state_changed_cb (self);
       /* A busy port is not fatal: the window opens and says so. */
       okno_profile_start_server (self->instance, NULL);
       okno_profile_start_watching (self->instance);

@@ -141,6 +141,36 @@ backend_set_mapping (const GValue       *value,
   return g_variant_new_string (g_value_get_boolean (value) ? "google" : "local");
 }
 
+/* google-busy-calendars as the ids separated by commas. */
+static gboolean
+busy_get_mapping (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
+{
+  g_autofree const char **ids = g_variant_get_strv (variant, NULL);
+  g_autofree char *text = g_strjoinv (", ", (char **) ids);
+
+  g_value_set_string (value, text);
+  return TRUE;
+}
+
+static GVariant *
+busy_set_mapping (const GValue       *value,
+                  const GVariantType *expected_type,
+                  gpointer            user_data)
+{
+  g_auto(GStrv) parts = g_strsplit (g_value_get_string (value) ? g_value_get_string (value) : "", ",", -1);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  for (guint i = 0; parts[i]; i++)
+    {
+      g_strstrip (parts[i]);
+      if (parts[i][0] != '\0')
+        g_ptr_array_add (ids, parts[i]);
+    }
+  return g_variant_new_strv ((const char * const *) ids->pdata, ids->len);
+}
+
 static void
 okno_google_page_dispose (GObject *object)
 {
@@ -205,6 +235,9 @@ okno_google_page_new (OknoProfile *profile)
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Calendars"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Read when Okno starts. Busy calendars left empty: every calendar "
+                                           "selected in the account. “okno-server google calendars” lists the ids."));
 
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Keep the slots in Google Calendar"));
@@ -220,6 +253,12 @@ okno_google_page_new (OknoProfile *profile)
   row = adw_entry_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Calendar for the slots (id, or “primary”)"));
   g_settings_bind (settings, "google-slot-calendar", row, "text", G_SETTINGS_BIND_DEFAULT);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+
+  row = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Calendars that count as busy (ids, separated by commas)"));
+  g_settings_bind_with_mapping (settings, "google-busy-calendars", row, "text", G_SETTINGS_BIND_DEFAULT,
+                                busy_get_mapping, busy_set_mapping, NULL, NULL);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 
   row = adw_action_row_new ();

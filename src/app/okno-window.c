@@ -19,6 +19,7 @@
 #include "okno-time.h"
 #include "okno-week-view.h"
 #include "okno-calendar-banner.h"
+#include "okno-calendar-refresher.h"
 #include "okno-window.h"
 
 #define RULER_WIDTH 56
@@ -51,6 +52,7 @@ struct _OknoWindow
   GtkLabel             *server_bar_label;
 
   OknoProfile         *instance;
+  OknoCalendarRefresher *refresher;
   GtkWidget            *grid;
   gboolean              scrolled;
   guint                 fit_source;
@@ -263,6 +265,12 @@ update_first_steps (OknoWindow *self)
       self->share_tip_source = g_timeout_add_seconds (8, share_tip_expired_cb, self);
     }
   self->had_slots = any;
+}
+
+static void
+calendar_state_changed_cb (OknoWindow *self)
+{
+  okno_session_types_ensure (okno_profile_get_settings (self->instance), okno_profile_get_schedule (self->instance));
 }
 
 static void
@@ -649,6 +657,7 @@ okno_window_dispose (GObject *object)
       self->share_tip = NULL;
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), OKNO_TYPE_WINDOW);
+  g_clear_object (&self->refresher);
   g_clear_object (&self->instance);
 
   G_OBJECT_CLASS (okno_window_parent_class)->dispose (object);
@@ -731,6 +740,9 @@ okno_window_new (OknoApplication *application)
 
   settings = okno_profile_get_settings (self->instance);
   okno_session_types_ensure (settings, okno_profile_get_schedule (self->instance));
+  /* On Google's first start the types are learnt once its first sync is in. */
+  g_signal_connect_object (okno_schedule_get_calendar (okno_profile_get_schedule (self->instance)), "notify::state",
+                           G_CALLBACK (calendar_state_changed_cb), self, G_CONNECT_SWAPPED);
   /* Not g_settings_create_action(): that action would outlive the window
    * through the settings' signal and report to a window that is gone. */
   type_action = g_simple_action_new_stateful (OKNO_CURRENT_SESSION_TYPE_KEY, G_VARIANT_TYPE_STRING,
@@ -747,6 +759,9 @@ okno_window_new (OknoApplication *application)
   /* Google offline or needing a sign-in: a banner above the week. */
   gtk_box_prepend (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->contact_bar))),
                    okno_calendar_banner_new (okno_schedule_get_calendar (okno_profile_get_schedule (self->instance))));
+  /* Google is asked for changes when the window gains focus or the week changes. */
+  self->refresher = okno_calendar_refresher_new (okno_schedule_get_calendar (okno_profile_get_schedule (self->instance)),
+                                                 GTK_WINDOW (self));
 
   self->grid = okno_week_view_new (self->instance);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->grid);
@@ -808,6 +823,7 @@ okno_window_set_week (OknoWindow *self,
   update_title (self);
   update_day_header (self);
   sync_calendar (self);
+  okno_calendar_refresher_week_shown (self->refresher, okno_window_get_week (self));
 }
 
 GtkWidget *

@@ -10,7 +10,7 @@
 
 #include "okno-ledger.h"
 #include "okno-outbox.h"
-#include "okno-reminders.h"
+#include "okno-reminders-private.h"
 #include "okno-time.h"
 
 /* Plans what is sent at a time rather than on a booking:
@@ -34,8 +34,13 @@
  * bring a late agenda.
  *
  * One timeout is armed for the next due time (at most MAX_SLEEP_MSEC
- * ahead, so a suspend or a moved clock is caught soon); the plan is made
- * again when the ledger commits, a setting or the channels change. What
+ * ahead, so a suspend or a moved clock is caught soon); the whole plan is
+ * made again when the timer fires, a setting or the channels change. When
+ * the ledger commits, only the bookings changed since the last plan are
+ * looked at (a walk over every booking on each commit held the main loop
+ * for milliseconds per booking under a burst, growing with the ledger):
+ * their reminders are planned, and a reminder still waiting in the outbox
+ * for one of them that was cancelled or moved is dropped. What
  * became due while the program was off is caught up at start: a reminder
  * while its session has not started, today's agenda while one of today's
  * sessions is still ahead. A booking made after its reminder would have
@@ -62,6 +67,10 @@ struct _OknoReminders
   guint         timer;
   guint         idle;
   gboolean      started;
+  gboolean      full;         /* the next plan walks every booking */
+  GHashTable   *changed;      /* ids of bookings changed since the last plan */
+  GHashTable   *waiting;      /* booking id → key of its reminder in the outbox */
+  guint         full_plans;   /* tests: how many plans walked every booking */
 };
 
 G_DEFINE_FINAL_TYPE (OknoReminders, okno_reminders, G_TYPE_OBJECT)
@@ -118,6 +127,7 @@ drop_stale_reminders (OknoReminders *self)
   OknoLedger *ledger = get_ledger (self);
   g_autoptr(GPtrArray) items = okno_ledger_dup_outbox (ledger);
 
+  g_hash_table_remove_all (self->waiting);
   for (guint i = 0; i < items->len; i++)
     {
       JsonObject *item = g_ptr_array_index (items, i);
@@ -135,7 +145,10 @@ drop_stale_reminders (OknoReminders *self)
       booking = okno_ledger_lookup (ledger, json_object_get_string_member_with_default (data, "id", ""));
       if (booking != NULL && okno_booking_is_active (booking) &&
           g_str_equal (key, (current = reminder_key (booking))))
-        continue;
+        {
+          g_hash_table_replace (self->waiting, g_strdup (okno_booking_get_id (booking)), g_strdup (key));
+          continue;
+        }
 
       g_debug ("Dropping %s: its booking was cancelled or moved", key);
       okno_ledger_complete_outbox_item (ledger, key, NULL);
@@ -252,51 +265,106 @@ agenda_item_new (OknoReminders *self,
   return okno_outbox_item_new (key, AGENDA_KIND, payload);
 }
 
+/* Enqueues @booking's reminder into @record when it is due, or notes
+ * when it will be. */
+static void
+plan_booking (OknoReminders     *self,
+              OknoBooking       *booking,
+              GDateTime         *now,
+              OknoJournalRecord *record,
+              GDateTime        **next)
+{
+  OknoLedger *ledger = get_ledger (self);
+  g_autofree char *key = NULL;
+  g_autoptr(GDateTime) due = NULL;
+  GDateTime *created;
+  const char *email;
+
+  if (!okno_booking_is_active (booking) || self->reminder_hours == 0 || !has_channel (self, REMINDER_KIND))
+    return;
+
+  email = okno_booking_get_field (booking, "email");
+  key = reminder_key (booking);
+  if (email == NULL || email[0] == '\0' ||
+      g_date_time_compare (okno_booking_get_start (booking), now) <= 0 ||
+      okno_ledger_was_enqueued (ledger, key))
+    return;
+
+  due = g_date_time_add_hours (okno_booking_get_start (booking), - (int) self->reminder_hours);
+  created = okno_booking_get_created (booking);
+  if (created != NULL && g_date_time_compare (created, due) >= 0)
+    return;
+
+  if (g_date_time_compare (due, now) <= 0)
+    {
+      g_autoptr(JsonObject) item = reminder_item_new (self, booking);
+      g_autoptr(JsonObject) mark = okno_enqueued_mark_new (key, okno_booking_get_end (booking));
+
+      g_debug ("Reminder %s is due", key);
+      okno_journal_record_add_outbox (record, item);
+      okno_journal_record_add_enqueued (record, mark);
+      g_hash_table_replace (self->waiting, g_strdup (okno_booking_get_id (booking)), g_steal_pointer (&key));
+    }
+  else
+    take_earlier (next, due);
+}
+
 static void
 plan_reminders (OknoReminders     *self,
                 GDateTime         *now,
                 OknoJournalRecord *record,
                 GDateTime        **next)
 {
-  OknoLedger *ledger = get_ledger (self);
-  GListModel *bookings = okno_ledger_get_bookings (ledger);
-  gboolean on = self->reminder_hours > 0 && has_channel (self, REMINDER_KIND);
+  GListModel *bookings = okno_ledger_get_bookings (get_ledger (self));
 
+  self->full_plans++;
+  g_hash_table_remove_all (self->changed);
   drop_stale_reminders (self);
 
   for (guint i = 0; i < g_list_model_get_n_items (bookings); i++)
     {
       g_autoptr(OknoBooking) booking = g_list_model_get_item (bookings, i);
-      g_autofree char *key = reminder_key (booking);
-      g_autoptr(GDateTime) due = NULL;
-      GDateTime *created;
-      const char *email;
 
-      if (!okno_booking_is_active (booking))
-        continue;
+      plan_booking (self, booking, now, record, next);
+    }
+}
 
-      email = okno_booking_get_field (booking, "email");
-      if (!on || email == NULL || email[0] == '\0' ||
-          g_date_time_compare (okno_booking_get_start (booking), now) <= 0 ||
-          okno_ledger_was_enqueued (ledger, key))
-        continue;
+/* The bookings changed since the last plan only: what a commit needs. */
+static void
+plan_changed (OknoReminders     *self,
+              GDateTime         *now,
+              OknoJournalRecord *record,
+              GDateTime        **next)
+{
+  OknoLedger *ledger = get_ledger (self);
+  g_autoptr(GHashTable) changed = g_steal_pointer (&self->changed);
+  GHashTableIter iter;
+  gpointer id;
 
-      due = g_date_time_add_hours (okno_booking_get_start (booking), - (int) self->reminder_hours);
-      created = okno_booking_get_created (booking);
-      if (created != NULL && g_date_time_compare (created, due) >= 0)
-        continue;
+  self->changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-      if (g_date_time_compare (due, now) <= 0)
+  g_hash_table_iter_init (&iter, changed);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    {
+      OknoBooking *booking = okno_ledger_lookup (ledger, id);
+      const char *key = g_hash_table_lookup (self->waiting, id);
+      g_autofree char *current = NULL;
+
+      /* Its reminder waiting in the outbox is for a time it no longer has. */
+      if (key != NULL &&
+          (booking == NULL || !okno_booking_is_active (booking) ||
+           !g_str_equal (key, (current = reminder_key (booking)))))
         {
-          g_autoptr(JsonObject) item = reminder_item_new (self, booking);
-          g_autoptr(JsonObject) mark = okno_enqueued_mark_new (key, okno_booking_get_end (booking));
-
-          g_debug ("Reminder %s is due", key);
-          okno_journal_record_add_outbox (record, item);
-          okno_journal_record_add_enqueued (record, mark);
+          if (okno_ledger_has_outbox_item (ledger, key))
+            {
+              g_debug ("Dropping %s: its booking was cancelled or moved", key);
+              okno_ledger_complete_outbox_item (ledger, key, NULL);
+            }
+          g_hash_table_remove (self->waiting, id);
         }
-      else
-        take_earlier (next, due);
+
+      if (booking != NULL)
+        plan_booking (self, booking, now, record, next);
     }
 }
 
@@ -391,13 +459,18 @@ appended_cb (GObject      *object,
   self->timer = g_timeout_add (RETRY_MSEC, timer_cb, self);
 }
 
+static void replan_changed (OknoReminders *self);
+
 static gboolean
 idle_cb (gpointer user_data)
 {
   OknoReminders *self = user_data;
 
   self->idle = 0;
-  okno_reminders_replan (self);
+  if (self->full)
+    okno_reminders_replan (self);
+  else
+    replan_changed (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -405,8 +478,32 @@ idle_cb (gpointer user_data)
 static void
 schedule_plan (OknoReminders *self)
 {
+  self->full = TRUE;
   if (self->started && self->idle == 0 && self->cancellable != NULL)
     self->idle = g_idle_add (idle_cb, self);
+}
+
+static void
+committed_cb (OknoReminders *self)
+{
+  if (self->started && self->idle == 0 && self->cancellable != NULL &&
+      g_hash_table_size (self->changed) > 0)
+    self->idle = g_idle_add (idle_cb, self);
+}
+
+static void
+bookings_changed_cb (OknoReminders *self,
+                     guint          position,
+                     guint          removed,
+                     guint          added,
+                     GListModel    *bookings)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(OknoBooking) booking = g_list_model_get_item (bookings, i);
+
+      g_hash_table_add (self->changed, g_strdup (okno_booking_get_id (booking)));
+    }
 }
 
 static void
@@ -421,6 +518,8 @@ okno_reminders_dispose (GObject *object)
   g_clear_handle_id (&self->idle, g_source_remove);
   g_clear_pointer (&self->next_due, g_date_time_unref);
   g_clear_pointer (&self->channels, g_strfreev);
+  g_clear_pointer (&self->changed, g_hash_table_unref);
+  g_clear_pointer (&self->waiting, g_hash_table_unref);
   g_clear_object (&self->schedule);
 
   G_OBJECT_CLASS (okno_reminders_parent_class)->dispose (object);
@@ -502,6 +601,8 @@ static void
 okno_reminders_init (OknoReminders *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->waiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->reminder_hours = 24;
   self->agenda_hour = -1;
 }
@@ -516,9 +617,11 @@ okno_reminders_new (OknoSchedule *schedule)
   self = g_object_new (OKNO_TYPE_REMINDERS, NULL);
   self->schedule = g_object_ref (schedule);
   g_signal_connect_object (okno_schedule_get_ledger (schedule), "committed",
-                           G_CALLBACK (schedule_plan), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (committed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (okno_ledger_get_bookings (okno_schedule_get_ledger (schedule)), "items-changed",
+                           G_CALLBACK (bookings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (schedule, "notify::time-zone",
-                           G_CALLBACK (schedule_plan), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (committed_cb), self, G_CONNECT_SWAPPED);
 
   return self;
 }
@@ -574,6 +677,7 @@ okno_reminders_replan (OknoReminders *self)
 
   g_clear_handle_id (&self->idle, g_source_remove);
   g_clear_handle_id (&self->timer, g_source_remove);
+  self->full = FALSE;
 
   now = okno_time_now_utc ();
   record = okno_journal_record_new ();
@@ -592,6 +696,41 @@ okno_reminders_replan (OknoReminders *self)
     }
   else
     arm (self, (GTimeSpan) MAX_SLEEP_MSEC * 1000);
+}
+
+/* After a commit: plans the changed bookings, and re-arms the timer only
+ * when one of them is due before it. */
+static void
+replan_changed (OknoReminders *self)
+{
+  g_autoptr(OknoJournalRecord) record = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) next = NULL;
+
+  if (!self->started || self->cancellable == NULL)
+    return;
+
+  now = okno_time_now_utc ();
+  record = okno_journal_record_new ();
+  plan_changed (self, now, record, &next);
+
+  if (!okno_journal_record_is_empty (record))
+    okno_ledger_append_async (get_ledger (self), g_steal_pointer (&record), self->cancellable,
+                              appended_cb, g_object_ref (self));
+
+  if (next != NULL && (self->next_due == NULL || g_date_time_compare (next, self->next_due) < 0))
+    {
+      g_clear_pointer (&self->next_due, g_date_time_unref);
+      self->next_due = g_date_time_ref (next);
+      arm (self, g_date_time_difference (next, now));
+    }
+}
+
+guint
+_okno_reminders_get_full_plans (OknoReminders *self)
+{
+  g_return_val_if_fail (OKNO_IS_REMINDERS (self), 0);
+  return self->full_plans;
 }
 
 /**

@@ -530,7 +530,9 @@ okno_session_types_seed (GSettings *settings,
  * okno_session_types_ensure:
  *
  * Seeds the "session-types" setting on first use from the slots in
- * @schedule's calendar within half a year either side of now.
+ * @schedule's calendar within half a year either side of now; not while
+ * the calendar's first sync is under way (call it again when its state
+ * changes).
  *
  * Returns: %TRUE when it seeded the list
  */
@@ -550,6 +552,12 @@ okno_session_types_ensure (GSettings    *settings,
 
   existing = okno_session_types_load (settings);
   if (g_list_model_get_n_items (G_LIST_MODEL (existing)) > 0)
+    return FALSE;
+  /* A remote calendar's first sync is not in yet (Google on the first
+   * start after connecting): no slots to learn from so far. Ask again once
+   * its state changes. */
+  if (okno_calendar_get_state (okno_schedule_get_calendar (schedule)) == OKNO_CALENDAR_STATE_SYNCING &&
+      okno_calendar_get_last_sync (okno_schedule_get_calendar (schedule)) == NULL)
     return FALSE;
 
   now = g_date_time_new_now_utc ();

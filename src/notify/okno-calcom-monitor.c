@@ -263,6 +263,9 @@ probe_sent_cb (GObject      *object,
   outcome = classify (msg, body, error, timed_out, &detail);
   now = g_date_time_new_now_utc ();
   g_debug ("Cal.com probe: %s", detail);
+  /* Before the state: ::state-changed's handlers send the detail with the
+   * news, and it must be this answer's, not the last one's. */
+  set_detail (self, detail);
 
   switch (outcome)
     {
@@ -296,7 +299,6 @@ probe_sent_cb (GObject      *object,
       break;
     }
 
-  set_detail (self, detail);
   complete_waiting (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_CHECKING]);
 }

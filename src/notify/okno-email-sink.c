@@ -394,8 +394,12 @@ fill_client_booked (Compose *c)
       g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
       g_autofree char *cancel = g_strdup_printf ("%s/booking/%s?token=%s&lang=%s", page,
                                                  okno_booking_get_id (c->booking), escaped, c->language);
+      g_autofree char *reschedule = g_strdup_printf ("%s/reschedule?booking=%s&token=%s&lang=%s", page,
+                                                     okno_booking_get_id (c->booking), escaped, c->language);
 
       add_row (c, tr (c, W_("Change of plans? Cancel the booking")), cancel, cancel);
+      /* The same page as the confirmation's «Change time» (issue 13.1). */
+      add_row (c, tr (c, W_("Another time suits you better? Change the time")), reschedule, reschedule);
     }
   if (c->self->owner_address != NULL)
     {
@@ -708,6 +712,48 @@ okno_email_sink_compose_test (OknoEmailSink  *self,
   c.subject = g_strdup (tr (&c, W_("Okno: test message")));
   add_paragraph (&c, tr (&c, W_("Email notifications work: Okno will write here about each booking and cancellation.")));
   key = g_strdup_printf ("test.%" G_GINT64_FORMAT, g_get_real_time ());
+  mime = build (self, &c, NULL, self->owner_address, key, error);
+  compose_clear (&c);
+  return mime;
+}
+
+/**
+ * okno_email_sink_compose_news:
+ * @title: the headline, as every channel says it (Olga's language)
+ * @detail: (nullable): a line on what it means
+ * @key: the message's key (its Message-ID derives from it)
+ *
+ * A message to Olga that is not about a booking: the Cal.com watch's news
+ * («Cal.com is back»), which every channel announces.
+ *
+ * Returns: (transfer full): the message, or %NULL and @error
+ */
+GBytes *
+okno_email_sink_compose_news (OknoEmailSink  *self,
+                              const char     *title,
+                              const char     *detail,
+                              const char     *key,
+                              GError        **error)
+{
+  Compose c = { 0 };
+  GBytes *mime;
+
+  g_return_val_if_fail (OKNO_IS_EMAIL_SINK (self), NULL);
+  g_return_val_if_fail (title != NULL, NULL);
+
+  if (self->owner_address == NULL)
+    {
+      g_set_error_literal (error, OKNO_NOTIFY_ERROR, OKNO_NOTIFY_ERROR_NOT_CONFIGURED,
+                           _("Okno does not know the Google account’s address: connect Google again."));
+      return NULL;
+    }
+  c.self = self;
+  c.language = self->owner_language;
+  c.text = g_string_new (NULL);
+  c.html = g_string_new (NULL);
+  c.subject = g_strdup (title);
+  if (detail != NULL && detail[0] != '\0')
+    add_paragraph (&c, detail);
   mime = build (self, &c, NULL, self->owner_address, key, error);
   compose_clear (&c);
   return mime;

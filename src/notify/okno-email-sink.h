@@ -42,6 +42,11 @@ GBytes        *okno_email_sink_compose           (OknoEmailSink          *self,
                                                   GError                **error);
 GBytes        *okno_email_sink_compose_test      (OknoEmailSink          *self,
                                                   GError                **error);
+GBytes        *okno_email_sink_compose_news      (OknoEmailSink          *self,
+                                                  const char             *title,
+                                                  const char             *detail,
+                                                  const char             *key,
+                                                  GError                **error);
 OknoGmail     *okno_email_sink_get_gmail         (OknoEmailSink          *self);
 
 G_END_DECLS

@@ -462,22 +462,48 @@ news_sent_cb (GObject      *object,
     g_message ("Telegram: %s", error->message);
 }
 
+static void
+news_mailed_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = okno_gmail_send_finish (OKNO_GMAIL (object), result, NULL, &error);
+
+  if (id == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Gmail: %s", error->message);
+}
+
 /* «Cal.com is back» goes to every channel: the desktop one is the app's,
- * Telegram's is here (when it is set up). */
+ * Telegram's and Olga's email are here (each when it is set up). */
 static void
 calcom_changed_cb (OknoProfile       *self,
                    const char        *from,
                    const char        *to,
                    OknoCalcomMonitor *monitor)
 {
-  g_autofree char *html = NULL;
+  const char *title = okno_calcom_monitor_title_for (to);
+  const char *detail = okno_calcom_monitor_get_detail (monitor);
 
-  if (!okno_telegram_is_configured (self->telegram, NULL))
-    return;
+  if (okno_telegram_is_configured (self->telegram, NULL))
+    {
+      g_autofree char *html = okno_telegram_format_news (title, detail);
 
-  html = okno_telegram_format_news (okno_calcom_monitor_title_for (to),
-                                    okno_calcom_monitor_get_detail (monitor));
-  okno_telegram_send_async (self->telegram, html, self->cancellable, news_sent_cb, NULL);
+      okno_telegram_send_async (self->telegram, html, self->cancellable, news_sent_cb, NULL);
+    }
+
+  if (self->email_sink != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *key = g_strdup_printf ("calcom.%s.%" G_GINT64_FORMAT, to, g_get_real_time ());
+      g_autoptr(GBytes) mime = okno_email_sink_compose_news (self->email_sink, title, detail, key, &error);
+
+      if (mime == NULL)
+        g_message ("Gmail: %s", error->message);
+      else
+        okno_gmail_send_async (okno_email_sink_get_gmail (self->email_sink), mime,
+                               self->cancellable, news_mailed_cb, NULL);
+    }
 }
 
 /* Everything that stands on the calendar and the ledger. */

@@ -15,8 +15,10 @@
 
 #include "okno-cli-google.h"
 #include "okno-google-auth.h"
+#include "okno-google-calendar.h"
 #include "okno-google-switch.h"
 #include "okno-profile.h"
+#include "okno-time.h"
 
 /* The Google account of one data folder, headless. `connect` prints the
  * authorization URL alone on one line of stdout (everything else goes to
@@ -310,8 +312,47 @@ google_calendars (OknoGoogleAuth *auth,
   return EXIT_SUCCESS;
 }
 
+/* Changes that have not reached Google yet: the outbox's calendar items
+ * and the local calendar's copies queued by connect. */
+static guint
+count_pending (OknoProfile *instance)
+{
+  g_autoptr(GPtrArray) items = okno_ledger_dup_outbox (okno_profile_get_ledger (instance));
+  guint n = 0;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const char *kind = json_object_get_string_member_with_default (g_ptr_array_index (items, i), "kind", "");
+
+      if (g_str_equal (kind, "calendar") || g_str_equal (kind, "google-copy"))
+        n++;
+    }
+  return n;
+}
+
+/* The slot calendar's sync as the last run left it (the cache). */
+static void
+print_sync (OknoProfile    *instance,
+            OknoGoogleAuth *auth)
+{
+  OknoCalendar *calendar = okno_schedule_get_calendar (okno_profile_get_schedule (instance));
+  GDateTime *last = okno_calendar_get_last_sync (calendar);
+  g_autofree char *when = last ? okno_time_format_rfc3339 (last, NULL) : NULL;
+
+  if (okno_google_auth_needs_reconnect (auth))
+    g_print (_("Sync: reconnect (Google refused the sign-in: run “okno-server google connect”)\n"));
+  else if (!OKNO_IS_GOOGLE_CALENDAR (calendar))
+    g_print (_("Sync: not used for the slots (setting “calendar-backend” is local)\n"));
+  else if (when != NULL)
+    g_print (_("Sync: synced, last sync %s\n"), when);
+  else
+    g_print (_("Sync: not synced yet\n"));
+  g_print (_("Pending changes: %u\n"), count_pending (instance));
+}
+
 static int
-google_status (OknoGoogleAuth *auth,
+google_status (OknoProfile    *instance,
+               OknoGoogleAuth *auth,
                GMainLoop      *loop)
 {
   g_autoptr(JsonArray) calendars = NULL;
@@ -347,7 +388,7 @@ google_status (OknoGoogleAuth *auth,
   else if (error)
     g_print (_("Calendars: unavailable (%s)\n"), error->message);
 
-  g_print (_("Sync: %s\n"), okno_google_auth_needs_reconnect (auth) ? "reconnect" : "connected");
+  print_sync (instance, auth);
   return EXIT_SUCCESS;
 }
 
@@ -374,7 +415,7 @@ okno_cli_google (OknoProfile   *instance,
   if (g_str_equal (args[0], "disconnect"))
     return google_disconnect (instance, auth, loop);
   if (g_str_equal (args[0], "status"))
-    return google_status (auth, loop);
+    return google_status (instance, auth, loop);
   if (g_str_equal (args[0], "calendars"))
     return google_calendars (auth, loop);
 

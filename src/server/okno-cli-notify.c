@@ -122,6 +122,48 @@ auth_loaded_cb (GObject      *object,
   g_main_loop_quit (sending->loop);
 }
 
+/* The folder's Google account from the keyring, so that email is on when
+ * it may be (nothing to do with OKNO_KEYRING=none). FALSE and @error when
+ * the keyring could not be read. */
+static gboolean
+load_google_account (OknoProfile  *profile,
+                     GError      **error)
+{
+  Sending loading = { NULL, FALSE, NULL };
+  g_autoptr(OknoGoogleAuth) auth = NULL;
+
+  if (g_strcmp0 (g_getenv ("OKNO_KEYRING"), "none") == 0)
+    return TRUE;
+
+  auth = okno_google_auth_new (okno_profile_get_data_dir (profile));
+  loading.loop = g_main_loop_new (NULL, FALSE);
+  okno_google_auth_load_async (auth, NULL, auth_loaded_cb, &loading);
+  g_main_loop_run (loading.loop);
+  g_main_loop_unref (loading.loop);
+  if (loading.sent)
+    okno_profile_use_google_account (profile, auth);
+  else
+    g_propagate_error (error, loading.error);
+  return loading.sent;
+}
+
+/**
+ * okno_cli_use_email:
+ *
+ * Olga's own changes made from the command line (a cancel, a move) are
+ * written with the client's email when Okno can send email, as the
+ * window's are: the items wait in the journal for the next okno-server or
+ * okno run. Without a readable keyring they are written without it.
+ */
+void
+okno_cli_use_email (OknoProfile *profile)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!load_google_account (profile, &error))
+    g_debug ("No Google account for email: %s", error->message);
+}
+
 static void
 mail_sent_cb (GObject      *object,
               GAsyncResult *result,
@@ -144,15 +186,7 @@ test_email (OknoProfile *profile)
   OknoEmailSink *sink;
   gboolean ok = TRUE;
 
-  if (g_strcmp0 (g_getenv ("OKNO_KEYRING"), "none") != 0)
-    {
-      g_autoptr(OknoGoogleAuth) auth = okno_google_auth_new (okno_profile_get_data_dir (profile));
-
-      okno_google_auth_load_async (auth, NULL, auth_loaded_cb, &sending);
-      g_main_loop_run (sending.loop);
-      if (sending.sent)
-        okno_profile_use_google_account (profile, auth);
-    }
+  load_google_account (profile, &sending.error);
 
   sink = okno_profile_get_email_sink (profile);
   if (sending.error != NULL)

@@ -56,6 +56,8 @@ okno_cli_waitlist_list (OknoProfile  *instance,
           for (guint m = 0; m < G_N_ELEMENTS (members); m++)
             if (json_object_has_member (entry, members[m]))
               json_object_set_string_member (copy, members[m], json_object_get_string_member (entry, members[m]));
+          /* "since", as the API's answer names it; "created" as waitlist.json does. */
+          json_object_set_string_member (copy, "since", json_object_get_string_member (entry, "created"));
           json_object_set_array_member (copy, "days", json_array_ref (json_object_get_array_member (entry, "days")));
           json_object_set_array_member (copy, "times", json_array_ref (json_object_get_array_member (entry, "times")));
           json_array_add_object_element (array, copy);

@@ -382,6 +382,7 @@ bookings_cancel (OknoProfile  *instance,
   if (args[0] == NULL || args[1] != NULL)
     return usage (_("bookings cancel takes one booking id"));
 
+  okno_cli_use_email (instance);
   wait.loop = g_main_loop_new (NULL, FALSE);
   okno_booking_service_cancel_as_owner_async (service, args[0], now, NULL, wait_done_cb, &wait);
   result = wait_for (&wait);
@@ -404,6 +405,7 @@ bookings_move (OknoProfile  *instance,
   if (args[0] == NULL || args[1] == NULL || args[2] != NULL)
     return usage (_("bookings move takes a booking id and a slot id"));
 
+  okno_cli_use_email (instance);
   /* Booking errors are msgids, translated where they are shown. */
   booking = okno_booking_service_reschedule_as_owner (okno_profile_get_service (instance), args[0], args[1],
                                                       now, &error);

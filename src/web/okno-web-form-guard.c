@@ -237,7 +237,7 @@ okno_web_form_guard_append_fields (OknoWebFormGuard *self,
                     "<input type=\"hidden\" name=\"" OKNO_WEB_FORM_GUARD_STAMP_FIELD "\" value=\"%s\">"
                     "<div class=\"hp\" aria-hidden=\"true\"><label>%s "
                     "<input name=\"" OKNO_WEB_FORM_GUARD_HONEYPOT_FIELD "\""
-                    " type=\"text\" value=\"\" tabindex=\"-1\" autocomplete=\"off\"></label></div>",
+                    " type=\"text\" value=\"\" tabindex=\"-1\" autocomplete=\"off\" aria-hidden=\"true\"></label></div>",
                     stamp,
                     /* Translators: the label of a field that people never
                      * see (it is off-screen); only robots fill it in. */

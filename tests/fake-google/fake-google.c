@@ -1282,36 +1282,195 @@ handle_event (SoupServerMessage *msg,
   api_error (msg, 405, "httpMethodNotAllowed", "Method Not Allowed");
 }
 
+/* base64url (or plain base64), with or without padding, as Gmail takes
+ * "raw"; NULL when it is not that. */
+static GBytes *
+decode_raw (const char *raw)
+{
+  g_autoptr(GString) copy = g_string_new (raw);
+  guchar *data;
+  gsize length;
+
+  if (*raw == '\0' ||
+      strspn (raw, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=") != strlen (raw))
+    return NULL;
+  while (copy->len > 0 && copy->str[copy->len - 1] == '=')
+    g_string_truncate (copy, copy->len - 1);
+  if (strchr (copy->str, '=') != NULL || copy->len % 4 == 1)
+    return NULL;
+  for (char *p = copy->str; *p; p++)
+    *p = *p == '-' ? '+' : *p == '_' ? '/' : *p;
+  while (copy->len % 4 != 0)
+    g_string_append_c (copy, '=');
+  data = g_base64_decode (copy->str, &length);
+  return g_bytes_new_take (data, length);
+}
+
+/* The value of header @name in the head of @mime (unfolded), or NULL. */
+static char *
+mime_header (const char *mime,
+             gsize       head_length,
+             const char *name)
+{
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *head = g_strndup (mime, head_length);
+  GString *value = NULL;
+
+  lines = g_strsplit (head, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = lines[i];
+      gsize len = strlen (line);
+
+      if (len > 0 && line[len - 1] == '\r')
+        line[len - 1] = '\0';
+      if (value != NULL)
+        {
+          if (line[0] == ' ' || line[0] == '\t')
+            {
+              g_string_append (value, line);
+              continue;
+            }
+          break;
+        }
+      if (g_ascii_strncasecmp (line, name, strlen (name)) == 0 && line[strlen (name)] == ':')
+        value = g_string_new (g_strstrip (line + strlen (name) + 1));
+    }
+  return value ? g_string_free (value, FALSE) : NULL;
+}
+
+/* Gmail's users.messages.send (notify-wire.md §2): {"raw": base64url} on
+ * the plain endpoint, the message's bytes on the upload one. A message
+ * with no recipient, or a To that is not an address, is a 400; a From that
+ * is not the account's is replaced by the account's. The message as sent is
+ * kept, decoded, for GET /_fake/messages ("mime"). */
 static void
 handle_gmail_send (SoupServerMessage *msg,
-                   AccessToken       *token)
+                   AccessToken       *token,
+                   gboolean           upload)
 {
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(JsonObject) reply = json_object_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *cc = NULL;
+  g_autofree char *bcc = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *raw_out = NULL;
+  g_autoptr(GString) mime = NULL;
   JsonObject *stored;
   JsonArray *labels;
-  const char *raw;
-  g_autofree char *id = NULL;
+  const char *data;
+  const char *end;
+  gsize length;
+  gsize head_length;
 
   if (!scope_has (token->scope, SCOPE_GMAIL))
     {
       api_error (msg, 403, "insufficientPermissions", "Request had insufficient authentication scopes.");
       return;
     }
-  node = parse_body (msg);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
-      !(raw = json_object_get_string_member_with_default (json_node_get_object (node), "raw", NULL)) ||
-      *raw == '\0' || strspn (raw, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=") != strlen (raw))
+  if (upload)
+    {
+      const char *type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
+
+      if (type == NULL || !g_str_has_prefix (type, "message/"))
+        {
+          api_error (msg, 400, "badContent", "Media type is not supported. Valid media types: [message/*]");
+          return;
+        }
+      bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+      if (g_bytes_get_size (bytes) > 36700160)
+        {
+          api_error (msg, 413, "uploadTooLarge", "Media larger than: 36700160");
+          return;
+        }
+    }
+  else
+    {
+      g_autoptr(JsonNode) node = parse_body (msg);
+      const char *raw;
+
+      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
+          !(raw = json_object_get_string_member_with_default (json_node_get_object (node), "raw", NULL)))
+        {
+          api_error (msg, 400, "invalidArgument", "'raw' RFC822 payload message string or uploading message via /upload/* URL required");
+          return;
+        }
+      if (!(bytes = decode_raw (raw)))
+        {
+          api_error (msg, 400, "invalidArgument", "Invalid value for ByteString");
+          return;
+        }
+    }
+
+  /* A copy that ends in a NUL, for the string functions. */
+  mime = g_string_new_len (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  data = mime->str;
+  length = mime->len;
+  if (memchr (data, '\0', length) != NULL)
     {
       api_error (msg, 400, "invalidArgument", "Invalid value for ByteString");
       return;
     }
+  end = strstr (data, "\r\n\r\n");
+  if (end == NULL)
+    end = strstr (data, "\n\n");
+  head_length = end ? (gsize) (end - data) : length;
+  to = mime_header (data, head_length, "To");
+  cc = mime_header (data, head_length, "Cc");
+  bcc = mime_header (data, head_length, "Bcc");
+  from = mime_header (data, head_length, "From");
+  if ((to == NULL || *to == '\0') && (cc == NULL || *cc == '\0') && (bcc == NULL || *bcc == '\0'))
+    {
+      api_error (msg, 400, "invalidArgument", "Recipient address required");
+      return;
+    }
+  if (to != NULL && *to != '\0' && strchr (to, '@') == NULL)
+    {
+      api_error (msg, 400, "invalidArgument", "Invalid To header");
+      return;
+    }
+
+  if (from == NULL || strstr (from, fake.account) == NULL)
+    {
+      /* Not the account (nor an alias, which the fake has none of): Gmail
+       * puts the account's address there, silently. */
+      g_autofree char *line = g_strdup_printf ("From: %s\r\n", fake.account);
+      const char *at = NULL;
+
+      for (const char *p = mime->str; p != NULL && p < mime->str + head_length; p = strchr (p, '\n'), p = p ? p + 1 : NULL)
+        if (g_ascii_strncasecmp (p, "From:", 5) == 0)
+          {
+            at = p;
+            break;
+          }
+      if (at != NULL)
+        {
+          gsize offset = at - mime->str;
+          const char *next = at;
+
+          /* The header with its folded lines. */
+          do
+            next = strchr (next, '\n') ? strchr (next, '\n') + 1 : mime->str + mime->len;
+          while (*next == ' ' || *next == '\t');
+          g_string_erase (mime, offset, next - at);
+          g_string_insert (mime, offset, line);
+        }
+      else
+        g_string_prepend (mime, line);
+    }
 
   id = g_strdup_printf ("18c%013" G_GUINT64_FORMAT, ++fake.counter);
+  raw_out = g_base64_encode ((const guchar *) mime->str, mime->len);
+  for (char *p = raw_out; *p; p++)
+    *p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
   stored = json_object_new ();
   json_object_set_string_member (stored, "id", id);
   json_object_set_string_member (stored, "threadId", id);
-  json_object_set_string_member (stored, "raw", raw);
+  json_object_set_string_member (stored, "raw", raw_out);
+  if (g_utf8_validate (mime->str, mime->len, NULL))
+    json_object_set_string_member (stored, "mime", mime->str);
   json_array_add_object_element (fake.messages, stored);
 
   labels = json_array_new ();
@@ -1353,7 +1512,15 @@ handle_api (SoupServerMessage *msg,
 
   if (g_str_equal (path, "/gmail/v1/users/me/messages/send") && g_str_equal (method, "POST"))
     {
-      handle_gmail_send (msg, token);
+      handle_gmail_send (msg, token, FALSE);
+      return;
+    }
+  if (g_str_equal (path, "/upload/gmail/v1/users/me/messages/send") && g_str_equal (method, "POST"))
+    {
+      if (g_strcmp0 (query ? g_hash_table_lookup (query, "uploadType") : NULL, "media") != 0)
+        api_error (msg, 400, "invalidArgument", "Invalid uploadType");
+      else
+        handle_gmail_send (msg, token, TRUE);
       return;
     }
 
