@@ -204,12 +204,17 @@ static void
 use_plain_malloc (char **argv)
 {
 #ifdef __linux__
+  g_autofree char *program = NULL;
+
   if (glib_check_version (2, 76, 0) == NULL || g_getenv ("G_SLICE") != NULL)
     return;
-  if (!g_setenv ("G_SLICE", "always-malloc", TRUE))
+  /* The program's own path, not /proc/self/exe: the process is named
+   * after it (pgrep -x okno-server). */
+  if (!(program = g_file_read_link ("/proc/self/exe", NULL)) ||
+      !g_setenv ("G_SLICE", "always-malloc", TRUE))
     return;
-  execv ("/proc/self/exe", argv);
-  /* Could not: carry on with the slice allocator. */
+  execv (program, argv);
+  /* Could not (the file was replaced meanwhile…): carry on as we are. */
 #endif
 }
 
