@@ -60,7 +60,7 @@ update_email_state (OknoNotificationsPage *self)
     /* Translators: %s says why, such as “no Google account is connected: connect one in …” */
     text = g_strdup_printf (_("Off: %s."), problem);
   else
-    text = g_strdup (_("On: Okno writes to you about each booking and each cancellation by a client, and to clients who leave an email address."));
+    text = g_strdup (_("On: Okno writes to you about each booking, each cancellation by a client and each change of Cal.com’s state, and to clients who leave an email address."));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->email_row), text);
   gtk_widget_set_sensitive (self->email_row, problem == NULL);
 }

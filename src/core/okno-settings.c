@@ -43,6 +43,34 @@ lookup_schema (GError **error)
   return NULL;
 }
 
+/* Settings whose name changed: a value stored under the old name moves to
+ * the new one (when that has none yet), converted, and the old name goes. */
+static void
+migrate_renamed (const char *path)
+{
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autofree char *minutes = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_key_file_load_from_file (keyfile, path, G_KEY_FILE_KEEP_COMMENTS, NULL) ||
+      !(minutes = g_key_file_get_value (keyfile, "okno", "calcom-probe-minutes", NULL)))
+    return;
+
+  /* calcom-probe-minutes (u) became calcom-probe-seconds (u, 60–86400). */
+  if (!g_key_file_has_key (keyfile, "okno", "calcom-probe-seconds", NULL) &&
+      (value = g_variant_parse (G_VARIANT_TYPE_UINT32, minutes, NULL, NULL, NULL)) != NULL)
+    {
+      guint64 seconds = CLAMP ((guint64) g_variant_get_uint32 (value) * 60, 60, 86400);
+      g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, seconds);
+
+      g_key_file_set_value (keyfile, "okno", "calcom-probe-seconds", text);
+    }
+  g_key_file_remove_key (keyfile, "okno", "calcom-probe-minutes", NULL);
+  if (!g_key_file_save_to_file (keyfile, path, &error))
+    g_warning ("settings.ini: %s", error->message);
+}
+
 GSettings *
 okno_settings_new (const char  *data_dir,
                    GError     **error)
@@ -57,6 +85,7 @@ okno_settings_new (const char  *data_dir,
     return NULL;
 
   path = g_build_filename (data_dir, "settings.ini", NULL);
+  migrate_renamed (path);
   backend = g_keyfile_settings_backend_new (path, "/ru/olgarozet/Okno/", "okno");
 
   return g_settings_new_full (schema, backend, NULL);

@@ -164,6 +164,55 @@ okno_cli_use_email (OknoProfile *profile)
     g_debug ("No Google account for email: %s", error->message);
 }
 
+typedef struct
+{
+  GMainLoop  *loop;
+  OknoOutbox *outbox;
+  gint64      deadline;
+} Draining;
+
+static gboolean
+email_busy (OknoOutbox *outbox)
+{
+  return okno_outbox_get_busy (outbox, OKNO_NOTIFY_KIND_EMAIL) > 0 ||
+         okno_outbox_get_busy (outbox, OKNO_NOTIFY_KIND_CLIENT_EMAIL) > 0;
+}
+
+static gboolean
+drain_tick_cb (gpointer user_data)
+{
+  Draining *draining = user_data;
+
+  if (email_busy (draining->outbox) && g_get_monotonic_time () < draining->deadline)
+    return G_SOURCE_CONTINUE;
+  g_main_loop_quit (draining->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * okno_cli_send_email:
+ *
+ * After okno_cli_use_email() and the change: lets the email items the
+ * change wrote go out now, and waits (20 s at most) until none is under
+ * way, so that the command never ends between Gmail's answer and the
+ * item's "done". What is left (Gmail unreachable) goes with the next run.
+ */
+void
+okno_cli_send_email (OknoProfile *profile)
+{
+  Draining draining = { NULL, okno_profile_get_outbox (profile),
+                        g_get_monotonic_time () + 20 * G_USEC_PER_SEC };
+
+  if (email_busy (draining.outbox))
+    {
+      draining.loop = g_main_loop_new (NULL, FALSE);
+      g_timeout_add (50, drain_tick_cb, &draining);
+      g_main_loop_run (draining.loop);
+      g_main_loop_unref (draining.loop);
+    }
+  okno_profile_flush (profile);
+}
+
 static void
 mail_sent_cb (GObject      *object,
               GAsyncResult *result,

@@ -16,5 +16,6 @@ int         okno_cli_notify_test              (OknoProfile   *profile,
 int         okno_cli_secret_command           (OknoProfile  *instance,
                                                char         **args);
 void        okno_cli_use_email                (OknoProfile   *profile);
+void        okno_cli_send_email               (OknoProfile   *profile);
 
 G_END_DECLS

@@ -389,6 +389,7 @@ bookings_cancel (OknoProfile  *instance,
   /* Booking errors are msgids, translated where they are shown. */
   if (!(cancelled = okno_booking_service_cancel_finish (service, result, &error)))
     return fail ("%s", _(error->message));
+  okno_cli_send_email (instance);
 
   return EXIT_SUCCESS;
 }
@@ -412,7 +413,7 @@ bookings_move (OknoProfile  *instance,
   if (booking == NULL)
     return fail ("%s", _(error->message));
 
-  okno_profile_flush (instance);
+  okno_cli_send_email (instance);
   return EXIT_SUCCESS;
 }
 
