@@ -473,6 +473,173 @@ test_cache_serves_offline (Fixture       *f,
   g_assert_cmpstr (okno_calendar_get_state_name (OKNO_CALENDAR (f->calendar)), ==, "offline");
 }
 
+/* A full sync over several pages builds its events apart (pages are read
+ * in a worker thread) and swaps them in at the end: until then reads see
+ * the last complete state, afterwards exactly the fake's events. */
+static void
+test_full_sync_swaps_at_end (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *old = event_json ("ccccc00000", "Old", 1, 9, NULL);
+  g_autofree char *events = g_strdup_printf ("[%s]", old);
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) from = g_date_time_add_days (now, -30);
+  g_autoptr(GDateTime) to = g_date_time_add_days (now, 120);
+  GError *error = NULL;
+  gint64 deadline = g_get_monotonic_time () + DEADLINE_USEC;
+  guint seen_syncing = 0;
+
+  seed (f, events);
+  error = refresh (f);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_events (f), ==, 1);
+
+  for (int i = 1; i <= 9; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ccccc%05d", i);
+      g_autofree char *e = event_json (id, "New", 1 + i % 4, 10 + i, NULL);
+      g_autofree char *body = g_strdup_printf ("{\"insert\":%s}", e);
+      fake_post (f, "/_fake/events", body);
+    }
+  fake_post (f, "/_fake/events", "{\"delete\":\"ccccc00000\"}");
+  fake_post (f, "/_fake/expire-sync-tokens", "{}");
+  _okno_google_calendar_set_page_size (f->calendar, 2);
+
+  clear_log (f);
+  okno_calendar_refresh_async (OKNO_CALENDAR (f->calendar), NULL, refreshed_cb, &error);
+  while (error == NULL && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (okno_calendar_get_state (OKNO_CALENDAR (f->calendar)) == OKNO_CALENDAR_STATE_SYNCING)
+        {
+          /* Pages are coming: still the state before this sync. */
+          seen_syncing++;
+          g_assert_cmpuint (count_events (f), ==, 1);
+          g_assert_nonnull (okno_calendar_lookup_event (OKNO_CALENDAR (f->calendar), "ccccc00000"));
+        }
+    }
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_cmpuint (seen_syncing, >, 0);
+  g_assert_cmpint (okno_calendar_get_state (OKNO_CALENDAR (f->calendar)), ==, OKNO_CALENDAR_STATE_SYNCED);
+
+  log = fake_log (f);
+  g_assert_cmpuint (log->len, ==, 6);   /* the 410, then 9 events in pages of 2 */
+  g_assert_cmpuint (count_matching (log, " 410"), ==, 1);
+  g_assert_cmpuint (count_matching (log, "pageToken="), ==, 4);
+
+  listed = okno_calendar_list_events (OKNO_CALENDAR (f->calendar), from, to);
+  g_assert_cmpuint (listed->len, ==, 9);
+  for (guint i = 0; i < listed->len; i++)
+    {
+      OknoEvent *event = g_ptr_array_index (listed, i);
+      g_autoptr(JsonObject) stored = fake_event (f, okno_event_get_id (event), NULL);
+
+      g_assert_nonnull (stored);
+      g_assert_cmpstr (okno_event_get_summary (event), ==, "New");
+      g_assert_cmpstr (okno_event_get_etag (event), ==, json_object_get_string_member (stored, "etag"));
+      if (i > 0)
+        g_assert_cmpint (okno_event_compare (&g_ptr_array_index (listed, i - 1), &g_ptr_array_index (listed, i)), <, 0);
+    }
+  g_assert_null (okno_calendar_lookup_event (OKNO_CALENDAR (f->calendar), "ccccc00000"));
+}
+
+static char *
+event_text (OknoEvent *event)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), okno_event_to_json (event));
+
+  json_object_unref (json_node_get_object (node));
+  return json_to_string (node, FALSE);
+}
+
+/* The cache file (written event by event in a thread) holds every field
+ * Okno reads, and a fresh start from it has the very same events. */
+static void
+test_cache_round_trip (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *slot = event_json ("ddddd00001", "🔓 СЛОТ: Консультация", 1, 10,
+                                      "\"extendedProperties\":{\"private\":{\"okno\":\"slot\",\"sessionType\":\"x\"}}");
+  g_autofree char *free_time = event_json ("ddddd00002", "Свободно \\\"в кавычках\\\"", 2, 10,
+                                           "\"transparency\":\"transparent\",\"description\":\"две\\nстроки\"");
+  g_autofree char *declined = event_json ("ddddd00003", "Declined", 3, 10,
+                                          "\"attendees\":[{\"email\":\"olga@example.com\",\"self\":true,"
+                                          "\"responseStatus\":\"declined\"}]");
+  g_autofree char *away = event_json ("ddddd00004", "Away", 4, 10, "\"eventType\":\"outOfOffice\"");
+  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) day = g_date_time_add_days (today, 5);
+  g_autoptr(GDateTime) next = g_date_time_add_days (today, 6);
+  g_autofree char *d1 = g_date_time_format (day, "%Y-%m-%d");
+  g_autofree char *d2 = g_date_time_format (next, "%Y-%m-%d");
+  g_autofree char *events = g_strdup_printf ("[%s,%s,%s,%s,{\"id\":\"ddddd00005\",\"summary\":\"All day\","
+                                             "\"start\":{\"date\":\"%s\"},\"end\":{\"date\":\"%s\"}}]",
+                                             slot, free_time, declined, away, d1, d2);
+  g_autofree char *path = g_build_filename (f->dir, "google-cache.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OknoGoogleCache) cache = NULL;
+  g_autoptr(OknoGoogleCalendar) again = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GDateTime) from = g_date_time_new_utc (2000, 1, 1, 0, 0, 0);
+  g_autoptr(GDateTime) to = g_date_time_new_utc (2100, 1, 1, 0, 0, 0);
+  JsonObject *root, *state;
+
+  seed (f, events);
+  error = refresh (f);
+  g_assert_no_error (error);
+  wait_cache_saved (f);
+  g_assert_true (okno_event_is_transparent (okno_calendar_lookup_event (OKNO_CALENDAR (f->calendar), "ddddd00003")));
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (root, "version"), ==, 1);
+  state = json_object_get_object_member (json_object_get_object_member (root, "calendars"), "primary");
+  g_assert_nonnull (state);
+  g_assert_nonnull (json_object_get_string_member_with_default (state, "syncToken", NULL));
+  g_assert_nonnull (json_object_get_string_member_with_default (state, "lastSync", NULL));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (state, "events")), ==, 5);
+
+  cache = okno_google_cache_new (f->dir, &error);
+  g_assert_no_error (error);
+  again = okno_google_calendar_new (f->auth, cache, "primary");
+  before = okno_calendar_list_events (OKNO_CALENDAR (f->calendar), from, to);
+  after = okno_calendar_list_events (OKNO_CALENDAR (again), from, to);
+  g_assert_cmpuint (before->len, ==, 5);
+  g_assert_cmpuint (after->len, ==, before->len);
+  for (guint i = 0; i < before->len; i++)
+    {
+      g_autofree char *a = event_text (g_ptr_array_index (before, i));
+      g_autofree char *b = event_text (g_ptr_array_index (after, i));
+
+      g_assert_cmpstr (b, ==, a);
+    }
+  g_assert_cmpstr (okno_event_get_private (okno_calendar_lookup_event (OKNO_CALENDAR (again), "ddddd00001"), "okno"),
+                   ==, "slot");
+  g_assert_true (okno_event_is_all_day (okno_calendar_lookup_event (OKNO_CALENDAR (again), "ddddd00005")));
+
+  /* The token came along: the next poll is incremental, one request. */
+  clear_log (f);
+  okno_google_calendar_set_poll_seconds (again, 0);
+  {
+    g_autoptr(OknoGoogleCalendar) keep = g_steal_pointer (&f->calendar);
+    g_autoptr(GPtrArray) log = NULL;
+
+    f->calendar = g_object_ref (again);
+    error = refresh (f);
+    g_assert_no_error (error);
+    log = fake_log (f);
+    g_assert_cmpuint (log->len, ==, 1);
+    g_assert_cmpuint (count_matching (log, "syncToken="), ==, 1);
+    g_clear_object (&f->calendar);
+    f->calendar = g_steal_pointer (&keep);
+  }
+}
+
 static void
 test_reconnect (Fixture       *f,
                 gconstpointer  data)
@@ -771,6 +938,10 @@ main (int   argc,
               fixture_set_up, test_gone_resyncs, fixture_tear_down);
   g_test_add ("/okno/google-calendar/cache-serves-offline", Fixture, NULL,
               fixture_set_up, test_cache_serves_offline, fixture_tear_down);
+  g_test_add ("/okno/google-calendar/full-sync-swaps-at-end", Fixture, NULL,
+              fixture_set_up, test_full_sync_swaps_at_end, fixture_tear_down);
+  g_test_add ("/okno/google-calendar/cache-round-trip", Fixture, NULL,
+              fixture_set_up, test_cache_round_trip, fixture_tear_down);
   g_test_add ("/okno/google-calendar/invalid-grant-reconnect", Fixture, NULL,
               fixture_set_up, test_reconnect, fixture_tear_down);
   g_test_add ("/okno/google-calendar/insert-idempotent", Fixture, NULL,

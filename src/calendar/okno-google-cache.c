@@ -8,11 +8,18 @@
 
 #include "config.h"
 
+#include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <glib/gi18n.h>
 
 #include "okno-data-dir.h"
 #include "okno-errors.h"
+#include "okno-event.h"
 #include "okno-google-cache.h"
+#include "okno-time.h"
 
 /* google-cache.json in the data folder: what the last syncs with Google
  * brought, so Okno starts and serves the page with no network at all.
@@ -21,18 +28,60 @@
  *                                        "events":[Event…]}, …},
  *    "calendarList":[CalendarListEntry…]}
  *
- * Every Google calendar Okno reads keeps its state here under its id. The
- * file is replaced crash-safely (temporary file, fsync, rename) in a worker
- * thread; saves asked for while one runs are folded into the next. */
+ * Every Google calendar Okno reads keeps its state here under its id, in
+ * memory as events (the calendar's own objects, not a JSON tree). The file
+ * is built and replaced crash-safely (temporary file, fsync, rename) in a
+ * worker thread from an immutable snapshot; saves asked for while one runs
+ * are folded into the next. */
 
 #define CACHE_VERSION 1
+
+/* What the cache holds for one calendar. Never changed once made: put()
+ * replaces it whole, so a save in a worker thread reads a snapshot that
+ * nothing on the main thread touches meanwhile. The events are the
+ * calendar's own objects (stored events are never changed in place). */
+typedef struct
+{
+  char      *sync_token;
+  GDateTime *last_sync;
+  GPtrArray *events;       /* OknoEvent *, sorted */
+} CalendarState;
+
+static void
+calendar_state_clear (gpointer data)
+{
+  CalendarState *state = data;
+
+  g_free (state->sync_token);
+  g_clear_pointer (&state->last_sync, g_date_time_unref);
+  g_clear_pointer (&state->events, g_ptr_array_unref);
+}
+
+static CalendarState *
+calendar_state_new (const char *sync_token,
+                    GDateTime  *last_sync,
+                    GPtrArray  *events)
+{
+  CalendarState *state = g_atomic_rc_box_new0 (CalendarState);
+
+  state->sync_token = g_strdup (sync_token);
+  state->last_sync = last_sync ? g_date_time_ref (last_sync) : NULL;
+  state->events = events ? g_ptr_array_ref (events) : g_ptr_array_new_with_free_func (g_object_unref);
+  return state;
+}
+
+static void
+calendar_state_unref (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, calendar_state_clear);
+}
 
 struct _OknoGoogleCache
 {
   GObject     parent_instance;
 
   char       *path;
-  JsonObject *calendars;
+  GHashTable *calendars;   /* id → CalendarState * */
   JsonArray  *calendar_list;
   gboolean    saving;
   GPtrArray  *waiting;     /* GTask *, answered by the next write */
@@ -41,7 +90,131 @@ struct _OknoGoogleCache
 
 G_DEFINE_FINAL_TYPE (OknoGoogleCache, okno_google_cache, G_TYPE_OBJECT)
 
-static void start_save (OknoGoogleCache *self);
+/**
+ * okno_google_release_free_memory:
+ *
+ * Hands memory freed after a big parse back to the system. glibc keeps
+ * freed blocks in its arenas (one per thread that allocated), so the JSON
+ * trees of a sync or of the cache file would otherwise stay in the
+ * process's RSS long after they are gone. Safe from any thread.
+ */
+void
+okno_google_release_free_memory (void)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+}
+
+/* The save, in a worker thread */
+
+typedef struct
+{
+  char      *id;
+  CalendarState *state;
+} SnapshotEntry;
+
+typedef struct
+{
+  GPtrArray *calendars;    /* SnapshotEntry * */
+  char      *calendar_list; /* JSON text, or NULL */
+} Snapshot;
+
+static void
+snapshot_entry_free (gpointer data)
+{
+  SnapshotEntry *entry = data;
+
+  g_free (entry->id);
+  calendar_state_unref (entry->state);
+  g_free (entry);
+}
+
+static void
+snapshot_free (gpointer data)
+{
+  Snapshot *snapshot = data;
+
+  g_ptr_array_unref (snapshot->calendars);
+  g_free (snapshot->calendar_list);
+  g_free (snapshot);
+}
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp ((*(SnapshotEntry **) a)->id, (*(SnapshotEntry **) b)->id);
+}
+
+static void
+append_string (GString    *out,
+               const char *text)
+{
+  g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), text);
+  g_autofree char *quoted = json_to_string (node, FALSE);
+
+  g_string_append (out, quoted);
+}
+
+/* The file is written event by event, so no tree of the whole cache is
+ * ever built: memory stays at one event's tree plus the text. */
+static char *
+serialize (Snapshot *snapshot,
+           gsize    *length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  GString *out = g_string_sized_new (4096);
+
+  g_string_append_printf (out, "{\"version\":%d,\"calendars\":{", CACHE_VERSION);
+  for (guint i = 0; i < snapshot->calendars->len; i++)
+    {
+      SnapshotEntry *entry = g_ptr_array_index (snapshot->calendars, i);
+      CalendarState *state = entry->state;
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_string (out, entry->id);
+      g_string_append (out, ":{");
+      if (state->sync_token)
+        {
+          g_string_append (out, "\"syncToken\":");
+          append_string (out, state->sync_token);
+          g_string_append_c (out, ',');
+        }
+      if (state->last_sync)
+        {
+          g_autofree char *text = okno_time_format_rfc3339 (state->last_sync, NULL);
+
+          g_string_append (out, "\"lastSync\":");
+          append_string (out, text);
+          g_string_append_c (out, ',');
+        }
+      g_string_append (out, "\"events\":[");
+      for (guint j = 0; j < state->events->len; j++)
+        {
+          g_autoptr(JsonNode) node = json_node_alloc ();
+
+          json_node_take_object (json_node_init (node, JSON_NODE_OBJECT),
+                                 okno_event_to_json (g_ptr_array_index (state->events, j)));
+          if (j > 0)
+            g_string_append_c (out, ',');
+          json_generator_set_root (generator, node);
+          json_generator_to_gstring (generator, out);
+        }
+      g_string_append (out, "]}");
+    }
+  g_string_append_c (out, '}');
+  if (snapshot->calendar_list)
+    {
+      g_string_append (out, ",\"calendarList\":");
+      g_string_append (out, snapshot->calendar_list);
+    }
+  g_string_append (out, "}");
+
+  *length = out->len;
+  return g_string_free (out, FALSE);
+}
 
 static void
 write_thread (GTask        *task,
@@ -51,12 +224,22 @@ write_thread (GTask        *task,
 {
   OknoGoogleCache *self = source_object;
   GError *error = NULL;
+  g_autofree char *text = NULL;
+  gboolean ok;
+  gsize length;
 
-  if (okno_write_file (self->path, task_data, -1, &error))
+  text = serialize (task_data, &length);
+  ok = okno_write_file (self->path, text, length, &error);
+  g_clear_pointer (&text, g_free);
+  okno_google_release_free_memory ();
+
+  if (ok)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
 }
+
+static void start_save (OknoGoogleCache *self);
 
 static void
 written_cb (GObject      *object,
@@ -87,29 +270,33 @@ written_cb (GObject      *object,
   g_object_unref (self);
 }
 
+/* On the main thread only a snapshot is taken (references, and the short
+ * calendar list as text); the file is built and written in a thread. */
 static void
 start_save (OknoGoogleCache *self)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(GTask) task = NULL;
-  char *text;
+  Snapshot *snapshot = g_new0 (Snapshot, 1);
+  GHashTableIter iter;
+  gpointer key, value;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, CACHE_VERSION);
-  json_builder_set_member_name (builder, "calendars");
-  json_builder_add_value (builder, json_node_init_object (json_node_alloc (), self->calendars));
+  snapshot->calendars = g_ptr_array_new_with_free_func (snapshot_entry_free);
+  g_hash_table_iter_init (&iter, self->calendars);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      SnapshotEntry *entry = g_new0 (SnapshotEntry, 1);
+
+      entry->id = g_strdup (key);
+      entry->state = g_atomic_rc_box_acquire (value);
+      g_ptr_array_add (snapshot->calendars, entry);
+    }
+  g_ptr_array_sort (snapshot->calendars, compare_entries);
   if (self->calendar_list)
     {
-      json_builder_set_member_name (builder, "calendarList");
-      json_builder_add_value (builder, json_node_init_array (json_node_alloc (), self->calendar_list));
+      g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), self->calendar_list);
+
+      snapshot->calendar_list = json_to_string (node, FALSE);
     }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
 
   self->saving = TRUE;
   self->running = g_steal_pointer (&self->waiting);
@@ -117,7 +304,7 @@ start_save (OknoGoogleCache *self)
 
   task = g_task_new (self, NULL, written_cb, g_object_ref (self));
   g_task_set_source_tag (task, start_save);
-  g_task_set_task_data (task, text, g_free);
+  g_task_set_task_data (task, snapshot, snapshot_free);
   g_task_run_in_thread (task, write_thread);
 }
 
@@ -127,7 +314,7 @@ okno_google_cache_finalize (GObject *object)
   OknoGoogleCache *self = (OknoGoogleCache *)object;
 
   g_free (self->path);
-  g_clear_pointer (&self->calendars, json_object_unref);
+  g_clear_pointer (&self->calendars, g_hash_table_unref);
   g_clear_pointer (&self->calendar_list, json_array_unref);
   g_clear_pointer (&self->waiting, g_ptr_array_unref);
   g_clear_pointer (&self->running, g_ptr_array_unref);
@@ -146,7 +333,42 @@ okno_google_cache_class_init (OknoGoogleCacheClass *klass)
 static void
 okno_google_cache_init (OknoGoogleCache *self)
 {
+  self->calendars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, calendar_state_unref);
   self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/* One calendar's entry of the file, as events. */
+static CalendarState *
+state_from_json (JsonObject *object)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GDateTime) last_sync = NULL;
+  const char *text;
+
+  if ((text = json_object_get_string_member_with_default (object, "lastSync", NULL)))
+    last_sync = okno_time_parse_rfc3339 (text);
+  if (json_object_has_member (object, "events") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "events")))
+    {
+      JsonArray *items = json_object_get_array_member (object, "events");
+      guint n = json_array_get_length (items);
+
+      for (guint i = 0; i < n; i++)
+        {
+          JsonNode *node = json_array_get_element (items, i);
+          g_autoptr(GError) error = NULL;
+          OknoEvent *event;
+
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            continue;
+          if ((event = okno_event_new_from_json (json_node_get_object (node), &error)))
+            g_ptr_array_add (events, event);
+          else
+            g_debug ("Skipped a cached event Okno cannot read: %s", error->message);
+        }
+    }
+  return calendar_state_new (json_object_get_string_member_with_default (object, "syncToken", NULL),
+                             last_sync, events);
 }
 
 /**
@@ -154,6 +376,8 @@ okno_google_cache_init (OknoGoogleCache *self)
  *
  * Reads google-cache.json from @data_dir, if there is one. A file that is
  * not Okno's cache, or from a newer Okno, is an error and stays untouched.
+ * The file's JSON tree lives only while it is read: what stays are the
+ * events (shared with the calendars) and the tokens.
  */
 OknoGoogleCache *
 okno_google_cache_new (const char  *data_dir,
@@ -164,6 +388,9 @@ okno_google_cache_new (const char  *data_dir,
   g_autoptr(GError) local_error = NULL;
   JsonObject *root;
   JsonNode *calendars;
+  JsonObjectIter iter;
+  const char *id;
+  JsonNode *node;
 
   g_return_val_if_fail (data_dir != NULL, NULL);
 
@@ -173,10 +400,7 @@ okno_google_cache_new (const char  *data_dir,
   if (!json_parser_load_from_mapped_file (parser, self->path, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        {
-          self->calendars = json_object_new ();
-          return g_steal_pointer (&self);
-        }
+        return g_steal_pointer (&self);
       g_set_error (error, OKNO_DATA_ERROR, OKNO_DATA_ERROR_CORRUPT,
                    _("The Google cache %s cannot be read (%s); it was left untouched"), self->path, local_error->message);
       return NULL;
@@ -198,10 +422,22 @@ okno_google_cache_new (const char  *data_dir,
       return NULL;
     }
 
-  self->calendars = json_object_ref (json_node_get_object (calendars));
+  json_object_iter_init (&iter, json_node_get_object (calendars));
+  while (json_object_iter_next (&iter, &id, &node))
+    if (JSON_NODE_HOLDS_OBJECT (node))
+      g_hash_table_replace (self->calendars, g_strdup (id), state_from_json (json_node_get_object (node)));
+
   if (json_object_has_member (root, "calendarList") &&
       JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "calendarList")))
-    self->calendar_list = json_array_ref (json_object_get_array_member (root, "calendarList"));
+    {
+      /* A copy: a reference would keep the whole parsed file alive. */
+      g_autoptr(JsonNode) list = json_node_copy (json_object_get_member (root, "calendarList"));
+
+      self->calendar_list = json_array_ref (json_node_get_array (list));
+    }
+
+  g_clear_object (&parser);
+  okno_google_release_free_memory ();
   return g_steal_pointer (&self);
 }
 
@@ -212,28 +448,56 @@ okno_google_cache_get_path (OknoGoogleCache *self)
   return self->path;
 }
 
-/* Returns: (transfer none) (nullable): the calendar's cached state */
-JsonObject *
-okno_google_cache_lookup (OknoGoogleCache *self,
-                          const char      *calendar_id)
+/**
+ * okno_google_cache_lookup:
+ * @sync_token: (out) (transfer none) (optional) (nullable)
+ * @last_sync: (out) (transfer none) (optional) (nullable)
+ * @events: (out) (transfer none) (optional) (element-type OknoEvent):
+ *   sorted; never change it
+ *
+ * Returns: whether the cache holds @calendar_id
+ */
+gboolean
+okno_google_cache_lookup (OknoGoogleCache  *self,
+                          const char       *calendar_id,
+                          const char      **sync_token,
+                          GDateTime       **last_sync,
+                          GPtrArray       **events)
 {
-  JsonNode *node;
+  CalendarState *state;
 
-  g_return_val_if_fail (OKNO_IS_GOOGLE_CACHE (self), NULL);
+  g_return_val_if_fail (OKNO_IS_GOOGLE_CACHE (self), FALSE);
 
-  node = json_object_get_member (self->calendars, calendar_id);
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  if (!(state = g_hash_table_lookup (self->calendars, calendar_id)))
+    return FALSE;
+  if (sync_token)
+    *sync_token = state->sync_token;
+  if (last_sync)
+    *last_sync = state->last_sync;
+  if (events)
+    *events = state->events;
+  return TRUE;
 }
 
+/**
+ * okno_google_cache_put:
+ * @events: (element-type OknoEvent): sorted, kept by reference: the caller
+ *   must never change the array (or the events) after this
+ *
+ * Replaces what the cache holds for @calendar_id; save to write it.
+ */
 void
 okno_google_cache_put (OknoGoogleCache *self,
                        const char      *calendar_id,
-                       JsonObject      *state)
+                       const char      *sync_token,
+                       GDateTime       *last_sync,
+                       GPtrArray       *events)
 {
   g_return_if_fail (OKNO_IS_GOOGLE_CACHE (self));
-  g_return_if_fail (calendar_id != NULL && state != NULL);
+  g_return_if_fail (calendar_id != NULL && events != NULL);
 
-  json_object_set_object_member (self->calendars, calendar_id, json_object_ref (state));
+  g_hash_table_replace (self->calendars, g_strdup (calendar_id),
+                        calendar_state_new (sync_token, last_sync, events));
 }
 
 void
@@ -242,8 +506,7 @@ okno_google_cache_remove (OknoGoogleCache *self,
 {
   g_return_if_fail (OKNO_IS_GOOGLE_CACHE (self));
 
-  if (json_object_has_member (self->calendars, calendar_id))
-    json_object_remove_member (self->calendars, calendar_id);
+  g_hash_table_remove (self->calendars, calendar_id);
 }
 
 /* Writes the cache as it is now; finishes once it is on disk. */

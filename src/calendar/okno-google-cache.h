@@ -16,11 +16,16 @@ G_DECLARE_FINAL_TYPE (OknoGoogleCache, okno_google_cache, OKNO, GOOGLE_CACHE, GO
 OknoGoogleCache *okno_google_cache_new          (const char       *data_dir,
                                                  GError          **error);
 const char      *okno_google_cache_get_path     (OknoGoogleCache  *self);
-JsonObject      *okno_google_cache_lookup       (OknoGoogleCache  *self,
-                                                 const char       *calendar_id);
+gboolean         okno_google_cache_lookup       (OknoGoogleCache  *self,
+                                                 const char       *calendar_id,
+                                                 const char      **sync_token,
+                                                 GDateTime       **last_sync,
+                                                 GPtrArray       **events);
 void             okno_google_cache_put          (OknoGoogleCache  *self,
                                                  const char       *calendar_id,
-                                                 JsonObject       *state);
+                                                 const char       *sync_token,
+                                                 GDateTime        *last_sync,
+                                                 GPtrArray        *events);
 void             okno_google_cache_remove       (OknoGoogleCache  *self,
                                                  const char       *calendar_id);
 void             okno_google_cache_save_async   (OknoGoogleCache  *self,
@@ -34,5 +39,7 @@ JsonArray       *okno_google_cache_get_calendar_list (OknoGoogleCache *self);
 void             okno_google_cache_set_calendar_list (OknoGoogleCache *self,
                                                       JsonArray       *calendars);
 gboolean         okno_google_cache_is_saving    (OknoGoogleCache  *self);
+
+void             okno_google_release_free_memory (void);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "okno-backoff.h"
 #include "okno-errors.h"
 #include "okno-google-calendar.h"
+#include "okno-google-sync.h"
 #include "okno-time.h"
 
 /* One Google calendar, read from memory and kept in step with Google.
@@ -93,10 +94,10 @@ enum {
 
 static GParamSpec *properties [N_PROPS];
 
+typedef struct SyncRun SyncRun;
 static void sync_next   (OknoGoogleCalendar *self,
-                         gboolean            full,
-                         const char         *page_token,
-                         JsonArray          *items);
+                         SyncRun            *run,
+                         const char         *page_token);
 static void schedule_poll (OknoGoogleCalendar *self);
 static void wake_waiting  (OknoGoogleCalendar *self);
 
@@ -164,55 +165,19 @@ error_reason (JsonNode *root)
                                                      "reason", "");
 }
 
-/* An event Olga declined does not block her time. */
-static gboolean
-declined_by_self (JsonObject *item)
-{
-  JsonArray *attendees;
-
-  if (!json_object_has_member (item, "attendees") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (item, "attendees")))
-    return FALSE;
-  attendees = json_object_get_array_member (item, "attendees");
-  for (guint i = 0; i < json_array_get_length (attendees); i++)
-    {
-      JsonNode *node = json_array_get_element (attendees, i);
-      JsonObject *a;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      a = json_node_get_object (node);
-      if (json_object_get_boolean_member_with_default (a, "self", FALSE) &&
-          g_strcmp0 (json_object_get_string_member_with_default (a, "responseStatus", ""), "declined") == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
+/* Reading an Event resource lives with the sync (okno-google-sync.c),
+ * which does it in a worker thread; the writes read their answers here. */
 static OknoEvent *
 event_from_item (JsonObject *item)
 {
-  g_autoptr(GError) error = NULL;
-  OknoEvent *event = okno_event_new_from_json (item, &error);
-
-  if (event == NULL)
-    {
-      g_debug ("Skipped an event Okno cannot read: %s", error->message);
-      return NULL;
-    }
-  if (!okno_event_is_cancelled (event) && declined_by_self (item))
-    okno_event_set_transparent (event, TRUE);
-  return event;
+  return okno_google_event_from_item (item);
 }
 
 static void
 store_event (OknoGoogleCalendar *self,
              OknoEvent          *event)
 {
-  if (okno_event_is_cancelled (event))
-    g_hash_table_remove (self->events, okno_event_get_id (event));
-  else
-    g_hash_table_replace (self->events, g_strdup (okno_event_get_id (event)), g_object_ref (event));
+  okno_google_events_apply (self->events, event);
   g_clear_pointer (&self->sorted, g_ptr_array_unref);
 }
 
@@ -233,54 +198,32 @@ get_sorted (OknoGoogleCalendar *self)
   return self->sorted;
 }
 
+/* The cache keeps the sorted list itself (a reference: a sorted list is
+ * never changed, a change makes a new one) and writes it in a thread. */
 static void
 save_cache (OknoGoogleCalendar *self)
 {
-  g_autoptr(JsonObject) state = json_object_new ();
-  JsonArray *events = json_array_new ();
-  GPtrArray *sorted = get_sorted (self);
-
-  for (guint i = 0; i < sorted->len; i++)
-    json_array_add_object_element (events, okno_event_to_json (g_ptr_array_index (sorted, i)));
-  if (self->sync_token)
-    json_object_set_string_member (state, "syncToken", self->sync_token);
-  if (self->last_sync)
-    {
-      g_autofree char *text = okno_time_format_rfc3339 (self->last_sync, NULL);
-      json_object_set_string_member (state, "lastSync", text);
-    }
-  json_object_set_array_member (state, "events", events);
-  okno_google_cache_put (self->cache, self->calendar_id, state);
+  okno_google_cache_put (self->cache, self->calendar_id, self->sync_token, self->last_sync,
+                         get_sorted (self));
   okno_google_cache_save_async (self->cache, NULL, NULL, NULL);
 }
 
 static void
 load_cache (OknoGoogleCalendar *self)
 {
-  JsonObject *state = okno_google_cache_lookup (self->cache, self->calendar_id);
-  JsonArray *events;
-  const char *last_sync;
+  const char *sync_token = NULL;
+  GDateTime *last_sync = NULL;
+  GPtrArray *events = NULL;
 
-  if (state == NULL)
+  if (!okno_google_cache_lookup (self->cache, self->calendar_id, &sync_token, &last_sync, &events))
     return;
 
   g_free (self->sync_token);
-  self->sync_token = g_strdup (json_object_get_string_member_with_default (state, "syncToken", NULL));
-  if ((last_sync = json_object_get_string_member_with_default (state, "lastSync", NULL)))
-    self->last_sync = okno_time_parse_rfc3339 (last_sync);
-  if (json_object_has_member (state, "events") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (state, "events")))
-    {
-      events = json_object_get_array_member (state, "events");
-      for (guint i = 0; i < json_array_get_length (events); i++)
-        {
-          JsonNode *node = json_array_get_element (events, i);
-          g_autoptr(OknoEvent) event = NULL;
-
-          if (JSON_NODE_HOLDS_OBJECT (node) && (event = event_from_item (json_node_get_object (node))))
-            store_event (self, event);
-        }
-    }
+  self->sync_token = g_strdup (sync_token);
+  g_clear_pointer (&self->last_sync, g_date_time_unref);
+  self->last_sync = last_sync ? g_date_time_ref (last_sync) : NULL;
+  for (guint i = 0; i < events->len; i++)
+    store_event (self, g_ptr_array_index (events, i));
   g_debug ("%s: %u events from the cache", self->calendar_id, g_hash_table_size (self->events));
 }
 
@@ -355,46 +298,54 @@ translate_error (GError *error)
   return result;
 }
 
+/* One sync, over all its pages. A full sync builds its events apart
+ * (the page reader fills @table in a worker thread) and swaps them in on
+ * the last page, so reads meanwhile see the last complete state; an
+ * incremental sync applies each page's changes as they come (replaying
+ * them after a failed page is harmless: the token only moves at the end). */
+struct SyncRun
+{
+  OknoGoogleCalendar *self;
+  gboolean            full;
+  GHashTable         *table;       /* full: id → OknoEvent, the events so far */
+  guint               n_items;
+  gboolean            changed;
+};
+
+static void
+sync_run_free (SyncRun *run)
+{
+  g_clear_object (&run->self);
+  g_clear_pointer (&run->table, g_hash_table_unref);
+  g_free (run);
+}
+
 static void
 apply_sync (OknoGoogleCalendar *self,
-            gboolean            full,
-            JsonArray          *items,
-            const char         *sync_token)
+            SyncRun            *run,
+            OknoGooglePage     *page)
 {
-  gboolean changed = full || json_array_get_length (items) > 0;
+  gboolean changed = run->full || run->changed;
 
-  if (full)
+  if (run->full)
     {
-      g_hash_table_remove_all (self->events);
+      g_hash_table_unref (self->events);
+      self->events = g_steal_pointer (&run->table);
       g_clear_pointer (&self->sorted, g_ptr_array_unref);
-    }
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-      g_autoptr(OknoEvent) event = NULL;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      if ((event = event_from_item (json_node_get_object (node))))
-        store_event (self, event);
-      else if (json_object_has_member (json_node_get_object (node), "id"))
-        {
-          g_hash_table_remove (self->events, json_object_get_string_member (json_node_get_object (node), "id"));
-          g_clear_pointer (&self->sorted, g_ptr_array_unref);
-        }
+      self->sorted = g_steal_pointer (&page->sorted);
     }
 
-  if (g_strcmp0 (self->sync_token, sync_token) != 0)
+  if (g_strcmp0 (self->sync_token, page->next_sync_token) != 0)
     {
       g_free (self->sync_token);
-      self->sync_token = g_strdup (sync_token);
+      self->sync_token = g_strdup (page->next_sync_token);
       changed = TRUE;
     }
   g_clear_pointer (&self->last_sync, g_date_time_unref);
   self->last_sync = g_date_time_new_now_utc ();
 
-  g_debug ("%s: %s sync, %u items, %u events", self->calendar_id, full ? "full" : "incremental",
-           json_array_get_length (items), g_hash_table_size (self->events));
+  g_debug ("%s: %s sync, %u items, %u events", self->calendar_id, run->full ? "full" : "incremental",
+           run->n_items, g_hash_table_size (self->events));
   if (changed)
     save_cache (self);
   set_state (self, OKNO_CALENDAR_STATE_SYNCED);
@@ -402,95 +353,124 @@ apply_sync (OknoGoogleCalendar *self,
     okno_calendar_emit_changed (OKNO_CALENDAR (self));
 }
 
-typedef struct
+static void
+page_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  OknoGoogleCalendar *self;
-  gboolean            full;
-  JsonArray          *items;
-} SyncPage;
+  SyncRun *run = user_data;
+  g_autoptr(OknoGoogleCalendar) self = g_object_ref (run->self);
+  g_autoptr(OknoGooglePage) page = NULL;
+  g_autoptr(GError) error = NULL;
+
+  page = okno_google_page_read_finish (result, &error);
+  if (page == NULL)
+    {
+      sync_run_free (run);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        sync_failed (self, g_steal_pointer (&error));
+      else
+        sync_failed (self, g_error_new (OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_OFFLINE,
+                                        _("Google answered HTTP %u (%s)"), 200, error->message));
+      return;
+    }
+
+  run->n_items += page->n_items;
+  if (!run->full)
+    {
+      for (guint i = 0; i < page->events->len; i++)
+        store_event (self, g_ptr_array_index (page->events, i));
+      for (guint i = 0; i < page->unreadable->len; i++)
+        if (g_hash_table_remove (self->events, g_ptr_array_index (page->unreadable, i)))
+          g_clear_pointer (&self->sorted, g_ptr_array_unref);
+      if (page->events->len > 0 || page->unreadable->len > 0)
+        run->changed = TRUE;
+    }
+
+  if (page->next_page_token)
+    {
+      sync_next (self, run, page->next_page_token);
+      return;
+    }
+
+  apply_sync (self, run, page);
+  sync_run_free (run);
+  finish_sync (self, NULL);
+}
 
 static void
 sync_page_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  SyncPage *page = user_data;
-  g_autoptr(OknoGoogleCalendar) self = page->self;
-  g_autoptr(JsonArray) items = page->items;
-  gboolean full = page->full;
+  SyncRun *run = user_data;
+  g_autoptr(OknoGoogleCalendar) self = g_object_ref (run->self);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonNode) root = NULL;
-  JsonObject *answer;
+  GError *failure;
   guint status = 0;
 
-  g_free (page);
   bytes = okno_google_auth_request_finish (OKNO_GOOGLE_AUTH (object), result, &status, NULL, &error);
   if (bytes == NULL)
     {
+      sync_run_free (run);
       sync_failed (self, translate_error (g_steal_pointer (&error)));
       return;
     }
-  root = parse_bytes (bytes);
 
-  if (status == 410 && !full)
+  if (status == 200)
+    {
+      /* Parsed, and turned into events, in a worker thread. */
+      okno_google_page_read_async (bytes, run->table, self->cancellable, page_read_cb, run);
+      return;
+    }
+
+  if (status == 410 && !run->full)
     {
       /* The sync token expired: start again from nothing. */
       g_message ("%s: sync token expired, syncing in full", self->calendar_id);
       /* The copy in memory serves until the full sync replaces it. */
+      sync_run_free (run);
       g_clear_pointer (&self->sync_token, g_free);
       okno_google_cache_remove (self->cache, self->calendar_id);
       set_state (self, OKNO_CALENDAR_STATE_SYNCING);
-      sync_next (self, TRUE, NULL, NULL);
+      sync_next (self, NULL, NULL);
       return;
     }
 
-  if (status != 200 || root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      GError *failure;
-
-      if (status == 401 || status == 403)
-        failure = g_error_new (OKNO_CALENDAR_ERROR,
-                               status == 401 ? OKNO_CALENDAR_ERROR_AUTH : OKNO_CALENDAR_ERROR_FAILED,
-                               _("Google answered HTTP %u (%s)"), status, error_reason (root));
-      else
-        failure = g_error_new (OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_OFFLINE,
-                               _("Google answered HTTP %u (%s)"), status, error_reason (root));
-      sync_failed (self, failure);
-      return;
-    }
-
-  answer = json_node_get_object (root);
-  if (json_object_has_member (answer, "items") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (answer, "items")))
-    {
-      JsonArray *page_items = json_object_get_array_member (answer, "items");
-
-      for (guint i = 0; i < json_array_get_length (page_items); i++)
-        json_array_add_element (items, json_node_copy (json_array_get_element (page_items, i)));
-    }
-
-  if (json_object_get_string_member_with_default (answer, "nextPageToken", NULL))
-    {
-      sync_next (self, full, json_object_get_string_member (answer, "nextPageToken"), items);
-      return;
-    }
-
-  apply_sync (self, full, items, json_object_get_string_member_with_default (answer, "nextSyncToken", NULL));
-  finish_sync (self, NULL);
+  sync_run_free (run);
+  root = parse_bytes (bytes);
+  if (status == 401 || status == 403)
+    failure = g_error_new (OKNO_CALENDAR_ERROR,
+                           status == 401 ? OKNO_CALENDAR_ERROR_AUTH : OKNO_CALENDAR_ERROR_FAILED,
+                           _("Google answered HTTP %u (%s)"), status, error_reason (root));
+  else
+    failure = g_error_new (OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_OFFLINE,
+                           _("Google answered HTTP %u (%s)"), status, error_reason (root));
+  sync_failed (self, failure);
 }
 
+/* Asks for the next page of @run, or starts a sync (in full when there is
+ * no sync token) when @run is %NULL. */
 static void
 sync_next (OknoGoogleCalendar *self,
-           gboolean            full,
-           const char         *page_token,
-           JsonArray          *items)
+           SyncRun            *run,
+           const char         *page_token)
 {
   g_autoptr(GString) uri = g_string_new (self->events_url);
-  SyncPage *page;
+
+  if (run == NULL)
+    {
+      run = g_new0 (SyncRun, 1);
+      run->self = g_object_ref (self);
+      run->full = self->sync_token == NULL;
+      if (run->full)
+        run->table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+    }
 
   g_string_append_printf (uri, "?singleEvents=true&maxResults=%u", self->page_size);
-  if (full)
+  if (run->full)
     {
       g_autofree char *window = window_query ();
       g_string_append_printf (uri, "&%s", window);
@@ -506,12 +486,8 @@ sync_next (OknoGoogleCalendar *self,
       g_string_append_printf (uri, "&pageToken=%s", escaped);
     }
 
-  page = g_new0 (SyncPage, 1);
-  page->self = g_object_ref (self);
-  page->full = full;
-  page->items = items ? json_array_ref (items) : json_array_new ();
   okno_google_auth_request_async (self->auth, "GET", uri->str, NULL, NULL, self->cancellable,
-                                  sync_page_cb, page);
+                                  sync_page_cb, run);
 }
 
 static void
@@ -523,7 +499,7 @@ sync_start (OknoGoogleCalendar *self)
   self->syncing = TRUE;
   if (self->sync_token == NULL)
     set_state (self, OKNO_CALENDAR_STATE_SYNCING);
-  sync_next (self, self->sync_token == NULL, NULL, NULL);
+  sync_next (self, NULL, NULL);
 }
 
 static gboolean

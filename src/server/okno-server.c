@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "okno-cli.h"
 #include "okno-cli-notify.h"
@@ -209,6 +210,36 @@ check_options (GError **error)
   return TRUE;
 }
 
+/* GLib before 2.76 hands GObjects, hash tables, date-times and JSON nodes
+ * out of its slice allocator, which keeps what is freed for itself: after
+ * the Google cache of 2,000 events was read, about 6.5 MB of parsed JSON
+ * stayed resident for good (RSS 21.2 MB against 14.6 MB with plain
+ * malloc, whose free pages malloc_trim() gives back). GLib reads the choice
+ * before main() runs (GObject's constructor already allocates), so it can
+ * only be made for a fresh image: this program runs itself again with
+ * G_SLICE=always-malloc, the same process (exec keeps the pid) and
+ * arguments. A G_SLICE the caller set is left alone. */
+static void
+use_plain_malloc (char **argv)
+{
+  /* Not under AddressSanitizer, which replaces malloc itself and needs no
+   * help with memory; it would now also see what GLib's own libraries leave
+   * at exit that the slices hid (see build-aux/lsan.supp). */
+#if defined(__linux__) && !defined(__SANITIZE_ADDRESS__)
+  g_autofree char *program = NULL;
+
+  if (glib_check_version (2, 76, 0) == NULL || g_getenv ("G_SLICE") != NULL)
+    return;
+  /* The program's own path, not /proc/self/exe: the process is named
+   * after it (pgrep -x okno-server). */
+  if (!(program = g_file_read_link ("/proc/self/exe", NULL)) ||
+      !g_setenv ("G_SLICE", "always-malloc", TRUE))
+    return;
+  execv (program, argv);
+  /* Could not (the file was replaced meanwhile…): carry on as we are. */
+#endif
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -218,6 +249,7 @@ main (int   argc,
   g_auto(GStrv) args = NULL;
   g_autofree char *description = NULL;
 
+  use_plain_malloc (argv);
   okno_i18n_init ();
 
   args = g_strdupv (argv);
