@@ -24,6 +24,28 @@ format_local (GDateTime  *time,
   return g_date_time_format (local, format);
 }
 
+/* The booking popover of event @id, shown on a button in a new window. */
+static GtkWidget *
+show_popover (OknoBookingService  *service,
+              OknoCalendar        *calendar,
+              const char          *id,
+              GtkWidget          **out_window)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *anchor = gtk_button_new_with_label ("anchor");
+  GtkWidget *popover;
+
+  gtk_window_set_child (GTK_WINDOW (window), anchor);
+  gtk_window_present (GTK_WINDOW (window));
+  okno_test_iterate_until (okno_test_is_shown, window, 5000);
+  popover = okno_booking_popover_new (service, okno_calendar_lookup_event (calendar, id));
+  gtk_widget_set_parent (popover, anchor);
+  gtk_popover_popup (GTK_POPOVER (popover));
+  okno_test_iterate_until (okno_test_is_shown, popover, 5000);
+  *out_window = window;
+  return popover;
+}
+
 static void
 test_history (void)
 {
@@ -53,7 +75,6 @@ test_history (void)
   g_autofree char *to = NULL;
   g_autofree char *moved_text = NULL;
   GtkWidget *window;
-  GtkWidget *anchor;
   GtkWidget *popover;
 
   g_assert_no_error (error);
@@ -75,17 +96,7 @@ test_history (void)
   g_assert_no_error (error);
   okno_test_wait_outbox (outbox, calendar);
 
-  window = gtk_window_new ();
-  anchor = gtk_button_new_with_label ("anchor");
-  gtk_window_set_child (GTK_WINDOW (window), anchor);
-  gtk_window_present (GTK_WINDOW (window));
-  okno_test_iterate_until (okno_test_is_shown, window, 5000);
-
-  popover = okno_booking_popover_new (service, okno_calendar_lookup_event (OKNO_CALENDAR (calendar),
-                                                                           okno_event_get_id (b)));
-  gtk_widget_set_parent (popover, anchor);
-  gtk_popover_popup (GTK_POPOVER (popover));
-  okno_test_iterate_until (okno_test_is_shown, popover, 5000);
+  popover = show_popover (service, OKNO_CALENDAR (calendar), okno_event_get_id (b), &window);
 
   okno_test_collect (popover, GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
@@ -138,7 +149,7 @@ check_cancel_question (gboolean    email_channel,
   g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
   g_autofree char *token = NULL;
   const char *kinds[] = { "desktop", email_channel ? "client-email" : NULL, NULL };
-  GtkWidget *window, *anchor, *popover, *dialog = NULL;
+  GtkWidget *window, *popover, *dialog = NULL;
 
   g_assert_no_error (error);
   schedule = okno_schedule_new (OKNO_CALENDAR (calendar), ledger);
@@ -152,16 +163,7 @@ check_cancel_question (gboolean    email_channel,
   booking = okno_booking_service_book (service, request, NULL, now, &token, NULL, &error);
   g_assert_no_error (error);
 
-  window = gtk_window_new ();
-  anchor = gtk_button_new_with_label ("anchor");
-  gtk_window_set_child (GTK_WINDOW (window), anchor);
-  gtk_window_present (GTK_WINDOW (window));
-  okno_test_iterate_until (okno_test_is_shown, window, 5000);
-  popover = okno_booking_popover_new (service, okno_calendar_lookup_event (OKNO_CALENDAR (calendar),
-                                                                           okno_event_get_id (slot)));
-  gtk_widget_set_parent (popover, anchor);
-  gtk_popover_popup (GTK_POPOVER (popover));
-  okno_test_iterate_until (okno_test_is_shown, popover, 5000);
+  popover = show_popover (service, OKNO_CALENDAR (calendar), okno_event_get_id (slot), &window);
 
   okno_test_collect (popover, GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
