@@ -172,6 +172,7 @@ check_cancel_question (gboolean    email_channel,
   dialog = okno_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), expected));
+  okno_test_save_screenshot (dialog, email_channel && email ? "cancel-question-email.png" : "cancel-question.png");
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_widget_unparent (popover);
