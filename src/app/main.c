@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "okno-application.h"
+#include "okno-http-session.h"
 #include "okno-i18n.h"
 
 int
@@ -18,6 +19,7 @@ main (int   argc,
   g_autoptr(OknoApplication) app = NULL;
   int status;
 
+  okno_http_prepare_process ();
   okno_i18n_init ();
 
   g_set_application_name (_("Okno"));

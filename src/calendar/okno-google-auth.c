@@ -13,6 +13,7 @@
 #include <libsecret/secret.h>
 
 #include "okno-google-auth.h"
+#include "okno-http-session.h"
 #include "okno-token.h"
 
 /* OAuth 2.0 for installed apps (loopback redirect + PKCE S256 + state)
@@ -1002,8 +1003,7 @@ okno_google_auth_new (const char *data_dir)
   self->calendar_url = g_strdup (env_or ("OKNO_GOOGLE_CALENDAR_URL", DEFAULT_CALENDAR_URL));
   if (g_str_has_suffix (self->calendar_url, "/"))
     self->calendar_url[strlen (self->calendar_url) - 1] = '\0';
-  self->session = soup_session_new_with_options ("timeout", 30, "idle-timeout", 60,
-                                                 "user-agent", "Okno/" PACKAGE_VERSION, NULL);
+  self->session = okno_http_session_new ("timeout", 30, NULL);
   return self;
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "okno-calcom-monitor.h"
+#include "okno-http-session.h"
 
 /* Watches whether Cal.com works for Olga's key: GET {base}/me with her key
  * every :interval-seconds and on demand. Cal.com's v2 answers 200
@@ -588,9 +589,7 @@ okno_calcom_monitor_init (OknoCalcomMonitor *self)
   self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
   self->state = okno_service_state_new ("unconfigured");
   self->detail = g_strdup (_("No Cal.com API key is saved, so Okno does not check Cal.com."));
-  self->session = soup_session_new_with_options ("user-agent", "Okno/" PACKAGE_VERSION,
-                                                 "max-conns-per-host", 2,
-                                                 NULL);
+  self->session = okno_http_session_new ("max-conns-per-host", 2, NULL);
   self->base_url = g_strdup (url != NULL && url[0] != '\0' ? url : OKNO_CALCOM_DEFAULT_API_URL);
   while (g_str_has_suffix (self->base_url, "/"))
     self->base_url[strlen (self->base_url) - 1] = '\0';

@@ -15,6 +15,7 @@
 
 #include "okno-email-message.h"
 #include "okno-gmail.h"
+#include "okno-http-session.h"
 
 /* Sends a finished MIME message with Gmail's users.messages.send
  * (POST {OKNO_GMAIL_URL}/users/me/messages/send, {"raw": base64url}) on
@@ -216,7 +217,7 @@ okno_gmail_init (OknoGmail *self)
 {
   const char *url = g_getenv ("OKNO_GMAIL_URL");
 
-  self->session = soup_session_new_with_options ("user-agent", "Okno/" PACKAGE_VERSION, "timeout", 30, NULL);
+  self->session = okno_http_session_new ("timeout", 30, NULL);
   self->base_url = g_strdup (url != NULL && url[0] != '\0' ? url : OKNO_GMAIL_DEFAULT_URL);
   while (g_str_has_suffix (self->base_url, "/"))
     self->base_url[strlen (self->base_url) - 1] = '\0';

@@ -13,8 +13,9 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "okno-reminder-text.h"
+#include "okno-http-session.h"
 #include "okno-move-text.h"
+#include "okno-reminder-text.h"
 #include "okno-telegram.h"
 #include "okno-waitlist.h"
 
@@ -384,9 +385,7 @@ okno_telegram_init (OknoTelegram *self)
   self->timeout_seconds = 15;
   self->chat_id = g_strdup ("");
   self->delivered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->session = soup_session_new_with_options ("user-agent", "Okno/" PACKAGE_VERSION,
-                                                 "timeout", self->timeout_seconds,
-                                                 NULL);
+  self->session = okno_http_session_new ("timeout", self->timeout_seconds, NULL);
   set_url (&self->base_url, g_getenv ("OKNO_TELEGRAM_API_URL"));
 }
 

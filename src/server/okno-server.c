@@ -16,6 +16,7 @@
 #include "okno-cli.h"
 #include "okno-cli-notify.h"
 #include "okno-cli-waitlist.h"
+#include "okno-http-session.h"
 #include "okno-i18n.h"
 #include "okno-profile.h"
 
@@ -250,6 +251,7 @@ main (int   argc,
   g_autofree char *description = NULL;
 
   use_plain_malloc (argv);
+  okno_http_prepare_process ();
   okno_i18n_init ();
 
   args = g_strdupv (argv);
