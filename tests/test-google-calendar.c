@@ -763,6 +763,24 @@ test_insert_is_idempotent (Fixture       *f,
   wait_flag (&r.done);
   g_assert_error (r.error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT);
   result_clear (&r);
+
+  /* An earlier run's insert landed with its answer lost, and this copy
+   * has not synced since: the first try here is a conflict too, and the
+   * event is known from then on (the outbox's slot write counts it done
+   * and stops showing its own staged copy). */
+  {
+    g_autofree char *json = event_json ("okno0000insert2", "🔓 СЛОТ: Консультация", 3, 11, NULL);
+    g_autofree char *insert = g_strdup_printf ("{\"calendarId\":\"olga@example.com\",\"insert\":%s}", json);
+    g_autoptr(OknoEvent) earlier = new_slot ("okno0000insert2", 3);
+
+    fake_post (f, "/_fake/events", insert);
+    g_assert_null (okno_calendar_lookup_event (OKNO_CALENDAR (f->calendar), "okno0000insert2"));
+    okno_calendar_insert_event_async (OKNO_CALENDAR (f->calendar), earlier, NULL, inserted_cb, &r);
+    wait_flag (&r.done);
+    g_assert_error (r.error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT);
+    g_assert_nonnull (okno_calendar_lookup_event (OKNO_CALENDAR (f->calendar), "okno0000insert2"));
+    result_clear (&r);
+  }
 }
 
 static void

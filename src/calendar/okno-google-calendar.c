@@ -544,6 +544,7 @@ typedef struct
   guint      retry_source;
   gboolean   reapplied;
   gboolean   counted;
+  gboolean   id_taken;   /* insert: a first try found the id in Google */
 } Write;
 
 static void
@@ -733,12 +734,17 @@ refetched_cb (GObject      *object,
 
   if (w->kind == WRITE_INSERT)
     {
-      /* A retried insert that had arrived: done. */
+      /* A retried insert that had arrived: done. A first try that found
+       * its id taken is a conflict (the interface's contract), but the
+       * event is known from now on, as after an insert, so what an
+       * earlier run sent (its answer lost) shows before the next sync. */
       g_set_object (&w->event, current);
       store_event (self, current);
       save_cache (self);
       okno_calendar_emit_changed (OKNO_CALENDAR (self));
-      write_done (task, NULL);
+      write_done (task, w->id_taken ? g_error_new (OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT,
+                                                   _("An event with id %s already exists"), w->event_id)
+                                    : NULL);
       g_object_unref (task);
       return;
     }
@@ -848,17 +854,12 @@ write_sent_cb (GObject      *object,
       return;
     }
 
-  if (status == 409 && w->kind == WRITE_INSERT && w->attempt > 0)
-    {
-      /* Our earlier try got through before its answer was lost. */
-      refetch (task);
-      return;
-    }
   if (status == 409 && w->kind == WRITE_INSERT)
     {
-      write_done (task, g_error_new (OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT,
-                                     _("An event with id %s already exists"), w->event_id));
-      g_object_unref (task);
+      /* Our earlier try got through before its answer was lost (or, on
+       * a first try, an earlier run's did): what is there now. */
+      w->id_taken |= w->attempt == 0;
+      refetch (task);
       return;
     }
   if (status == 410 && w->kind == WRITE_DELETE)
