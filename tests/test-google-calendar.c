@@ -783,6 +783,59 @@ test_insert_is_idempotent (Fixture       *f,
   }
 }
 
+/* A sync reads its pages, then a write of ours lands, then the pages
+ * arrive: what the sync brings is older than the write and must not undo
+ * it (a slot published meanwhile vanished until the next sync, and a
+ * client booking it got 404). */
+static void
+test_write_during_sync_stays (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(OknoEvent) slot = new_slot ("okno0000during1", 2);
+  g_autoptr(OknoGoogleCache) reread = NULL;
+  g_autoptr(GError) error = NULL;
+  GError *refreshed = NULL;
+  WriteResult r = { 0 };
+  GPtrArray *cached = NULL;
+  gint64 deadline = g_get_monotonic_time () + DEADLINE_USEC;
+  gboolean found = FALSE;
+
+  /* The full sync's page is read at once, and answered in 300 ms. */
+  fake_post (f, "/_fake/faults", "{\"path\":\"/events\",\"method\":\"GET\",\"holdMs\":300,\"count\":1}");
+  clear_log (f);
+  okno_calendar_refresh_async (OKNO_CALENDAR (f->calendar), NULL, refreshed_cb, &refreshed);
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(GPtrArray) log = fake_log (f);
+
+      if (count_matching (log, "GET /calendar/v3/calendars/primary/events") > 0)
+        break;
+      g_main_context_iteration (NULL, FALSE);
+    }
+  okno_calendar_insert_event_async (OKNO_CALENDAR (f->calendar), slot, NULL, inserted_cb, &r);
+  wait_flag (&r.done);
+  g_assert_no_error (r.error);
+  /* The write landed while the sync was still waiting for its page. */
+  g_assert_null (refreshed);
+  while (refreshed == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (refreshed, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&refreshed);
+  result_clear (&r);
+
+  g_assert_nonnull (okno_calendar_lookup_event (OKNO_CALENDAR (f->calendar), "okno0000during1"));
+  g_assert_cmpuint (count_events (f), ==, 1);
+
+  /* And so is the copy on disk the next run starts from. */
+  wait_cache_saved (f);
+  reread = okno_google_cache_new (f->dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (okno_google_cache_lookup (reread, "primary", NULL, NULL, &cached));
+  for (guint i = 0; cached && i < cached->len; i++)
+    found |= g_str_equal (okno_event_get_id (g_ptr_array_index (cached, i)), "okno0000during1");
+  g_assert_true (found);
+}
+
 static void
 test_retries_503 (Fixture       *f,
                   gconstpointer  data)
@@ -964,6 +1017,8 @@ main (int   argc,
               fixture_set_up, test_reconnect, fixture_tear_down);
   g_test_add ("/okno/google-calendar/insert-idempotent", Fixture, NULL,
               fixture_set_up, test_insert_is_idempotent, fixture_tear_down);
+  g_test_add ("/okno/google-calendar/write-during-sync-stays", Fixture, NULL,
+              fixture_set_up, test_write_during_sync_stays, fixture_tear_down);
   g_test_add ("/okno/google-calendar/retries-with-backoff", Fixture, NULL,
               fixture_set_up, test_retries_503, fixture_tear_down);
   g_test_add ("/okno/google-calendar/412-both-ways", Fixture, NULL,

@@ -58,6 +58,8 @@ struct _OknoGoogleCalendar
   gboolean           started;
   gboolean           syncing;
   GPtrArray         *sync_waiters;    /* GTask * of refresh_async */
+  GHashTable        *landed;          /* id → OknoEvent (NULL: deleted), the
+                                       * writes that landed while a sync ran */
   GCancellable      *cancellable;
 
   guint              pending;         /* writes not yet acknowledged */
@@ -181,6 +183,58 @@ store_event (OknoGoogleCalendar *self,
   g_clear_pointer (&self->sorted, g_ptr_array_unref);
 }
 
+/* What a write of ours did to event @id in Google: @event is what Google
+ * answered (cancelled, or NULL, when it is gone). A sync under way may
+ * have read its pages before the write landed: it is kept to be laid over
+ * what that sync brings. */
+static void
+write_landed (OknoGoogleCalendar *self,
+              const char         *id,
+              OknoEvent          *event)
+{
+  if (event != NULL)
+    store_event (self, event);
+  else
+    g_hash_table_remove (self->events, id);
+  g_clear_pointer (&self->sorted, g_ptr_array_unref);
+  if (self->syncing)
+    g_hash_table_replace (self->landed, g_strdup (id), event ? g_object_ref (event) : NULL);
+}
+
+/* Lays the writes that landed during the sync ending now over what it
+ * brought, unless Google's copy is newer than what the write answered;
+ * returns whether that changed anything. */
+static gboolean
+relay_landed (OknoGoogleCalendar *self)
+{
+  GHashTableIter iter;
+  const char *id;
+  OknoEvent *event;
+  gboolean changed = FALSE;
+
+  g_hash_table_iter_init (&iter, self->landed);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &event))
+    {
+      OknoEvent *now = g_hash_table_lookup (self->events, id);
+
+      if (event == NULL || okno_event_is_cancelled (event))
+        {
+          changed |= g_hash_table_remove (self->events, id);
+          continue;
+        }
+      if (now == event ||
+          (now != NULL && okno_event_get_updated (now) != NULL && okno_event_get_updated (event) != NULL &&
+           g_date_time_compare (okno_event_get_updated (now), okno_event_get_updated (event)) > 0))
+        continue;
+      store_event (self, event);
+      changed = TRUE;
+    }
+  g_hash_table_remove_all (self->landed);
+  if (changed)
+    g_clear_pointer (&self->sorted, g_ptr_array_unref);
+  return changed;
+}
+
 static GPtrArray *
 get_sorted (OknoGoogleCalendar *self)
 {
@@ -248,6 +302,7 @@ finish_sync (OknoGoogleCalendar *self,
   g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->sync_waiters);
 
   self->syncing = FALSE;
+  g_hash_table_remove_all (self->landed);
   self->sync_waiters = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < waiters->len; i++)
@@ -274,6 +329,12 @@ sync_failed (OknoGoogleCalendar *self,
       return;
     }
   g_debug ("%s: sync failed: %s", self->calendar_id, error->message);
+  /* An incremental sync's pages so far are in: keep the writes over them. */
+  if (relay_landed (self))
+    {
+      save_cache (self);
+      okno_calendar_emit_changed (OKNO_CALENDAR (self));
+    }
   if (g_error_matches (error, OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_AUTH))
     set_state (self, OKNO_CALENDAR_STATE_RECONNECT);
   else
@@ -334,6 +395,7 @@ apply_sync (OknoGoogleCalendar *self,
       g_clear_pointer (&self->sorted, g_ptr_array_unref);
       self->sorted = g_steal_pointer (&page->sorted);
     }
+  changed |= relay_landed (self);
 
   if (g_strcmp0 (self->sync_token, page->next_sync_token) != 0)
     {
@@ -718,8 +780,7 @@ refetched_cb (GObject      *object,
     {
       if (status == 404 || status == 410)
         {
-          g_hash_table_remove (self->events, w->event_id);
-          g_clear_pointer (&self->sorted, g_ptr_array_unref);
+          write_landed (self, w->event_id, NULL);
           write_done (task, g_error_new (OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_NOT_FOUND,
                                          _("The event is no longer in Google Calendar")));
         }
@@ -739,7 +800,7 @@ refetched_cb (GObject      *object,
        * event is known from now on, as after an insert, so what an
        * earlier run sent (its answer lost) shows before the next sync. */
       g_set_object (&w->event, current);
-      store_event (self, current);
+      write_landed (self, w->event_id, current);
       save_cache (self);
       okno_calendar_emit_changed (OKNO_CALENDAR (self));
       write_done (task, w->id_taken ? g_error_new (OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT,
@@ -751,7 +812,7 @@ refetched_cb (GObject      *object,
 
   if (okno_event_is_cancelled (current) && w->kind == WRITE_DELETE)
     {
-      store_event (self, current);
+      write_landed (self, w->event_id, current);
       save_cache (self);
       okno_calendar_emit_changed (OKNO_CALENDAR (self));
       write_done (task, NULL);
@@ -770,7 +831,7 @@ refetched_cb (GObject      *object,
     }
 
   /* Olga changed it in Google meanwhile: keep hers, tell the caller. */
-  store_event (self, current);
+  write_landed (self, w->event_id, current);
   save_cache (self);
   okno_calendar_emit_changed (OKNO_CALENDAR (self));
   write_done (task, g_error_new (OKNO_CALENDAR_ERROR, OKNO_CALENDAR_ERROR_CONFLICT,
@@ -827,7 +888,7 @@ write_sent_cb (GObject      *object,
   if ((status == 200 || status == 204))
     {
       if (w->kind == WRITE_DELETE)
-        g_hash_table_remove (self->events, w->event_id);
+        write_landed (self, w->event_id, NULL);
       else
         {
           g_autoptr(OknoEvent) stored = NULL;
@@ -836,9 +897,8 @@ write_sent_cb (GObject      *object,
             stored = event_from_item (json_node_get_object (root));
           if (stored)
             g_set_object (&w->event, stored);
-          store_event (self, w->event);
+          write_landed (self, w->event_id, w->event);
         }
-      g_clear_pointer (&self->sorted, g_ptr_array_unref);
       save_cache (self);
       if (self->state == OKNO_CALENDAR_STATE_OFFLINE)
         {
@@ -864,8 +924,7 @@ write_sent_cb (GObject      *object,
     }
   if (status == 410 && w->kind == WRITE_DELETE)
     {
-      g_hash_table_remove (self->events, w->event_id);
-      g_clear_pointer (&self->sorted, g_ptr_array_unref);
+      write_landed (self, w->event_id, NULL);
       save_cache (self);
       okno_calendar_emit_changed (OKNO_CALENDAR (self));
       write_done (task, NULL);
@@ -1351,6 +1410,7 @@ okno_google_calendar_finalize (GObject *object)
   g_clear_pointer (&self->events, g_hash_table_unref);
   g_clear_pointer (&self->sorted, g_ptr_array_unref);
   g_clear_pointer (&self->sync_waiters, g_ptr_array_unref);
+  g_clear_pointer (&self->landed, g_hash_table_unref);
   g_clear_pointer (&self->last_sync, g_date_time_unref);
   g_clear_pointer (&self->offline_since, g_date_time_unref);
   g_clear_pointer (&self->busy, g_ptr_array_unref);
@@ -1447,10 +1507,18 @@ okno_google_calendar_class_init (OknoGoogleCalendarClass *klass)
 }
 
 static void
+unref_if_any (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
+static void
 okno_google_calendar_init (OknoGoogleCalendar *self)
 {
   self->events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->sync_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->landed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_if_any);
   self->waiting = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
   self->poll_seconds = DEFAULT_POLL;

@@ -61,6 +61,7 @@ typedef struct
   char   *reason;
   int     retry_after;   /* -1: no header */
   guint   latency_ms;
+  guint   hold_ms;       /* carried out at once, answered this much later */
   gboolean drop;
   gboolean drop_after;
   gboolean expire_token;
@@ -551,6 +552,16 @@ deferred_cb (gpointer data)
   g_free (d->path);
   g_clear_pointer (&d->query, g_hash_table_unref);
   g_free (d);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+held_cb (gpointer data)
+{
+  SoupServerMessage *msg = data;
+
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
   return G_SOURCE_REMOVE;
 }
 
@@ -1651,6 +1662,7 @@ fault_from (JsonObject *o)
   f->reason = g_strdup (json_object_get_string_member_with_default (o, "reason", NULL));
   f->retry_after = json_object_get_int_member_with_default (o, "retryAfter", -1);
   f->latency_ms = json_object_get_int_member_with_default (o, "latencyMs", 0);
+  f->hold_ms = json_object_get_int_member_with_default (o, "holdMs", 0);
   f->drop = json_object_get_boolean_member_with_default (o, "drop", FALSE);
   f->drop_after = json_object_get_boolean_member_with_default (o, "dropAfter", FALSE);
   f->expire_token = json_object_get_boolean_member_with_default (o, "expireToken", FALSE);
@@ -1907,6 +1919,18 @@ handler (SoupServer        *server,
       d->query = query ? g_hash_table_ref (query) : NULL;
       soup_server_message_pause (msg);
       g_timeout_add (copy->latency_ms, deferred_cb, d);
+      return;
+    }
+  if (fault && fault->hold_ms > 0)
+    {
+      /* What the request reads is read now; the answer travels long. */
+      guint hold_ms = fault->hold_ms;
+
+      prune_faults ();
+      handle_api (msg, path, query);
+      log_request (msg, path);
+      soup_server_message_pause (msg);
+      g_timeout_add (hold_ms, held_cb, g_object_ref (msg));
       return;
     }
   if (fault)
