@@ -26,6 +26,22 @@ window_title_text (OknoWindow *window)
   return adw_window_title_get_title (g_ptr_array_index (titles, 0));
 }
 
+static const char *
+window_subtitle (OknoWindow *window)
+{
+  g_autoptr(GPtrArray) titles = g_ptr_array_new ();
+
+  okno_test_collect (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE, titles);
+  g_assert_cmpuint (titles->len, ==, 1);
+  return adw_window_title_get_subtitle (g_ptr_array_index (titles, 0));
+}
+
+static gboolean
+is_serving (gpointer profile)
+{
+  return okno_web_server_is_running (okno_profile_get_web_server (profile));
+}
+
 static void
 window_tests (GtkApplication *application,
               gpointer        data)
@@ -47,6 +63,16 @@ window_tests (GtkApplication *application,
   okno_test_iterate_until (okno_test_is_shown, window, 5000);
   g_test_message ("Window shown after %d ms", (int) ((g_get_monotonic_time () - started) / 1000));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Okno");
+
+  /* The page is served once the keyring's secrets are in, after the
+   * window appears: the header says where as soon as it is served. */
+  okno_test_iterate_until (is_serving, okno_application_get_profile (app), 10000);
+  {
+    g_autofree char *url = okno_web_server_dup_url (okno_profile_get_web_server (okno_application_get_profile (app)));
+
+    g_assert_nonnull (url);
+    g_assert_cmpstr (window_subtitle (window), ==, url);
+  }
 
   /* The header bar names the week; navigation moves it. */
   monday = okno_time_week_start (now, okno_schedule_get_time_zone (
@@ -131,11 +157,7 @@ window_tests (GtkApplication *application,
     g_assert_nonnull (strstr (okno_profile_get_server_error (instance), "in use"));
     g_assert_false (okno_web_server_is_running (okno_profile_get_web_server (instance)));
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
-    {
-      g_autoptr(GPtrArray) titles = g_ptr_array_new ();
-      okno_test_collect (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE, titles);
-      g_assert_cmpstr (adw_window_title_get_subtitle (g_ptr_array_index (titles, 0)), ==, "Booking page not served");
-    }
+    g_assert_cmpstr (window_subtitle (window), ==, "Booking page not served");
   }
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);

@@ -243,8 +243,7 @@ okno_share_popover_new (OknoProfile *instance)
   g_settings_bind (okno_profile_get_settings (instance), "share-on-lan",
                    self->lan_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (instance, "notify::server-error", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (okno_profile_get_web_server (instance), "notify::address",
-                           G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (instance, "notify::server-url", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
   refresh (self);
 
   return GTK_WIDGET (self);

@@ -132,7 +132,7 @@ update_title (OknoWindow *self)
 {
   g_autofree char *title = okno_time_format_days (okno_window_get_week (self),
                                                  okno_week_view_get_n_days (OKNO_WEEK_VIEW (self->grid)));
-  g_autofree char *url = okno_web_server_dup_url (okno_profile_get_web_server (self->instance));
+  const char *url = okno_profile_get_server_url (self->instance);
 
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, url ? url : _("Booking page not served"));
@@ -790,6 +790,10 @@ okno_window_new (OknoApplication *application)
 
   g_signal_connect_object (self->instance, "notify::server-error",
                            G_CALLBACK (server_error_changed_cb), self, G_CONNECT_SWAPPED);
+  /* Served once the keyring's secrets are in, after the window appears,
+   * and elsewhere when the port or address setting changes. */
+  g_signal_connect_object (self->instance, "notify::server-url",
+                           G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (okno_profile_get_schedule (self->instance), "items-changed",
                            G_CALLBACK (schedule_changed_cb), self, G_CONNECT_SWAPPED);
 

@@ -69,6 +69,7 @@ struct _OknoProfile
   char               *email_problem;
   GCancellable       *cancellable;
   char               *server_error;
+  char               *server_url;
   gboolean            want_server;
   gboolean            keyring_reported;
   GTask              *watching;          /* okno_profile_start_watching_async() */
@@ -86,6 +87,7 @@ enum {
   PROP_DATA_DIR,
   PROP_STATE,
   PROP_SERVER_ERROR,
+  PROP_SERVER_URL,
   PROP_EMAIL_PROBLEM,
   N_PROPS
 };
@@ -125,10 +127,20 @@ set_state (OknoProfile      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_STATE]);
 }
 
+/* After the web server started, stopped or failed to (@message: why):
+ * :server-url and :server-error follow. */
 static void
-set_server_error (OknoProfile *self,
-                  const char   *message)
+set_serving (OknoProfile *self,
+             const char  *message)
 {
+  g_autofree char *url = okno_web_server_dup_url (self->web_server);
+
+  if (g_strcmp0 (self->server_url, url) != 0)
+    {
+      g_free (self->server_url);
+      self->server_url = g_steal_pointer (&url);
+      g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_SERVER_URL]);
+    }
   if (g_strcmp0 (self->server_error, message) == 0)
     return;
 
@@ -168,10 +180,10 @@ web_server_address_changed_cb (OknoProfile *self)
   if (!okno_web_server_start (self->web_server, &error))
     {
       g_warning ("%s", error->message);
-      set_server_error (self, error->message);
+      set_serving (self, error->message);
     }
   else
-    set_server_error (self, NULL);
+    set_serving (self, NULL);
 }
 
 /* Locks the folder and reads its settings: quick, and nothing else may
@@ -782,6 +794,7 @@ okno_profile_finalize (GObject *object)
     close (self->lock_fd);
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->server_error, g_free);
+  g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->email_problem, g_free);
 
   G_OBJECT_CLASS (okno_profile_parent_class)->finalize (object);
@@ -805,6 +818,9 @@ okno_profile_get_property (GObject    *object,
       break;
     case PROP_SERVER_ERROR:
       g_value_set_string (value, self->server_error);
+      break;
+    case PROP_SERVER_URL:
+      g_value_set_string (value, self->server_url);
       break;
     case PROP_EMAIL_PROBLEM:
       g_value_set_string (value, self->email_problem);
@@ -874,6 +890,18 @@ okno_profile_class_init (OknoProfileClass *klass)
    */
   properties [PROP_SERVER_ERROR] =
     g_param_spec_string ("server-error", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * OknoProfile:server-url:
+   *
+   * Where the booking page is served, or %NULL while it is not. It can
+   * change after the window appears: serving starts once the keyring's
+   * secrets are in, and moves with the port and address settings.
+   */
+  properties [PROP_SERVER_URL] =
+    g_param_spec_string ("server-url", NULL, NULL,
                          NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
@@ -1202,13 +1230,20 @@ okno_profile_start_server (OknoProfile  *self,
 
   if (!okno_web_server_start (self->web_server, &local_error))
     {
-      set_server_error (self, local_error->message);
+      set_serving (self, local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
-  set_server_error (self, NULL);
+  set_serving (self, NULL);
   return TRUE;
+}
+
+const char *
+okno_profile_get_server_url (OknoProfile *self)
+{
+  g_return_val_if_fail (OKNO_IS_PROFILE (self), NULL);
+  return self->server_url;
 }
 
 const char *
@@ -1396,7 +1431,10 @@ okno_profile_close_async (OknoProfile         *self,
 
   self->want_server = FALSE;
   if (self->web_server)
-    okno_web_server_stop (self->web_server);
+    {
+      okno_web_server_stop (self->web_server);
+      set_serving (self, NULL);
+    }
 
   data->source = g_timeout_add_full (G_PRIORITY_DEFAULT, 10, close_poll_cb,
                                      g_object_ref (task), g_object_unref);

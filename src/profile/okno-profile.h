@@ -88,6 +88,7 @@ void                okno_profile_apply_overrides  (OknoProfile        *self,
 gboolean            okno_profile_start_server     (OknoProfile        *self,
                                                     GError             **error);
 const char         *okno_profile_get_server_error (OknoProfile        *self);
+const char         *okno_profile_get_server_url   (OknoProfile        *self);
 OknoOutbox         *okno_profile_get_outbox       (OknoProfile        *self);
 OknoAttention      *okno_profile_get_attention    (OknoProfile        *self);
 OknoWaitlist       *okno_profile_get_waitlist    (OknoProfile        *self);
