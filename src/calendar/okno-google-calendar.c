@@ -194,9 +194,8 @@ write_landed (OknoGoogleCalendar *self,
 {
   if (event != NULL)
     store_event (self, event);
-  else
-    g_hash_table_remove (self->events, id);
-  g_clear_pointer (&self->sorted, g_ptr_array_unref);
+  else if (g_hash_table_remove (self->events, id))
+    g_clear_pointer (&self->sorted, g_ptr_array_unref);
   if (self->syncing)
     g_hash_table_replace (self->landed, g_strdup (id), event ? g_object_ref (event) : NULL);
 }
